@@ -1,0 +1,251 @@
+//! RunCloud's JSON bodies, as the client reads and writes them.
+//!
+//! Readers are lenient about what RunCloud may add and strict about what the
+//! project relies on. Certificate PEM fields are never deserialised, so they
+//! cannot end up in a log or a return value.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// A domain attached to a web app.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Domain {
+    /// RunCloud's id for the domain record.
+    pub id: u64,
+    /// The host name.
+    pub name: String,
+    /// `primary`, `alias` or `redirect`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Whether the `www.` variant is served too (RunCloud sends 0/1).
+    #[serde(deserialize_with = "flag")]
+    pub www: bool,
+    /// `none`, `www` or `non-www`.
+    #[serde(default = "no_redirection")]
+    pub redirection: String,
+    /// Whether the record is a wildcard covering one level below its name (0/1).
+    #[serde(default, deserialize_with = "flag")]
+    pub wildcard: bool,
+}
+
+impl Domain {
+    /// Whether this is the web app's primary domain, which must never be removed.
+    pub fn is_primary(&self) -> bool {
+        self.kind == "primary"
+    }
+}
+
+fn no_redirection() -> String {
+    "none".to_string()
+}
+
+/// Accepts RunCloud's 0/1 integers as well as booleans and "0"/"1" strings.
+fn flag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Flag {
+        Bool(bool),
+        Int(i64),
+        Text(String),
+        Null(()),
+    }
+    Ok(match Flag::deserialize(deserializer)? {
+        Flag::Bool(b) => b,
+        Flag::Int(i) => i != 0,
+        Flag::Text(s) => matches!(s.as_str(), "1" | "true"),
+        Flag::Null(()) => false,
+    })
+}
+
+/// The body of `POST domains`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewDomain<'a> {
+    /// The host name, already normalised.
+    pub name: &'a str,
+    /// Whether RunCloud should serve the `www.` variant as well.
+    pub www: bool,
+    /// Which variant redirects to the other.
+    pub redirection: &'a str,
+    /// Always `alias` for domains this integration adds.
+    #[serde(rename = "type")]
+    pub kind: &'a str,
+}
+
+/// One page of a list endpoint.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Page<T> {
+    /// The items on this page.
+    pub data: Vec<T>,
+    /// Paging metadata.
+    pub meta: Meta,
+}
+
+/// The `meta` object of a list page.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Meta {
+    /// Where this page sits in the whole list.
+    pub pagination: Pagination,
+}
+
+/// RunCloud's (Laravel/Fractal) pagination block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct Pagination {
+    /// Items in the whole list.
+    pub total: u64,
+    /// Items on this page.
+    #[serde(default)]
+    pub count: u64,
+    /// Page size in force.
+    pub per_page: u64,
+    /// This page's number, from 1.
+    pub current_page: u64,
+    /// Number of pages (at least 1).
+    pub total_pages: u64,
+}
+
+/// The web app, as far as diagnostics need it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct WebApp {
+    /// RunCloud's id for the web app.
+    pub id: u64,
+    /// The web app's name.
+    pub name: String,
+}
+
+/// `GET ssl/advanced`: which SSL mode the app is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct SslMode {
+    /// One certificate per domain when true; one for the whole app otherwise.
+    #[serde(rename = "advancedSSL", deserialize_with = "flag")]
+    pub advanced: bool,
+    /// RunCloud issues per-domain certificates itself (advanced mode only).
+    #[serde(rename = "autoSSL", default, deserialize_with = "flag")]
+    pub auto: bool,
+}
+
+/// A certificate as far as the client needs it: its id. The PEM fields RunCloud
+/// sends alongside are deliberately not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct Certificate {
+    /// RunCloud's id for the certificate.
+    pub id: u64,
+}
+
+/// The body of a certificate install (Let's Encrypt over HTTP-01).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewCertificate {
+    /// Always `letsencrypt`.
+    pub provider: &'static str,
+    /// Keep plain http reachable (RunCloud's default: false).
+    pub enable_http: bool,
+    /// Send HSTS (off: a wrong HSTS header locks visitors out for long).
+    pub enable_hsts: bool,
+    /// `http-01`: needs no DNS provider credentials.
+    pub authorization_method: &'static str,
+    /// `live`; RunCloud rejects `production`.
+    pub environment: &'static str,
+}
+
+impl Default for NewCertificate {
+    fn default() -> Self {
+        NewCertificate {
+            provider: "letsencrypt",
+            enable_http: false,
+            enable_hsts: false,
+            authorization_method: "http-01",
+            environment: "live",
+        }
+    }
+}
+
+/// RunCloud's error body: a message and, for 422, Laravel-style field errors.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ErrorBody {
+    /// The human-readable reason.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// Field name to messages.
+    #[serde(default)]
+    pub errors: Option<BTreeMap<String, Vec<String>>>,
+}
+
+impl ErrorBody {
+    /// One line for an exception: the message, plus the first field error if it adds anything.
+    pub fn summary(&self) -> Option<String> {
+        let first_field_error = self.errors.as_ref().and_then(|errors| {
+            errors
+                .iter()
+                .find_map(|(field, messages)| messages.first().map(|m| format!("{field}: {m}")))
+        });
+        match (self.message.as_deref(), first_field_error) {
+            (Some(message), Some(detail)) if !message.contains(&detail) => {
+                Some(format!("{message} ({detail})"))
+            }
+            (Some(message), _) => Some(message.to_string()),
+            (None, detail) => detail,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_domain_object_as_runcloud_sends_it() {
+        let json = r#"{"id":693,"name":"shop.example.com","type":"primary","www":0,"redirection":"none","wildcard":1,"dns_integration":"cloudflare","status":null,"created_at":"2024-07-09 07:02:13"}"#;
+        let domain: Domain = serde_json::from_str(json).unwrap();
+        assert_eq!(domain.id, 693);
+        assert!(domain.is_primary());
+        assert!(!domain.www);
+        assert!(domain.wildcard);
+    }
+
+    #[test]
+    fn flags_accept_booleans_and_strings() {
+        let json = r#"{"id":1,"name":"a.b","type":"alias","www":true,"redirection":"www","wildcard":"0"}"#;
+        let domain: Domain = serde_json::from_str(json).unwrap();
+        assert!(domain.www && !domain.wildcard);
+    }
+
+    #[test]
+    fn certificate_pem_is_never_read() {
+        let json = r#"{"id":5,"privateKey":"-----BEGIN PRIVATE KEY-----x","certificate":"-----BEGIN CERTIFICATE-----y"}"#;
+        let cert: Certificate = serde_json::from_str(json).unwrap();
+        assert!(!format!("{cert:?}").contains("BEGIN"));
+    }
+
+    #[test]
+    fn error_summary_adds_the_first_field_error() {
+        let body: ErrorBody = serde_json::from_str(
+            r#"{"message":"The given data was invalid.","errors":{"name":["The name has already been taken."]}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            body.summary().unwrap(),
+            "The given data was invalid. (name: The name has already been taken.)"
+        );
+        let plain: ErrorBody = serde_json::from_str(r#"{"message":"Unauthenticated."}"#).unwrap();
+        assert_eq!(plain.summary().unwrap(), "Unauthenticated.");
+    }
+
+    #[test]
+    fn add_body_matches_the_reference() {
+        let body = NewDomain {
+            name: "shop.example.com",
+            www: true,
+            redirection: "non-www",
+            kind: "alias",
+        };
+        assert_eq!(
+            serde_json::to_string(&body).unwrap(),
+            r#"{"name":"shop.example.com","www":true,"redirection":"non-www","type":"alias"}"#
+        );
+        assert_eq!(
+            serde_json::to_string(&NewCertificate::default()).unwrap(),
+            r#"{"provider":"letsencrypt","enableHttp":false,"enableHsts":false,"authorizationMethod":"http-01","environment":"live"}"#
+        );
+    }
+}

@@ -1,0 +1,349 @@
+//! What the extension does for Ultimate Multisite, each as the fewest RunCloud
+//! calls that do it correctly: idempotent adds, removals found on any page,
+//! and the SSL step each mode needs.
+
+use std::collections::HashSet;
+use std::ops::RangeInclusive;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use ureq::http::Method;
+
+use crate::client::Client;
+use crate::config::ApiVersion;
+use crate::domain_name::DomainName;
+use crate::error::{Error, Result};
+use crate::model::{Certificate, Domain, NewCertificate, NewDomain, Page, SslMode, WebApp};
+
+/// RunCloud's largest page size: fewer calls for every walk through the list.
+pub const PAGE_SIZE: u64 = 40;
+/// Pages fetched at once when listing everything.
+pub const MAX_PARALLEL_PAGES: usize = 8;
+
+/// What `test_connection` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionReport {
+    /// The API version the credentials use.
+    pub api_version: ApiVersion,
+    /// The web app's name in RunCloud.
+    pub webapp_name: String,
+    /// How many domains the web app has.
+    pub domain_count: u64,
+    /// The web app's SSL mode.
+    pub ssl_mode: SslMode,
+}
+
+/// Checks credentials (ping), the server and app ids (web app details), and
+/// reads the domain count and SSL mode.
+pub fn test_connection(client: &Client) -> Result<ConnectionReport> {
+    client.perform(Method::GET, "/ping", None::<&()>)?;
+    let webapp: WebApp = client.get(&client.app_path(""))?;
+    let domain_count = domains_page(client, 1, 1)?.meta.pagination.total;
+    let ssl_mode = ssl_mode(client)?;
+    Ok(ConnectionReport {
+        api_version: client.config().api_version(),
+        webapp_name: webapp.name,
+        domain_count,
+        ssl_mode,
+    })
+}
+
+fn domains_page(client: &Client, page: u64, per_page: u64) -> Result<Page<Domain>> {
+    client.get(&client.app_path(&format!("/domains?page={page}&perPage={per_page}")))
+}
+
+/// Every domain of the web app, across all pages. After the first page the rest
+/// are fetched concurrently (at most [`MAX_PARALLEL_PAGES`] at a time, fewer
+/// when the rate-limit window runs low).
+pub fn list_domains(client: &Client) -> Result<Vec<Domain>> {
+    let first = domains_page(client, 1, PAGE_SIZE)?;
+    let total_pages = first.meta.pagination.total_pages;
+    let mut domains = first.data;
+    for page in fetch_pages(client, 2..=total_pages)? {
+        domains.extend(page);
+    }
+    // Paging over a list that changes meanwhile can repeat an entry.
+    let mut seen = HashSet::new();
+    domains.retain(|domain| seen.insert(domain.id));
+    Ok(domains)
+}
+
+fn fetch_pages(client: &Client, pages: RangeInclusive<u64>) -> Result<Vec<Vec<Domain>>> {
+    let (start, end) = (*pages.start(), *pages.end());
+    if start > end {
+        return Ok(Vec::new());
+    }
+    let count = usize::try_from(end - start + 1).unwrap_or(usize::MAX);
+    let next = AtomicU64::new(start);
+    let stop = AtomicBool::new(false);
+    let results: Mutex<Vec<Option<Vec<Domain>>>> = Mutex::new(vec![None; count]);
+    let failure: Mutex<Option<Error>> = Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..parallelism(client, count) {
+            scope.spawn(|| {
+                while !stop.load(Ordering::Relaxed) {
+                    let page = next.fetch_add(1, Ordering::Relaxed);
+                    if page > end {
+                        break;
+                    }
+                    match domains_page(client, page, PAGE_SIZE) {
+                        Ok(found) => lock(&results)[(page - start) as usize] = Some(found.data),
+                        Err(error) => {
+                            stop.store(true, Ordering::Relaxed);
+                            lock(&failure).get_or_insert(error);
+                        }
+                    }
+                }
+            });
+        }
+    });
+    if let Some(error) = lock(&failure).take() {
+        return Err(error);
+    }
+    let pages = std::mem::take(&mut *lock(&results));
+    Ok(pages.into_iter().map(Option::unwrap_or_default).collect())
+}
+
+/// How many pages to fetch at once: bounded, and no more than the rate-limit
+/// window can take without tipping into 429s.
+fn parallelism(client: &Client, pages: usize) -> usize {
+    let by_rate = client
+        .rate_remaining()
+        .map_or(MAX_PARALLEL_PAGES, |remaining| (remaining as usize / 4).max(1));
+    MAX_PARALLEL_PAGES.min(pages).min(by_rate).max(1)
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Finds `name` on the web app, walking pages in order and stopping at the match.
+pub fn find_domain(client: &Client, name: &DomainName) -> Result<Option<Domain>> {
+    let mut page = 1;
+    loop {
+        let found = domains_page(client, page, PAGE_SIZE)?;
+        if let Some(domain) = found.data.into_iter().find(|d| d.name == name.as_str()) {
+            return Ok(Some(domain));
+        }
+        if page >= found.meta.pagination.total_pages {
+            return Ok(None);
+        }
+        page += 1;
+    }
+}
+
+/// The result of adding a domain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Added {
+    /// RunCloud's record for the domain.
+    pub domain: Domain,
+    /// False when the domain was already on the web app.
+    pub created: bool,
+}
+
+/// Adds `name` as an alias; with `www` RunCloud serves `www.name` too and
+/// redirects it to `name`. Already there is success, decided by looking, not by
+/// reading RunCloud's wording: one call when new, a search only after a 422.
+pub fn add_domain(client: &Client, name: &DomainName, www: bool) -> Result<Added> {
+    let body = NewDomain {
+        name: name.as_str(),
+        www,
+        redirection: if www { "non-www" } else { "none" },
+        kind: "alias",
+    };
+    let response = client.call(Method::POST, &client.app_path("/domains"), Some(&body))?;
+    if response.is_success() {
+        let domain = response.json::<OneOrData<Domain>>()?.into_inner();
+        return Ok(Added {
+            domain,
+            created: true,
+        });
+    }
+    let error = response.to_error();
+    if response.status == 422 {
+        if let Some(domain) = find_domain(client, name)? {
+            return Ok(Added {
+                domain,
+                created: false,
+            });
+        }
+    }
+    Err(error)
+}
+
+/// Accepts a record either bare or wrapped in `{"data": ...}`.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum OneOrData<T> {
+    Wrapped { data: T },
+    Bare(T),
+}
+
+impl<T> OneOrData<T> {
+    fn into_inner(self) -> T {
+        match self {
+            OneOrData::Wrapped { data } | OneOrData::Bare(data) => data,
+        }
+    }
+}
+
+/// Removes `name` from the web app, wherever it is in the list. Returns false
+/// when it was not there. The app's primary domain is refused.
+pub fn remove_domain(client: &Client, name: &DomainName) -> Result<bool> {
+    let Some(domain) = find_domain(client, name)? else {
+        return Ok(false);
+    };
+    if domain.is_primary() {
+        return Err(Error::ProtectedDomain(format!(
+            "{name} is the web app's primary domain and is never removed"
+        )));
+    }
+    let path = client.app_path(&format!("/domains/{}", domain.id));
+    let response = client.call(Method::DELETE, &path, None::<&()>)?;
+    match response.status {
+        200..=299 => Ok(true),
+        // Removed by someone else between the lookup and the delete.
+        404 => Ok(false),
+        _ => Err(response.to_error()),
+    }
+}
+
+/// Reads the web app's SSL mode.
+pub fn ssl_mode(client: &Client) -> Result<SslMode> {
+    client.get(&client.app_path("/ssl/advanced"))
+}
+
+/// What an SSL step did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SslAction {
+    /// An existing certificate was redeployed, so it covers the current names.
+    Redeployed,
+    /// A certificate was installed for a domain that had none (advanced mode).
+    Installed,
+    /// Nothing to do: no certificate is installed in basic mode.
+    Nothing,
+    /// AutoSSL is on: RunCloud issues the certificates itself.
+    Auto,
+}
+
+impl SslAction {
+    /// A short lowercase name for PHP and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SslAction::Redeployed => "redeployed",
+            SslAction::Installed => "installed",
+            SslAction::Nothing => "none",
+            SslAction::Auto => "auto",
+        }
+    }
+}
+
+/// The result of an SSL step. Never carries certificate or key material.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SslOutcome {
+    /// The app's SSL mode.
+    pub mode: SslMode,
+    /// What was done.
+    pub action: SslAction,
+    /// The certificate acted on, if any.
+    pub certificate_id: Option<u64>,
+    /// The domain acted on (advanced mode).
+    pub domain: Option<String>,
+    /// One sentence for logs and CLI output.
+    pub message: String,
+}
+
+/// Brings certificates up to date after domains changed: in basic mode the
+/// app's certificate is redeployed so it covers every current name; in advanced
+/// mode `domain`'s certificate is installed or redeployed, unless AutoSSL does it.
+pub fn redeploy_ssl(client: &Client, domain: Option<&DomainName>) -> Result<SslOutcome> {
+    let mode = ssl_mode(client)?;
+    if !mode.advanced {
+        return redeploy_basic(client, mode);
+    }
+    if mode.auto {
+        return Ok(SslOutcome {
+            mode,
+            action: SslAction::Auto,
+            certificate_id: None,
+            domain: domain.map(ToString::to_string),
+            message: "AutoSSL is on: RunCloud issues and renews each domain's certificate itself"
+                .into(),
+        });
+    }
+    let name = domain.ok_or_else(|| {
+        Error::invalid_domain(
+            "",
+            "the web app uses advanced SSL (one certificate per domain): name the domain",
+        )
+    })?;
+    redeploy_advanced(client, mode, name)
+}
+
+fn redeploy_basic(client: &Client, mode: SslMode) -> Result<SslOutcome> {
+    let Some(certificate) = installed_certificate(client, &client.app_path("/ssl"))? else {
+        return Ok(SslOutcome {
+            mode,
+            action: SslAction::Nothing,
+            certificate_id: None,
+            domain: None,
+            message: "no SSL certificate is installed on the web app; nothing to redeploy".into(),
+        });
+    };
+    let path = client.app_path(&format!("/ssl/{}", certificate.id));
+    client.perform(Method::PUT, &path, None::<&()>)?;
+    Ok(SslOutcome {
+        mode,
+        action: SslAction::Redeployed,
+        certificate_id: Some(certificate.id),
+        domain: None,
+        message: format!("redeployed the web app's certificate {}", certificate.id),
+    })
+}
+
+fn redeploy_advanced(client: &Client, mode: SslMode, name: &DomainName) -> Result<SslOutcome> {
+    let domain = find_domain(client, name)?
+        .ok_or_else(|| Error::invalid_domain(name.as_str(), "is not a domain of the web app"))?;
+    let ssl_path = client.app_path(&format!("/domains/{}/ssl", domain.id));
+    let (action, certificate_id) = match installed_certificate(client, &ssl_path)? {
+        Some(certificate) => {
+            let path = format!("{ssl_path}/{}", certificate.id);
+            client.perform(Method::PUT, &path, None::<&()>)?;
+            (SslAction::Redeployed, certificate.id)
+        }
+        None => {
+            let response = client.perform(Method::POST, &ssl_path, Some(&NewCertificate::default()))?;
+            let certificate = response.json::<OneOrData<Certificate>>()?.into_inner();
+            (SslAction::Installed, certificate.id)
+        }
+    };
+    Ok(SslOutcome {
+        mode,
+        action,
+        certificate_id: Some(certificate_id),
+        domain: Some(name.to_string()),
+        message: format!("{} the certificate of {name}", action.as_str()),
+    })
+}
+
+/// The certificate at `path`, or `None` when RunCloud says none is installed.
+/// RunCloud answers that with `{"message":"SSL not installed!"}`; whether with
+/// a 2xx or a 404 is unconfirmed, so both are read as "none". The callers have
+/// already reached the app (the SSL mode call), so a 404 here is not a wrong id.
+fn installed_certificate(client: &Client, path: &str) -> Result<Option<Certificate>> {
+    let response = client.call(Method::GET, path, None::<&()>)?;
+    match response.status {
+        200..=299 => {
+            let body: serde_json::Value = response.json()?;
+            let record = body.get("data").unwrap_or(&body);
+            if record.get("id").is_none() {
+                return Ok(None);
+            }
+            serde_json::from_value(record.clone())
+                .map(Some)
+                .map_err(|_| Error::invalid_response(response.status, "certificate without a usable id"))
+        }
+        404 => Ok(None),
+        _ => Err(response.to_error()),
+    }
+}

@@ -1,0 +1,96 @@
+//! The PHP functions: each converts its arguments, calls one core operation
+//! and converts the result. Errors become exceptions through `From<Error>`.
+
+use ext_php_rs::boxed::ZBox;
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::ZendHashTable;
+
+use crate::client::Client;
+use crate::config::Diagnostics;
+use crate::domain_name::DomainName;
+use crate::operations;
+use crate::php::arrays;
+use crate::php::runtime::{self, PhpConstants};
+
+type PhpArray = PhpResult<ZBox<ZendHashTable>>;
+
+fn client() -> PhpResult<Client> {
+    Ok(Client::new(runtime::config()?))
+}
+
+/// Checks the credentials (ping) and the server and web app ids (web app details).
+///
+/// Returns `api_version` ("v3" or "v2"), `webapp_name`, `domain_count`,
+/// `ssl_mode` ("basic" or "advanced") and `auto_ssl`.
+#[php_function]
+pub fn wu_runcloud_test_connection() -> PhpArray {
+    let report = operations::test_connection(&client()?)?;
+    Ok(arrays::connection(&report))
+}
+
+/// Every domain of the web app, across all pages: a list of arrays with `id`,
+/// `name`, `type`, `www` (bool), `redirection` and `wildcard` (bool).
+#[php_function]
+pub fn wu_runcloud_list_domains() -> PhpArray {
+    let domains = operations::list_domains(&client()?)?;
+    Ok(arrays::domains(&domains))
+}
+
+/// Adds `$domain` to the web app as an alias; with `$www` RunCloud also serves
+/// `www.$domain` and redirects it. Idempotent: a domain already there is
+/// returned as it is, with `created` false.
+#[php_function]
+#[php(defaults(www = false))]
+pub fn wu_runcloud_add_domain(domain: String, www: bool) -> PhpArray {
+    let name = DomainName::parse(&domain)?;
+    let added = operations::add_domain(&client()?, &name, www)?;
+    Ok(arrays::added(&added))
+}
+
+/// Removes `$domain` from the web app, whichever page it is on. Returns false
+/// when it was not there; throws for the web app's primary domain.
+#[php_function]
+pub fn wu_runcloud_remove_domain(domain: String) -> PhpResult<bool> {
+    let name = DomainName::parse(&domain)?;
+    Ok(operations::remove_domain(&client()?, &name)?)
+}
+
+/// Brings certificates up to date after domains changed: basic SSL redeploys the
+/// web app's certificate; advanced SSL installs or redeploys `$domain`'s, unless
+/// AutoSSL handles it. Returns `mode`, `action` ("redeployed", "installed",
+/// "none" or "auto"), `certificate_id`, `domain` and `message`.
+#[php_function]
+pub fn wu_runcloud_redeploy_ssl(domain: Option<String>) -> PhpArray {
+    let name = domain.as_deref().map(DomainName::parse).transpose()?;
+    let outcome = operations::redeploy_ssl(&client()?, name.as_ref())?;
+    Ok(arrays::ssl(&outcome))
+}
+
+/// Validates and normalises a domain name without contacting RunCloud:
+/// lowercase, no trailing dot, internationalised names as punycode.
+#[php_function]
+pub fn wu_runcloud_normalize_domain(domain: String) -> PhpResult<String> {
+    Ok(DomainName::parse(&domain)?.to_string())
+}
+
+/// Diagnostics: extension version, API version, base URL, which constants are
+/// defined (names only, never values), timeouts and retry limits.
+#[php_function]
+pub fn wu_runcloud_config() -> PhpArray {
+    Ok(arrays::config(
+        &Diagnostics::read(&PhpConstants),
+        &runtime::limits(),
+    ))
+}
+
+/// Adds every function above to the module.
+pub fn register(module: ModuleBuilder) -> ModuleBuilder {
+    module
+        .function(wrap_function!(wu_runcloud_test_connection))
+        .function(wrap_function!(wu_runcloud_list_domains))
+        .function(wrap_function!(wu_runcloud_add_domain))
+        .function(wrap_function!(wu_runcloud_remove_domain))
+        .function(wrap_function!(wu_runcloud_redeploy_ssl))
+        .function(wrap_function!(wu_runcloud_normalize_domain))
+        .function(wrap_function!(wu_runcloud_config))
+}
