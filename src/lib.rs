@@ -10,6 +10,7 @@ pub mod domain_name;
 pub mod error;
 pub mod model;
 pub mod operations;
+pub mod sync;
 
 #[cfg(not(test))]
 mod php;

@@ -7,6 +7,8 @@ use ext_php_rs::types::ZendHashTable;
 use crate::config::Diagnostics;
 use crate::model::Domain;
 use crate::operations::{Added, ConnectionReport, SslOutcome};
+use crate::sync::{SyncOptions, SyncReport};
+use ext_php_rs::types::Zval;
 
 /// An associative PHP array built key by key.
 pub struct Assoc(ZBox<ZendHashTable>);
@@ -57,6 +59,47 @@ pub fn connection(report: &ConnectionReport) -> ZBox<ZendHashTable> {
         .set("ssl_mode", ssl_mode_name(report.ssl_mode.advanced))
         .set("auto_ssl", report.ssl_mode.auto)
         .into_table()
+}
+
+pub fn sync_report(report: &SyncReport) -> ZBox<ZendHashTable> {
+    let mut errors = Assoc::new();
+    for (name, message) in &report.errors {
+        errors = errors.set(name, message.as_str());
+    }
+    let mut ssl_steps = ZendHashTable::new();
+    for outcome in &report.ssl {
+        let _ = ssl_steps.push(ssl(outcome));
+    }
+    Assoc::new()
+        .set("dry_run", report.dry_run)
+        .set("to_add", report.to_add.clone())
+        .set("to_remove", report.to_remove.clone())
+        .set("unchanged", report.unchanged.clone())
+        .set("added", report.added.clone())
+        .set("removed", report.removed.clone())
+        .set("errors", errors.into_table())
+        .set("ssl", ssl_steps)
+        .into_table()
+}
+
+/// Reads `wu_runcloud_sync()`'s options; absent keys take the safe defaults.
+pub fn sync_options(table: Option<&ZendHashTable>) -> SyncOptions {
+    let value = |key: &str| table.and_then(|t| t.get(key));
+    let flag = |key: &str, default: bool| value(key).and_then(Zval::bool).unwrap_or(default);
+    let names = |key: &str| {
+        value(key)
+            .and_then(Zval::array)
+            .map(|list| list.values().filter_map(Zval::string).collect())
+            .unwrap_or_default()
+    };
+    SyncOptions {
+        dry_run: flag("dry_run", true),
+        prune: flag("prune", false),
+        managed: names("managed"),
+        protected: names("protected"),
+        www: names("www"),
+        redeploy_ssl: flag("redeploy_ssl", true),
+    }
 }
 
 pub fn ssl(outcome: &SslOutcome) -> ZBox<ZendHashTable> {

@@ -9,6 +9,7 @@ use crate::client::Client;
 use crate::config::Diagnostics;
 use crate::domain_name::DomainName;
 use crate::operations;
+use crate::sync;
 use crate::php::arrays;
 use crate::php::runtime::{self, PhpConstants};
 
@@ -73,6 +74,22 @@ pub fn wu_runcloud_normalize_domain(domain: String) -> PhpResult<String> {
     Ok(DomainName::parse(&domain)?.to_string())
 }
 
+/// Compares the names the network wants with the web app's domains and returns
+/// the plan and what was done: `dry_run`, `to_add`, `to_remove`, `unchanged`,
+/// `added`, `removed`, `errors` (name => message) and `ssl`.
+///
+/// Options: `dry_run` (default true: report only), `prune` (default false:
+/// also remove unwanted names, but only those listed in `managed`), `managed`,
+/// `protected` (never removed), `www` (names to add with their www variant),
+/// `redeploy_ssl` (default true: bring certificates up to date after adding).
+/// The web app's primary domain is never removed.
+#[php_function]
+pub fn wu_runcloud_sync(domains: Vec<String>, options: Option<&ZendHashTable>) -> PhpArray {
+    let options = arrays::sync_options(options);
+    let report = sync::sync(&client()?, &domains, &options)?;
+    Ok(arrays::sync_report(&report))
+}
+
 /// Diagnostics: extension version, API version, base URL, which constants are
 /// defined (names only, never values), timeouts and retry limits.
 #[php_function]
@@ -92,5 +109,6 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(wu_runcloud_remove_domain))
         .function(wrap_function!(wu_runcloud_redeploy_ssl))
         .function(wrap_function!(wu_runcloud_normalize_domain))
+        .function(wrap_function!(wu_runcloud_sync))
         .function(wrap_function!(wu_runcloud_config))
 }
