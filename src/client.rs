@@ -57,7 +57,10 @@ impl ApiResponse {
     /// Parses the body as `T`; a body that does not fit is an [`Error::InvalidResponse`].
     pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
         serde_json::from_slice(&self.body).map_err(|e| {
-            Error::invalid_response(self.status, format!("unexpected JSON ({})", e.classify_name()))
+            Error::invalid_response(
+                self.status,
+                format!("unexpected JSON ({})", e.classify_name()),
+            )
         })
     }
 
@@ -221,17 +224,19 @@ impl Client {
     }
 
     /// One HTTP exchange. Transport failures are errors; every status is a response.
-    fn attempt(
-        &self,
-        method: &Method,
-        path: &str,
-        payload: Option<&[u8]>,
-    ) -> Result<ApiResponse> {
+    fn attempt(&self, method: &Method, path: &str, payload: Option<&[u8]>) -> Result<ApiResponse> {
         let builder = Request::builder()
             .method(method.clone())
             .uri(self.url(path))
             .header("Accept", "application/json")
             .header("Authorization", self.authorization());
+        // A bodyless PUT or POST still gets `Content-Length: 0`: without a body
+        // ureq would announce a chunked one, which some servers refuse.
+        let payload = match (payload, method_carries_body(method)) {
+            (Some(bytes), _) => Some(bytes),
+            (None, true) => Some(&[][..]),
+            (None, false) => None,
+        };
         let response = match payload {
             Some(bytes) => self.run(
                 builder
@@ -282,7 +287,10 @@ impl Client {
     }
 
     fn rate_state(&self) -> RateState {
-        *self.rate.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        *self
+            .rate
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn note_rate_headers(&self, response: &Response<Body>) {
@@ -315,6 +323,10 @@ impl Client {
             std::thread::sleep(pause.min(BACKOFF_CAP));
         }
     }
+}
+
+fn method_carries_body(method: &Method) -> bool {
+    matches!(*method, Method::POST | Method::PUT | Method::PATCH)
 }
 
 fn header_u64(response: &Response<Body>, name: &str) -> Option<u64> {
@@ -376,7 +388,11 @@ fn base64(input: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -431,6 +447,9 @@ mod tests {
             body: b"<html>bad gateway</html>".to_vec(),
             retry_after: None,
         };
-        assert_eq!(bare.to_error().to_string(), "RunCloud API error 502: Bad Gateway");
+        assert_eq!(
+            bare.to_error().to_string(),
+            "RunCloud API error 502: Bad Gateway"
+        );
     }
 }

@@ -1,0 +1,127 @@
+//! The control API under `/__sim/`: no credentials, no rate limit, not in the request log.
+//!
+//! | method and path | body | effect |
+//! |---|---|---|
+//! | `GET /__sim/state` | | the state dump |
+//! | `POST /__sim/reset` | | back to the seeded start (domains, SSL, limits, faults, log) |
+//! | `GET` / `DELETE /__sim/requests` | | the request log / clear it |
+//! | `GET` / `POST` / `DELETE /__sim/faults` | a fault | pending faults / add one / clear |
+//! | `POST /__sim/latency` | `{"ms":20}` | delay before every API answer |
+//! | `POST /__sim/rate-limit` | `{"per_minute":N,"window_secs":S}` | new limit, fresh window |
+//! | `POST /__sim/ssl` | `{"advancedSSL","autoSSL","certificate"}` (each optional) | SSL mode and certificates |
+//! | `POST /__sim/domains` | `{"count":N}` or `{"domains":[{"name","www","wildcard","type"}]}` | seed domains |
+
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::faults::Fault;
+use crate::http::{Request, Response};
+use crate::shared::{Shared, SslChange};
+use crate::state::DomainSeed;
+
+#[derive(Deserialize)]
+struct LatencyBody {
+    ms: u64,
+}
+
+#[derive(Deserialize)]
+struct RateLimitBody {
+    per_minute: u32,
+    #[serde(default = "sixty")]
+    window_secs: f64,
+}
+
+fn sixty() -> f64 {
+    60.0
+}
+
+#[derive(Deserialize)]
+struct SeedBody {
+    #[serde(default)]
+    count: usize,
+    #[serde(default)]
+    domains: Vec<DomainSeed>,
+}
+
+pub(crate) fn handle(shared: &Shared, request: &Request) -> Response {
+    let route = request
+        .path
+        .trim_start_matches("/__sim/")
+        .trim_end_matches('/');
+    match (request.method.as_str(), route) {
+        ("GET", "state") => Response::json(200, &shared.state()),
+        ("POST", "reset") => {
+            shared.reset();
+            done()
+        }
+        ("GET", "requests") => Response::json(200, &shared.requests()),
+        ("DELETE", "requests") => {
+            shared.clear_requests();
+            done()
+        }
+        ("GET", "faults") => Response::json(200, &shared.state().pending_faults),
+        ("POST", "faults") => with_body(request, |fault: Fault| {
+            shared.inject(fault);
+            done()
+        }),
+        ("DELETE", "faults") => {
+            shared.clear_faults();
+            done()
+        }
+        ("POST", "latency") => with_body(request, |body: LatencyBody| {
+            shared.set_latency(Duration::from_millis(body.ms));
+            done()
+        }),
+        ("POST", "rate-limit") => {
+            with_body(request, |body: RateLimitBody| set_rate_limit(shared, body))
+        }
+        ("POST", "ssl") => with_body(request, |change: SslChange| {
+            match shared.change_ssl(change) {
+                Ok(()) => Response::json(200, &shared.state().ssl),
+                Err(message) => Response::message(422, &message),
+            }
+        }),
+        ("POST", "domains") => with_body(request, |body: SeedBody| seed(shared, body)),
+        _ => Response::message(404, "No such control endpoint."),
+    }
+}
+
+fn done() -> Response {
+    Response::json(200, &json!({ "ok": true }))
+}
+
+/// Parses the JSON body into `T`, answering 400 with serde's reason when it does not fit.
+fn with_body<T: DeserializeOwned>(
+    request: &Request,
+    action: impl FnOnce(T) -> Response,
+) -> Response {
+    match serde_json::from_slice::<T>(&request.body) {
+        Ok(body) => action(body),
+        Err(error) => Response::message(400, &format!("invalid control body: {error}")),
+    }
+}
+
+fn set_rate_limit(shared: &Shared, body: RateLimitBody) -> Response {
+    let Ok(window) = Duration::try_from_secs_f64(body.window_secs) else {
+        return Response::message(400, "window_secs must be a positive number");
+    };
+    if window.is_zero() {
+        return Response::message(400, "window_secs must be a positive number");
+    }
+    shared.set_rate_limit(body.per_minute, window);
+    done()
+}
+
+fn seed(shared: &Shared, body: SeedBody) -> Response {
+    let mut ids = shared.seed_domains(body.count);
+    for seed in &body.domains {
+        match shared.seed_domain(seed) {
+            Ok(id) => ids.push(id),
+            Err(message) => return Response::message(422, &message),
+        }
+    }
+    Response::json(200, &json!({ "ids": ids }))
+}

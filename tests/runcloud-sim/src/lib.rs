@@ -1,0 +1,41 @@
+//! runcloud-sim: a stand-in for RunCloud's REST API (v2 and v3) on a loopback port.
+//!
+//! Faithful to the project's RunCloud reference: both authentication schemes, the web app's
+//! domains with RunCloud's paging, both SSL modes with the names each certificate covers,
+//! rate-limit headers and 429s, and failures on demand. Every guess about behaviour RunCloud
+//! does not document lives in `facts.rs`.
+//!
+//! Used as a library by Rust tests ([`Simulator`]) and as the `runcloud-sim` binary by the
+//! PHP and WordPress suites, the demo and the benchmarks, which steer it through the control
+//! API under `/__sim/` (see `control.rs`).
+
+mod api;
+mod auth;
+mod clock;
+mod config;
+mod control;
+mod dispatch;
+mod domains;
+mod facts;
+mod faults;
+mod http;
+mod paging;
+mod rate_limit;
+mod request_log;
+mod routes;
+mod server;
+mod shared;
+mod simulator;
+mod ssl;
+mod state;
+mod tls;
+mod validation;
+
+pub use config::{SimConfig, SslMode};
+pub use domains::{DomainRecord, DomainType, Redirection};
+pub use faults::{Fault, FaultKind};
+pub use request_log::RequestRecord;
+pub use shared::SslChange;
+pub use simulator::Simulator;
+pub use ssl::{CertificateRecord, IssueSettings};
+pub use state::{Counters, DomainSeed, SslDump, StateDump};

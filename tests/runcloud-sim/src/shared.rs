@@ -1,0 +1,176 @@
+//! The simulator's state behind one lock, and the operations the library and the control
+//! API both offer.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::auth::Credentials;
+use crate::config::SimConfig;
+use crate::faults::{Fault, FaultQueue};
+use crate::rate_limit::RateLimiter;
+use crate::request_log::{RequestLog, RequestRecord};
+use crate::server::{lock, StopSignal};
+use crate::state::{AppState, DomainSeed, Refusal, StateDump};
+
+/// Everything a request may change. One lock keeps a reset atomic; every operation under it
+/// is short (listing 10,000 domains included).
+pub(crate) struct World {
+    pub app: AppState,
+    pub limiter: RateLimiter,
+    pub faults: FaultQueue,
+    pub log: RequestLog,
+    pub latency: Duration,
+}
+
+impl World {
+    fn seeded(config: &SimConfig) -> World {
+        World {
+            app: AppState::seeded(config),
+            limiter: RateLimiter::new(config.rate_limit, config.rate_window),
+            faults: FaultQueue::default(),
+            log: RequestLog::default(),
+            latency: config.latency,
+        }
+    }
+}
+
+/// A change of SSL mode or certificates through the control API; absent fields stay.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct SslChange {
+    #[serde(default, rename = "advancedSSL")]
+    pub advanced_ssl: Option<bool>,
+    #[serde(default, rename = "autoSSL")]
+    pub auto_ssl: Option<bool>,
+    /// true installs the current mode's certificate(s) wherever missing; false removes all.
+    #[serde(default)]
+    pub certificate: Option<bool>,
+}
+
+impl SslChange {
+    pub fn new() -> SslChange {
+        SslChange::default()
+    }
+
+    pub fn advanced_ssl(mut self, on: bool) -> SslChange {
+        self.advanced_ssl = Some(on);
+        self
+    }
+
+    pub fn auto_ssl(mut self, on: bool) -> SslChange {
+        self.auto_ssl = Some(on);
+        self
+    }
+
+    pub fn certificate(mut self, installed: bool) -> SslChange {
+        self.certificate = Some(installed);
+        self
+    }
+}
+
+pub(crate) struct Shared {
+    pub config: SimConfig,
+    pub credentials: Credentials,
+    pub stop: Arc<StopSignal>,
+    pub scheme: &'static str,
+    world: Mutex<World>,
+}
+
+impl Shared {
+    pub(crate) fn new(config: SimConfig, stop: Arc<StopSignal>) -> Shared {
+        let credentials = Credentials {
+            token: config.token.clone(),
+            api_key: config.api_key.clone(),
+            api_secret: config.api_secret.clone(),
+        };
+        let scheme = if config.tls { "https" } else { "http" };
+        let world = Mutex::new(World::seeded(&config));
+        Shared {
+            config,
+            credentials,
+            stop,
+            scheme,
+            world,
+        }
+    }
+
+    pub(crate) fn world(&self) -> MutexGuard<'_, World> {
+        lock(&self.world)
+    }
+
+    pub(crate) fn state(&self) -> StateDump {
+        let world = self.world();
+        let (domains, ssl) = world.app.dump_parts();
+        StateDump {
+            server_id: world.app.server_id,
+            app_id: world.app.app_id,
+            webapp_name: world.app.webapp_name.clone(),
+            domains,
+            ssl,
+            counters: world.app.counters.clone(),
+            rate_limit: world.limiter.limit(),
+            rate_window_secs: world.limiter.window().as_secs_f64(),
+            latency_ms: world.latency.as_millis() as u64,
+            pending_faults: world.faults.pending().to_vec(),
+        }
+    }
+
+    pub(crate) fn reset(&self) {
+        *self.world() = World::seeded(&self.config);
+    }
+
+    pub(crate) fn requests(&self) -> Vec<RequestRecord> {
+        self.world().log.records()
+    }
+
+    pub(crate) fn clear_requests(&self) {
+        self.world().log.clear();
+    }
+
+    pub(crate) fn inject(&self, fault: Fault) {
+        self.world().faults.push(fault);
+    }
+
+    pub(crate) fn clear_faults(&self) {
+        self.world().faults.clear();
+    }
+
+    pub(crate) fn set_latency(&self, latency: Duration) {
+        self.world().latency = latency;
+    }
+
+    /// A new limit starts a fresh window.
+    pub(crate) fn set_rate_limit(&self, per_window: u32, window: Duration) {
+        self.world().limiter = RateLimiter::new(per_window, window);
+    }
+
+    pub(crate) fn change_ssl(&self, change: SslChange) -> Result<(), String> {
+        let mut world = self.world();
+        let (advanced, auto) = world.app.ssl_mode();
+        let advanced = change.advanced_ssl.unwrap_or(advanced);
+        let auto = change.auto_ssl.unwrap_or(auto && advanced);
+        world
+            .app
+            .set_ssl_mode(advanced, auto)
+            .map_err(|refusal| match refusal {
+                Refusal::AutoSslNeedsAdvanced => "autoSSL needs advancedSSL".to_string(),
+                other => format!("{other:?}"),
+            })?;
+        match change.certificate {
+            Some(true) => world.app.install_everywhere(false),
+            Some(false) => world.app.remove_all_certificates(),
+            None => {}
+        }
+        Ok(())
+    }
+
+    pub(crate) fn seed_domains(&self, count: usize) -> Vec<u64> {
+        self.world().app.seed_numbered(count)
+    }
+
+    pub(crate) fn seed_domain(&self, seed: &DomainSeed) -> Result<u64, String> {
+        self.world().app.seed_record(seed)
+    }
+}

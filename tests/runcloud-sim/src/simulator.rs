@@ -1,0 +1,170 @@
+//! The simulator as a library: start it, point a client at it, steer it, stop it.
+
+use std::io;
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::config::{SimConfig, SslMode};
+use crate::dispatch::dispatch;
+use crate::faults::Fault;
+use crate::request_log::RequestRecord;
+use crate::server::{Handler, Server, StopSignal};
+use crate::shared::{Shared, SslChange};
+use crate::state::{DomainSeed, StateDump};
+use crate::tls::TlsIdentity;
+
+/// A running RunCloud simulator on a loopback port. Dropping it stops it.
+///
+/// ```
+/// use runcloud_sim::{SimConfig, Simulator};
+/// let sim = Simulator::start(SimConfig::new().extra_domains(2)).unwrap();
+/// assert!(sim.base_url().starts_with("http://127.0.0.1:"));
+/// assert_eq!(sim.state().domains.len(), 3);
+/// sim.shutdown();
+/// ```
+pub struct Simulator {
+    shared: Arc<Shared>,
+    server: Server,
+    base_url: String,
+    certificate_pem: Option<String>,
+}
+
+impl Simulator {
+    /// Binds, seeds and starts serving. Fails for a non-loopback address, AutoSSL without
+    /// advanced SSL, or when the port cannot be bound.
+    pub fn start(config: SimConfig) -> io::Result<Simulator> {
+        check_config(&config)?;
+        let listener = TcpListener::bind(config.listen)?;
+        let identity = if config.tls {
+            Some(Arc::new(TlsIdentity::generate()?))
+        } else {
+            None
+        };
+        let certificate_pem = identity
+            .as_ref()
+            .map(|identity| identity.certificate_pem.clone());
+        if let (Some(path), Some(pem)) = (&config.tls_cert_out, &certificate_pem) {
+            std::fs::write(path, pem)?;
+        }
+        let stop = Arc::new(StopSignal::default());
+        let shared = Arc::new(Shared::new(config, Arc::clone(&stop)));
+        let handler: Handler = {
+            let shared = Arc::clone(&shared);
+            Arc::new(move |request| dispatch(&shared, request))
+        };
+        let server = Server::start(listener, identity, handler, stop)?;
+        let base_url = format!("{}://{}", shared.scheme, server.local_addr());
+        Ok(Simulator {
+            shared,
+            server,
+            base_url,
+            certificate_pem,
+        })
+    }
+
+    /// `http://127.0.0.1:PORT` (or `https://...`), without a trailing slash. RunCloud's paths
+    /// (`/api/v3/...`) go after it.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.server.local_addr()
+    }
+
+    /// `{base_url}/api/{version}/servers/{server}/webapps/{app}` for `v2` or `v3`.
+    pub fn app_url(&self, version: &str) -> String {
+        let config = &self.shared.config;
+        format!(
+            "{}/api/{version}/servers/{}/webapps/{}",
+            self.base_url, config.server_id, config.app_id
+        )
+    }
+
+    pub fn config(&self) -> &SimConfig {
+        &self.shared.config
+    }
+
+    /// The self-signed certificate as PEM when serving HTTPS.
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.certificate_pem.as_deref()
+    }
+
+    /// A snapshot of domains, certificates, counters, limits and pending faults.
+    pub fn state(&self) -> StateDump {
+        self.shared.state()
+    }
+
+    /// API requests so far (since the start, the last reset or the last clear).
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.shared.requests()
+    }
+
+    pub fn clear_requests(&self) {
+        self.shared.clear_requests();
+    }
+
+    /// Queues a fault for the next matching API requests.
+    pub fn inject(&self, fault: Fault) {
+        self.shared.inject(fault);
+    }
+
+    pub fn clear_faults(&self) {
+        self.shared.clear_faults();
+    }
+
+    /// Delay before every API answer.
+    pub fn set_latency(&self, latency: Duration) {
+        self.shared.set_latency(latency);
+    }
+
+    /// `per_window` requests per `window` (0: unlimited), starting a fresh window.
+    pub fn set_rate_limit(&self, per_window: u32, window: Duration) {
+        self.shared.set_rate_limit(per_window, window);
+    }
+
+    /// Changes SSL mode and certificates directly; refuses AutoSSL without advanced SSL.
+    pub fn set_ssl(&self, change: SslChange) -> Result<(), String> {
+        self.shared.change_ssl(change)
+    }
+
+    /// Seeds `count` more `site-NNNNN.example.test` aliases; returns their ids.
+    pub fn seed_domains(&self, count: usize) -> Vec<u64> {
+        self.shared.seed_domains(count)
+    }
+
+    /// Seeds one explicit record (`*.name` for a wildcard); returns its id.
+    pub fn seed_domain(&self, seed: DomainSeed) -> Result<u64, String> {
+        self.shared.seed_domain(&seed)
+    }
+
+    /// Back to the seeded start: domains, SSL, counters, limits, latency, faults and log.
+    pub fn reset(&self) {
+        self.shared.reset();
+    }
+
+    /// Stops serving: closes every connection, ends hangs, waits for the threads (bounded).
+    pub fn shutdown(mut self) {
+        self.server.shutdown();
+    }
+}
+
+fn check_config(config: &SimConfig) -> io::Result<()> {
+    if !config.listen.ip().is_loopback() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "refusing to listen on {}: only loopback addresses (127.0.0.0/8, ::1) are allowed",
+                config.listen
+            ),
+        ));
+    }
+    if config.auto_ssl && config.ssl_mode != SslMode::Advanced {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "AutoSSL needs the advanced SSL mode",
+        ));
+    }
+    Ok(())
+}
