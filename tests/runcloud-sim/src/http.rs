@@ -102,16 +102,16 @@ impl Response {
 /// Why a request could not be read.
 #[derive(Debug)]
 pub(crate) enum ReadError {
-    /// The peer closed (or the socket was shut down) between requests: nothing to answer.
+    /// The peer closed, the socket was shut down or failed, or the idle timeout passed:
+    /// nothing can be answered, whatever the cause, so the cause is not kept.
     Closed,
     /// The peer sent something that is not an acceptable request: answer this, then close.
     Refuse(Response),
-    Io(io::Error),
 }
 
 impl From<io::Error> for ReadError {
-    fn from(error: io::Error) -> Self {
-        ReadError::Io(error)
+    fn from(_: io::Error) -> Self {
+        ReadError::Closed
     }
 }
 

@@ -280,7 +280,7 @@ fn serve_one(
             let _ = write_response(stream, &response, false);
             return false;
         }
-        Err(ReadError::Closed | ReadError::Io(_)) => return false,
+        Err(ReadError::Closed) => return false,
     };
     if stop.is_stopped() {
         return false;

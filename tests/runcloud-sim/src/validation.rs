@@ -26,10 +26,6 @@ impl<'a> Validation<'a> {
         }
     }
 
-    pub(crate) fn has(&self, field: &str) -> bool {
-        self.present(field).is_some()
-    }
-
     /// Laravel treats null and empty strings as absent.
     fn present(&self, field: &str) -> Option<&'a Value> {
         match self.fields.get(field) {
@@ -129,10 +125,6 @@ impl<'a> Validation<'a> {
         parsed
     }
 
-    pub(crate) fn is_valid(&self) -> bool {
-        self.errors.is_empty()
-    }
-
     /// `Ok` when every rule passed, else the 422 answer.
     pub(crate) fn finish(self) -> Result<(), Response> {
         if self.errors.is_empty() {
@@ -205,6 +197,6 @@ mod tests {
         assert_eq!(validation.boolean("a", true), Some(true));
         assert_eq!(validation.boolean("b", true), Some(false));
         assert_eq!(validation.boolean("c", true), Some(true));
-        assert!(validation.is_valid());
+        assert!(validation.errors.is_empty());
     }
 }
