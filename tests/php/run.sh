@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# PHP-level suite: PHPUnit against the built extension and the simulator, once
+# with API v3 credentials (token) and once with API v2 credentials (key + secret).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+extension="$PWD/target/release/libwu_runcloud.so"
+simulator="$PWD/target/release/runcloud-sim"
+[ -f "$extension" ] && [ -x "$simulator" ] || cargo build --release --quiet -p wu_runcloud -p runcloud-sim
+
+# PHPUnit starts some tests in child processes; an ini directory in the
+# environment loads the extension there too.
+ini_dir=$(mktemp -d)
+trap 'rm -rf "$ini_dir"' EXIT
+echo "extension=$extension" >"$ini_dir/wu_runcloud.ini"
+export PHP_INI_SCAN_DIR=":$ini_dir"
+export RUNCLOUD_SIM_BIN="$simulator"
+
+status=0
+for auth in v3 v2; do
+  echo "--- PHP extension suite with API $auth credentials"
+  WU_TEST_AUTH=$auth phpunit --configuration tests/php/phpunit.xml || status=1
+done
+exit $status
