@@ -12,8 +12,10 @@ if [ "$("$tools/bin/cargo-php" --version 2>/dev/null | awk '{print $2}')" != "$c
   cargo install --quiet --locked --root "$tools" --version "$cargo_php_version" cargo-php
 fi
 
-library=target/release/libwu_runcloud.so
-[ -f "$library" ] || cargo build --release --quiet
+# ext-php-rs exports the module description that cargo-php reads only from
+# builds with debug assertions, so the stubs come from a debug build.
+cargo build --quiet -p wu_runcloud
+library=target/debug/libwu_runcloud.so
 committed=php-stubs/wu_runcloud.stubs.php
 generated=$(mktemp)
 trap 'rm -f "$generated"' EXIT

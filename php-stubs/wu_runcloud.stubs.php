@@ -1,0 +1,160 @@
+<?php
+
+// Stubs for wu_runcloud
+
+namespace WuRunCloud {
+    /**
+     * RunCloud answered with an error status: `getCode()` is the HTTP status and
+     * the message carries RunCloud's own message.
+     */
+    class ApiException extends \WuRunCloud\RunCloudException {
+        public function __construct() {}
+
+        /**
+         * Whether the same call may succeed later (429 and 5xx); 4xx errors will not.
+         *
+         * @return bool
+         */
+        public function isRetryable(): bool {}
+    }
+
+    /**
+     * Required constants are missing or invalid; the message names them, never their values.
+     */
+    class ConfigurationException extends \WuRunCloud\RunCloudException {
+        public function __construct() {}
+    }
+
+    /**
+     * A domain name was rejected before any request was made.
+     */
+    class InvalidDomainException extends \WuRunCloud\RunCloudException {
+        public function __construct() {}
+    }
+
+    /**
+     * The operation would remove the web app's primary domain.
+     */
+    class ProtectedDomainException extends \WuRunCloud\RunCloudException {
+        public function __construct() {}
+    }
+
+    /**
+     * Base class of every exception the extension throws.
+     */
+    class RunCloudException extends \RuntimeException {
+        public function __construct() {}
+    }
+
+    /**
+     * RunCloud could not be reached or its answer could not be read: DNS, connect,
+     * TLS, timeout, reset, or an unreadable body. `getKind()` tells which.
+     */
+    class TransportException extends \WuRunCloud\RunCloudException {
+        public function __construct() {}
+
+        /**
+         * `dns`, `connect`, `tls`, `timeout`, `reset`, or `response` (an unreadable answer).
+         *
+         * @return string
+         */
+        public function getKind(): string {}
+
+        /**
+         * Always true: the network or RunCloud may be fine again later.
+         *
+         * @return bool
+         */
+        public function isRetryable(): bool {}
+    }
+}
+
+namespace {
+    /**
+     * The extension's version, also `phpversion('wu_runcloud')`.
+     */
+    const WU_RUNCLOUD_VERSION = '0.1.0';
+
+    /**
+     * Adds `$domain` to the web app as an alias; with `$www` RunCloud also serves
+     * `www.$domain` and redirects it. Idempotent: a domain already there is
+     * returned as it is, with `created` false.
+     *
+     * @param string $domain
+     * @param bool $www
+     * @return array
+     */
+    function wu_runcloud_add_domain(string $domain, bool $www = false): array {}
+
+    /**
+     * Diagnostics: extension version, API version, base URL, which constants are
+     * defined (names only, never values), timeouts and retry limits.
+     *
+     * @return array
+     */
+    function wu_runcloud_config(): array {}
+
+    /**
+     * Every domain of the web app, across all pages: a list of arrays with `id`,
+     * `name`, `type`, `www` (bool), `redirection` and `wildcard` (bool).
+     *
+     * @return array
+     */
+    function wu_runcloud_list_domains(): array {}
+
+    /**
+     * Validates and normalises a domain name without contacting RunCloud:
+     * lowercase, no trailing dot, internationalised names as punycode.
+     *
+     * @param string $domain
+     * @return string
+     */
+    function wu_runcloud_normalize_domain(string $domain): string {}
+
+    /**
+     * Brings certificates up to date after domains changed: basic SSL redeploys the
+     * web app's certificate; advanced SSL installs or redeploys `$domain`'s, unless
+     * AutoSSL handles it. Returns `mode`, `action` ("redeployed", "installed",
+     * "none" or "auto"), `certificate_id`, `domain` and `message`.
+     *
+     * @param string|null $domain
+     * @return array
+     */
+    function wu_runcloud_redeploy_ssl(?string $domain = null): array {}
+
+    /**
+     * Removes `$domain` from the web app, whichever page it is on. Returns false
+     * when it was not there; throws for the web app's primary domain.
+     *
+     * @param string $domain
+     * @return bool
+     */
+    function wu_runcloud_remove_domain(string $domain): bool {}
+
+    /**
+     * Compares the names the network wants with the web app's domains and returns
+     * the plan and what was done: `dry_run`, `to_add`, `to_remove`, `unchanged`,
+     * `added`, `removed`, `errors` (name => message) and `ssl`.
+     *
+     * Options: `dry_run` (default true: report only), `prune` (default false:
+     * also remove unwanted names, but only those listed in `managed`), `managed`,
+     * `protected` (never removed), `www` (names to add with their www variant),
+     * `redeploy_ssl` (default true: bring certificates up to date after adding).
+     * The web app's primary domain is never removed.
+     *
+     * @param array $domains
+     * @param array|null $options
+     * @return array
+     */
+    function wu_runcloud_sync(array $domains, ?array $options = null): array {}
+
+    /**
+     * Checks the credentials (ping) and the server and web app ids (web app details).
+     *
+     * Returns `api_version` ("v3" or "v2"), `webapp_name`, `domain_count`,
+     * `ssl_mode` ("basic" or "advanced") and `auto_ssl`.
+     *
+     * @return array
+     */
+    function wu_runcloud_test_connection(): array {}
+}
