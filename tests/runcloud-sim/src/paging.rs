@@ -41,7 +41,7 @@ pub(crate) fn total_pages(total: usize, per_page: usize) -> usize {
 }
 
 /// The `meta.pagination` object for one page. `list_url` is the absolute URL of the list
-/// without a query; links name a page only when that page exists.
+/// without a query.
 pub(crate) fn pagination(
     total: usize,
     count: usize,
@@ -51,7 +51,9 @@ pub(crate) fn pagination(
     let last_page = total_pages(total, request.per_page);
     let link = |page: usize| format!("{list_url}?perPage={}&page={page}", request.per_page);
     let mut links = Map::new();
-    if request.page > 1 && request.page - 1 <= last_page {
+    // Fractal's rule, which RunCloud's `meta.pagination` comes from: a previous link on any
+    // page after the first, even past the end; a next link only before the last page.
+    if request.page > 1 {
         links.insert("previous".into(), Value::String(link(request.page - 1)));
     }
     if request.page < last_page {
@@ -125,7 +127,7 @@ mod tests {
     }
 
     #[test]
-    fn links_only_existing_pages() {
+    fn links_like_fractal() {
         let url = "http://127.0.0.1:1/api/v3/x/domains";
         let middle = pagination(
             100,
@@ -160,6 +162,9 @@ mod tests {
             },
             url,
         );
-        assert_eq!(past_end["links"], json!({}));
+        assert_eq!(
+            past_end["links"],
+            json!({ "previous": format!("{url}?perPage=20&page=4") })
+        );
     }
 }
