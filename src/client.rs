@@ -253,12 +253,24 @@ impl Client {
             .with_config()
             .limit(MAX_BODY_BYTES)
             .read_to_vec()
-            .map_err(transport_error)?;
-        Ok(ApiResponse {
+            .map_err(|error| body_error(status, error))?;
+        let response = ApiResponse {
             status,
-            body,
+            body: redact(body, &self.config.credentials.secret_values()),
             retry_after,
-        })
+        };
+        // Every RunCloud endpoint answers JSON; a 2xx that is not JSON is
+        // something else (a proxy's page) and must not pass for success.
+        if response.is_success()
+            && !response.body.is_empty()
+            && serde_json::from_slice::<serde::de::IgnoredAny>(&response.body).is_err()
+        {
+            return Err(Error::invalid_response(
+                status,
+                "a success status with a body that is not JSON",
+            ));
+        }
+        Ok(response)
     }
 
     fn run<S: AsSendBody>(
@@ -375,6 +387,36 @@ fn transport_error(error: ureq::Error) -> Error {
         kind,
         detail: error.to_string(),
     }
+}
+
+/// A body that could not be read whole. The status line arrived, so unless the
+/// clock ran out this is a broken answer rather than an unreachable RunCloud;
+/// the request may well have been carried out, so it is not retried at once.
+fn body_error(status: u16, error: ureq::Error) -> Error {
+    if let ureq::Error::BodyExceedsLimit(_) = error {
+        return Error::invalid_response(status, "the body is larger than the client accepts");
+    }
+    match transport_error(error) {
+        timeout @ Error::Transport {
+            kind: TransportKind::Timeout,
+            ..
+        } => timeout,
+        _ => Error::invalid_response(
+            status,
+            "the connection closed before the whole body arrived (truncated)",
+        ),
+    }
+}
+
+/// Replaces any credential RunCloud (or a proxy) echoes back, so no error
+/// message built from the body can carry one.
+fn redact(body: Vec<u8>, secrets: &[&str]) -> Vec<u8> {
+    let needles: Vec<&str> = secrets.iter().copied().filter(|s| !s.is_empty()).collect();
+    let text = String::from_utf8_lossy(&body);
+    if !needles.iter().any(|needle| text.contains(needle)) {
+        return body;
+    }
+    crate::config::scrub_values(&text, &needles).into_bytes()
 }
 
 fn is_tls_message(message: &str) -> bool {
