@@ -87,7 +87,7 @@ step("wu_runcloud_add_domain(\"$demoDomain\", www: true) again", fn () => wu_run
 if ($simulated) {
     step('wu_runcloud_add_domain("çağrı-merkezi.example.test")', fn () => wu_runcloud_add_domain('çağrı-merkezi.example.test'), $describeDomain);
 }
-step('wu_runcloud_redeploy_ssl()', fn () => wu_runcloud_redeploy_ssl($demoDomain), fn (array $s) => sprintf(
+step("wu_runcloud_redeploy_ssl(\"$demoDomain\")", fn () => wu_runcloud_redeploy_ssl($demoDomain), fn (array $s) => sprintf(
     '%s SSL: %s (%s)',
     $s['mode'],
     $s['action'],
@@ -104,3 +104,12 @@ $primary = array_values(array_filter(is_array($domains) ? $domains : [], fn ($d)
 if ($primary !== null) {
     step("wu_runcloud_remove_domain(\"$primary\") (primary)", fn () => wu_runcloud_remove_domain($primary), fn () => 'unexpectedly removed');
 }
+
+$wanted = is_array($domains) ? array_column(array_slice($domains, 0, 3), 'name') : [];
+$wanted[] = 'new-customer.example.test';
+step('wu_runcloud_sync([...' . count($wanted) . ' names]) (dry run)', fn () => wu_runcloud_sync($wanted), fn (array $r) => sprintf(
+    'would add %s; %d unchanged; nothing changed (dry run: %s)',
+    implode(', ', $r['to_add']) ?: 'nothing',
+    count($r['unchanged']),
+    $r['dry_run'] ? 'yes' : 'no'
+));
