@@ -124,6 +124,14 @@ pub struct SslMode {
     pub auto: bool,
 }
 
+impl SslMode {
+    /// Basic SSL: one certificate for the whole app (an app that has one is in this mode).
+    pub const BASIC: SslMode = SslMode {
+        advanced: false,
+        auto: false,
+    };
+}
+
 /// A certificate as far as the client needs it: its id. The PEM fields RunCloud
 /// sends alongside are deliberately not read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -205,7 +213,8 @@ mod tests {
 
     #[test]
     fn flags_accept_booleans_and_strings() {
-        let json = r#"{"id":1,"name":"a.b","type":"alias","www":true,"redirection":"www","wildcard":"0"}"#;
+        let json =
+            r#"{"id":1,"name":"a.b","type":"alias","www":true,"redirection":"www","wildcard":"0"}"#;
         let domain: Domain = serde_json::from_str(json).unwrap();
         assert!(domain.www && !domain.wildcard);
     }

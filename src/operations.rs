@@ -109,12 +109,16 @@ fn fetch_pages(client: &Client, pages: RangeInclusive<u64>) -> Result<Vec<Vec<Do
 fn parallelism(client: &Client, pages: usize) -> usize {
     let by_rate = client
         .rate_remaining()
-        .map_or(MAX_PARALLEL_PAGES, |remaining| (remaining as usize / 4).max(1));
+        .map_or(MAX_PARALLEL_PAGES, |remaining| {
+            (remaining as usize / 4).max(1)
+        });
     MAX_PARALLEL_PAGES.min(pages).min(by_rate).max(1)
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Finds `name` on the web app, walking pages in order and stopping at the match.
@@ -257,9 +261,20 @@ pub struct SslOutcome {
 /// app's certificate is redeployed so it covers every current name; in advanced
 /// mode `domain`'s certificate is installed or redeployed, unless AutoSSL does it.
 pub fn redeploy_ssl(client: &Client, domain: Option<&DomainName>) -> Result<SslOutcome> {
+    // The common case, basic SSL with a certificate, costs two calls: the app's
+    // certificate is looked up first, and the mode is read only when there is none.
+    if let Some(certificate) = app_certificate(client)? {
+        return redeploy_basic(client, certificate);
+    }
     let mode = ssl_mode(client)?;
     if !mode.advanced {
-        return redeploy_basic(client, mode);
+        return Ok(SslOutcome {
+            mode,
+            action: SslAction::Nothing,
+            certificate_id: None,
+            domain: None,
+            message: "no SSL certificate is installed on the web app; nothing to redeploy".into(),
+        });
     }
     if mode.auto {
         return Ok(SslOutcome {
@@ -280,20 +295,22 @@ pub fn redeploy_ssl(client: &Client, domain: Option<&DomainName>) -> Result<SslO
     redeploy_advanced(client, mode, name)
 }
 
-fn redeploy_basic(client: &Client, mode: SslMode) -> Result<SslOutcome> {
-    let Some(certificate) = installed_certificate(client, &client.app_path("/ssl"))? else {
-        return Ok(SslOutcome {
-            mode,
-            action: SslAction::Nothing,
-            certificate_id: None,
-            domain: None,
-            message: "no SSL certificate is installed on the web app; nothing to redeploy".into(),
-        });
-    };
+/// The web app's own (basic mode) certificate, if it has one. A refusal of the
+/// basic endpoint (RunCloud's answer in advanced mode is unconfirmed: 404 or
+/// 422 are both read as "none") leaves the decision to the SSL mode; failures
+/// that would fail the mode read too (credentials, rate limit, outage) are errors.
+fn app_certificate(client: &Client) -> Result<Option<Certificate>> {
+    match installed_certificate(client, &client.app_path("/ssl")) {
+        Err(Error::Api { status, .. }) if matches!(status, 400 | 409 | 422) => Ok(None),
+        other => other,
+    }
+}
+
+fn redeploy_basic(client: &Client, certificate: Certificate) -> Result<SslOutcome> {
     let path = client.app_path(&format!("/ssl/{}", certificate.id));
     client.perform(Method::PUT, &path, None::<&()>)?;
     Ok(SslOutcome {
-        mode,
+        mode: SslMode::BASIC,
         action: SslAction::Redeployed,
         certificate_id: Some(certificate.id),
         domain: None,
@@ -312,7 +329,8 @@ fn redeploy_advanced(client: &Client, mode: SslMode, name: &DomainName) -> Resul
             (SslAction::Redeployed, certificate.id)
         }
         None => {
-            let response = client.perform(Method::POST, &ssl_path, Some(&NewCertificate::default()))?;
+            let response =
+                client.perform(Method::POST, &ssl_path, Some(&NewCertificate::default()))?;
             let certificate = response.json::<OneOrData<Certificate>>()?.into_inner();
             (SslAction::Installed, certificate.id)
         }
@@ -341,7 +359,9 @@ fn installed_certificate(client: &Client, path: &str) -> Result<Option<Certifica
             }
             serde_json::from_value(record.clone())
                 .map(Some)
-                .map_err(|_| Error::invalid_response(response.status, "certificate without a usable id"))
+                .map_err(|_| {
+                    Error::invalid_response(response.status, "certificate without a usable id")
+                })
         }
         404 => Ok(None),
         _ => Err(response.to_error()),
