@@ -1,0 +1,118 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WuRunCloud\Tests;
+
+use WuRunCloud\TransportException;
+
+/** RunCloud unreachable or unreadable: TransportException, getKind() saying which. */
+final class TransportErrorTest extends SimulatorTestCase
+{
+    private static ?Simulator $tlsSimulator = null;
+
+    public static function tearDownAfterClass(): void
+    {
+        self::$tlsSimulator?->stop();
+        self::$tlsSimulator = null;
+        parent::tearDownAfterClass();
+    }
+
+    public function testATimeoutEndsTheCallWithinTheConfiguredTime(): void
+    {
+        ini_set('wu_runcloud.timeout', '1');
+        $this->sim()->injectFault(['kind' => 'hang', 'delay_ms' => 4000]);
+
+        $started = microtime(true);
+        $thrown = $this->catchThrown(TransportException::class, static fn () => wu_runcloud_test_connection());
+        $elapsed = microtime(true) - $started;
+
+        $this->assertSame('timeout', $thrown->getKind());
+        $this->assertSame(4, $thrown->getCode());
+        $this->assertTrue($thrown->isRetryable());
+        $this->assertStringStartsWith('could not reach RunCloud (timeout)', $thrown->getMessage());
+        $this->assertGreaterThanOrEqual(0.9, $elapsed);
+        $this->assertLessThan(3.0, $elapsed, 'one timeout, not retried within the call');
+    }
+
+    public function testARefusedConnectionIsAConnectFailure(): void
+    {
+        $closedPort = self::closedLoopbackPort();
+
+        $child = ChildPhp::run(
+            TestEnvironment::constants([], "http://127.0.0.1:$closedPort"),
+            'return wu_runcloud_list_domains();',
+            ['wu_runcloud.max_retries' => 1]
+        );
+
+        $thrown = $child->exception();
+        $this->assertSame(TransportException::class, $thrown['class']);
+        $this->assertSame('connect', $thrown['kind']);
+        $this->assertSame(2, $thrown['code']);
+        $this->assertTrue($thrown['retryable']);
+        $this->assertStringStartsWith('could not reach RunCloud (connect)', $thrown['message']);
+    }
+
+    public function testAnUntrustedCertificateIsATlsFailure(): void
+    {
+        self::$tlsSimulator ??= Simulator::start(['--tls']);
+        $url = self::$tlsSimulator->url();
+        $this->assertStringStartsWith('https://127.0.0.1:', $url);
+
+        $child = ChildPhp::run(TestEnvironment::constants([], $url), 'return wu_runcloud_test_connection();');
+
+        $thrown = $child->exception();
+        $this->assertSame(TransportException::class, $thrown['class']);
+        $this->assertSame('tls', $thrown['kind']);
+        $this->assertSame(3, $thrown['code']);
+        $this->assertTrue($thrown['retryable']);
+        $this->assertSame([], self::$tlsSimulator->requests(), 'no request is sent over an untrusted connection');
+    }
+
+    public function testAnAnswerThatIsNotJsonIsAResponseFailure(): void
+    {
+        $this->sim()->injectFault(['kind' => 'malformed_json', 'path_contains' => '/domains']);
+
+        $thrown = $this->catchThrown(TransportException::class, static fn () => wu_runcloud_list_domains());
+
+        $this->assertSame('response', $thrown->getKind());
+        $this->assertSame(6, $thrown->getCode());
+        $this->assertTrue($thrown->isRetryable());
+        $this->assertStringStartsWith('RunCloud returned an unreadable response (HTTP 200)', $thrown->getMessage());
+    }
+
+    public function testADroppedConnectionIsRetried(): void
+    {
+        $this->sim()->injectFault(['kind' => 'drop', 'path_contains' => '/domains']);
+
+        $domains = wu_runcloud_list_domains();
+
+        $this->assertSame(['network.test'], array_column($domains, 'name'));
+        $this->assertSame([], $this->sim()->pendingFaults());
+    }
+
+    public function testConnectionsDroppedEveryTimeEndAsAReset(): void
+    {
+        ini_set('wu_runcloud.max_retries', '1');
+        $this->sim()->injectFault(['kind' => 'drop', 'count' => 5]);
+
+        $thrown = $this->catchThrown(TransportException::class, static fn () => wu_runcloud_list_domains());
+
+        $this->assertSame('reset', $thrown->getKind());
+        $this->assertSame(5, $thrown->getCode());
+        $this->assertStringStartsWith('could not reach RunCloud (reset)', $thrown->getMessage());
+        $this->assertSame(3, $this->sim()->pendingFaults()[0]['count'], 'the first try and one retry');
+    }
+
+    /** A loopback port nothing listens on: bound by the OS, then released. */
+    private static function closedLoopbackPort(): int
+    {
+        $server = stream_socket_server('tcp://127.0.0.1:0', $errorCode, $errorMessage);
+        if ($server === false) {
+            self::fail("could not reserve a port: $errorMessage");
+        }
+        $name = stream_socket_get_name($server, false);
+        fclose($server);
+        return (int) substr($name, strrpos($name, ':') + 1);
+    }
+}
