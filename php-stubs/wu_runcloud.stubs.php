@@ -124,12 +124,14 @@ namespace {
 
     /**
      * Removes `$domain` from the web app, whichever page it is on. Returns false
-     * when it was not there; throws for the web app's primary domain.
+     * when it was not there; throws for the web app's primary domain. `$id`, the
+     * `id` that `wu_runcloud_add_domain()` returned, saves walking the list.
      *
      * @param string $domain
+     * @param int|null $id
      * @return bool
      */
-    function wu_runcloud_remove_domain(string $domain): bool {}
+    function wu_runcloud_remove_domain(string $domain, ?int $id = null): bool {}
 
     /**
      * Compares the names the network wants with the web app's domains and returns

@@ -121,18 +121,67 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// Passes over the list at most, when it keeps changing underneath.
+const MAX_WALKS: usize = 3;
+
 /// Finds `name` on the web app, walking pages in order and stopping at the match.
 pub fn find_domain(client: &Client, name: &DomainName) -> Result<Option<Domain>> {
+    for _ in 0..MAX_WALKS {
+        match walk_for(client, name)? {
+            Walk::Found(domain) => return Ok(Some(domain)),
+            Walk::Absent => return Ok(None),
+            Walk::ListChanged => continue,
+        }
+    }
+    Ok(None)
+}
+
+/// What one pass over the pages found.
+enum Walk {
+    Found(Domain),
+    Absent,
+    /// Not seen, but the list's total changed during the pass.
+    ListChanged,
+}
+
+/// One pass over the pages in order. A domain removed from an earlier page
+/// meanwhile shifts the rest forward, so a name can slip past a pass: a pass
+/// that saw the list's total change does not prove the name absent.
+fn walk_for(client: &Client, name: &DomainName) -> Result<Walk> {
+    let mut first_total = None;
     let mut page = 1;
     loop {
         let found = domains_page(client, page, PAGE_SIZE)?;
+        let pagination = found.meta.pagination;
         if let Some(domain) = found.data.into_iter().find(|d| d.name == name.as_str()) {
-            return Ok(Some(domain));
+            return Ok(Walk::Found(domain));
         }
-        if page >= found.meta.pagination.total_pages {
-            return Ok(None);
+        let first_total = *first_total.get_or_insert(pagination.total);
+        if page >= pagination.total_pages {
+            return Ok(if pagination.total == first_total {
+                Walk::Absent
+            } else {
+                Walk::ListChanged
+            });
         }
         page += 1;
+    }
+}
+
+/// The domain with RunCloud id `id`, if it still exists and still is `name`.
+fn domain_by_id(client: &Client, id: u64, name: &DomainName) -> Result<Option<Domain>> {
+    let response = client.call(
+        Method::GET,
+        &client.app_path(&format!("/domains/{id}")),
+        None::<&()>,
+    )?;
+    match response.status {
+        200..=299 => {
+            let domain = response.json::<OneOrData<Domain>>()?.into_inner();
+            Ok((domain.name == name.as_str()).then_some(domain))
+        }
+        404 => Ok(None),
+        _ => Err(response.to_error()),
     }
 }
 
@@ -193,8 +242,20 @@ impl<T> OneOrData<T> {
 
 /// Removes `name` from the web app, wherever it is in the list. Returns false
 /// when it was not there. The app's primary domain is refused.
-pub fn remove_domain(client: &Client, name: &DomainName) -> Result<bool> {
-    let Some(domain) = find_domain(client, name)? else {
+///
+/// `known_id`, RunCloud's id from when the domain was added, saves the search:
+/// the record is read by id and the list is walked only when that record is
+/// gone or now holds another name.
+pub fn remove_domain(client: &Client, name: &DomainName, known_id: Option<u64>) -> Result<bool> {
+    let by_id = match known_id {
+        Some(id) => domain_by_id(client, id, name)?,
+        None => None,
+    };
+    let found = match by_id {
+        Some(domain) => Some(domain),
+        None => find_domain(client, name)?,
+    };
+    let Some(domain) = found else {
         return Ok(false);
     };
     if domain.is_primary() {

@@ -9,9 +9,9 @@ use crate::client::Client;
 use crate::config::Diagnostics;
 use crate::domain_name::DomainName;
 use crate::operations;
-use crate::sync;
 use crate::php::arrays;
 use crate::php::runtime::{self, PhpConstants};
+use crate::sync;
 
 type PhpArray = PhpResult<ZBox<ZendHashTable>>;
 
@@ -49,11 +49,16 @@ pub fn wu_runcloud_add_domain(domain: String, www: bool) -> PhpArray {
 }
 
 /// Removes `$domain` from the web app, whichever page it is on. Returns false
-/// when it was not there; throws for the web app's primary domain.
+/// when it was not there; throws for the web app's primary domain. `$id`, the
+/// `id` that `wu_runcloud_add_domain()` returned, saves walking the list.
 #[php_function]
-pub fn wu_runcloud_remove_domain(domain: String) -> PhpResult<bool> {
+#[php(defaults(id = None))]
+pub fn wu_runcloud_remove_domain(domain: String, id: Option<i64>) -> PhpResult<bool> {
     let name = DomainName::parse(&domain)?;
-    Ok(operations::remove_domain(&client()?, &name)?)
+    let known_id = id
+        .and_then(|id| u64::try_from(id).ok())
+        .filter(|&id| id > 0);
+    Ok(operations::remove_domain(&client()?, &name, known_id)?)
 }
 
 /// Brings certificates up to date after domains changed: basic SSL redeploys the
