@@ -77,11 +77,20 @@ fn wrong_or_missing_credentials_get_a_json_401() {
         ("/api/v3/ping", Auth::None),
         ("/api/v3/ping", Auth::Bearer("wrong".into())),
         ("/api/v3/ping", Auth::Bearer(String::new())),
-        ("/api/v3/ping", Auth::Header(format!("Token {}", common::TOKEN))),
+        (
+            "/api/v3/ping",
+            Auth::Header(format!("Token {}", common::TOKEN)),
+        ),
         ("/api/v3/ping", Auth::Header(common::TOKEN.into())),
         ("/api/v2/ping", Auth::None),
-        ("/api/v2/ping", Auth::Basic("test-key".into(), "wrong".into())),
-        ("/api/v2/ping", Auth::Basic("wrong".into(), "test-secret".into())),
+        (
+            "/api/v2/ping",
+            Auth::Basic("test-key".into(), "wrong".into()),
+        ),
+        (
+            "/api/v2/ping",
+            Auth::Basic("wrong".into(), "test-secret".into()),
+        ),
         ("/api/v2/ping", Auth::Header("Basic !!not-base64!!".into())),
         (
             "/api/v2/ping",
@@ -129,8 +138,14 @@ fn unknown_servers_and_apps_are_json_404s() {
         ("/api/v3/servers/8/webapps/9", "Server not found."),
         ("/api/v3/servers/x/webapps/9/domains", "Server not found."),
         ("/api/v3/servers/7/webapps/10", "Web application not found."),
-        ("/api/v3/servers/7/webapps/1/domains", "Web application not found."),
-        ("/api/v3/servers/7/webapps/9/domains/999", "Domain name not found."),
+        (
+            "/api/v3/servers/7/webapps/1/domains",
+            "Web application not found.",
+        ),
+        (
+            "/api/v3/servers/7/webapps/9/domains/999",
+            "Domain name not found.",
+        ),
     ];
     for (path, message) in cases {
         let answer = client.get(path);
@@ -156,7 +171,12 @@ fn credentials_are_checked_before_ids() {
 fn unknown_routes_and_methods_are_json_errors() {
     let sim = start(SimConfig::new());
     let client = Client::root(&sim, Auth::v3());
-    for path in ["/api/v3/nothing", "/api/v4/ping", "/", "/api/v3/servers/1/webapps/1/x"] {
+    for path in [
+        "/api/v3/nothing",
+        "/api/v4/ping",
+        "/",
+        "/api/v3/servers/1/webapps/1/x",
+    ] {
         let answer = client.get(path);
         assert_eq!(answer.status, 404, "{path}");
         assert_eq!(answer.body, json!({ "message": "Not Found." }), "{path}");
@@ -171,8 +191,5 @@ fn unknown_routes_and_methods_are_json_errors() {
 fn the_bearer_scheme_name_is_case_insensitive() {
     let sim = start(SimConfig::new());
     let lower = Auth::Header(format!("bearer {}", common::TOKEN));
-    assert_eq!(
-        Client::root(&sim, lower).get("/api/v3/ping").status,
-        200
-    );
+    assert_eq!(Client::root(&sim, lower).get("/api/v3/ping").status, 200);
 }

@@ -53,7 +53,12 @@ fn check_page(
     count: usize,
 ) {
     let meta = pagination(answer);
-    let keys: BTreeSet<&str> = meta.as_object().unwrap().keys().map(String::as_str).collect();
+    let keys: BTreeSet<&str> = meta
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(
         keys,
         BTreeSet::from([
@@ -71,7 +76,11 @@ fn check_page(
     assert_eq!(meta["current_page"], page, "{context}");
     assert_eq!(meta["total_pages"], total_pages, "{context}");
     assert_eq!(meta["count"], count, "{context}");
-    assert_eq!(answer.body["data"].as_array().unwrap().len(), count, "{context}");
+    assert_eq!(
+        answer.body["data"].as_array().unwrap().len(),
+        count,
+        "{context}"
+    );
     assert_eq!(
         meta["links"].get("next").is_some(),
         page < total_pages,
@@ -99,7 +108,11 @@ fn check_walks(total: usize) {
     let sim = app_with(total);
     let expected: Vec<u64> = sim.state().domains.iter().map(|domain| domain.id).collect();
     assert_eq!(expected.len(), total);
-    assert_eq!(walk(&sim, "", 20), expected, "default size, {total} domains");
+    assert_eq!(
+        walk(&sim, "", 20),
+        expected,
+        "default size, {total} domains"
+    );
     assert_eq!(
         walk(&sim, "?perPage=40", 40),
         expected,

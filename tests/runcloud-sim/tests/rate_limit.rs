@@ -79,15 +79,24 @@ fn retry_after_counts_the_seconds_left_in_a_minute() {
     let answer = client.get("/api/v2/ping");
     assert_eq!(answer.status, 429);
     let retry_after = answer.number_header("Retry-After");
-    assert!((59..=60).contains(&retry_after), "Retry-After {retry_after}");
+    assert!(
+        (59..=60).contains(&retry_after),
+        "Retry-After {retry_after}"
+    );
 }
 
 #[test]
 fn a_limited_request_is_not_carried_out() {
     let sim = limited(1, Duration::from_secs(60));
     let client = Client::v3(&sim);
-    assert_eq!(client.post("/domains", add_body("one.example.com")).status, 200);
-    assert_eq!(client.post("/domains", add_body("two.example.com")).status, 429);
+    assert_eq!(
+        client.post("/domains", add_body("one.example.com")).status,
+        200
+    );
+    assert_eq!(
+        client.post("/domains", add_body("two.example.com")).status,
+        429
+    );
     assert!(sim.state().domain("two.example.com").is_none());
 }
 

@@ -101,7 +101,12 @@ fn basic_coverage_changes_only_when_redeployed() {
     let sim = start(SimConfig::new().extra_domains(1));
     let client = Client::v3(&sim);
     let id = client.get("/ssl").body["id"].as_u64().unwrap();
-    assert_eq!(client.post("/domains", add_body("new.example.com", true)).status, 200);
+    assert_eq!(
+        client
+            .post("/domains", add_body("new.example.com", true))
+            .status,
+        200
+    );
     assert_eq!(client.delete("/domains/2").status, 200);
     assert_eq!(
         basic_covers(&sim),
@@ -127,7 +132,10 @@ fn redeploying_another_id_is_a_404() {
     let id = client.get("/ssl").body["id"].as_u64().unwrap();
     let answer = client.put(&format!("/ssl/{}", id + 1));
     assert_eq!(answer.status, 404);
-    assert_eq!(answer.body, json!({"message": "SSL certificate not found."}));
+    assert_eq!(
+        answer.body,
+        json!({"message": "SSL certificate not found."})
+    );
     assert_eq!(client.put("/ssl/abc").status, 404);
     assert_eq!(sim.state().counters.redeploys, 0);
 }
@@ -230,7 +238,10 @@ fn each_mode_refuses_the_others_endpoints() {
     let client = Client::v3(&advanced);
     let get = client.get("/ssl");
     assert_eq!(get.status, 422);
-    assert!(get.body["message"].as_str().unwrap().contains("Advanced SSL"));
+    assert!(get.body["message"]
+        .as_str()
+        .unwrap()
+        .contains("Advanced SSL"));
     assert_eq!(client.post("/ssl", letsencrypt()).status, 422);
 }
 
@@ -238,15 +249,25 @@ fn each_mode_refuses_the_others_endpoints() {
 fn switching_modes_over_the_api() {
     let sim = start(SimConfig::new().extra_domains(1));
     let client = Client::v3(&sim);
-    let refused = client.post("/ssl/advanced", json!({"advancedSSL": false, "autoSSL": true}));
+    let refused = client.post(
+        "/ssl/advanced",
+        json!({"advancedSSL": false, "autoSSL": true}),
+    );
     assert_eq!(refused.status, 422);
     assert!(refused.body["errors"]["autoSSL"].is_array());
-    let switched = client.post("/ssl/advanced", json!({"advancedSSL": true, "autoSSL": true}));
+    let switched = client.post(
+        "/ssl/advanced",
+        json!({"advancedSSL": true, "autoSSL": true}),
+    );
     assert_eq!(switched.status, 200);
     assert_eq!(switched.body, json!({"advancedSSL": true, "autoSSL": true}));
     let state = sim.state();
     assert!(state.ssl.basic.is_none(), "the basic certificate goes");
-    assert_eq!(state.ssl.domains.len(), 2, "AutoSSL issues for every domain");
+    assert_eq!(
+        state.ssl.domains.len(),
+        2,
+        "AutoSSL issues for every domain"
+    );
     assert!(state.ssl.domains.iter().all(|c| c.auto_issued));
     let back = client.post("/ssl/advanced", json!({"advancedSSL": false}));
     assert_eq!(back.body, json!({"advancedSSL": false, "autoSSL": false}));
@@ -282,9 +303,7 @@ fn advanced_redeploy_covers_the_domains_names_now() {
     let client = Client::v3(&sim);
     let id = client.get("/domains/2/ssl").body["id"].as_u64().unwrap();
     assert_eq!(
-        client
-            .patch("/domains/2/meta", json!({"www": true}))
-            .status,
+        client.patch("/domains/2/meta", json!({"www": true})).status,
         200
     );
     assert_eq!(

@@ -175,9 +175,7 @@ impl Client {
             None if matches!(method, "PUT" | "POST" | "PATCH") => self
                 .agent
                 .run(request.body(String::new()).expect("a valid request")),
-            None => self
-                .agent
-                .run(request.body(()).expect("a valid request")),
+            None => self.agent.run(request.body(()).expect("a valid request")),
         }?;
         read_answer(response)
     }
@@ -228,16 +226,12 @@ pub fn agent_with_timeout(root_pem: Option<&str>, timeout: Duration) -> ureq::Ag
 
 /// Standard base64 with padding, for HTTP Basic.
 pub fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut text = String::new();
     for chunk in bytes.chunks(3) {
-        let value = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (index, byte)| {
-                acc | u32::from(*byte) << (16 - 8 * index)
-            });
+        let value = chunk.iter().enumerate().fold(0u32, |acc, (index, byte)| {
+            acc | u32::from(*byte) << (16 - 8 * index)
+        });
         for position in 0..4 {
             if position <= chunk.len() {
                 text.push(ALPHABET[(value >> (18 - 6 * position) & 63) as usize] as char);
