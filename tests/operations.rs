@@ -180,7 +180,7 @@ fn remove_finds_a_domain_on_the_third_page() {
         let sim = start(SimConfig::new().extra_domains(119));
         let target = "site-00100.example.test";
         let id = sim.state().domain(target).unwrap().id;
-        assert!(operations::remove_domain(&client(&sim, auth), &name(target)).unwrap());
+        assert!(operations::remove_domain(&client(&sim, auth), &name(target), None).unwrap());
         assert_eq!(
             calls(&sim),
             [
@@ -202,7 +202,7 @@ fn remove_absent_domain_is_false_and_deletes_nothing() {
     for auth in Auth::BOTH {
         let sim = start(SimConfig::new().extra_domains(45));
         let removed =
-            operations::remove_domain(&client(&sim, auth), &name("absent.example")).unwrap();
+            operations::remove_domain(&client(&sim, auth), &name("absent.example"), None).unwrap();
         assert!(!removed);
         assert_eq!(calls(&sim), [page(1), page(2)]);
         assert_eq!(sim.state().domains.len(), 46);
@@ -213,8 +213,8 @@ fn remove_absent_domain_is_false_and_deletes_nothing() {
 fn remove_refuses_the_primary_domain() {
     for auth in Auth::BOTH {
         let sim = start(SimConfig::new().extra_domains(2));
-        let error =
-            operations::remove_domain(&client(&sim, auth), &name("Network.Test")).unwrap_err();
+        let error = operations::remove_domain(&client(&sim, auth), &name("Network.Test"), None)
+            .unwrap_err();
         assert!(matches!(error, Error::ProtectedDomain(_)), "{error:?}");
         assert!(error.to_string().contains("network.test"), "{error}");
         assert_eq!(calls(&sim), [page(1)]);
@@ -504,5 +504,54 @@ fn sync_counts_names_under_a_wildcard_as_present() {
         assert_eq!(report.unchanged, ["shop.network.test"]);
         assert_eq!(report.added, ["deep.shop.network.test"]);
         assert_eq!(calls(&sim), [page(1), "POST APP/domains".into()]);
+    }
+}
+
+#[test]
+fn remove_with_the_id_from_the_add_reads_one_record() {
+    for auth in Auth::BOTH {
+        let sim = start(SimConfig::new().extra_domains(119));
+        let client = client(&sim, auth);
+        let added = operations::add_domain(&client, &name("shop.example.com"), false).unwrap();
+        let id = added.domain.id;
+        sim.clear_requests();
+        let removed =
+            operations::remove_domain(&client, &name("shop.example.com"), Some(id)).unwrap();
+        assert!(removed);
+        assert_eq!(
+            calls(&sim),
+            [
+                format!("GET APP/domains/{id}"),
+                format!("DELETE APP/domains/{id}")
+            ]
+        );
+        assert!(sim.state().domain("shop.example.com").is_none());
+    }
+}
+
+#[test]
+fn remove_with_a_stale_id_walks_the_list() {
+    for auth in Auth::BOTH {
+        let sim = start(SimConfig::new().extra_domains(2));
+        let client = client(&sim, auth);
+        let target_name = name("site-00002.example.test");
+        let target = sim.state().domain(target_name.as_str()).unwrap().id;
+        let other = sim.state().domain("site-00001.example.test").unwrap().id;
+        // The id now holds another name: read, then walk, then delete.
+        assert!(operations::remove_domain(&client, &target_name, Some(other)).unwrap());
+        assert_eq!(
+            calls(&sim),
+            [
+                format!("GET APP/domains/{other}"),
+                page(1),
+                format!("DELETE APP/domains/{target}")
+            ]
+        );
+        // The id is gone and so is the name: read, walk, nothing to delete.
+        sim.clear_requests();
+        assert!(!operations::remove_domain(&client, &target_name, Some(target)).unwrap());
+        assert_eq!(calls(&sim), [format!("GET APP/domains/{target}"), page(1)]);
+        assert!(sim.state().domain(target_name.as_str()).is_none());
+        assert!(sim.state().domain("site-00001.example.test").is_some());
     }
 }
