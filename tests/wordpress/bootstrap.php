@@ -1,0 +1,13 @@
+<?php
+/**
+ * PHPUnit bootstrap: the real WordPress network (plugin network-activated,
+ * Ultimate Multisite stand-ins for WU_TEST_UM), then the test helpers.
+ *
+ * @package WuRunCloud\Tests
+ */
+
+require __DIR__ . '/support/load-wordpress.php';
+require_once ABSPATH . 'wp-admin/includes/admin.php';
+require __DIR__ . '/support/class-simulator-client.php';
+require __DIR__ . '/support/class-wordpress-process.php';
+require __DIR__ . '/support/class-integration-test-case.php';

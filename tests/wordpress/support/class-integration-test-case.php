@@ -1,0 +1,216 @@
+<?php
+/**
+ * Base class of the WordPress suite.
+ *
+ * @package WuRunCloud\Tests
+ */
+
+namespace WuRunCloud\Tests;
+
+use PHPUnit\Framework\TestCase;
+use WuRunCloud\Plugin\Plugin;
+
+require_once __DIR__ . '/class-queue-runner.php';
+
+/**
+ * Thrown by the AJAX die handler, so a test gets control back after
+ * wp_send_json_*().
+ */
+final class Ajax_Died extends \RuntimeException {
+}
+
+/**
+ * Every test starts from the simulator's seeded state, with none of the
+ * plugin's stored state, nothing scheduled, Ultimate Multisite's settings at
+ * their defaults and only the main site in the network.
+ */
+abstract class Integration_Test_Case extends TestCase {
+
+	/**
+	 * @var Simulator_Client
+	 */
+	protected $sim;
+
+	/**
+	 * Lines the plugin logged during the test: [level, message].
+	 *
+	 * @var list<array{0: string, 1: string}>
+	 */
+	protected $logged = [];
+
+	/**
+	 * Which stand-in architecture this process runs: 'a', 'b' or 'none'.
+	 */
+	protected static function architecture(): string {
+		return getenv('WU_TEST_UM') ?: 'none';
+	}
+
+	protected function setUp(): void {
+		parent::setUp();
+		$this->sim = new Simulator_Client((string) getenv('WU_TEST_SIM_URL'));
+		$this->sim->reset();
+		foreach (['wu_runcloud_managed_domains', 'wu_runcloud_ssl_pending', 'wu_runcloud_retry_queue', 'wu_test_settings'] as $option) {
+			delete_network_option(null, $option);
+		}
+		Queue_Runner::clear();
+		if (class_exists('\WP_Ultimo\Test\Async_Queue')) {
+			\WP_Ultimo\Test\Async_Queue::clear();
+			\WP_Ultimo\Test\Log::$lines = [];
+		}
+		$this->builtin_calls_reset();
+		Plugin::instance()->service()->forget_cached_domains();
+		$this->logged = [];
+		add_action('wu_runcloud_log', [$this, 'collect_log_line'], 10, 2);
+	}
+
+	protected function tearDown(): void {
+		remove_action('wu_runcloud_log', [$this, 'collect_log_line'], 10);
+		foreach (get_sites(['fields' => 'ids', 'number' => 0]) as $site_id) {
+			if (1 !== (int) $site_id) {
+				wp_delete_site((int) $site_id);
+			}
+		}
+		if (class_exists('\WP_Ultimo\Test\Async_Queue')) {
+			\WP_Ultimo\Test\Async_Queue::clear();
+		}
+		parent::tearDown();
+	}
+
+	/**
+	 * @param string $level   Level.
+	 * @param string $message Line.
+	 */
+	public function collect_log_line(string $level, string $message): void {
+		$this->logged[] = [$level, $message];
+	}
+
+	/**
+	 * The logged lines at a level, or all.
+	 *
+	 * @param string|null $level Level.
+	 * @return list<string>
+	 */
+	protected function log_lines(?string $level = null): array {
+		$lines = [];
+		foreach ($this->logged as $line) {
+			if (null === $level || $line[0] === $level) {
+				$lines[] = $line[1];
+			}
+		}
+		return $lines;
+	}
+
+	/**
+	 * Maps a domain the way Ultimate Multisite's Domain_Manager does.
+	 *
+	 * @param string $domain  Domain.
+	 * @param int    $site_id Site.
+	 */
+	protected function map_domain(string $domain, int $site_id = 1): void {
+		\WP_Ultimo\Managers\Domain_Manager::get_instance()->map_domain($domain, $site_id);
+	}
+
+	/**
+	 * Deletes a mapping the way Ultimate Multisite's Domain_Manager does.
+	 *
+	 * @param string $domain  Domain.
+	 * @param int    $site_id Site.
+	 */
+	protected function unmap_domain(string $domain, int $site_id = 1): void {
+		\WP_Ultimo\Managers\Domain_Manager::get_instance()->unmap_domain($domain, $site_id);
+	}
+
+	/**
+	 * Runs Ultimate Multisite's queued domain events (its async actions).
+	 */
+	protected function run_domain_events(): int {
+		return \WP_Ultimo\Test\Async_Queue::run();
+	}
+
+	/**
+	 * Lets the coalescing delay pass and runs what is due.
+	 */
+	protected function run_scheduled_after(int $seconds): int {
+		Queue_Runner::fast_forward($seconds);
+		return Queue_Runner::run_due();
+	}
+
+	/**
+	 * Sets Ultimate Multisite's "Create www subdomain" setting.
+	 *
+	 * @param string $value always, main_only or never.
+	 */
+	protected function set_www_setting(string $value): void {
+		update_network_option(null, 'wu_test_settings', ['auto_create_www_subdomain' => $value]);
+	}
+
+	/**
+	 * The calls the built-in RunCloud integration received (stand-in).
+	 *
+	 * @return list<array{0: string, 1: string, 2: int}>
+	 */
+	protected function builtin_calls(): array {
+		if (class_exists('\WP_Ultimo\Integrations\Host_Providers\Runcloud_Host_Provider', false)) {
+			return \WP_Ultimo\Integrations\Host_Providers\Runcloud_Host_Provider::$calls;
+		}
+		if (class_exists('\WP_Ultimo\Integrations\Providers\RunCloud\RunCloud_Domain_Mapping', false)) {
+			return \WP_Ultimo\Integrations\Providers\RunCloud\RunCloud_Domain_Mapping::$calls;
+		}
+		return [];
+	}
+
+	/**
+	 * Forgets the built-in integration's recorded calls.
+	 */
+	private function builtin_calls_reset(): void {
+		if (class_exists('\WP_Ultimo\Integrations\Host_Providers\Runcloud_Host_Provider', false)) {
+			\WP_Ultimo\Integrations\Host_Providers\Runcloud_Host_Provider::$calls = [];
+		}
+		if (class_exists('\WP_Ultimo\Integrations\Providers\RunCloud\RunCloud_Domain_Mapping', false)) {
+			\WP_Ultimo\Integrations\Providers\RunCloud\RunCloud_Domain_Mapping::$calls = [];
+		}
+	}
+
+	/**
+	 * Presses "Test connection": the AJAX action wu_test_hosting_integration,
+	 * answered through wp_send_json_*(). Returns the decoded JSON.
+	 *
+	 * @return array{success: bool, data: array<string, mixed>}
+	 */
+	protected function press_test_connection(): array {
+		$_REQUEST['integration'] = 'runcloud';
+		$die_handler             = static function () {
+			return static function () {
+				throw new Ajax_Died();
+			};
+		};
+		add_filter('wp_doing_ajax', '__return_true');
+		add_filter('wp_die_ajax_handler', $die_handler);
+		ob_start();
+		try {
+			do_action('wp_ajax_wu_test_hosting_integration');
+		} catch (Ajax_Died $e) {
+			// wp_send_json_*() ended the "request".
+			unset($e);
+		} finally {
+			$output = (string) ob_get_clean();
+			remove_filter('wp_doing_ajax', '__return_true');
+			remove_filter('wp_die_ajax_handler', $die_handler);
+			unset($_REQUEST['integration']);
+		}
+		$answer = json_decode($output, true);
+		$this->assertIsArray($answer, 'the AJAX answer is JSON: ' . $output);
+		return $answer;
+	}
+
+	/**
+	 * Creates a site in the subdomain network (wpmu_create_blog, as the network admin does).
+	 *
+	 * @param string $slug Subdomain label.
+	 */
+	protected function create_site(string $slug): int {
+		$site_id = wpmu_create_blog($slug . '.network.test', '/', 'Site ' . $slug, 1);
+		$this->assertIsInt($site_id, is_wp_error($site_id) ? $site_id->get_error_message() : 'site created');
+		return $site_id;
+	}
+}

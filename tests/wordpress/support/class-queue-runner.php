@@ -1,0 +1,139 @@
+<?php
+/**
+ * Runs the plugin's scheduled work the way WordPress would, and lets time pass.
+ *
+ * @package WuRunCloud\Tests
+ */
+
+namespace WuRunCloud\Tests;
+
+/**
+ * The queue runner of the test network: Action Scheduler's (stand-in) when
+ * loaded, WP-Cron's otherwise. WP-Cron is disabled in wp-config.php so that
+ * nothing runs behind a test's back; run_due() does what wp-cron.php does.
+ */
+final class Queue_Runner {
+
+	/**
+	 * The plugin's hooks, whose scheduled runs fast_forward() moves.
+	 */
+	const HOOKS = ['wu_runcloud_redeploy_ssl', 'wu_runcloud_retry'];
+
+	/**
+	 * Runs every due event (and those that become due meanwhile).
+	 *
+	 * @return int How many ran.
+	 */
+	public static function run_due(): int {
+		$ran = 0;
+		do {
+			$before = $ran;
+			if (class_exists('\WP_Ultimo\Test\Action_Scheduler')) {
+				$ran += \WP_Ultimo\Test\Action_Scheduler::run_due();
+			}
+			$ran += self::run_due_cron();
+		} while ($ran > $before);
+		return $ran;
+	}
+
+	/**
+	 * Moves the plugin's scheduled runs and the times it stored (retry queue,
+	 * start of the redeploy batch) $seconds earlier, as if that much time had passed.
+	 *
+	 * @param int $seconds Seconds.
+	 */
+	public static function fast_forward(int $seconds): void {
+		if (class_exists('\WP_Ultimo\Test\Action_Scheduler')) {
+			\WP_Ultimo\Test\Action_Scheduler::fast_forward($seconds);
+		}
+		$crons = _get_cron_array();
+		$moved = [];
+		foreach ($crons as $timestamp => $hooks) {
+			foreach ($hooks as $hook => $events) {
+				$moved[ $timestamp - $seconds ][ $hook ] = $events;
+			}
+		}
+		ksort($moved);
+		_set_cron_array($moved);
+		$queue = get_network_option(null, 'wu_runcloud_retry_queue', []);
+		foreach ((array) $queue as $key => $entry) {
+			$queue[ $key ]['next_at'] = (int) $entry['next_at'] - $seconds;
+		}
+		update_network_option(null, 'wu_runcloud_retry_queue', $queue);
+		$batch = get_network_option(null, 'wu_runcloud_ssl_pending', []);
+		if (! empty($batch['since'])) {
+			$batch['since'] = (int) $batch['since'] - $seconds;
+			update_network_option(null, 'wu_runcloud_ssl_pending', $batch);
+		}
+	}
+
+	/**
+	 * When the next run of a hook is scheduled (either scheduler), or null.
+	 *
+	 * @param string $hook Hook.
+	 */
+	public static function next(string $hook): ?int {
+		if (function_exists('as_next_scheduled_action')) {
+			$next = as_next_scheduled_action($hook);
+			if (is_int($next)) {
+				return $next;
+			}
+		}
+		$next = wp_next_scheduled($hook);
+		return false === $next ? null : (int) $next;
+	}
+
+	/**
+	 * How many runs of a hook are pending, in both schedulers.
+	 *
+	 * @param string $hook Hook.
+	 */
+	public static function pending_count(string $hook): int {
+		$count = 0;
+		foreach (_get_cron_array() as $hooks) {
+			$count += isset($hooks[ $hook ]) ? count($hooks[ $hook ]) : 0;
+		}
+		if (class_exists('\WP_Ultimo\Test\Action_Scheduler')) {
+			foreach (\WP_Ultimo\Test\Action_Scheduler::pending() as $action) {
+				$count += $action['hook'] === $hook ? 1 : 0;
+			}
+		}
+		return $count;
+	}
+
+	/**
+	 * Forgets every scheduled run of the plugin's hooks.
+	 */
+	public static function clear(): void {
+		foreach (self::HOOKS as $hook) {
+			wp_unschedule_hook($hook);
+		}
+		if (class_exists('\WP_Ultimo\Test\Action_Scheduler')) {
+			\WP_Ultimo\Test\Action_Scheduler::save([]);
+		}
+	}
+
+	/**
+	 * What wp-cron.php does, for the plugin's hooks only (WordPress's own
+	 * events would try to reach WordPress.org): each due event is unscheduled,
+	 * then run.
+	 *
+	 * @return int How many ran.
+	 */
+	private static function run_due_cron(): int {
+		$ran = 0;
+		foreach (_get_cron_array() as $timestamp => $hooks) {
+			if ($timestamp > time()) {
+				break;
+			}
+			foreach (array_intersect_key($hooks, array_flip(self::HOOKS)) as $hook => $events) {
+				foreach ($events as $event) {
+					wp_unschedule_event($timestamp, $hook, $event['args']);
+					do_action_ref_array($hook, $event['args']);
+					++$ran;
+				}
+			}
+		}
+		return $ran;
+	}
+}

@@ -1,0 +1,155 @@
+<?php
+/**
+ * The RunCloud simulator's control API, for assertions.
+ *
+ * @package WuRunCloud\Tests
+ */
+
+namespace WuRunCloud\Tests;
+
+/**
+ * Talks to the simulator's /__sim/ control API over loopback (plain PHP
+ * streams: WordPress's HTTP API is switched off in the test network).
+ */
+final class Simulator_Client {
+
+	/**
+	 * @var string
+	 */
+	private $url;
+
+	/**
+	 * @param string $url The simulator's base URL (WU_TEST_SIM_URL).
+	 */
+	public function __construct(string $url) {
+		$this->url = rtrim($url, '/');
+	}
+
+	/**
+	 * Back to the seeded start: domains, SSL, counters, faults, request log.
+	 */
+	public function reset(): void {
+		$this->call('POST', 'reset');
+	}
+
+	/**
+	 * The state dump.
+	 *
+	 * @return array<string, mixed>
+	 */
+	public function state(): array {
+		return $this->call('GET', 'state');
+	}
+
+	/**
+	 * The names of the web app's domains, sorted.
+	 *
+	 * @return list<string>
+	 */
+	public function domain_names(): array {
+		$names = array_column($this->state()['domains'], 'name');
+		sort($names);
+		return $names;
+	}
+
+	/**
+	 * One domain record of the dump, or null.
+	 *
+	 * @param string $name Name.
+	 * @return array<string, mixed>|null
+	 */
+	public function domain(string $name): ?array {
+		foreach ($this->state()['domains'] as $domain) {
+			if ($domain['name'] === $name) {
+				return $domain;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * The counters of the dump.
+	 *
+	 * @return array<string, int>
+	 */
+	public function counters(): array {
+		return $this->state()['counters'];
+	}
+
+	/**
+	 * The API request log, oldest first.
+	 *
+	 * @return list<array<string, mixed>>
+	 */
+	public function requests(): array {
+		return $this->call('GET', 'requests');
+	}
+
+	/**
+	 * "METHOD path" of each logged API request, oldest first.
+	 *
+	 * @return list<string>
+	 */
+	public function request_lines(): array {
+		return array_map(
+			static function ($request) {
+				return $request['method'] . ' ' . $request['path'];
+			},
+			$this->requests()
+		);
+	}
+
+	/**
+	 * Injects a fault (see the simulator's faults.rs for the fields).
+	 *
+	 * @param array<string, mixed> $fault Fault.
+	 */
+	public function fault(array $fault): void {
+		$this->call('POST', 'faults', $fault);
+	}
+
+	/**
+	 * Seeds explicit domains.
+	 *
+	 * @param list<array<string, mixed>> $domains Records: name, www, wildcard.
+	 */
+	public function seed(array $domains): void {
+		$this->call('POST', 'domains', ['domains' => $domains]);
+	}
+
+	/**
+	 * Sets the SSL mode and certificates.
+	 *
+	 * @param array<string, mixed> $ssl advancedSSL, autoSSL, certificate.
+	 */
+	public function ssl(array $ssl): void {
+		$this->call('POST', 'ssl', $ssl);
+	}
+
+	/**
+	 * @param string     $method Method.
+	 * @param string     $route  Route under /__sim/.
+	 * @param array|null $body   JSON body.
+	 * @return array
+	 */
+	private function call(string $method, string $route, ?array $body = null): array {
+		$context = stream_context_create(
+			[
+				'http' => [
+					'method'        => $method,
+					'header'        => "Content-Type: application/json\r\n",
+					'content'       => null === $body ? '' : json_encode($body),
+					'ignore_errors' => true,
+					'timeout'       => 10,
+				],
+			]
+		);
+		$answer = file_get_contents($this->url . '/__sim/' . $route, false, $context);
+		$status = isset($http_response_header[0]) ? (int) explode(' ', $http_response_header[0])[1] : 0;
+		if (false === $answer || $status >= 400) {
+			throw new \RuntimeException(sprintf('simulator %s %s: HTTP %d %s', $method, $route, $status, (string) $answer));
+		}
+		$decoded = json_decode($answer, true);
+		return is_array($decoded) ? $decoded : [];
+	}
+}

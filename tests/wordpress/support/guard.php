@@ -1,0 +1,19 @@
+<?php
+/**
+ * Test-only must-use plugin: WordPress sends no mail and makes no HTTP
+ * request of its own in the test network (only loopback may be contacted,
+ * and nothing there needs WordPress's HTTP API).
+ *
+ * @package WuRunCloud\Tests
+ */
+
+defined('ABSPATH') || exit;
+
+add_filter('pre_wp_mail', '__return_false');
+add_filter(
+	'pre_http_request',
+	static function () {
+		return new WP_Error('wu_test_offline', 'HTTP requests are disabled in the test network.');
+	},
+	1
+);

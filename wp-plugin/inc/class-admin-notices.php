@@ -1,0 +1,89 @@
+<?php
+/**
+ * Network-admin notices.
+ *
+ * @package WuRunCloud\Plugin
+ */
+
+namespace WuRunCloud\Plugin;
+
+defined('ABSPATH') || exit;
+
+/**
+ * Tells the network admin when the extension is missing (and how to install
+ * it, RunCloud's own PHP builds included), or when Ultimate Multisite is.
+ */
+class Admin_Notices {
+
+	/**
+	 * @var Extension_Gateway
+	 */
+	private $gateway;
+
+	/**
+	 * @param Extension_Gateway $gateway The extension.
+	 */
+	public function __construct(Extension_Gateway $gateway) {
+		$this->gateway = $gateway;
+	}
+
+	/**
+	 * Prints the notices that apply.
+	 */
+	public function render(): void {
+		if (! current_user_can('manage_network_options')) {
+			return;
+		}
+		if (! $this->gateway->is_available()) {
+			$this->print_notice('warning', self::extension_missing_html());
+		}
+		if (null === Plugin::architecture()) {
+			$this->print_notice(
+				'info',
+				'<p>' . esc_html__('RunCloud for Ultimate Multisite works with Ultimate Multisite: install and network-activate it, then enable RunCloud under Ultimate Multisite > Settings > Domain Mapping > Host Integrations.', 'wu-runcloud') . '</p>'
+			);
+		}
+	}
+
+	/**
+	 * How to install the extension, as HTML (also used by Site Health).
+	 */
+	public static function extension_missing_html(): string {
+		$php = PHP_MAJOR_VERSION . PHP_MINOR_VERSION;
+		$html  = '<p><strong>' . esc_html__('RunCloud for Ultimate Multisite: the wu_runcloud PHP extension is not loaded.', 'wu-runcloud') . '</strong> ';
+		$html .= esc_html__('Until it is, this plugin stays out of the way and Ultimate Multisite\'s own RunCloud integration keeps working as before.', 'wu-runcloud') . '</p>';
+		$html .= '<p>' . esc_html__('To install it, build the extension for this PHP version and enable it:', 'wu-runcloud') . '</p><ol>';
+		$html .= '<li>' . sprintf(
+			/* translators: %s: a shell command */
+			esc_html__('Build it on the server (needs a Rust toolchain and clang): %s', 'wu-runcloud'),
+			'<code>cargo build --release</code>'
+		) . '</li>';
+		$html .= '<li>' . sprintf(
+			/* translators: 1: file name, 2: directory command */
+			esc_html__('Copy %1$s to the directory shown by %2$s as wu_runcloud.so.', 'wu-runcloud'),
+			'<code>target/release/libwu_runcloud.so</code>',
+			'<code>php-config --extension-dir</code>'
+		) . '</li>';
+		$html .= '<li>' . sprintf(
+			/* translators: 1: ini line, 2: Debian directory, 3: RunCloud directory */
+			esc_html__('Add %1$s to a file in the PHP configuration directory: %2$s on Debian, %3$s on RunCloud\'s own PHP builds (and build there with that PHP\'s php-config).', 'wu-runcloud'),
+			'<code>extension=wu_runcloud.so</code>',
+			'<code>/etc/php/' . esc_html(PHP_MAJOR_VERSION . '.' . PHP_MINOR_VERSION) . '/mods-available/</code>',
+			'<code>/etc/php' . esc_html($php) . 'rc/conf.d/</code>'
+		) . '</li>';
+		$html .= '<li>' . sprintf(
+			/* translators: %s: a service name */
+			esc_html__('Restart PHP-FPM (on RunCloud: %s), then check Tools > Site Health.', 'wu-runcloud'),
+			'<code>systemctl restart php' . esc_html($php) . 'rc-fpm</code>'
+		) . '</li></ol>';
+		return $html;
+	}
+
+	/**
+	 * @param string $type 'warning', 'info', 'error'.
+	 * @param string $html Escaped HTML.
+	 */
+	private function print_notice(string $type, string $html): void {
+		printf('<div class="notice notice-%s">%s</div>', esc_attr($type), $html); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped when built.
+	}
+}

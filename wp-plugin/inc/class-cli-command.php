@@ -1,0 +1,235 @@
+<?php
+/**
+ * WP-CLI: wp runcloud ...
+ *
+ * @package WuRunCloud\Plugin
+ */
+
+namespace WuRunCloud\Plugin;
+
+use WuRunCloud\RunCloudException;
+
+defined('ABSPATH') || exit;
+
+/**
+ * Inspects and drives the RunCloud integration.
+ *
+ * ## EXAMPLES
+ *
+ *     wp runcloud status
+ *     wp runcloud test
+ *     wp runcloud domains --format=json
+ *     wp runcloud redeploy-ssl
+ */
+class CLI_Command {
+
+	/**
+	 * @var Extension_Gateway
+	 */
+	private $gateway;
+
+	/**
+	 * @var Credentials
+	 */
+	private $credentials;
+
+	/**
+	 * @var Domain_Sync_Service
+	 */
+	private $service;
+
+	/**
+	 * @var Managed_Domains
+	 */
+	private $managed;
+
+	/**
+	 * @var Ssl_Redeploy_Queue
+	 */
+	private $ssl;
+
+	/**
+	 * @var Retry_Queue
+	 */
+	private $retries;
+
+	/**
+	 * @param Extension_Gateway   $gateway     The extension.
+	 * @param Credentials         $credentials Credentials.
+	 * @param Domain_Sync_Service $service     The service.
+	 * @param Managed_Domains     $managed     Names this integration added.
+	 * @param Ssl_Redeploy_Queue  $ssl         Pending redeploy.
+	 * @param Retry_Queue         $retries     Retries.
+	 */
+	public function __construct(Extension_Gateway $gateway, Credentials $credentials, Domain_Sync_Service $service, Managed_Domains $managed, Ssl_Redeploy_Queue $ssl, Retry_Queue $retries) {
+		$this->gateway     = $gateway;
+		$this->credentials = $credentials;
+		$this->service     = $service;
+		$this->managed     = $managed;
+		$this->ssl         = $ssl;
+		$this->retries     = $retries;
+	}
+
+	/**
+	 * Shows the extension, the configuration (names only), the architecture and what is pending.
+	 *
+	 * ## EXAMPLES
+	 *
+	 *     wp runcloud status
+	 *
+	 * @param array $args       Positional arguments.
+	 * @param array $assoc_args Options.
+	 */
+	public function status($args = [], $assoc_args = []): void {
+		$version = $this->gateway->version();
+		$config  = $this->gateway->config();
+		$rows    = [
+			[__('Extension', 'wu-runcloud'), null === $version ? __('not loaded', 'wu-runcloud') : $version],
+			[__('Ultimate Multisite', 'wu-runcloud'), $this->architecture_label()],
+			[__('Integration', 'wu-runcloud'), Plugin::instance()->took_over() ? __('ours (replaces the built-in one)', 'wu-runcloud') : __('not taken over', 'wu-runcloud')],
+			[__('API', 'wu-runcloud'), $this->credentials->api_version() ?? __('not configured', 'wu-runcloud')],
+			[__('Base URL', 'wu-runcloud'), $config['base_url'] ?? '-'],
+			[__('Constants set', 'wu-runcloud'), implode(', ', array_filter(Credentials::all(), [$this->credentials, 'has'])) ?: '-'],
+			[__('Missing', 'wu-runcloud'), implode(', ', $this->credentials->missing()) ?: '-'],
+			[__('Domains added by this integration', 'wu-runcloud'), (string) count($this->managed->all())],
+			[__('Waiting for a certificate redeploy', 'wu-runcloud'), implode(', ', $this->ssl->pending()) ?: '-'],
+			[__('Next redeploy', 'wu-runcloud'), $this->when($this->ssl->next_run())],
+			[__('Waiting for a retry', 'wu-runcloud'), (string) count($this->retries->all())],
+			[__('Next retry', 'wu-runcloud'), $this->when($this->retries->next_run())],
+		];
+		foreach ($rows as $row) {
+			\WP_CLI::line(sprintf('%-36s %s', $row[0] . ':', $row[1]));
+		}
+	}
+
+	/**
+	 * Tests the connection: credentials, server and web app ids.
+	 *
+	 * ## EXAMPLES
+	 *
+	 *     wp runcloud test
+	 *
+	 * @param array $args       Positional arguments.
+	 * @param array $assoc_args Options.
+	 */
+	public function test($args = [], $assoc_args = []): void {
+		$report = $this->service->test_connection();
+		if ($report->ok) {
+			\WP_CLI::success($report->message);
+			return;
+		}
+		\WP_CLI::error($report->message);
+	}
+
+	/**
+	 * Lists the web app's domains, on every page.
+	 *
+	 * ## OPTIONS
+	 *
+	 * [--format=<format>]
+	 * : table, csv, json, yaml or count.
+	 * ---
+	 * default: table
+	 * ---
+	 *
+	 * ## EXAMPLES
+	 *
+	 *     wp runcloud domains --format=csv
+	 *
+	 * @param array $args       Positional arguments.
+	 * @param array $assoc_args Options.
+	 */
+	public function domains($args = [], $assoc_args = []): void {
+		try {
+			$domains = $this->service->list_domains();
+		} catch (RunCloudException $e) {
+			\WP_CLI::error($e->getMessage());
+			return;
+		} catch (Extension_Missing_Exception $e) {
+			\WP_CLI::error($e->getMessage());
+			return;
+		}
+		$managed = $this->managed->all();
+		$rows    = [];
+		foreach ($domains as $domain) {
+			$rows[] = [
+				'name'        => $domain['name'],
+				'type'        => $domain['type'],
+				'www'         => $domain['www'] ? 'yes' : 'no',
+				'redirection' => $domain['redirection'],
+				'wildcard'    => $domain['wildcard'] ? 'yes' : 'no',
+				'managed'     => isset($managed[ $domain['name'] ]) ? 'yes' : 'no',
+				'site'        => isset($managed[ $domain['name'] ]) ? $managed[ $domain['name'] ]['site_id'] : '',
+			];
+		}
+		\WP_CLI\Utils\format_items($assoc_args['format'] ?? 'table', $rows, ['name', 'type', 'www', 'redirection', 'wildcard', 'managed', 'site']);
+	}
+
+	/**
+	 * Redeploys the SSL certificate now: the pending batch, the given domains, or the web app's.
+	 *
+	 * ## OPTIONS
+	 *
+	 * [<domain>...]
+	 * : Domains (advanced SSL: one certificate each). Default: those waiting, else the web app.
+	 *
+	 * ## EXAMPLES
+	 *
+	 *     wp runcloud redeploy-ssl
+	 *     wp runcloud redeploy-ssl shop.example.com
+	 *
+	 * @subcommand redeploy-ssl
+	 *
+	 * @param array $args       Domains.
+	 * @param array $assoc_args Options.
+	 */
+	public function redeploy_ssl($args = [], $assoc_args = []): void {
+		if (! $this->gateway->is_available()) {
+			\WP_CLI::error(__('The wu_runcloud PHP extension is not loaded.', 'wu-runcloud'));
+			return;
+		}
+		$domains = [] !== $args ? array_values($args) : $this->ssl->take();
+		$results = $this->service->redeploy($domains);
+		if ([] === $results) {
+			\WP_CLI::error(__('The redeploy failed; see the integration-runcloud log.', 'wu-runcloud'));
+			return;
+		}
+		foreach ($results as $result) {
+			\WP_CLI::success(
+				sprintf(
+					/* translators: 1: SSL mode, 2: action, 3: RunCloud's message */
+					__('%1$s SSL: %2$s (%3$s)', 'wu-runcloud'),
+					$result['mode'],
+					$result['action'],
+					$result['message']
+				)
+			);
+		}
+	}
+
+	/**
+	 * @param int|null $timestamp Unix time.
+	 */
+	private function when(?int $timestamp): string {
+		if (null === $timestamp) {
+			return '-';
+		}
+		$delta = $timestamp - time();
+		/* translators: %d: seconds */
+		return gmdate('Y-m-d H:i:s', $timestamp) . ' UTC (' . sprintf(__('in %d s', 'wu-runcloud'), max(0, $delta)) . ')';
+	}
+
+	/**
+	 * The architecture, for humans.
+	 */
+	private function architecture_label(): string {
+		switch (Plugin::architecture()) {
+			case 'registry':
+				return __('2.5+ (integration registry)', 'wu-runcloud');
+			case 'host-providers':
+				return __('up to 2.4 (host providers)', 'wu-runcloud');
+			default:
+				return __('not installed', 'wu-runcloud');
+		}
+	}
+}

@@ -1,0 +1,587 @@
+<?php
+/**
+ * Everything the integration does, whichever Ultimate Multisite calls it.
+ *
+ * @package WuRunCloud\Plugin
+ */
+
+namespace WuRunCloud\Plugin;
+
+use WuRunCloud\ApiException;
+use WuRunCloud\ConfigurationException;
+use WuRunCloud\InvalidDomainException;
+use WuRunCloud\ProtectedDomainException;
+use WuRunCloud\RunCloudException;
+use WuRunCloud\TransportException;
+
+defined('ABSPATH') || exit;
+
+/**
+ * The behaviour behind the four domain events, the certificate redeploy and
+ * the connection test. The adapters for both Ultimate Multisite architectures,
+ * the CLI and Site Health all call this class and nothing else.
+ *
+ * Every RunCloud operation goes through perform(), which catches the
+ * extension's exceptions and decides: log, queue a retry when the failure may
+ * pass, or give up.
+ */
+class Domain_Sync_Service {
+
+	/**
+	 * @var Extension_Gateway
+	 */
+	private $gateway;
+
+	/**
+	 * @var Credentials
+	 */
+	private $credentials;
+
+	/**
+	 * @var Logger
+	 */
+	private $logger;
+
+	/**
+	 * @var Network
+	 */
+	private $network;
+
+	/**
+	 * @var Managed_Domains
+	 */
+	private $managed;
+
+	/**
+	 * @var Ssl_Redeploy_Queue
+	 */
+	private $ssl;
+
+	/**
+	 * @var Retry_Queue
+	 */
+	private $retries;
+
+	/**
+	 * How long the web app's wildcard domains, once read, are trusted. A queue
+	 * runner or WP-CLI process lives longer than a page load; a wildcard added
+	 * on RunCloud meanwhile is noticed within this many seconds.
+	 */
+	const WILDCARD_TTL = 60;
+
+	/**
+	 * Wildcard domains of the web app, read at most once per WILDCARD_TTL.
+	 *
+	 * @var list<string>|null
+	 */
+	private $wildcards;
+
+	/**
+	 * When $wildcards was read.
+	 *
+	 * @var int
+	 */
+	private $wildcards_read_at = 0;
+
+	/**
+	 * The attempt number of the operation running now (1 unless replayed).
+	 *
+	 * @var int
+	 */
+	private $attempt = 1;
+
+	/**
+	 * @param Extension_Gateway  $gateway     The extension.
+	 * @param Credentials        $credentials Credentials.
+	 * @param Logger             $logger      Logger.
+	 * @param Network            $network     Network facts.
+	 * @param Managed_Domains    $managed     Names this integration added.
+	 * @param Ssl_Redeploy_Queue $ssl         Coalesced redeploys.
+	 * @param Retry_Queue        $retries     Retries.
+	 */
+	public function __construct(Extension_Gateway $gateway, Credentials $credentials, Logger $logger, Network $network, Managed_Domains $managed, Ssl_Redeploy_Queue $ssl, Retry_Queue $retries) {
+		$this->gateway     = $gateway;
+		$this->credentials = $credentials;
+		$this->logger      = $logger;
+		$this->network     = $network;
+		$this->managed     = $managed;
+		$this->ssl         = $ssl;
+		$this->retries     = $retries;
+	}
+
+	/**
+	 * Whether the extension is there to do the work.
+	 */
+	public function is_available(): bool {
+		return $this->gateway->is_available();
+	}
+
+	/**
+	 * A mapped domain was added (or renamed): add it, with its www variant when
+	 * the settings say so, then ask for a coalesced certificate redeploy.
+	 *
+	 * @param string $domain  Domain name.
+	 * @param int    $site_id Site id.
+	 */
+	public function add_domain(string $domain, int $site_id): void {
+		$this->perform(
+			'add_domain',
+			$domain,
+			$site_id,
+			function (string $name) use ($site_id) {
+				$this->add('add_domain', $name, $site_id, $this->network->should_add_www($name));
+			}
+		);
+	}
+
+	/**
+	 * A mapped domain was deleted: remove it, unless it is the network's main
+	 * domain (the app's primary domain is refused by the extension too).
+	 *
+	 * @param string $domain  Domain name.
+	 * @param int    $site_id Site id.
+	 */
+	public function remove_domain(string $domain, int $site_id): void {
+		$this->perform(
+			'remove_domain',
+			$domain,
+			$site_id,
+			function (string $name) use ($site_id) {
+				$this->remove('remove_domain', $name, $site_id);
+			}
+		);
+	}
+
+	/**
+	 * A site was created in a subdomain network: add its host, unless a wildcard
+	 * domain on the web app already serves it.
+	 *
+	 * @param string $subdomain Full host, e.g. shop.network.tld.
+	 * @param int    $site_id   Site id.
+	 */
+	public function add_subdomain(string $subdomain, int $site_id): void {
+		$this->perform(
+			'add_subdomain',
+			$subdomain,
+			$site_id,
+			function (string $name) use ($site_id) {
+				if ($this->network->is_main_domain($name)) {
+					$this->logger->info(sprintf('add_subdomain %s (site %d): skipped, it is the network\'s main domain', $name, $site_id));
+					return;
+				}
+				$wildcard = $this->wildcard_covering($name);
+				if (null !== $wildcard) {
+					$this->logger->info(sprintf('add_subdomain %s (site %d): skipped, the wildcard domain *.%s on RunCloud already serves it', $name, $site_id, $wildcard));
+					return;
+				}
+				/**
+				 * Whether a new site's host is added with its www variant (default no).
+				 *
+				 * @param bool   $www  The decision.
+				 * @param string $name The host.
+				 */
+				$www = (bool) apply_filters('wu_runcloud_subdomain_www', false, $name);
+				$this->add('add_subdomain', $name, $site_id, $www);
+			}
+		);
+	}
+
+	/**
+	 * A site was deleted in a subdomain network: remove its host, unless a
+	 * wildcard domain serves it (and this integration did not add it itself).
+	 *
+	 * @param string $subdomain Full host.
+	 * @param int    $site_id   Site id.
+	 */
+	public function remove_subdomain(string $subdomain, int $site_id): void {
+		$this->perform(
+			'remove_subdomain',
+			$subdomain,
+			$site_id,
+			function (string $name) use ($site_id) {
+				if (! $this->managed->has($name)) {
+					$wildcard = $this->wildcard_covering($name);
+					if (null !== $wildcard) {
+						$this->logger->info(sprintf('remove_subdomain %s (site %d): skipped, served by the wildcard domain *.%s', $name, $site_id, $wildcard));
+						return;
+					}
+				}
+				$this->remove('remove_subdomain', $name, $site_id);
+			}
+		);
+	}
+
+	/**
+	 * Runs the coalesced certificate redeploy for every name of the batch:
+	 * basic SSL needs one redeploy for the whole app; advanced SSL one per name.
+	 */
+	public function redeploy_pending_ssl(): void {
+		$domains = $this->ssl->take();
+		if ([] === $domains) {
+			return;
+		}
+		$this->redeploy($domains);
+	}
+
+	/**
+	 * Redeploys now (the CLI's redeploy-ssl), for the given names or the app.
+	 *
+	 * @param list<string> $domains Names; empty for the app's certificate.
+	 * @return list<array<string, mixed>> The extension's answers.
+	 */
+	public function redeploy(array $domains = []): array {
+		$results = [];
+		$first   = array_shift($domains);
+		$this->perform(
+			'redeploy_ssl',
+			(string) $first,
+			0,
+			function (string $name) use (&$results, $domains) {
+				$result    = $this->gateway->redeploy_ssl('' === $name ? null : $name);
+				$results[] = $result;
+				$this->log_ssl($result, $name, count($domains) + ('' === $name ? 0 : 1));
+				if ('advanced' !== $result['mode'] || 'auto' === $result['action']) {
+					return;
+				}
+				foreach ($domains as $domain) {
+					$this->perform(
+						'redeploy_ssl',
+						$domain,
+						0,
+						function (string $other) use (&$results) {
+							$result    = $this->gateway->redeploy_ssl($other);
+							$results[] = $result;
+							$this->log_ssl($result, $other, 1);
+						}
+					);
+				}
+			}
+		);
+		return $results;
+	}
+
+	/**
+	 * Runs the retries that are due, in the order they failed.
+	 */
+	public function process_retries(): void {
+		foreach ($this->retries->take_due() as $entry) {
+			$this->attempt = (int) $entry['attempts'] + 1;
+			try {
+				$this->replay((string) $entry['operation'], (string) $entry['domain'], (int) $entry['site_id']);
+			} finally {
+				$this->attempt = 1;
+			}
+		}
+	}
+
+	/**
+	 * Asks RunCloud whether the credentials and ids are right.
+	 */
+	public function test_connection(): Connection_Report {
+		if (! $this->gateway->is_available()) {
+			return new Connection_Report(false, 'extension_missing', __('The wu_runcloud PHP extension is not loaded in this PHP, so RunCloud cannot be reached. Install and enable it, then test again.', 'wu-runcloud'));
+		}
+		if (! $this->credentials->is_complete()) {
+			return new Connection_Report(
+				false,
+				'not_configured',
+				sprintf(
+					/* translators: %s: names of missing constants */
+					__('RunCloud is not configured: define %s in wp-config.php.', 'wu-runcloud'),
+					implode(', ', $this->credentials->missing())
+				)
+			);
+		}
+		try {
+			$details = $this->gateway->test_connection();
+		} catch (RunCloudException $e) {
+			return $this->report_failure($e);
+		} catch (Extension_Missing_Exception $e) {
+			return new Connection_Report(false, 'extension_missing', $e->getMessage());
+		}
+		$message = sprintf(
+			/* translators: 1: web app name, 2: API version, 3: number of domains, 4: SSL mode */
+			__('Connected to the RunCloud web app "%1$s" (API %2$s): %3$d domains, %4$s SSL.', 'wu-runcloud'),
+			$details['webapp_name'],
+			$details['api_version'],
+			(int) $details['domain_count'],
+			'advanced' === $details['ssl_mode'] ? __('advanced', 'wu-runcloud') : __('basic', 'wu-runcloud')
+		);
+		if (! empty($details['auto_ssl'])) {
+			$message .= ' ' . __('AutoSSL is on.', 'wu-runcloud');
+		}
+		$this->logger->info(sprintf('test_connection: OK, web app "%s", API %s, %d domains, %s SSL', $details['webapp_name'], $details['api_version'], (int) $details['domain_count'], $details['ssl_mode']));
+		return new Connection_Report(true, 'ok', $message, $details);
+	}
+
+	/**
+	 * The web app's domains (for the CLI).
+	 *
+	 * @return list<array<string, mixed>>
+	 * @throws RunCloudException|Extension_Missing_Exception On failure.
+	 */
+	public function list_domains(): array {
+		return $this->gateway->list_domains();
+	}
+
+	/**
+	 * Forgets what was read from RunCloud (the wildcard domains), so the next
+	 * operation reads it again.
+	 */
+	public function forget_cached_domains(): void {
+		$this->wildcards = null;
+	}
+
+	/**
+	 * Replays a queued operation.
+	 *
+	 * @param string $operation Operation name.
+	 * @param string $domain    Name ('' for the app certificate).
+	 * @param int    $site_id   Site id.
+	 */
+	public function replay(string $operation, string $domain, int $site_id): void {
+		switch ($operation) {
+			case 'add_domain':
+				$this->add_domain($domain, $site_id);
+				break;
+			case 'remove_domain':
+				$this->remove_domain($domain, $site_id);
+				break;
+			case 'add_subdomain':
+				$this->add_subdomain($domain, $site_id);
+				break;
+			case 'remove_subdomain':
+				$this->remove_subdomain($domain, $site_id);
+				break;
+			case 'redeploy_ssl':
+				$this->redeploy('' === $domain ? [] : [$domain]);
+				break;
+		}
+	}
+
+	/**
+	 * Runs one RunCloud operation on one name and decides what a failure means.
+	 * The single place where the extension's exceptions are caught.
+	 *
+	 * @param string   $operation Operation name, for logs and retries.
+	 * @param string   $domain    The name as given ('' for the app certificate).
+	 * @param int      $site_id   Site id.
+	 * @param callable $work      function (string $normalised_name): void.
+	 * @return bool Whether it went through.
+	 */
+	private function perform(string $operation, string $domain, int $site_id, callable $work): bool {
+		$name = $domain;
+		try {
+			if (! $this->gateway->is_available()) {
+				throw new Extension_Missing_Exception('the wu_runcloud PHP extension is not loaded');
+			}
+			if ('' !== $domain) {
+				$name = $this->gateway->normalize($domain);
+			}
+			$work($name);
+			$this->retries->discard($operation, $name);
+			return true;
+		} catch (ProtectedDomainException $e) {
+			$this->logger->warning(sprintf('%s %s (site %d): refused, %s', $operation, $name, $site_id, $e->getMessage()));
+		} catch (InvalidDomainException $e) {
+			$this->logger->error(sprintf('%s %s (site %d): not a valid domain name: %s', $operation, $name, $site_id, $e->getMessage()));
+		} catch (ConfigurationException $e) {
+			$this->logger->error(sprintf('%s %s (site %d): not done, RunCloud is not configured: %s', $operation, $name, $site_id, $e->getMessage()));
+		} catch (RunCloudException $e) {
+			$this->failed($operation, $name, $site_id, $e);
+		} catch (Extension_Missing_Exception $e) {
+			$this->logger->error(sprintf('%s %s (site %d): not done, %s', $operation, $name, $site_id, $e->getMessage()));
+		}
+		return false;
+	}
+
+	/**
+	 * An API or transport failure: retry later when it may pass, else report.
+	 *
+	 * @param string            $operation Operation name.
+	 * @param string            $name      Normalised name.
+	 * @param int               $site_id   Site id.
+	 * @param RunCloudException $e         The failure.
+	 */
+	private function failed(string $operation, string $name, int $site_id, RunCloudException $e): void {
+		$reason    = $this->describe($e);
+		$retryable = $e instanceof TransportException || ($e instanceof ApiException && $e->isRetryable());
+
+		/**
+		 * Whether a failed operation is queued for another attempt.
+		 *
+		 * @param bool              $retryable Whether it may pass.
+		 * @param string            $operation Operation name.
+		 * @param string            $name      Domain name.
+		 * @param RunCloudException $e         The failure.
+		 */
+		$retryable = (bool) apply_filters('wu_runcloud_should_retry', $retryable, $operation, $name, $e);
+
+		if ($retryable && $this->retries->push($operation, $name, $site_id, $this->attempt, $reason)) {
+			$this->logger->warning(sprintf('%s %s (site %d): attempt %d failed, will retry: %s', $operation, $name, $site_id, $this->attempt, $reason));
+			return;
+		}
+		$this->logger->error(sprintf('%s %s (site %d): failed%s: %s', $operation, $name, $site_id, $retryable ? sprintf(' after %d attempts', $this->attempt) : '', $reason));
+
+		/**
+		 * Fires when an operation failed for good.
+		 *
+		 * @param string            $operation Operation name.
+		 * @param string            $name      Domain name.
+		 * @param int               $site_id   Site id.
+		 * @param RunCloudException $e         The failure.
+		 */
+		do_action('wu_runcloud_operation_failed', $operation, $name, $site_id, $e);
+	}
+
+	/**
+	 * Adds a name and asks for a redeploy.
+	 *
+	 * @param string $operation 'add_domain' or 'add_subdomain'.
+	 * @param string $name      Normalised name.
+	 * @param int    $site_id   Site id.
+	 * @param bool   $www       With the www variant.
+	 */
+	private function add(string $operation, string $name, int $site_id, bool $www): void {
+		$record = $this->gateway->add_domain($name, $www);
+		if (! empty($record['created'])) {
+			$this->managed->remember($name, $site_id, $www, 'add_domain' === $operation ? 'domain' : 'subdomain');
+			$this->logger->info(sprintf('%s %s (site %d): added to RunCloud as %s (domain id %d, www %s)', $operation, $name, $site_id, $record['type'] ?? 'alias', (int) ($record['id'] ?? 0), $www ? 'yes' : 'no'));
+		} else {
+			$this->logger->info(sprintf('%s %s (site %d): already on RunCloud (domain id %d), nothing to add', $operation, $name, $site_id, (int) ($record['id'] ?? 0)));
+		}
+		$this->ssl->request($name);
+	}
+
+	/**
+	 * Removes a name, never the network's main domain.
+	 *
+	 * @param string $operation 'remove_domain' or 'remove_subdomain'.
+	 * @param string $name      Normalised name.
+	 * @param int    $site_id   Site id.
+	 */
+	private function remove(string $operation, string $name, int $site_id): void {
+		if ($this->network->is_main_domain($name)) {
+			$this->logger->warning(sprintf('%s %s (site %d): refused, it is the network\'s main domain', $operation, $name, $site_id));
+			return;
+		}
+		$removed = $this->gateway->remove_domain($name);
+		$this->managed->forget($name);
+		$this->ssl->drop($name);
+		$this->retries->discard('redeploy_ssl', $name);
+		$this->logger->info(
+			$removed
+				? sprintf('%s %s (site %d): removed from RunCloud', $operation, $name, $site_id)
+				: sprintf('%s %s (site %d): was not on RunCloud, nothing to remove', $operation, $name, $site_id)
+		);
+	}
+
+	/**
+	 * The wildcard domain of the web app that serves $host, or null.
+	 * RunCloud's wildcard "network.tld" serves one level below it.
+	 *
+	 * @param string $host Normalised host.
+	 */
+	private function wildcard_covering(string $host): ?string {
+		if (null === $this->wildcards || time() - $this->wildcards_read_at > self::WILDCARD_TTL) {
+			$wildcards = [];
+			foreach ($this->gateway->list_domains() as $domain) {
+				if (! empty($domain['wildcard'])) {
+					$wildcards[] = strtolower((string) $domain['name']);
+				}
+			}
+			// Kept only once the whole list was read: a failed read is not "no wildcard".
+			$this->wildcards         = $wildcards;
+			$this->wildcards_read_at = time();
+		}
+		foreach ($this->wildcards as $wildcard) {
+			$suffix = '.' . $wildcard;
+			if (strlen($host) > strlen($suffix) && substr($host, -strlen($suffix)) === $suffix
+				&& false === strpos(substr($host, 0, -strlen($suffix)), '.')) {
+				return $wildcard;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Logs what a redeploy did.
+	 *
+	 * @param array<string, mixed> $result  The extension's answer.
+	 * @param string               $name    The name asked for ('' for the app).
+	 * @param int                  $covered How many names of the batch it was for.
+	 */
+	private function log_ssl(array $result, string $name, int $covered): void {
+		$this->logger->info(
+			sprintf(
+				'redeploy_ssl %s: %s SSL, %s%s for %d new name(s): %s',
+				'' === $name ? '(app)' : $name,
+				$result['mode'],
+				$result['action'],
+				null === $result['certificate_id'] ? '' : sprintf(' (certificate id %d)', $result['certificate_id']),
+				$covered,
+				$result['message']
+			)
+		);
+	}
+
+	/**
+	 * One line saying what went wrong: the exception kind, RunCloud's HTTP
+	 * status and message.
+	 *
+	 * @param RunCloudException $e The failure.
+	 */
+	private function describe(RunCloudException $e): string {
+		$kind = substr(strrchr('\\' . get_class($e), '\\'), 1);
+		if ($e instanceof ApiException) {
+			return sprintf('%s (HTTP %d) %s', $kind, $e->getCode(), $e->getMessage());
+		}
+		return sprintf('%s %s', $kind, $e->getMessage());
+	}
+
+	/**
+	 * A failed connection test, with RunCloud's reason and what to check.
+	 *
+	 * @param RunCloudException $e The failure.
+	 */
+	private function report_failure(RunCloudException $e): Connection_Report {
+		$said   = $this->logger->redact($e->getMessage());
+		$status = $e instanceof ApiException ? (int) $e->getCode() : 0;
+		if ($e instanceof ConfigurationException) {
+			$reason = 'not_configured';
+			$hint   = __('Check the WU_RUNCLOUD_* constants in wp-config.php.', 'wu-runcloud');
+		} elseif ($e instanceof TransportException) {
+			$reason = 'unreachable';
+			$hint   = __('RunCloud could not be reached from this server; check its network access and WU_RUNCLOUD_API_URL if you set it.', 'wu-runcloud');
+		} elseif (401 === $status) {
+			$reason = 'credentials';
+			$hint   = 'v3' === $this->credentials->api_version()
+				? __('RunCloud rejected the credentials: check WU_RUNCLOUD_API_TOKEN.', 'wu-runcloud')
+				: __('RunCloud rejected the credentials: check WU_RUNCLOUD_API_KEY and WU_RUNCLOUD_API_SECRET.', 'wu-runcloud');
+		} elseif (403 === $status) {
+			$reason = 'forbidden';
+			$hint   = __('RunCloud refused access: API access needs a Business or Enterprise plan, and the credentials need permission for this server.', 'wu-runcloud');
+		} elseif (404 === $status) {
+			$reason = 'not_found';
+			$hint   = sprintf(
+				/* translators: 1: server id, 2: web app id */
+				__('RunCloud does not know server %1$s or web app %2$s under these credentials: check WU_RUNCLOUD_SERVER_ID and WU_RUNCLOUD_APP_ID.', 'wu-runcloud'),
+				defined('WU_RUNCLOUD_SERVER_ID') ? (string) constant('WU_RUNCLOUD_SERVER_ID') : '?',
+				defined('WU_RUNCLOUD_APP_ID') ? (string) constant('WU_RUNCLOUD_APP_ID') : '?'
+			);
+		} elseif (429 === $status) {
+			$reason = 'rate_limited';
+			$hint   = __('RunCloud\'s rate limit or your plan\'s API quota was reached; try again later.', 'wu-runcloud');
+		} elseif ($status >= 500) {
+			$reason = 'runcloud_error';
+			$hint   = __('RunCloud had a problem on its side; try again later.', 'wu-runcloud');
+		} else {
+			$reason = 'invalid';
+			$hint   = __('RunCloud did not accept the request.', 'wu-runcloud');
+		}
+		$this->logger->error(sprintf('test_connection: failed: %s', $this->describe($e)));
+		/* translators: 1: what to check, 2: RunCloud's own message */
+		$message = sprintf(__('%1$s RunCloud said: %2$s', 'wu-runcloud'), $hint, $said);
+		return new Connection_Report(false, $reason, $message, $status ? ['status' => $status] : []);
+	}
+}

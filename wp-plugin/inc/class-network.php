@@ -1,0 +1,114 @@
+<?php
+/**
+ * Facts about the multisite network and Ultimate Multisite's settings.
+ *
+ * @package WuRunCloud\Plugin
+ */
+
+namespace WuRunCloud\Plugin;
+
+defined('ABSPATH') || exit;
+
+/**
+ * Answers the questions the service asks about the network: which names are
+ * its main domain (never removed), and whether a mapped domain gets its www
+ * variant (Ultimate Multisite's auto_create_www_subdomain setting).
+ */
+class Network {
+
+	/**
+	 * The network's main domain(s), lowercase.
+	 *
+	 * @return list<string>
+	 */
+	public function main_domains(): array {
+		$domains = [];
+		if (function_exists('get_network') && is_multisite()) {
+			$network = get_network();
+			if ($network) {
+				$domains[] = $network->domain;
+			}
+		}
+		if (defined('DOMAIN_CURRENT_SITE')) {
+			$domains[] = (string) constant('DOMAIN_CURRENT_SITE');
+		}
+		$domains = array_map(
+			static function ($domain) {
+				return rtrim(strtolower(trim((string) $domain)), '.');
+			},
+			$domains
+		);
+		return array_values(array_unique(array_filter($domains)));
+	}
+
+	/**
+	 * Whether a host is the network's main domain (or its www variant).
+	 *
+	 * @param string $host Normalised host.
+	 */
+	public function is_main_domain(string $host): bool {
+		$host = strtolower($host);
+		foreach ($this->main_domains() as $main) {
+			if ($host === $main || 'www.' . $main === $host) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Whether a mapped domain is added with its www variant, as Ultimate
+	 * Multisite's "Create www subdomain" setting says (always, main_only, never).
+	 *
+	 * @param string $domain Normalised domain.
+	 */
+	public function should_add_www(string $domain): bool {
+		if (0 === strpos($domain, 'www.')) {
+			$www = false;
+		} elseif (class_exists('\WP_Ultimo\Managers\Domain_Manager', false)
+			&& method_exists('\WP_Ultimo\Managers\Domain_Manager', 'should_create_www_subdomain')
+			&& method_exists('\WP_Ultimo\Managers\Domain_Manager', 'get_instance')) {
+			$www = (bool) \WP_Ultimo\Managers\Domain_Manager::get_instance()->should_create_www_subdomain($domain);
+		} else {
+			$setting = function_exists('wu_get_setting') ? wu_get_setting('auto_create_www_subdomain', 'always') : 'always';
+			switch ($setting) {
+				case 'never':
+					$www = false;
+					break;
+				case 'main_only':
+					$www = $this->is_registrable_domain($domain);
+					break;
+				default:
+					$www = true;
+			}
+		}
+
+		/**
+		 * Whether a mapped domain is added to RunCloud with its www variant.
+		 *
+		 * @param bool   $www    The decision.
+		 * @param string $domain The domain.
+		 */
+		return (bool) apply_filters('wu_runcloud_add_www', $www, $domain);
+	}
+
+	/**
+	 * Whether a name is a registrable domain ("example.com", "example.co.uk")
+	 * rather than a subdomain of one.
+	 *
+	 * @param string $domain Normalised domain.
+	 */
+	public function is_registrable_domain(string $domain): bool {
+		$labels = explode('.', $domain);
+		if (count($labels) <= 2) {
+			return true;
+		}
+		/**
+		 * Public suffixes made of two labels.
+		 *
+		 * @param list<string> $suffixes Suffixes, without a leading dot.
+		 */
+		$suffixes = (array) apply_filters('wu_runcloud_multi_part_suffixes', ['co.uk', 'org.uk', 'com.au', 'net.au', 'co.nz', 'com.br', 'co.in', 'com.tr', 'org.tr', 'net.tr', 'gen.tr', 'co.jp', 'co.za']);
+		return 3 === count($labels) && in_array($labels[1] . '.' . $labels[2], $suffixes, true);
+	}
+}

@@ -1,0 +1,249 @@
+<?php
+/**
+ * Builds the plugin's objects and wires every hook.
+ *
+ * @package WuRunCloud\Plugin
+ */
+
+namespace WuRunCloud\Plugin;
+
+defined('ABSPATH') || exit;
+
+/**
+ * The one place where hooks are added, each with an explicit priority.
+ *
+ * Ultimate Multisite is detected from its own events, so the load order of
+ * the two plugins does not matter:
+ * - 2.5+ (integration registry) fires wu_register_integrations and
+ *   wu_register_capabilities: our integration and domain-mapping module
+ *   replace the core ones for the id "runcloud";
+ * - up to 2.4.x (host providers) fires wp_ultimo_host_providers_load after
+ *   instantiating its providers: ours takes the id "runcloud" over and the
+ *   built-in provider's four domain hooks are removed, so RunCloud is never
+ *   called twice for one event.
+ * Without the extension none of this happens and Ultimate Multisite's own
+ * provider keeps working; a network-admin notice says how to install it.
+ */
+final class Plugin {
+
+	const TEXT_DOMAIN = 'wu-runcloud';
+
+	/**
+	 * Late enough to come after Ultimate Multisite's own registrations.
+	 */
+	const REGISTER_PRIORITY = 20;
+
+	/**
+	 * @var Plugin|null
+	 */
+	private static $instance;
+
+	/**
+	 * @var Credentials
+	 */
+	private $credentials;
+
+	/**
+	 * @var Extension_Gateway
+	 */
+	private $gateway;
+
+	/**
+	 * @var Logger
+	 */
+	private $logger;
+
+	/**
+	 * @var Domain_Sync_Service
+	 */
+	private $service;
+
+	/**
+	 * @var Ssl_Redeploy_Queue
+	 */
+	private $ssl;
+
+	/**
+	 * @var Retry_Queue
+	 */
+	private $retries;
+
+	/**
+	 * @var Managed_Domains
+	 */
+	private $managed;
+
+	/**
+	 * Which Ultimate Multisite architecture took our integration: 'registry',
+	 * 'host-providers', or null (not taken over).
+	 *
+	 * @var string|null
+	 */
+	private $took_over;
+
+	/**
+	 * Builds the objects and wires the hooks, once.
+	 */
+	public static function init(): self {
+		if (null === self::$instance) {
+			self::$instance = new self();
+			self::$instance->wire();
+		}
+		return self::$instance;
+	}
+
+	/**
+	 * The running instance (init() must have run).
+	 */
+	public static function instance(): self {
+		return self::init();
+	}
+
+	/**
+	 * Builds the object graph.
+	 */
+	private function __construct() {
+		$this->credentials = new Credentials();
+		$this->gateway     = new Extension_Gateway($this->credentials);
+		$this->logger      = new Logger($this->credentials);
+		$scheduler         = new Scheduler();
+		$this->ssl         = new Ssl_Redeploy_Queue($scheduler);
+		$this->retries     = new Retry_Queue($scheduler);
+		$this->managed     = new Managed_Domains();
+		$this->service     = new Domain_Sync_Service($this->gateway, $this->credentials, $this->logger, new Network(), $this->managed, $this->ssl, $this->retries);
+	}
+
+	/**
+	 * Every hook of the plugin.
+	 */
+	private function wire(): void {
+		add_action('init', [$this, 'load_textdomain'], 1);
+
+		// Ultimate Multisite 2.5+: integration registry.
+		add_action('wu_register_integrations', [$this, 'register_integration'], self::REGISTER_PRIORITY);
+		add_action('wu_register_capabilities', [$this, 'register_capability'], self::REGISTER_PRIORITY);
+
+		// Ultimate Multisite up to 2.4.x: host providers.
+		add_action('wp_ultimo_host_providers_load', [$this, 'replace_host_provider'], self::REGISTER_PRIORITY);
+
+		// Deferred work, scheduled through Action Scheduler or WP-Cron.
+		add_action(Ssl_Redeploy_Queue::HOOK, [$this->service, 'redeploy_pending_ssl'], 10, 0);
+		add_action(Retry_Queue::HOOK, [$this->service, 'process_retries'], 10, 0);
+
+		// Operator-facing parts.
+		$notices = new Admin_Notices($this->gateway);
+		add_action('network_admin_notices', [$notices, 'render'], 10, 0);
+
+		$health = new Site_Health($this->gateway, $this->credentials, $this->service, $this->retries, $this->ssl);
+		add_filter('site_status_tests', [$health, 'register_tests'], 10, 1);
+		add_action('rest_api_init', [$health, 'register_routes'], 10, 0);
+
+		if (defined('WP_CLI') && WP_CLI && class_exists('WP_CLI')) {
+			\WP_CLI::add_command('runcloud', new CLI_Command($this->gateway, $this->credentials, $this->service, $this->managed, $this->ssl, $this->retries));
+		}
+	}
+
+	/**
+	 * Loads translations.
+	 */
+	public function load_textdomain(): void {
+		load_plugin_textdomain(self::TEXT_DOMAIN, false, dirname(plugin_basename(WU_RUNCLOUD_PLUGIN_FILE)) . '/languages');
+	}
+
+	/**
+	 * 2.5+: replaces the core RunCloud integration with ours (same id).
+	 *
+	 * @param object $registry Ultimate Multisite's Integration_Registry.
+	 */
+	public function register_integration($registry): void {
+		if (! $this->gateway->is_available() || ! is_object($registry) || ! method_exists($registry, 'register')
+			|| ! class_exists('\WP_Ultimo\Integrations\Integration')) {
+			return;
+		}
+		$integration = new Adapters\RunCloud_Integration($this->service, $this->credentials);
+		$this->credentials->set_store([$integration, 'stored_credential']);
+		$registry->register($integration);
+		$this->took_over = 'registry';
+	}
+
+	/**
+	 * 2.5+: replaces the core domain-mapping module for "runcloud" with ours.
+	 *
+	 * @param object $registry Ultimate Multisite's Integration_Registry.
+	 */
+	public function register_capability($registry): void {
+		if ('registry' !== $this->took_over || ! is_object($registry) || ! method_exists($registry, 'add_capability')
+			|| ! class_exists('\WP_Ultimo\Integrations\Base_Capability_Module')) {
+			return;
+		}
+		$registry->add_capability(Adapters\RunCloud_Integration::ID, new Adapters\Domain_Mapping_Module($this->service));
+	}
+
+	/**
+	 * Up to 2.4.x: unhooks the built-in RunCloud provider and registers ours
+	 * under the same id.
+	 */
+	public function replace_host_provider(): void {
+		if (! $this->gateway->is_available() || ! class_exists('\WP_Ultimo\Integrations\Host_Providers\Base_Host_Provider')) {
+			return;
+		}
+		$builtin = '\WP_Ultimo\Integrations\Host_Providers\Runcloud_Host_Provider';
+		if (class_exists($builtin) && method_exists($builtin, 'get_instance')) {
+			$provider = $builtin::get_instance();
+			foreach (['wu_add_domain' => 'on_add_domain', 'wu_remove_domain' => 'on_remove_domain', 'wu_add_subdomain' => 'on_add_subdomain', 'wu_remove_subdomain' => 'on_remove_subdomain'] as $hook => $method) {
+				remove_action($hook, [$provider, $method], 10);
+			}
+		}
+		Adapters\Host_Provider::get_instance();
+		$this->took_over = 'host-providers';
+	}
+
+	/**
+	 * Which architecture our integration is registered with, or null.
+	 */
+	public function took_over(): ?string {
+		return $this->took_over;
+	}
+
+	/**
+	 * The Ultimate Multisite architecture present: 'registry' (2.5+),
+	 * 'host-providers' (up to 2.4.x) or null (not installed).
+	 */
+	public static function architecture(): ?string {
+		if (class_exists('\WP_Ultimo\Integrations\Integration_Registry')) {
+			return 'registry';
+		}
+		if (class_exists('\WP_Ultimo\Integrations\Host_Providers\Base_Host_Provider')) {
+			return 'host-providers';
+		}
+		return null;
+	}
+
+	/**
+	 * The service with all behaviour.
+	 */
+	public function service(): Domain_Sync_Service {
+		return $this->service;
+	}
+
+	/**
+	 * The credentials.
+	 */
+	public function credentials(): Credentials {
+		return $this->credentials;
+	}
+
+	/**
+	 * The extension gateway.
+	 */
+	public function gateway(): Extension_Gateway {
+		return $this->gateway;
+	}
+
+	/**
+	 * The logger.
+	 */
+	public function logger(): Logger {
+		return $this->logger;
+	}
+}

@@ -1,0 +1,168 @@
+<?php
+/**
+ * Operations to try again after a temporary failure.
+ *
+ * @package WuRunCloud\Plugin
+ */
+
+namespace WuRunCloud\Plugin;
+
+defined('ABSPATH') || exit;
+
+/**
+ * A network option holding, per name, the latest operation that failed for a
+ * reason that may pass (rate limit, RunCloud-side error, network trouble), with
+ * its attempt count and when to try next. One entry per name: a newer intent
+ * for a name (an add after a remove) replaces the older one, so the order of
+ * operations on one name is kept. A single scheduled run processes what is due.
+ */
+class Retry_Queue {
+
+	const HOOK   = 'wu_runcloud_retry';
+	const OPTION = 'wu_runcloud_retry_queue';
+
+	/**
+	 * Key prefix of certificate redeploys, kept apart from the domain's own
+	 * add or remove.
+	 */
+	const SSL_KEY = '*ssl:';
+
+	/**
+	 * @var Scheduler
+	 */
+	private $scheduler;
+
+	/**
+	 * @param Scheduler $scheduler Scheduler.
+	 */
+	public function __construct(Scheduler $scheduler) {
+		$this->scheduler = $scheduler;
+	}
+
+	/**
+	 * Queues an operation for a later attempt; returns false when it has used
+	 * up its attempts (the caller then reports it as failed for good).
+	 *
+	 * @param string $operation Operation name (see Domain_Sync_Service::replay()).
+	 * @param string $domain    Normalised name, '' for a redeploy.
+	 * @param int    $site_id   Site id.
+	 * @param int    $attempts  Attempts made so far, this one included.
+	 * @param string $error     Why the last attempt failed (no secrets).
+	 */
+	public function push(string $operation, string $domain, int $site_id, int $attempts, string $error): bool {
+		/**
+		 * How many attempts an operation gets in all.
+		 *
+		 * @param int $max Attempts (default 5).
+		 */
+		$max = max(1, (int) apply_filters('wu_runcloud_retry_max_attempts', 5));
+		if ($attempts >= $max) {
+			$this->discard($operation, $domain);
+			return false;
+		}
+		$delay = (int) min(3600, 60 * (2 ** ($attempts - 1)));
+		/**
+		 * Seconds before the next attempt.
+		 *
+		 * @param int    $delay     Seconds.
+		 * @param int    $attempts  Attempts made so far.
+		 * @param string $operation Operation name.
+		 */
+		$delay = max(0, (int) apply_filters('wu_runcloud_retry_delay', $delay, $attempts, $operation));
+
+		$queue = $this->all();
+		$queue[ $this->key($operation, $domain) ] = [
+			'operation' => $operation,
+			'domain'    => $domain,
+			'site_id'   => $site_id,
+			'attempts'  => $attempts,
+			'next_at'   => time() + $delay,
+			'error'     => $error,
+		];
+		update_network_option(null, self::OPTION, $queue);
+		$this->scheduler->at_latest(self::HOOK, time() + $delay);
+		return true;
+	}
+
+	/**
+	 * Drops what is queued for a name (a newer operation on it went through).
+	 *
+	 * @param string $operation Operation name.
+	 * @param string $domain    Normalised name, '' for the app certificate.
+	 */
+	public function discard(string $operation, string $domain): void {
+		$queue = $this->all();
+		$key   = $this->key($operation, $domain);
+		if (isset($queue[ $key ])) {
+			unset($queue[ $key ]);
+			update_network_option(null, self::OPTION, $queue);
+		}
+	}
+
+	/**
+	 * Removes and returns the entries that are due, oldest first, and schedules
+	 * the next run for those left.
+	 *
+	 * @return list<array{operation: string, domain: string, site_id: int, attempts: int, next_at: int, error: string}>
+	 */
+	public function take_due(): array {
+		$queue = $this->all();
+		$due   = [];
+		foreach ($queue as $key => $entry) {
+			if ((int) $entry['next_at'] <= time()) {
+				$due[] = $entry;
+				unset($queue[ $key ]);
+			}
+		}
+		update_network_option(null, self::OPTION, $queue);
+		$this->reschedule();
+		usort(
+			$due,
+			static function ($a, $b) {
+				return $a['next_at'] <=> $b['next_at'];
+			}
+		);
+		return $due;
+	}
+
+	/**
+	 * Every queued entry, keyed by name.
+	 *
+	 * @return array<string, array{operation: string, domain: string, site_id: int, attempts: int, next_at: int, error: string}>
+	 */
+	public function all(): array {
+		$queue = get_network_option(null, self::OPTION, []);
+		return is_array($queue) ? $queue : [];
+	}
+
+	/**
+	 * When the next retry run is due, or null.
+	 */
+	public function next_run(): ?int {
+		return $this->scheduler->next(self::HOOK);
+	}
+
+	/**
+	 * Schedules a run for the earliest entry left.
+	 */
+	private function reschedule(): void {
+		$next = null;
+		foreach ($this->all() as $entry) {
+			$next = null === $next ? (int) $entry['next_at'] : min($next, (int) $entry['next_at']);
+		}
+		if (null !== $next) {
+			$this->scheduler->replace(self::HOOK, $next);
+		}
+	}
+
+	/**
+	 * One entry per name for adds and removes (the latest intent wins), and
+	 * one per name for its certificate.
+	 *
+	 * @param string $operation Operation name.
+	 * @param string $domain    Name or ''.
+	 */
+	private function key(string $operation, string $domain): string {
+		return 'redeploy_ssl' === $operation ? self::SSL_KEY . $domain : $domain;
+	}
+}
