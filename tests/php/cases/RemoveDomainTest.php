@@ -62,4 +62,77 @@ final class RemoveDomainTest extends SimulatorTestCase
         $this->assertNotNull($this->sim()->domain('network.test'));
         $this->assertNoChangingRequests();
     }
+
+    public function testTheIdFromTheAddSavesWalkingTheList(): void
+    {
+        $this->sim()->seedNumberedDomains(100);
+        $added = wu_runcloud_add_domain('shop.example.com');
+        $this->sim()->clearRequests();
+
+        $this->assertTrue(wu_runcloud_remove_domain('shop.example.com', $added['id']));
+
+        $this->assertNull($this->sim()->domain('shop.example.com'));
+        $this->assertSame(
+            [
+                'GET ' . $this->appPath("/domains/{$added['id']}") . ' -> 200',
+                'DELETE ' . $this->appPath("/domains/{$added['id']}") . ' -> 200',
+            ],
+            $this->requestLines()
+        );
+    }
+
+    public function testAnIdOfAnotherDomainIsNotTrusted(): void
+    {
+        [$otherId] = $this->sim()->seedDomains([['name' => 'other.example.com']]);
+        wu_runcloud_add_domain('shop.example.com');
+
+        $this->assertTrue(wu_runcloud_remove_domain('shop.example.com', $otherId));
+
+        $this->assertNull($this->sim()->domain('shop.example.com'));
+        $this->assertNotNull($this->sim()->domain('other.example.com'), 'the domain the id names is left alone');
+    }
+
+    public function testAnIdOfThePrimaryDomainDoesNotRemoveIt(): void
+    {
+        wu_runcloud_add_domain('shop.example.com');
+
+        $this->assertTrue(wu_runcloud_remove_domain('shop.example.com', 1));
+
+        $this->assertSame(['network.test'], $this->sim()->domainNames());
+    }
+
+    public function testAStaleIdFallsBackToTheNameOrFalse(): void
+    {
+        $first = wu_runcloud_add_domain('shop.example.com');
+        wu_runcloud_remove_domain('shop.example.com');
+        $second = wu_runcloud_add_domain('shop.example.com');
+        $this->assertNotSame($first['id'], $second['id'], 'harness: the re-added domain has a new id');
+
+        $this->assertTrue(wu_runcloud_remove_domain('shop.example.com', $first['id']));
+        $this->assertNull($this->sim()->domain('shop.example.com'));
+        $this->assertFalse(wu_runcloud_remove_domain('shop.example.com', $second['id']));
+    }
+
+    public function testTheIdCannotMakeThePrimaryDomainRemovable(): void
+    {
+        $this->catchThrown(ProtectedDomainException::class, static fn () => wu_runcloud_remove_domain('network.test', 1));
+
+        $this->assertSame(['network.test'], $this->sim()->domainNames());
+        $this->assertNoChangingRequests();
+    }
+
+    /** @return array<string, array{int}> */
+    public function unusableIds(): array
+    {
+        return ['zero' => [0], 'negative' => [-5], 'absent' => [987654]];
+    }
+
+    /** @dataProvider unusableIds */
+    public function testAnUnusableIdIsIgnored(int $id): void
+    {
+        wu_runcloud_add_domain('shop.example.com');
+
+        $this->assertTrue(wu_runcloud_remove_domain('shop.example.com', $id));
+        $this->assertNull($this->sim()->domain('shop.example.com'));
+    }
 }

@@ -20,16 +20,23 @@ abstract class SimulatorTestCase extends TestCase
         'wu_runcloud.max_retry_wait',
     ];
 
+    /** @var array<string, string> the extension's settings before the test */
+    private array $iniBefore = [];
+
     protected function setUp(): void
     {
         parent::setUp();
         $this->sim()->reset();
+        foreach (self::INI_SETTINGS as $setting) {
+            $this->iniBefore[$setting] = (string) ini_get($setting);
+        }
     }
 
     protected function tearDown(): void
     {
-        foreach (self::INI_SETTINGS as $setting) {
-            ini_restore($setting);
+        // ini_set() back rather than ini_restore(): see ExtensionSurfaceTest::testIniRestoreBringsBackTheDefault.
+        foreach ($this->iniBefore as $setting => $value) {
+            ini_set($setting, $value);
         }
         parent::tearDown();
     }
