@@ -7,7 +7,7 @@ set -euo pipefail
 
 group=${1:-test}
 build=(php8.2-cli php8.2-dev php8.2-curl php8.2-mbstring php8.2-xml clang libclang-dev pkg-config)
-test=("${build[@]}" phpunit)
+test=("${build[@]}" phpunit curl)
 wordpress=("${test[@]}" wordpress mariadb-server php8.2-mysql gettext)
 case "$group" in
   build) wanted=("${build[@]}") ;;

@@ -31,6 +31,7 @@ stage "rust tests" cargo test --release --workspace
 stage "php lint" tests/php/lint.sh
 stage "stubs in sync" scripts/stubs.sh --check
 stage "php extension suite" tests/php/run.sh
+stage "load test" tests/load/run.sh
 stage "wordpress suite" tests/wordpress/run.sh
 
 echo
