@@ -1,0 +1,70 @@
+<?php
+/**
+ * The "Test connection" button of the Host Integrations wizard.
+ *
+ * @package WuRunCloud\Tests
+ */
+
+namespace WuRunCloud\Tests;
+
+/**
+ * The AJAX action wu_test_hosting_integration answers through our
+ * integration: success with the web app's details, or RunCloud's own reason.
+ *
+ * @group um
+ */
+final class TestConnectionTest extends Integration_Test_Case {
+
+	public function test_success_names_the_web_app(): void {
+		$answer = $this->press_test_connection();
+
+		$this->assertTrue($answer['success'], json_encode($answer));
+		if ('a' === self::architecture()) {
+			$this->assertSame('Connected to the RunCloud web app "multisite" (API v3): 1 domains, basic SSL.', $answer['data']['message']);
+			$this->assertSame('multisite', $answer['data']['webapp_name']);
+		}
+		$this->assertContains('test_connection: OK, web app "multisite", API v3, 1 domains, basic SSL', $this->log_lines('info'));
+	}
+
+	/**
+	 * @return array<string, array{0: array<string, mixed>, 1: string, 2: string}>
+	 */
+	public function failures(): array {
+		return [
+			'401' => [['kind' => 'status', 'status' => 401, 'message' => 'Unauthenticated.'], 'credentials', 'RunCloud rejected the credentials: check WU_RUNCLOUD_API_TOKEN.'],
+			'403' => [['kind' => 'status', 'status' => 403, 'message' => 'Your plan does not include API access'], 'forbidden', 'Your plan does not include API access'],
+			'404' => [['kind' => 'status', 'status' => 404, 'message' => 'Web application not found'], 'not_found', 'check WU_RUNCLOUD_SERVER_ID and WU_RUNCLOUD_APP_ID'],
+			'429' => [['kind' => 'status', 'status' => 429, 'message' => 'Too Many Attempts.', 'retry_after' => 30], 'rate_limited', 'Too Many Attempts.'],
+			'503' => [['kind' => 'status', 'status' => 503, 'message' => 'Down for maintenance'], 'runcloud_error', 'Down for maintenance'],
+			'drop' => [['kind' => 'drop'], 'unreachable', 'RunCloud could not be reached from this server'],
+		];
+	}
+
+	/**
+	 * @dataProvider failures
+	 *
+	 * @param array<string, mixed> $fault  The simulator fault.
+	 * @param string               $reason Our reason code.
+	 * @param string               $said   Text the message must hold.
+	 */
+	public function test_a_failure_answers_with_the_reason(array $fault, string $reason, string $said): void {
+		$this->sim->fault($fault + ['count' => 5]);
+
+		$answer = $this->press_test_connection();
+
+		$this->assertFalse($answer['success']);
+		$this->assertStringContainsString($said, $answer['data']['message']);
+		if (isset($fault['message'])) {
+			$this->assertStringEndsWith(sprintf('RunCloud said: RunCloud API error %d: %s', $fault['status'], $fault['message']), $answer['data']['message']);
+		}
+		if ('a' === self::architecture()) {
+			$this->assertSame($reason, $answer['data']['reason']);
+		}
+		$report = \WuRunCloud\Plugin\Plugin::instance()->service()->test_connection();
+		$this->assertSame($reason, $report->reason, 'the service reports the same reason');
+		$this->assertNotEmpty($this->log_lines('error'));
+		foreach ($this->log_lines() as $line) {
+			$this->assertStringNotContainsString('test-token', $line, 'no secret in the log');
+		}
+	}
+}
