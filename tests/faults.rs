@@ -1,0 +1,420 @@
+//! The fault matrix: every failure the simulator can inject, against every
+//! operation, on the request that matters most to that operation.
+//!
+//! Each cell injects the fault once, on the operation's key request:
+//!
+//! | operation       | key request                   | fixture                         |
+//! |-----------------|-------------------------------|---------------------------------|
+//! | test_connection | `GET /ping`                   | default app                     |
+//! | list_domains    | `GET APP/domains?page=2`      | 81 domains, 3 pages             |
+//! | add_domain      | `POST APP/domains`            | a new name                      |
+//! | remove_domain   | `DELETE APP/domains/{id}`     | an alias found on page 1        |
+//! | redeploy_ssl    | `PUT APP/ssl/{id}`            | basic SSL with a certificate    |
+//!
+//! Expected outcome of each cell. "retried" means: the call succeeds, the key
+//! request was sent exactly twice and the whole call sent exactly one request
+//! more than without the fault. Any other entry means: the call fails with that
+//! error and the key request was sent exactly once (no retry).
+//!
+//! | fault                 | test_connection | list_domains | add_domain      | remove_domain      | redeploy_ssl |
+//! |-----------------------|-----------------|--------------|-----------------|--------------------|--------------|
+//! | 429 + Retry-After: 1  | retried (>= 1s) | retried      | retried         | retried            | retried      |
+//! | 500                   | Api 500         | Api 500      | Api 500         | Api 500            | Api 500      |
+//! | 502                   | retried         | retried      | retried         | retried            | retried      |
+//! | 503                   | retried         | retried      | retried         | retried            | retried      |
+//! | hang (> timeout)      | Timeout         | Timeout      | Timeout *       | Timeout *          | Timeout *    |
+//! | drop (reset)          | retried         | retried      | retried         | retried            | retried      |
+//! | malformed JSON (200)  | InvalidResponse | InvalidResp. | InvalidResp.    | InvalidResp.       | InvalidResp. |
+//! | truncated body        | InvalidResponse | InvalidResp. | InvalidResp. *  | InvalidResp. *     | InvalidResp. *|
+//! | 401                   | Api 401         | Api 401      | Api 401         | Api 401            | Api 401      |
+//! | 404                   | Api 404         | Api 404      | Api 404         | false (gone) **    | Api 404      |
+//! | 422                   | Api 422         | Api 422      | Api 422 ***     | Api 422            | Api 422      |
+//!
+//! `*` The simulator carries a hung or truncated request out before the answer
+//! fails, as RunCloud would: the change is on the app although the call failed.
+//! Doing the same call again then reports it done (add: `created` false; remove:
+//! false) and the app holds the name once or not at all: never twice.
+//! Every other failure leaves the app as it was.
+//!
+//! `**` A 404 on the DELETE of a domain just found means someone removed it
+//! meanwhile, so remove reports false ("not there") rather than an error.
+//!
+//! `***` After a 422 the add looks at the list once (page 1) to see whether the
+//! name is there after all; it is not, so the 422 is reported.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use runcloud_sim::{DomainSeed, Fault, SimConfig, Simulator};
+use wu_runcloud::operations::{self, SslAction};
+use wu_runcloud::{Client, DomainName, Error, Limits, TransportKind};
+
+use common::{client_from, constants_for, count, fast_limits, occurrences, start, Auth};
+
+const ADDED: &str = "new-site.example";
+const REMOVED: &str = "old-site.example";
+const LISTED: usize = 81;
+
+/// A timeout short enough to keep the hang cells fast.
+fn limits() -> Limits {
+    Limits {
+        timeout: Duration::from_millis(800),
+        ..fast_limits()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    TestConnection,
+    ListDomains,
+    AddDomain,
+    RemoveDomain,
+    RedeploySsl,
+}
+
+const OPS: [Op; 5] = [
+    Op::TestConnection,
+    Op::ListDomains,
+    Op::AddDomain,
+    Op::RemoveDomain,
+    Op::RedeploySsl,
+];
+
+/// What a successful call returned, reduced to what the cells compare.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Done {
+    Connected { domains: u64 },
+    Listed(usize),
+    Added { created: bool },
+    Removed(bool),
+    Ssl(SslAction),
+}
+
+impl Op {
+    fn simulator(self) -> Simulator {
+        match self {
+            Op::ListDomains => start(SimConfig::new().extra_domains(LISTED - 1)),
+            Op::RemoveDomain => {
+                let sim = start(SimConfig::new());
+                sim.seed_domain(DomainSeed::new(REMOVED)).unwrap();
+                sim
+            }
+            _ => start(SimConfig::new()),
+        }
+    }
+
+    /// The method and a path fragment of the key request.
+    fn key_request(self) -> (&'static str, &'static str) {
+        match self {
+            Op::TestConnection => ("GET", "/ping"),
+            Op::ListDomains => ("GET", "page=2&"),
+            Op::AddDomain => ("POST", "/domains"),
+            Op::RemoveDomain => ("DELETE", "/domains/"),
+            Op::RedeploySsl => ("PUT", "/ssl/"),
+        }
+    }
+
+    fn run(self, client: &Client) -> wu_runcloud::Result<Done> {
+        match self {
+            Op::TestConnection => {
+                operations::test_connection(client).map(|report| Done::Connected {
+                    domains: report.domain_count,
+                })
+            }
+            Op::ListDomains => operations::list_domains(client).map(|all| Done::Listed(all.len())),
+            Op::AddDomain => {
+                operations::add_domain(client, &name(ADDED), false).map(|added| Done::Added {
+                    created: added.created,
+                })
+            }
+            Op::RemoveDomain => {
+                operations::remove_domain(client, &name(REMOVED), None).map(Done::Removed)
+            }
+            Op::RedeploySsl => {
+                operations::redeploy_ssl(client, None).map(|outcome| Done::Ssl(outcome.action))
+            }
+        }
+    }
+
+    fn success(self) -> Done {
+        match self {
+            Op::TestConnection => Done::Connected { domains: 1 },
+            Op::ListDomains => Done::Listed(LISTED),
+            Op::AddDomain => Done::Added { created: true },
+            Op::RemoveDomain => Done::Removed(true),
+            Op::RedeploySsl => Done::Ssl(SslAction::Redeployed),
+        }
+    }
+
+    /// What the same call returns when its change is already on the app.
+    fn repeated(self) -> Done {
+        match self {
+            Op::AddDomain => Done::Added { created: false },
+            Op::RemoveDomain => Done::Removed(false),
+            _ => self.success(),
+        }
+    }
+
+    /// Whether the operation's change is on the app.
+    fn applied(self, sim: &Simulator) -> bool {
+        match self {
+            Op::TestConnection | Op::ListDomains => false,
+            Op::AddDomain => occurrences(sim, ADDED) == 1,
+            Op::RemoveDomain => occurrences(sim, REMOVED) == 0,
+            Op::RedeploySsl => sim.state().counters.redeploys > 0,
+        }
+    }
+
+    fn changes_the_app(self) -> bool {
+        !matches!(self, Op::TestConnection | Op::ListDomains)
+    }
+
+    /// Requests the call sends when nothing goes wrong.
+    fn baseline_requests(self) -> usize {
+        let sim = self.simulator();
+        let done = self.run(&client_from(&constants_for(&sim, Auth::V3), limits()));
+        assert_eq!(done, Ok(self.success()), "{self:?} without a fault");
+        sim.requests().len()
+    }
+}
+
+fn name(text: &str) -> DomainName {
+    DomainName::parse(text).unwrap()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Case {
+    TooManyRequests,
+    ServerError,
+    BadGateway,
+    Unavailable,
+    Hang,
+    Drop,
+    MalformedJson,
+    Truncated,
+    Unauthenticated,
+    NotFound,
+    Unprocessable,
+}
+
+impl Case {
+    fn fault(self) -> Fault {
+        match self {
+            Case::TooManyRequests => Fault::status(429)
+                .message("Too Many Attempts.")
+                .retry_after(1),
+            Case::ServerError => Fault::status(500).message("Server Error"),
+            Case::BadGateway => Fault::status(502).message("Bad Gateway"),
+            Case::Unavailable => Fault::status(503),
+            Case::Hang => Fault::hang(Duration::from_secs(20)),
+            Case::Drop => Fault::drop_connection(),
+            Case::MalformedJson => Fault::malformed_json(),
+            Case::Truncated => Fault::truncated(),
+            Case::Unauthenticated => Fault::status(401).message("Unauthenticated."),
+            Case::NotFound => Fault::status(404).message("Not Found."),
+            Case::Unprocessable => Fault::status(422).message("The given data was invalid."),
+        }
+    }
+
+    /// The simulator carries these requests out before the answer fails.
+    fn carries_out(self) -> bool {
+        matches!(self, Case::Hang | Case::Truncated)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Failure {
+    Api(u16),
+    Timeout,
+    InvalidResponse,
+}
+
+impl Failure {
+    fn matches(self, error: &Error) -> bool {
+        match (self, error) {
+            (Failure::Api(expected), Error::Api { status, .. }) => expected == *status,
+            (Failure::Timeout, Error::Transport { kind, .. }) => *kind == TransportKind::Timeout,
+            (Failure::InvalidResponse, Error::InvalidResponse { .. }) => true,
+            _ => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Expect {
+    /// Retried within the call, which then succeeds.
+    Retried,
+    /// Reported at once, with no retry.
+    Fails(Failure),
+    /// Succeeds without a retry, with this result.
+    Answers(Done),
+}
+
+/// The table at the top of this file.
+fn expected(case: Case, op: Op) -> Expect {
+    match case {
+        Case::TooManyRequests | Case::BadGateway | Case::Unavailable | Case::Drop => {
+            Expect::Retried
+        }
+        Case::ServerError => Expect::Fails(Failure::Api(500)),
+        Case::Hang => Expect::Fails(Failure::Timeout),
+        Case::MalformedJson | Case::Truncated => Expect::Fails(Failure::InvalidResponse),
+        Case::Unauthenticated => Expect::Fails(Failure::Api(401)),
+        Case::NotFound if op == Op::RemoveDomain => Expect::Answers(Done::Removed(false)),
+        Case::NotFound => Expect::Fails(Failure::Api(404)),
+        Case::Unprocessable => Expect::Fails(Failure::Api(422)),
+    }
+}
+
+fn run_cell(case: Case, op: Op) {
+    let label = format!("{case:?} on {op:?}");
+    let baseline = op.baseline_requests();
+    let sim = op.simulator();
+    let client = client_from(&constants_for(&sim, Auth::V3), limits());
+    let (method, fragment) = op.key_request();
+    sim.inject(case.fault().on_method(method).on_path(fragment));
+    let started = Instant::now();
+    let result = op.run(&client);
+    let elapsed = started.elapsed();
+    let key_requests = count(&sim, method, fragment);
+    assert!(
+        sim.state().pending_faults.is_empty(),
+        "{label}: the fault was not used"
+    );
+    match expected(case, op) {
+        Expect::Retried => {
+            assert_eq!(result, Ok(op.success()), "{label}");
+            assert_eq!(key_requests, 2, "{label}: one retry");
+            assert_eq!(sim.requests().len(), baseline + 1, "{label}");
+            assert_eq!(op.applied(&sim), op.changes_the_app(), "{label}");
+            if case == Case::TooManyRequests {
+                assert!(elapsed >= Duration::from_secs(1), "{label}: {elapsed:?}");
+            }
+        }
+        Expect::Answers(done) => {
+            assert_eq!(result, Ok(done), "{label}");
+            assert_eq!(key_requests, 1, "{label}: no retry");
+        }
+        Expect::Fails(failure) => {
+            let error = result.expect_err(&label);
+            assert!(failure.matches(&error), "{label}: {error:?}");
+            assert_eq!(key_requests, 1, "{label}: no retry");
+            let carried_out = op.changes_the_app() && case.carries_out();
+            assert_eq!(op.applied(&sim), carried_out, "{label}");
+            if carried_out {
+                // The caller's later retry finds the change done.
+                assert_eq!(op.run(&client), Ok(op.repeated()), "{label}: again");
+                assert!(op.applied(&sim), "{label}");
+            }
+        }
+    }
+    assert!(occurrences(&sim, ADDED) <= 1, "{label}: duplicate");
+    if case == Case::Hang {
+        assert!(elapsed < Duration::from_secs(3), "{label}: {elapsed:?}");
+    }
+}
+
+fn run_row(case: Case) {
+    for op in OPS {
+        run_cell(case, op);
+    }
+}
+
+#[test]
+fn too_many_requests_waits_for_retry_after_and_retries() {
+    run_row(Case::TooManyRequests);
+}
+
+#[test]
+fn server_error_is_reported_without_retry() {
+    run_row(Case::ServerError);
+}
+
+#[test]
+fn bad_gateway_is_retried() {
+    run_row(Case::BadGateway);
+}
+
+#[test]
+fn service_unavailable_is_retried() {
+    run_row(Case::Unavailable);
+}
+
+#[test]
+fn hang_is_a_timeout_and_the_change_may_be_done() {
+    run_row(Case::Hang);
+}
+
+#[test]
+fn dropped_connection_is_retried() {
+    run_row(Case::Drop);
+}
+
+#[test]
+fn malformed_json_is_an_invalid_response() {
+    run_row(Case::MalformedJson);
+}
+
+#[test]
+fn truncated_body_is_an_invalid_response_and_the_change_may_be_done() {
+    run_row(Case::Truncated);
+}
+
+#[test]
+fn unauthenticated_is_reported_without_retry() {
+    run_row(Case::Unauthenticated);
+}
+
+#[test]
+fn not_found_is_reported_without_retry() {
+    run_row(Case::NotFound);
+}
+
+#[test]
+fn unprocessable_is_reported_without_retry() {
+    run_row(Case::Unprocessable);
+}
+
+#[test]
+fn retries_stop_at_max_retries() {
+    let sim = start(SimConfig::new());
+    sim.inject(Fault::status(503).times(10));
+    let client = client_from(&constants_for(&sim, Auth::V3), limits());
+    let error = operations::list_domains(&client).unwrap_err();
+    assert!(matches!(error, Error::Api { status: 503, .. }), "{error:?}");
+    assert_eq!(sim.requests().len(), 1 + limits().max_retries as usize);
+}
+
+#[test]
+fn a_retry_after_beyond_the_wait_budget_is_not_waited_for() {
+    let sim = start(SimConfig::new());
+    sim.inject(Fault::status(429).retry_after(30));
+    let client = client_from(&constants_for(&sim, Auth::V3), limits());
+    let started = Instant::now();
+    let error = operations::list_domains(&client).unwrap_err();
+    assert!(matches!(error, Error::Api { status: 429, .. }), "{error:?}");
+    assert!(error.is_retryable());
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert_eq!(sim.requests().len(), 1);
+}
+
+#[test]
+fn an_add_retried_after_each_ambiguous_failure_stays_single() {
+    // Hang and truncation both carry the POST out; a dropped connection does
+    // not. Whatever happened, adding again converges on one record.
+    for fault in [
+        Fault::hang(Duration::from_secs(20)),
+        Fault::truncated(),
+        Fault::drop_connection().times(2),
+    ] {
+        let sim = start(SimConfig::new().extra_domains(60));
+        let client = client_from(&constants_for(&sim, Auth::V2), limits());
+        sim.inject(fault.on_method("POST"));
+        let _ = operations::add_domain(&client, &name(ADDED), true);
+        let again = operations::add_domain(&client, &name(ADDED), true).unwrap();
+        assert_eq!(again.domain.name, ADDED);
+        assert_eq!(occurrences(&sim, ADDED), 1);
+        assert_eq!(sim.state().domains.len(), 62);
+    }
+}
