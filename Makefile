@@ -1,0 +1,11 @@
+# Entry points; the scripts do the work and install what they need.
+.PHONY: bench test demo
+
+bench:
+	bench/run.sh
+
+test:
+	scripts/test.sh
+
+demo:
+	scripts/demo.sh

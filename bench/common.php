@@ -1,0 +1,122 @@
+<?php
+/**
+ * Shared by the measurement scripts: the simulator's control API, the
+ * extension's constants, clocks, memory readings and JSON output.
+ */
+
+declare(strict_types=1);
+
+/** The RunCloud server and web app every benchmark works on. */
+const BENCH_TOKEN     = 'test-token';
+const BENCH_SERVER_ID = 1;
+const BENCH_APP_ID    = 1;
+
+/** The latency the simulator adds before every API answer. */
+const BENCH_LATENCY_MS = 20;
+
+/**
+ * The simulator's control API (under /__sim/, not counted in its request log).
+ * Uses its own curl handle so the baseline's handle only ever carries API calls.
+ */
+final class Simulator {
+	/** @var \CurlHandle */
+	private $curl;
+
+	public function __construct(private string $url) {
+		$this->curl = curl_init();
+	}
+
+	public function url(): string {
+		return $this->url;
+	}
+
+	/** Back to the seeded start; this also clears latency, faults and the log. */
+	public function reset(): void {
+		$this->control('POST', 'reset');
+	}
+
+	public function latency(int $ms): void {
+		$this->control('POST', 'latency', ['ms' => $ms]);
+	}
+
+	/** A new limit with a fresh window, so earlier runs do not eat into it. */
+	public function rate_limit(int $per_minute, float $window_secs = 60.0): void {
+		$this->control('POST', 'rate-limit', ['per_minute' => $per_minute, 'window_secs' => $window_secs]);
+	}
+
+	public function clear_log(): void {
+		$this->control('DELETE', 'requests');
+	}
+
+	/** @return list<array<string, mixed>> the API requests since the last clear */
+	public function requests(): array {
+		return $this->control('GET', 'requests');
+	}
+
+	/** @return array<string, mixed> */
+	public function state(): array {
+		return $this->control('GET', 'state');
+	}
+
+	/** @return array<mixed> */
+	private function control(string $method, string $path, ?array $body = null): array {
+		curl_reset($this->curl);
+		curl_setopt_array($this->curl, [
+			CURLOPT_URL            => $this->url . '/__sim/' . $path,
+			CURLOPT_CUSTOMREQUEST  => $method,
+			CURLOPT_RETURNTRANSFER => true,
+			CURLOPT_TIMEOUT        => 30,
+			CURLOPT_HTTPHEADER     => ['Content-Type: application/json'],
+		]);
+		if (null !== $body) {
+			curl_setopt($this->curl, CURLOPT_POSTFIELDS, json_encode($body));
+		}
+		$text   = curl_exec($this->curl);
+		$status = curl_getinfo($this->curl, CURLINFO_RESPONSE_CODE);
+		if (false === $text || 200 !== $status) {
+			throw new RuntimeException("simulator control $method $path failed: HTTP $status " . curl_error($this->curl));
+		}
+		return json_decode($text, true, 512, JSON_THROW_ON_ERROR);
+	}
+}
+
+/** Points the extension at the simulator: it reads these constants at call time. */
+function bench_define_credentials(string $url): void {
+	define('WU_RUNCLOUD_API_URL', $url);
+	define('WU_RUNCLOUD_API_TOKEN', BENCH_TOKEN);
+	define('WU_RUNCLOUD_SERVER_ID', (string) BENCH_SERVER_ID);
+	define('WU_RUNCLOUD_APP_ID', (string) BENCH_APP_ID);
+}
+
+/**
+ * Runs $work once and returns its wall time in milliseconds and its result.
+ *
+ * @return array{0: float, 1: mixed}
+ */
+function bench_time(callable $work): array {
+	$start  = hrtime(true);
+	$result = $work();
+	return [(hrtime(true) - $start) / 1e6, $result];
+}
+
+/** @param list<int|float> $values */
+function bench_median(array $values): float {
+	sort($values);
+	$count  = count($values);
+	$middle = intdiv($count, 2);
+	return $count % 2 ? (float) $values[$middle] : ($values[$middle - 1] + $values[$middle]) / 2;
+}
+
+/** A field of /proc/self/status in KiB, e.g. VmHWM (peak RSS) or VmRSS. */
+function bench_proc_status_kib(string $field): int {
+	$status = file_get_contents('/proc/self/status');
+	if (! preg_match('/^' . preg_quote($field, '/') . ':\s+(\d+) kB$/m', (string) $status, $match)) {
+		throw new RuntimeException("no $field in /proc/self/status");
+	}
+	return (int) $match[1];
+}
+
+/** Writes one JSON document to stdout. */
+function bench_emit(array $document): void {
+	echo json_encode($document, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR), "\n";
+}

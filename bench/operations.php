@@ -1,0 +1,242 @@
+<?php
+/**
+ * API calls and wall time per domain event: ours (the extension, called the way
+ * the plugin calls it) against the baseline (bench/baseline/), each run on a
+ * freshly reset simulator with a fixed latency before every API answer. Calls
+ * are counted from the simulator's request log, effects read from its state.
+ * Prints JSON.
+ *
+ * Usage: php -d extension=/path/libwu_runcloud.so bench/operations.php SIM_URL [REPEATS]
+ * The simulator must have 200 domains (--extra-domains 199) and no rate limit.
+ */
+
+declare(strict_types=1);
+
+require __DIR__ . '/common.php';
+require __DIR__ . '/baseline/runcloud-provider.php';
+
+if (! extension_loaded('wu_runcloud')) {
+	fwrite(STDERR, "the wu_runcloud extension is not loaded\n");
+	exit(1);
+}
+
+$sim     = new Simulator($argv[1] ?? throw new InvalidArgumentException('usage: operations.php SIM_URL [REPEATS]'));
+$repeats = (int) ($argv[2] ?? 5);
+bench_define_credentials($sim->url());
+$baseline = new Baseline_RunCloud_Provider($sim->url(), BENCH_TOKEN, BENCH_SERVER_ID, BENCH_APP_ID);
+
+/** Seeded names: position 6 is on page 1 at any page size, 171 is on page 5 of 40. */
+const ON_PAGE_1 = 'site-00005.example.test';
+const ON_PAGE_5 = 'site-00170.example.test';
+const NEW_SUB   = 'shop.network.test';
+const NEW_ALIAS = 'shop.example.com';
+
+$burst = array_map(static fn (int $i): string => sprintf('burst-%02d.example.com', $i), range(1, 20));
+
+$operations = [
+	'add'       => [
+		'label'    => 'add a domain, with SSL',
+		'minimum'  => 3,
+		'ours'     => static function (): void {
+			wu_runcloud_add_domain(NEW_ALIAS, true);
+			wu_runcloud_redeploy_ssl();
+		},
+		'baseline' => static fn () => $baseline->on_add_domain(NEW_ALIAS, 2),
+		'effect'   => static fn (array $state): string => describe_adds($state, [NEW_ALIAS]),
+	],
+	'remove_p1' => [
+		'label'    => 'remove a domain on page 1',
+		'minimum'  => 2,
+		'ours'     => static fn () => wu_runcloud_remove_domain(ON_PAGE_1),
+		'baseline' => static fn () => $baseline->on_remove_domain(ON_PAGE_1, 2),
+		'effect'   => static fn (array $state): string => describe_removal($state, ON_PAGE_1),
+	],
+	'remove_p5' => [
+		'label'    => 'remove a domain on page 5',
+		'minimum'  => 6,
+		'ours'     => static fn () => wu_runcloud_remove_domain(ON_PAGE_5),
+		'baseline' => static fn () => $baseline->on_remove_domain(ON_PAGE_5, 2),
+		'effect'   => static fn (array $state): string => describe_removal($state, ON_PAGE_5),
+	],
+	'subdomain' => [
+		'label'    => 'add a subdomain (new site)',
+		'minimum'  => 3,
+		'ours'     => static function (): void {
+			wu_runcloud_add_domain(NEW_SUB, false);
+			wu_runcloud_redeploy_ssl();
+		},
+		'baseline' => static fn () => $baseline->on_add_subdomain(NEW_SUB, 2),
+		'effect'   => static fn (array $state): string => describe_adds($state, [NEW_SUB]),
+	],
+	'burst'     => [
+		'label'    => 'burst of 20 mappings',
+		'minimum'  => 22,
+		// What the plugin does: one add per event, one coalesced redeploy for the batch.
+		'ours'     => static function () use ($burst): void {
+			foreach ($burst as $name) {
+				wu_runcloud_add_domain($name, true);
+			}
+			wu_runcloud_redeploy_ssl();
+		},
+		'baseline' => static function () use ($baseline, $burst): void {
+			foreach ($burst as $name) {
+				$baseline->on_add_domain($name, 2);
+			}
+		},
+		'effect'   => static fn (array $state): string => describe_adds($state, $burst),
+	],
+];
+
+$domains_on_app = check_seed($sim);
+warm_up($sim, $baseline);
+
+$runs = [];
+for ($repeat = 0; $repeat < $repeats; $repeat++) {
+	// Alternate who goes first, so drift on a shared machine hits both alike.
+	$sides = 0 === $repeat % 2 ? ['ours', 'baseline'] : ['baseline', 'ours'];
+	foreach ($operations as $id => $operation) {
+		foreach ($sides as $side) {
+			$runs[$id][$side][] = run_once($sim, $operation[$side], $operation['effect']);
+		}
+	}
+}
+
+$results = [];
+foreach ($operations as $id => $operation) {
+	$results[] = [
+		'id'       => $id,
+		'label'    => $operation['label'],
+		'minimum'  => $operation['minimum'],
+		'floor_ms' => $operation['minimum'] * BENCH_LATENCY_MS,
+		'ours'     => summarise($runs[$id]['ours']),
+		'baseline' => summarise($runs[$id]['baseline']),
+	];
+}
+
+bench_emit([
+	'extension_version' => phpversion('wu_runcloud'),
+	'latency_ms'        => BENCH_LATENCY_MS,
+	'repeats'           => $repeats,
+	'domains_on_app'    => $domains_on_app,
+	'operations'        => $results,
+]);
+
+/** Fails loudly when the simulator is not seeded as the table assumes; returns the domain count. */
+function check_seed(Simulator $sim): int {
+	$sim->reset();
+	$names = array_column($sim->state()['domains'], 'name');
+	$pages = [ON_PAGE_1 => 1, ON_PAGE_5 => 5];
+	foreach ($pages as $name => $page) {
+		$position = array_search($name, $names, true);
+		if (false === $position || $page !== intdiv($position, 40) + 1) {
+			throw new RuntimeException("$name is not on page $page of 40 (start the simulator with --extra-domains 199)");
+		}
+	}
+	if (array_search(ON_PAGE_1, $names, true) >= 20) {
+		throw new RuntimeException(ON_PAGE_1 . ' must be within the first 20 domains');
+	}
+	return count($names);
+}
+
+/** Opens both sides' keep-alive connections before anything is timed. */
+function warm_up(Simulator $sim, Baseline_RunCloud_Provider $baseline): void {
+	$sim->reset();
+	wu_runcloud_test_connection();
+	$baseline->on_remove_domain('warm-up.invalid', 0);
+}
+
+/**
+ * One timed run on a fresh simulator state.
+ *
+ * @return array<string, mixed>
+ */
+function run_once(Simulator $sim, callable $work, callable $effect): array {
+	$sim->reset();
+	$sim->latency(BENCH_LATENCY_MS);
+	$sim->clear_log();
+	$error = null;
+	[$ms] = bench_time(static function () use ($work, &$error): void {
+		try {
+			$work();
+		} catch (Throwable $e) {
+			$error = get_class($e) . ': ' . $e->getMessage();
+		}
+	});
+	$requests = $sim->requests();
+	$state    = $sim->state();
+	return [
+		'ms'       => $ms,
+		'calls'    => count($requests),
+		'routes'   => route_counts($requests),
+		'redeploy' => redeploy_calls($requests),
+		'redeploys_done' => $state['counters']['redeploys'],
+		'effect'   => $error ?? $effect($state),
+	];
+}
+
+/**
+ * "METHOD path-with-{id} status" => count, for the notes.
+ *
+ * @param list<array<string, mixed>> $requests
+ * @return array<string, int>
+ */
+function route_counts(array $requests): array {
+	$counts = [];
+	foreach ($requests as $request) {
+		$path = preg_replace('#^/api/v[23]/servers/\d+/webapps/\d+/?#', '', $request['path']);
+		$path = preg_replace('#/\d+(?=/|$)#', '/{id}', '/' . $path);
+		$key  = sprintf('%s %s %s', $request['method'], ltrim($path, '/'), $request['status'] ?? 'dropped');
+		$counts[ $key ] = ($counts[ $key ] ?? 0) + 1;
+	}
+	ksort($counts);
+	return $counts;
+}
+
+/**
+ * Calls meant to redeploy a certificate: RunCloud's two PUT routes, and the
+ * PATCH .../redeploy path the bundled provider uses.
+ *
+ * @param list<array<string, mixed>> $requests
+ */
+function redeploy_calls(array $requests): int {
+	$redeploys = array_filter(
+		$requests,
+		static fn (array $r): bool => ('PUT' === $r['method'] && preg_match('#/ssl/\d+$#', $r['path']))
+			|| ('PATCH' === $r['method'] && str_ends_with($r['path'], '/redeploy'))
+	);
+	return count($redeploys);
+}
+
+/** @param list<string> $names */
+function describe_adds(array $state, array $names): string {
+	$present = count(array_intersect($names, array_column($state['domains'], 'name')));
+	if (0 === $present) {
+		return 'not added';
+	}
+	$added    = count($names) === $present ? 'added' : sprintf('%d of %d added', $present, count($names));
+	$redeploy = $state['counters']['redeploys'];
+	return $added . ', ' . ($redeploy > 0 ? "certificate redeployed ($redeploy)" : 'certificate not redeployed');
+}
+
+function describe_removal(array $state, string $name): string {
+	return in_array($name, array_column($state['domains'], 'name'), true) ? 'not found, still on the app' : 'removed';
+}
+
+/**
+ * @param list<array<string, mixed>> $runs
+ * @return array<string, mixed>
+ */
+function summarise(array $runs): array {
+	$times = array_column($runs, 'ms');
+	$calls = array_values(array_unique(array_column($runs, 'calls')));
+	return [
+		'median_ms'      => round(bench_median($times), 1),
+		'min_ms'         => round(min($times), 1),
+		'max_ms'         => round(max($times), 1),
+		'calls'          => 1 === count($calls) ? $calls[0] : $calls,
+		'redeploy_calls' => $runs[0]['redeploy'],
+		'redeploys_done' => $runs[0]['redeploys_done'],
+		'routes'         => $runs[0]['routes'],
+		'effect'         => $runs[0]['effect'],
+	];
+}
