@@ -1,0 +1,81 @@
+<?php
+/**
+ * The plugin in a network without Ultimate Multisite.
+ *
+ * @package WuRunCloud\Tests
+ */
+
+namespace WuRunCloud\Tests;
+
+use WuRunCloud\Plugin\Plugin;
+
+/**
+ * It loads cleanly, takes nothing over, explains itself, and logs through
+ * error_log.
+ *
+ * @group none
+ */
+final class WithoutUltimateMultisiteTest extends Integration_Test_Case {
+
+	public function test_it_loads_without_taking_anything_over(): void {
+		$this->assertFalse(class_exists('\WP_Ultimo\Managers\Domain_Manager', false));
+		$this->assertTrue(is_plugin_active_for_network('wu-runcloud/wu-runcloud.php'));
+		$this->assertNull(Plugin::architecture());
+		$this->assertNull(Plugin::instance()->took_over());
+		$this->assertFalse(has_action('wu_add_domain'), 'no domain event is hooked');
+		$this->assertFalse(class_exists('\WuRunCloud\Plugin\Adapters\Host_Provider', false), 'no adapter class was loaded');
+	}
+
+	public function test_the_network_admin_is_told_what_is_missing(): void {
+		wp_set_current_user(1);
+		ob_start();
+		do_action('network_admin_notices');
+		$notice = (string) ob_get_clean();
+
+		$this->assertStringContainsString('works with Ultimate Multisite', $notice);
+		$this->assertStringNotContainsString('extension is not loaded', $notice);
+	}
+
+	public function test_site_health_still_reports(): void {
+		$tests = apply_filters('site_status_tests', []);
+
+		$this->assertSame('good', call_user_func($tests['direct']['wu_runcloud_extension']['test'])['status']);
+		$this->assertSame('good', call_user_func($tests['direct']['wu_runcloud_constants']['test'])['status']);
+		$this->assertSame('good', call_user_func($tests['async']['wu_runcloud_connection']['async_direct_test'])['status']);
+		$this->assertSame('good', call_user_func($tests['direct']['wu_runcloud_retries']['test'])['status']);
+	}
+
+	public function test_the_service_logs_to_error_log(): void {
+		$log      = (string) tempnam(sys_get_temp_dir(), 'wu-runcloud-log');
+		$previous = ini_set('error_log', $log);
+		try {
+			Plugin::instance()->service()->add_domain('direct.example.com', 1);
+		} finally {
+			ini_set('error_log', (string) $previous);
+		}
+		$written = (string) file_get_contents($log);
+		unlink($log);
+
+		$this->assertNotNull($this->sim->domain('direct.example.com'));
+		$this->assertStringContainsString('[integration-runcloud] INFO: add_domain direct.example.com (site 1): added to RunCloud', $written);
+		$this->assertStringNotContainsString('test-token', $written);
+	}
+
+	public function test_without_the_extension_it_loads_cleanly_too(): void {
+		$run = WordPress_Process::run(
+			<<<'PHP'
+			wp_set_current_user(1);
+			ob_start();
+			do_action('network_admin_notices');
+			echo json_encode(['notice' => ob_get_clean(), 'took_over' => \WuRunCloud\Plugin\Plugin::instance()->took_over()]), "\n";
+PHP
+			,
+			WordPress_Process::without_extension()
+		);
+
+		$this->assertSame(0, $run['status'], $run['output'] . $run['errors']);
+		$this->assertStringContainsString('the wu_runcloud PHP extension is not loaded', $run['result']['notice']);
+		$this->assertStringContainsString('works with Ultimate Multisite', $run['result']['notice']);
+		$this->assertSame('', $run['errors']);
+	}
+}
