@@ -26,7 +26,10 @@ fn the_state_dump_shows_domains_ssl_counters_and_limits() {
     assert_eq!(body["app_id"], 5);
     assert_eq!(body["webapp_name"], "multisite");
     assert_eq!(body["domains"].as_array().unwrap().len(), 3);
-    assert_eq!(body["domains"][0]["www"], 0, "domains as RunCloud shows them");
+    assert_eq!(
+        body["domains"][0]["www"], 0,
+        "domains as RunCloud shows them"
+    );
     assert_eq!(body["ssl"]["advancedSSL"], false);
     assert_eq!(body["ssl"]["basic"]["covers"].as_array().unwrap().len(), 3);
     assert_eq!(body["counters"]["api_requests"], 1);
@@ -157,23 +160,20 @@ fn ssl_is_switched_and_certificates_placed_through_control() {
     let removed = control.post("/__sim/ssl", json!({"certificate": false}));
     assert_eq!(removed.status, 200);
     assert_eq!(removed.body["basic"], Value::Null);
-    let advanced = control.post(
-        "/__sim/ssl",
-        json!({"advancedSSL": true, "autoSSL": true}),
-    );
+    let advanced = control.post("/__sim/ssl", json!({"advancedSSL": true, "autoSSL": true}));
     assert_eq!(advanced.status, 200);
     assert_eq!(advanced.body["advancedSSL"], true);
     assert_eq!(advanced.body["domains"].as_array().unwrap().len(), 2);
-    let refused = control.post(
-        "/__sim/ssl",
-        json!({"advancedSSL": false, "autoSSL": true}),
-    );
+    let refused = control.post("/__sim/ssl", json!({"advancedSSL": false, "autoSSL": true}));
     assert_eq!(refused.status, 422);
     let basic = control.post(
         "/__sim/ssl",
         json!({"advancedSSL": false, "certificate": true}),
     );
-    assert_eq!(basic.body["autoSSL"], false, "AutoSSL goes with advanced SSL");
+    assert_eq!(
+        basic.body["autoSSL"], false,
+        "AutoSSL goes with advanced SSL"
+    );
     assert_eq!(basic.body["basic"]["covers"].as_array().unwrap().len(), 2);
 }
 
@@ -203,7 +203,10 @@ fn domains_are_seeded_by_count_and_by_record() {
         json!({"domains": [{"name": "shop.example.com"}]}),
     );
     assert_eq!(duplicate.status, 422);
-    let invalid = control.post("/__sim/domains", json!({"domains": [{"name": "not valid"}]}));
+    let invalid = control.post(
+        "/__sim/domains",
+        json!({"domains": [{"name": "not valid"}]}),
+    );
     assert_eq!(invalid.status, 422);
     let more = control.post("/__sim/domains", json!({"count": 1}));
     assert_eq!(more.body["ids"], json!([7]));
@@ -234,8 +237,14 @@ fn unknown_control_endpoints_and_bad_bodies_are_refused() {
     assert_eq!(unknown.status, 404);
     assert!(unknown.body["message"].is_string());
     assert_eq!(control.call("PUT", "/__sim/state", None).status, 404);
-    assert_eq!(control.post("/__sim/latency", json!({"ms": "slow"})).status, 400);
-    assert_eq!(control.post("/__sim/domains", json!({"count": -1})).status, 400);
+    assert_eq!(
+        control.post("/__sim/latency", json!({"ms": "slow"})).status,
+        400
+    );
+    assert_eq!(
+        control.post("/__sim/domains", json!({"count": -1})).status,
+        400
+    );
     let not_json = control.call("POST", "/__sim/ssl", Some(json!("advanced")));
     assert_eq!(not_json.status, 400);
 }

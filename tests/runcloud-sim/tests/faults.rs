@@ -95,15 +95,29 @@ fn faults_match_only_their_method_and_path() {
     );
     let client = Client::v3(&sim);
     assert_eq!(client.get("/domains").status, 200);
-    assert_eq!(client.post("/ssl/advanced", json!({"advancedSSL": false})).status, 200);
-    assert_eq!(client.post("/domains", add_body("a.example.com")).status, 500);
-    assert_eq!(client.post("/domains", add_body("a.example.com")).status, 200);
+    assert_eq!(
+        client
+            .post("/ssl/advanced", json!({"advancedSSL": false}))
+            .status,
+        200
+    );
+    assert_eq!(
+        client.post("/domains", add_body("a.example.com")).status,
+        500
+    );
+    assert_eq!(
+        client.post("/domains", add_body("a.example.com")).status,
+        200
+    );
 }
 
 #[test]
 fn faults_match_the_query_too() {
     let sim = start(SimConfig::new().extra_domains(30));
-    inject(&sim, json!({"kind": "status", "status": 502, "path_contains": "page=2"}));
+    inject(
+        &sim,
+        json!({"kind": "status", "status": 502, "path_contains": "page=2"}),
+    );
     let client = Client::v3(&sim);
     assert_eq!(client.get("/domains?page=1").status, 200);
     assert_eq!(client.get("/domains?page=2").status, 502);
@@ -113,8 +127,16 @@ fn faults_match_the_query_too() {
 fn a_dropped_connection_gets_no_answer_and_changes_nothing() {
     let sim = start(SimConfig::new());
     inject(&sim, json!({"kind": "drop"}));
-    let received = raw_exchange(sim.addr(), &raw_add(&sim, "gone.example.com"), Duration::from_secs(5));
-    assert!(received.is_empty(), "{}", String::from_utf8_lossy(&received));
+    let received = raw_exchange(
+        sim.addr(),
+        &raw_add(&sim, "gone.example.com"),
+        Duration::from_secs(5),
+    );
+    assert!(
+        received.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&received)
+    );
     assert_eq!(domain_names(&sim), ["network.test"]);
     let log = sim.requests();
     assert_eq!(log[0].status, None);
@@ -163,12 +185,19 @@ fn a_client_that_gives_up_on_a_hang_finds_the_change_made() {
 #[test]
 fn malformed_json_is_a_200_no_parser_accepts() {
     let sim = start(SimConfig::new());
-    inject(&sim, json!({"kind": "malformed_json", "path_contains": "/domains"}));
+    inject(
+        &sim,
+        json!({"kind": "malformed_json", "path_contains": "/domains"}),
+    );
     let answer = Client::v3(&sim).post("/domains", add_body("x.example.com"));
     assert_eq!(answer.status, 200);
     assert_eq!(answer.header("Content-Type"), Some("application/json"));
     assert!(!answer.text.is_empty());
-    assert!(serde_json::from_str::<Value>(&answer.text).is_err(), "{}", answer.text);
+    assert!(
+        serde_json::from_str::<Value>(&answer.text).is_err(),
+        "{}",
+        answer.text
+    );
     assert_eq!(domain_names(&sim), ["network.test"], "not carried out");
 }
 
@@ -176,7 +205,11 @@ fn malformed_json_is_a_200_no_parser_accepts() {
 fn a_truncated_body_is_shorter_than_promised_but_the_change_is_made() {
     let sim = start(SimConfig::new());
     inject(&sim, json!({"kind": "truncated"}));
-    let received = raw_exchange(sim.addr(), &raw_add(&sim, "cut.example.com"), Duration::from_secs(5));
+    let received = raw_exchange(
+        sim.addr(),
+        &raw_add(&sim, "cut.example.com"),
+        Duration::from_secs(5),
+    );
     let (head, body) = split_response(&received);
     assert!(head.starts_with("HTTP/1.1 200 "), "{head}");
     let promised: usize = head
@@ -202,7 +235,10 @@ fn an_http_client_sees_a_truncated_body_as_an_error() {
 fn latency_delays_every_api_answer_until_turned_off() {
     let sim = start(SimConfig::new());
     let control = control(&sim);
-    assert_eq!(control.post("/__sim/latency", json!({"ms": 250})).status, 200);
+    assert_eq!(
+        control.post("/__sim/latency", json!({"ms": 250})).status,
+        200
+    );
     assert_eq!(sim.state().latency_ms, 250);
     for _ in 0..2 {
         let started = Instant::now();
@@ -211,7 +247,10 @@ fn latency_delays_every_api_answer_until_turned_off() {
     }
     let started = Instant::now();
     assert_eq!(control.get("/__sim/state").status, 200);
-    assert!(started.elapsed() < Duration::from_millis(250), "control is not delayed");
+    assert!(
+        started.elapsed() < Duration::from_millis(250),
+        "control is not delayed"
+    );
     assert_eq!(control.post("/__sim/latency", json!({"ms": 0})).status, 200);
     let started = Instant::now();
     ping(&sim);
@@ -258,7 +297,11 @@ fn control_requests_are_never_faulted() {
 fn bad_fault_bodies_are_refused() {
     let sim = start(SimConfig::new());
     let control = control(&sim);
-    for body in [json!({}), json!({"kind": "explode"}), json!({"kind": "status", "count": -1})] {
+    for body in [
+        json!({}),
+        json!({"kind": "explode"}),
+        json!({"kind": "status", "count": -1}),
+    ] {
         let answer = control.post("/__sim/faults", body.clone());
         assert_eq!(answer.status, 400, "{body}");
         assert!(answer.body["message"].is_string());

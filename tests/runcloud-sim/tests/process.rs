@@ -180,7 +180,9 @@ fn stops_on_sigint_with_clients_still_connected() {
     assert_eq!(idle.get("/api/v3/ping").status, 200);
     let control = Client::new(&base, Auth::None);
     assert_eq!(
-        control.post("/__sim/faults", json!({"kind": "hang"})).status,
+        control
+            .post("/__sim/faults", json!({"kind": "hang"}))
+            .status,
         200
     );
     let hung = std::thread::spawn(move || {
@@ -265,7 +267,10 @@ fn ssl_and_latency_flags_shape_the_start() {
         &format!("{}/api/v3/servers/1/webapps/1", bare.base_url()),
         Auth::v3(),
     );
-    assert_eq!(client.get("/ssl").body, json!({"message": "SSL not installed!"}));
+    assert_eq!(
+        client.get("/ssl").body,
+        json!({"message": "SSL not installed!"})
+    );
     bare.signal("TERM");
     assert!(bare.wait().0.success());
 }
@@ -278,10 +283,7 @@ fn serves_many_clients_at_once() {
         for _ in 0..16 {
             let base = base.as_str();
             scope.spawn(move || {
-                let client = Client::new(
-                    &format!("{base}/api/v3/servers/1/webapps/1"),
-                    Auth::v3(),
-                );
+                let client = Client::new(&format!("{base}/api/v3/servers/1/webapps/1"), Auth::v3());
                 for page in 1..=6 {
                     let answer = client.get(&format!("/domains?page={page}"));
                     assert_eq!(answer.status, 200);
@@ -321,7 +323,10 @@ fn any_loopback_address_is_accepted() {
         let listen: SocketAddr = address.parse().unwrap();
         let sim = Simulator::start(SimConfig::new().listen(listen)).expect(address);
         assert_eq!(sim.addr().ip(), listen.ip());
-        assert_eq!(Client::root(&sim, Auth::v3()).get("/api/v3/ping").status, 200);
+        assert_eq!(
+            Client::root(&sim, Auth::v3()).get("/api/v3/ping").status,
+            200
+        );
     }
 }
 
@@ -364,7 +369,10 @@ fn tls_mode_serves_https_to_a_client_trusting_the_written_certificate() {
     assert!(is_listening_line(&sim.line, "https"), "{:?}", sim.line);
     let pem = std::fs::read_to_string(&pem_file.0).expect("the certificate was written");
     assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"));
-    assert!(!pem.contains("PRIVATE KEY"), "only the certificate is written");
+    assert!(
+        !pem.contains("PRIVATE KEY"),
+        "only the certificate is written"
+    );
 
     let trusting = Client::with_agent(agent(Some(&pem)), sim.base_url(), Auth::v3());
     let ping = trusting.get("/api/v3/ping");
