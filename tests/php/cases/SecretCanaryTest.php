@@ -167,6 +167,21 @@ final class SecretCanaryTest extends SimulatorTestCase
         $this->assertSame($expected, $child->exception()['message']);
     }
 
+    public function testAnEchoedCredentialIsReplacedInSyncErrors(): void
+    {
+        $echoed = 'Credentials ' . implode(' and ', $this->configuredCredentials()) . ' refused';
+        self::$canarySimulator->injectFault(['kind' => 'status', 'status' => 403, 'method' => 'POST', 'message' => $echoed]);
+
+        $report = ChildPhp::run(
+            $this->canaryConstants(self::$canarySimulator->url(), []),
+            "return wu_runcloud_sync(['new.example.com'], ['dry_run' => false]);"
+        )->result();
+
+        $this->assertSame([], $report['added']);
+        $this->assertSame(['new.example.com'], array_keys($report['errors']));
+        $this->assertStringContainsString('[redacted]', $report['errors']['new.example.com']);
+    }
+
     /** @return list<string> each credential, and the forms it travels in */
     private function canaries(): array
     {
