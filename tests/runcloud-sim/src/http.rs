@@ -149,19 +149,21 @@ pub(crate) fn read_request<S: Read + Write>(
 
 fn read_head<S: Read>(stream: &mut S, buffer: &mut Vec<u8>) -> Result<usize, ReadError> {
     loop {
-        if let Some(end) = find_head_end(buffer) {
-            return Ok(end);
-        }
-        if buffer.len() > MAX_HEAD_BYTES {
-            return Err(ReadError::Refuse(Response::message(
-                431,
-                "Request header fields too large.",
-            )));
+        // The limit holds however the head arrives, in one piece or byte by byte.
+        match find_head_end(buffer) {
+            Some(end) if end <= MAX_HEAD_BYTES => return Ok(end),
+            Some(_) => return Err(head_too_large()),
+            None if buffer.len() > MAX_HEAD_BYTES => return Err(head_too_large()),
+            None => {}
         }
         if read_more(stream, buffer)? == 0 {
             return Err(ReadError::Closed);
         }
     }
+}
+
+fn head_too_large() -> ReadError {
+    ReadError::Refuse(Response::message(431, "Request header fields too large."))
 }
 
 fn find_head_end(buffer: &[u8]) -> Option<usize> {

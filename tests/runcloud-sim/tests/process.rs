@@ -61,7 +61,9 @@ impl SimProcess {
         assert!(status.success());
     }
 
-    /// Waits for the exit; returns its status and whatever else was printed on stdout.
+    /// Waits for the exit; returns its status, whatever else was printed on stdout, and how
+    /// long the exit took. Anything on stderr fails the test: a clean run prints nothing
+    /// there (and so never a credential).
     fn wait(mut self) -> (ExitStatus, String, Duration) {
         let started = Instant::now();
         let status = loop {
@@ -77,6 +79,14 @@ impl SimProcess {
             .unwrap()
             .read_to_string(&mut rest)
             .unwrap();
+        let mut errors = String::new();
+        self.child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut errors)
+            .unwrap();
+        assert_eq!(errors, "", "nothing on stderr");
         (status, rest, started.elapsed())
     }
 }
