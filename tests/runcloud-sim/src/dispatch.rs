@@ -138,8 +138,11 @@ fn answer(
     verdict.annotate(response)
 }
 
-/// `scheme://host` as the client addressed us (Laravel builds its links from the Host header).
+/// `scheme://host` as the client addressed us (Laravel builds its links from the Host header),
+/// or the listening address for a request without one (HTTP/1.0).
 fn origin(shared: &Shared, request: &Request) -> String {
-    let host = request.header("Host").unwrap_or("127.0.0.1");
-    format!("{}://{}", shared.scheme, host)
+    match request.header("Host") {
+        Some(host) => format!("{}://{}", shared.scheme, host),
+        None => format!("{}://{}", shared.scheme, shared.local_addr),
+    }
 }

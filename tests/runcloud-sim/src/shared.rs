@@ -1,6 +1,7 @@
 //! The simulator's state behind one lock, and the operations the library and the control
 //! API both offer.
 
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -75,11 +76,13 @@ pub(crate) struct Shared {
     pub credentials: Credentials,
     pub stop: Arc<StopSignal>,
     pub scheme: &'static str,
+    /// The bound address, for links when a request names no Host.
+    pub local_addr: SocketAddr,
     world: Mutex<World>,
 }
 
 impl Shared {
-    pub(crate) fn new(config: SimConfig, stop: Arc<StopSignal>) -> Shared {
+    pub(crate) fn new(config: SimConfig, stop: Arc<StopSignal>, local_addr: SocketAddr) -> Shared {
         let credentials = Credentials {
             token: config.token.clone(),
             api_key: config.api_key.clone(),
@@ -92,6 +95,7 @@ impl Shared {
             credentials,
             stop,
             scheme,
+            local_addr,
             world,
         }
     }

@@ -48,7 +48,8 @@ impl Simulator {
             std::fs::write(path, pem)?;
         }
         let stop = Arc::new(StopSignal::default());
-        let shared = Arc::new(Shared::new(config, Arc::clone(&stop)));
+        let local_addr = listener.local_addr()?;
+        let shared = Arc::new(Shared::new(config, Arc::clone(&stop), local_addr));
         let handler: Handler = {
             let shared = Arc::clone(&shared);
             Arc::new(move |request| dispatch(&shared, request))

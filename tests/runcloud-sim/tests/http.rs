@@ -147,3 +147,17 @@ fn a_body_is_awaited_when_announced_with_expect_continue() {
     assert!(head.starts_with("HTTP/1.1 200 "), "{head}");
     assert!(sim.state().domain("wait.example.com").is_some());
 }
+
+#[test]
+fn links_without_a_host_header_name_the_listening_address() {
+    let sim = start(SimConfig::new().extra_domains(30));
+    let request = format!(
+        "GET /api/v3/servers/1/webapps/1/domains HTTP/1.0\r\nAuthorization: Bearer {TOKEN}\r\n\r\n"
+    );
+    let (_, body) = split_response(&raw_exchange(sim.addr(), &request, WAIT));
+    let json: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        json["meta"]["pagination"]["links"]["next"],
+        format!("{}/domains?perPage=20&page=2", sim.app_url("v3"))
+    );
+}
