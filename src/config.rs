@@ -274,7 +274,9 @@ pub fn scrub_values(text: &str, values: &[&str]) -> String {
     values
         .iter()
         .filter(|value| !value.is_empty())
-        .fold(text.to_string(), |acc, value| acc.replace(value, "[redacted]"))
+        .fold(text.to_string(), |acc, value| {
+            acc.replace(value, "[redacted]")
+        })
 }
 
 /// What diagnostics may show about the configuration: names and flags, never values.

@@ -130,7 +130,10 @@ impl fmt::Display for Error {
             }
             Error::Api { status, message } => write!(f, "RunCloud API error {status}: {message}"),
             Error::InvalidResponse { status, detail } => {
-                write!(f, "RunCloud returned an unreadable response (HTTP {status}): {detail}")
+                write!(
+                    f,
+                    "RunCloud returned an unreadable response (HTTP {status}): {detail}"
+                )
             }
             Error::Transport { kind, detail } => {
                 write!(f, "could not reach RunCloud ({}): {detail}", kind.as_str())

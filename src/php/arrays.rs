@@ -48,7 +48,9 @@ pub fn domains(domains: &[Domain]) -> ZBox<ZendHashTable> {
 }
 
 pub fn added(added: &Added) -> ZBox<ZendHashTable> {
-    domain(&added.domain).set("created", added.created).into_table()
+    domain(&added.domain)
+        .set("created", added.created)
+        .into_table()
 }
 
 pub fn connection(report: &ConnectionReport) -> ZBox<ZendHashTable> {

@@ -4,9 +4,9 @@
 use ext_php_rs::builders::ModuleBuilder;
 use ext_php_rs::class::RegisteredClass;
 use ext_php_rs::exception::PhpException;
+use ext_php_rs::ffi;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendClassObject;
-use ext_php_rs::ffi;
 use ext_php_rs::zend::{ce, ClassEntry};
 
 use crate::config::{scrub_values, ConstantSource, API_KEY, API_SECRET, TOKEN};
@@ -156,12 +156,14 @@ impl From<Error> for PhpException {
             Error::InvalidDomain { .. } => (0, InvalidDomainException::get_metadata().ce()),
             Error::ProtectedDomain(_) => (0, ProtectedDomainException::get_metadata().ce()),
             Error::Api { status, .. } => (i32::from(*status), ApiException::get_metadata().ce()),
-            Error::Transport { kind, .. } => {
-                (transport_code(Some(*kind)), TransportException::get_metadata().ce())
-            }
-            Error::InvalidResponse { .. } => {
-                (transport_code(None), TransportException::get_metadata().ce())
-            }
+            Error::Transport { kind, .. } => (
+                transport_code(Some(*kind)),
+                TransportException::get_metadata().ce(),
+            ),
+            Error::InvalidResponse { .. } => (
+                transport_code(None),
+                TransportException::get_metadata().ce(),
+            ),
         };
         PhpException::new(message, code, class)
     }

@@ -24,9 +24,15 @@ fn print_table() {
     info_table_row!("api version", api_version);
     info_table_row!("api base url", diagnostics.base_url.as_str());
     info_table_row!("timeout (s)", limits.timeout.as_secs().to_string());
-    info_table_row!("connect timeout (s)", limits.connect_timeout.as_secs().to_string());
+    info_table_row!(
+        "connect timeout (s)",
+        limits.connect_timeout.as_secs().to_string()
+    );
     info_table_row!("max retries", limits.max_retries.to_string());
-    info_table_row!("max retry wait (s)", limits.max_retry_wait.as_secs().to_string());
+    info_table_row!(
+        "max retry wait (s)",
+        limits.max_retry_wait.as_secs().to_string()
+    );
     for (name, defined) in &diagnostics.constants {
         info_table_row!(*name, if *defined { "defined" } else { "not defined" });
     }

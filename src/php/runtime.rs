@@ -23,9 +23,17 @@ pub const INI_MAX_RETRY_WAIT: &str = "wu_runcloud.max_retry_wait";
 /// The php.ini table; the engine borrows it for the life of the process.
 pub static INI_ENTRIES: IniEntryDefs<5> = IniEntryDefs::new([
     IniEntryDef::new(c"wu_runcloud.timeout", c"30", IniEntryPermission::All),
-    IniEntryDef::new(c"wu_runcloud.connect_timeout", c"10", IniEntryPermission::All),
+    IniEntryDef::new(
+        c"wu_runcloud.connect_timeout",
+        c"10",
+        IniEntryPermission::All,
+    ),
     IniEntryDef::new(c"wu_runcloud.max_retries", c"3", IniEntryPermission::All),
-    IniEntryDef::new(c"wu_runcloud.max_retry_wait", c"20", IniEntryPermission::All),
+    IniEntryDef::new(
+        c"wu_runcloud.max_retry_wait",
+        c"20",
+        IniEntryPermission::All,
+    ),
     IniEntryDef::end(),
 ]);
 
@@ -66,8 +74,9 @@ pub fn limits() -> Limits {
     Limits {
         timeout: seconds(INI_TIMEOUT, defaults.timeout),
         connect_timeout: seconds(INI_CONNECT_TIMEOUT, defaults.connect_timeout),
-        max_retries: ini_number(INI_MAX_RETRIES)
-            .map_or(defaults.max_retries, |n| u32::try_from(n.min(10)).unwrap_or(0)),
+        max_retries: ini_number(INI_MAX_RETRIES).map_or(defaults.max_retries, |n| {
+            u32::try_from(n.min(10)).unwrap_or(0)
+        }),
         max_retry_wait: ini_number(INI_MAX_RETRY_WAIT)
             .map_or(defaults.max_retry_wait, Duration::from_secs),
     }
