@@ -92,7 +92,7 @@ fn answer(
     request: &Request,
 ) -> Response {
     let now = Instant::now();
-    let endpoint = match resolve(&request.method, segments) {
+    let endpoint = match resolve(version, &request.method, segments) {
         Ok(endpoint) => endpoint,
         Err(NoRoute::NotFound) => {
             return world

@@ -56,11 +56,15 @@ pub(crate) fn split_api_path(path: &str) -> Option<(ApiVersion, Vec<&str>)> {
 }
 
 /// Resolves the segments after the version.
-pub(crate) fn resolve(method: &str, segments: &[&str]) -> Result<Endpoint, NoRoute> {
+pub(crate) fn resolve(
+    version: ApiVersion,
+    method: &str,
+    segments: &[&str],
+) -> Result<Endpoint, NoRoute> {
     match segments {
         ["ping"] => pick(method, &[("GET", Endpoint::Ping)]),
         ["servers", server, "webapps", app, rest @ ..] => {
-            let action = resolve_app(method, rest)?;
+            let action = resolve_app(version, method, rest)?;
             Ok(Endpoint::App {
                 server: server.to_string(),
                 app: app.to_string(),
@@ -71,7 +75,7 @@ pub(crate) fn resolve(method: &str, segments: &[&str]) -> Result<Endpoint, NoRou
     }
 }
 
-fn resolve_app(method: &str, rest: &[&str]) -> Result<AppAction, NoRoute> {
+fn resolve_app(version: ApiVersion, method: &str, rest: &[&str]) -> Result<AppAction, NoRoute> {
     use AppAction::*;
     let id = |text: &str| text.to_string();
     match rest {
@@ -84,7 +88,10 @@ fn resolve_app(method: &str, rest: &[&str]) -> Result<AppAction, NoRoute> {
                 ("DELETE", DeleteDomain(id(domain))),
             ],
         ),
-        ["domains", domain, "meta"] => pick(method, &[("PATCH", UpdateDomainMeta(id(domain)))]),
+        // Only API v3 documents the meta endpoint.
+        ["domains", domain, "meta"] if version == ApiVersion::V3 => {
+            pick(method, &[("PATCH", UpdateDomainMeta(id(domain)))])
+        }
         ["domains", domain, "ssl"] => pick(
             method,
             &[
@@ -127,8 +134,8 @@ mod tests {
     use super::*;
 
     fn route(method: &str, path: &str) -> Result<Endpoint, NoRoute> {
-        let (_, segments) = split_api_path(path).expect("an API path");
-        resolve(method, &segments)
+        let (version, segments) = split_api_path(path).expect("an API path");
+        resolve(version, method, &segments)
     }
 
     #[test]
@@ -166,5 +173,9 @@ mod tests {
             Err(NoRoute::MethodNotAllowed("GET, POST".into()))
         );
         assert!(split_api_path("/api/v4/ping").is_none());
+        assert_eq!(
+            route("PATCH", "/api/v2/servers/7/webapps/9/domains/3/meta"),
+            Err(NoRoute::NotFound)
+        );
     }
 }

@@ -301,6 +301,15 @@ fn meta_changes_www_redirection_and_type() {
 }
 
 #[test]
+fn meta_is_a_v3_endpoint_only() {
+    let sim = start(SimConfig::new().extra_domains(1));
+    let answer = Client::v2(&sim).patch("/domains/2/meta", json!({"www": true}));
+    assert_eq!(answer.status, 404);
+    assert_eq!(answer.body, json!({"message": "Not Found."}));
+    assert!(!sim.state().domains[1].www);
+}
+
+#[test]
 fn concurrent_clients_each_add_their_own_domains() {
     let sim = start(SimConfig::new());
     std::thread::scope(|scope| {
