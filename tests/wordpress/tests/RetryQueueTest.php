@@ -1,0 +1,212 @@
+<?php
+/**
+ * The durable retry queue.
+ *
+ * @package WuRunCloud\Tests
+ */
+
+namespace WuRunCloud\Tests;
+
+/**
+ * A failure that may pass (503, 429, a timeout) is queued in a network option
+ * and retried with backoff through Action Scheduler (architecture b, whose
+ * stand-in is loaded) or WP-Cron (architecture a), across PHP processes,
+ * until it succeeds or runs out of attempts; other failures are not retried;
+ * the latest intent for a name wins.
+ *
+ * @group um
+ */
+final class RetryQueueTest extends Integration_Test_Case {
+
+	private const ADD_FAULT = ['method' => 'POST', 'path_contains' => '/domains'];
+
+	/**
+	 * The queued entries, read past the object cache (another process may have written them).
+	 *
+	 * @return array<string, array<string, mixed>>
+	 */
+	private function queued(): array {
+		wp_cache_flush();
+		return (array) get_network_option(null, 'wu_runcloud_retry_queue', []);
+	}
+
+	public function test_a_503_is_queued_and_retried_until_it_passes(): void {
+		$this->sim->fault(['kind' => 'status', 'status' => 503, 'message' => 'Service Unavailable', 'count' => 2] + self::ADD_FAULT);
+		$this->map_domain('later.example.com', 6);
+		$this->run_domain_events();
+
+		$queued = $this->queued();
+		$this->assertSame(['later.example.com'], array_keys($queued));
+		$this->assertSame('add_domain', $queued['later.example.com']['operation']);
+		$this->assertSame(6, $queued['later.example.com']['site_id']);
+		$this->assertSame(1, $queued['later.example.com']['attempts']);
+		$this->assertSame('ApiException (HTTP 503) RunCloud API error 503: Service Unavailable', $queued['later.example.com']['error']);
+		$this->assertContains('add_domain later.example.com (site 6): attempt 1 failed, will retry: ApiException (HTTP 503) RunCloud API error 503: Service Unavailable', $this->log_lines('warning'));
+		$this->assert_retry_scheduled_through_the_right_scheduler();
+
+		$this->assertSame(0, $this->run_scheduled_after(59), 'the first retry waits a minute');
+		$this->assertSame(1, $this->run_scheduled_after(1));
+		$this->assertSame(2, $this->queued()['later.example.com']['attempts'], 'still failing: queued again');
+		$this->assertSame(0, $this->run_scheduled_after(119), 'the second retry waits two minutes');
+		$this->run_scheduled_after(1);
+
+		$this->assertSame([], $this->queued());
+		$this->assertNotNull($this->sim->domain('later.example.com'));
+		$this->assertTrue((bool) $this->sim->domain('later.example.com')['www']);
+		$this->assertSame(3, count(preg_grep('#^POST /api/v3/servers/1/webapps/1/domains$#', $this->sim->request_lines())));
+		$this->run_scheduled_after(31);
+		$this->assertSame(1, $this->sim->counters()['redeploys'], 'the retried add is followed by its redeploy');
+	}
+
+	public function test_the_queue_survives_the_php_process_and_shows_in_site_health(): void {
+		$this->sim->fault(['kind' => 'status', 'status' => 429, 'message' => 'Too Many Attempts.', 'retry_after' => 1] + self::ADD_FAULT);
+		$this->map_domain('durable.example.com', 8);
+		$this->run_domain_events();
+
+		$tests  = apply_filters('site_status_tests', []);
+		$health = call_user_func($tests['direct']['wu_runcloud_retries']['test']);
+		$this->assertSame('recommended', $health['status']);
+		$this->assertSame('1 RunCloud operation is waiting for a retry', $health['label']);
+		$this->assertStringContainsString('add_domain durable.example.com: 1 attempt(s), last error: ApiException (HTTP 429)', $health['description']);
+
+		$run = WordPress_Process::run(
+			<<<'PHP'
+			\WuRunCloud\Tests\Queue_Runner::fast_forward(60);
+			$ran = \WuRunCloud\Tests\Queue_Runner::run_due();
+			echo json_encode(['ran' => $ran, 'queue' => get_network_option(null, 'wu_runcloud_retry_queue', [])]), "\n";
+PHP
+		);
+
+		$this->assertSame(0, $run['status'], $run['output'] . $run['errors']);
+		$this->assertGreaterThanOrEqual(1, $run['result']['ran']);
+		$this->assertSame([], $run['result']['queue']);
+		$this->assertNotNull($this->sim->domain('durable.example.com'), 'a new PHP process carried the retry out');
+		$this->assertSame([], $this->queued());
+	}
+
+	public function test_a_timeout_is_retried_and_finds_the_domain_already_there(): void {
+		// RunCloud carries the request out but answers after the client's 2 s timeout.
+		$this->sim->fault(['kind' => 'hang', 'delay_ms' => 3000] + self::ADD_FAULT);
+		$this->map_domain('slow.example.com', 9);
+		$this->run_domain_events();
+
+		$queued = $this->queued();
+		$this->assertSame(['slow.example.com'], array_keys($queued));
+		$this->assertStringStartsWith('TransportException', $queued['slow.example.com']['error']);
+
+		$this->run_scheduled_after(60);
+
+		$this->assertSame([], $this->queued());
+		$this->assertSame(1, $this->sim->counters()['domains_added'], 'added once, not twice');
+		$this->assertContains('add_domain slow.example.com (site 9): already on RunCloud (domain id 2), nothing to add', $this->log_lines('info'));
+	}
+
+	/**
+	 * @return array<string, array{0: int}>
+	 */
+	public function final_statuses(): array {
+		return ['401' => [401], '403' => [403], '404' => [404], '422' => [422]];
+	}
+
+	/**
+	 * @dataProvider final_statuses
+	 *
+	 * @param int $status HTTP status.
+	 */
+	public function test_a_final_status_is_not_retried(int $status): void {
+		$this->sim->fault(['kind' => 'status', 'status' => $status, 'message' => "refused with $status"] + self::ADD_FAULT);
+		$this->map_domain('refused.example.com', 4);
+		$this->run_domain_events();
+
+		$this->assertSame([], $this->queued());
+		$this->assertNull(Queue_Runner::next('wu_runcloud_retry'));
+		$this->assertSame(["add_domain refused.example.com (site 4): failed: ApiException (HTTP $status) RunCloud API error $status: refused with $status"], $this->log_lines('error'));
+	}
+
+	public function test_it_gives_up_after_five_attempts_with_an_error(): void {
+		$this->sim->fault(['kind' => 'status', 'status' => 502, 'message' => 'Bad Gateway', 'count' => 100] + self::ADD_FAULT);
+		$this->map_domain('hopeless.example.com', 5);
+		$this->run_domain_events();
+
+		foreach ([60, 120, 240, 480] as $attempt => $delay) {
+			$this->assertSame($attempt + 1, $this->queued()['hopeless.example.com']['attempts']);
+			$this->assertSame(0, $this->run_scheduled_after($delay - 1), "retry $attempt waits $delay s");
+			$this->assertSame(1, $this->run_scheduled_after(1));
+		}
+
+		$this->assertSame([], $this->queued());
+		$this->assertNull(Queue_Runner::next('wu_runcloud_retry'), 'nothing left scheduled');
+		$this->assertSame(['add_domain hopeless.example.com (site 5): failed after 5 attempts: ApiException (HTTP 502) RunCloud API error 502: Bad Gateway'], $this->log_lines('error'));
+		$this->assertCount(4, $this->log_lines('warning'));
+		$this->assertSame(5, count(preg_grep('#^POST #', $this->sim->request_lines())));
+	}
+
+	public function test_a_remove_after_a_failed_add_wins_over_the_late_retry(): void {
+		$this->sim->fault(['kind' => 'status', 'status' => 503, 'count' => 1] + self::ADD_FAULT);
+		$this->map_domain('flip.example.com', 3);
+		$this->run_domain_events();
+		$this->assertSame('add_domain', $this->queued()['flip.example.com']['operation']);
+
+		$this->unmap_domain('flip.example.com', 3);
+		$this->run_domain_events();
+		$this->assertSame([], $this->queued(), 'the remove went through and dropped the queued add');
+
+		$this->run_scheduled_after(3600);
+		$this->assertNull($this->sim->domain('flip.example.com'), 'the late retry did not bring the domain back');
+		$this->assertSame(1, count(preg_grep('#^POST #', $this->sim->request_lines())), 'the add was not retried');
+	}
+
+	public function test_a_failed_remove_replaces_the_queued_add(): void {
+		$this->sim->fault(['kind' => 'status', 'status' => 503, 'count' => 1] + self::ADD_FAULT);
+		$this->sim->fault(['kind' => 'status', 'status' => 503, 'count' => 1, 'method' => 'GET', 'path_contains' => '/domains']);
+		$this->map_domain('flop.example.com', 3);
+		$this->unmap_domain('flop.example.com', 3);
+		$this->run_domain_events();
+
+		$this->assertSame(['flop.example.com'], array_keys($this->queued()));
+		$this->assertSame('remove_domain', $this->queued()['flop.example.com']['operation'], 'one entry a name: the latest intent');
+		$this->run_scheduled_after(3600);
+
+		$this->assertSame([], $this->queued());
+		$this->assertNull($this->sim->domain('flop.example.com'));
+	}
+
+	public function test_after_a_stormy_burst_the_app_holds_exactly_the_wanted_domains(): void {
+		$this->sim->seed([['name' => 'old-1.example.com'], ['name' => 'old-2.example.com']]);
+		$this->sim->fault(['kind' => 'status', 'status' => 503, 'count' => 3] + self::ADD_FAULT);
+		$this->sim->fault(['kind' => 'status', 'status' => 429, 'count' => 1, 'retry_after' => 1, 'method' => 'DELETE']);
+		for ($i = 1; $i <= 6; $i++) {
+			$this->map_domain("storm-$i.example.com", 20 + $i);
+		}
+		$this->unmap_domain('old-1.example.com', 2);
+		$this->unmap_domain('storm-2.example.com', 22);
+		$this->unmap_domain('old-2.example.com', 2);
+		$this->map_domain('old-2.example.com', 2);
+		$this->run_domain_events();
+		$this->assertNotEmpty($this->queued(), 'some operations wait for a retry');
+
+		$this->run_scheduled_after(3600);
+		$this->run_scheduled_after(3600);
+
+		$this->assertSame([], $this->queued());
+		$this->assertSame(
+			['network.test', 'old-2.example.com', 'storm-1.example.com', 'storm-3.example.com', 'storm-4.example.com', 'storm-5.example.com', 'storm-6.example.com'],
+			$this->sim->domain_names()
+		);
+		$this->assertSame([], $this->log_lines('error'));
+		$this->assertSame(2, $this->sim->counters()['redeploys'], 'one redeploy for the burst, one for the names the retries added a minute later');
+	}
+
+	/**
+	 * Architecture b loads the Action Scheduler stand-in; a has only WP-Cron.
+	 */
+	private function assert_retry_scheduled_through_the_right_scheduler(): void {
+		if ('b' === self::architecture()) {
+			$this->assertIsInt(as_next_scheduled_action('wu_runcloud_retry', [], 'wu-runcloud'));
+			$this->assertFalse(wp_next_scheduled('wu_runcloud_retry'));
+			return;
+		}
+		$this->assertFalse(function_exists('as_next_scheduled_action'));
+		$this->assertIsInt(wp_next_scheduled('wu_runcloud_retry'));
+	}
+}
