@@ -188,6 +188,14 @@ fn unknown_routes_and_methods_are_json_errors() {
 }
 
 #[test]
+fn unknown_routes_are_404s_even_without_credentials() {
+    let sim = start(SimConfig::new());
+    let answer = Client::root(&sim, Auth::None).get("/api/v3/nothing");
+    assert_eq!(answer.status, 404);
+    assert_eq!(sim.state().counters.unauthenticated, 0);
+}
+
+#[test]
 fn the_bearer_scheme_name_is_case_insensitive() {
     let sim = start(SimConfig::new());
     let lower = Auth::Header(format!("bearer {}", common::TOKEN));

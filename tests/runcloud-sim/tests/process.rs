@@ -225,6 +225,10 @@ fn flags_set_credentials_ids_seeding_and_limits() {
         "*.network.test",
         "--rate-limit",
         "5",
+        "--primary-domain",
+        "main.test",
+        "--webapp-name",
+        "shop",
     ]);
     let base = sim.base_url();
     let v3 = Client::new(
@@ -233,8 +237,13 @@ fn flags_set_credentials_ids_seeding_and_limits() {
     );
     let list = v3.get("/domains");
     assert_eq!(list.status, 200);
-    assert_eq!(list.body["meta"]["pagination"]["total"], 4);
-    assert_eq!(list.body["data"][0]["wildcard"], 1);
+    assert_eq!(list.body["meta"]["pagination"]["total"], 5);
+    assert_eq!(list.body["data"][0]["name"], "main.test");
+    assert_eq!(list.body["data"][0]["type"], "primary");
+    assert_eq!(list.body["data"][1]["name"], "site-00001.example.test");
+    assert_eq!(list.body["data"][4]["name"], "network.test");
+    assert_eq!(list.body["data"][4]["wildcard"], 1);
+    assert_eq!(v3.get("").body["name"], "shop");
     assert_eq!(list.number_header("X-RateLimit-Limit"), 5);
     let v2 = Client::new(
         &format!("{base}/api/v2/servers/7/webapps/9"),
