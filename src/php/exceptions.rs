@@ -11,6 +11,7 @@ use ext_php_rs::zend::{ce, ClassEntry};
 
 use crate::config::{scrub_values, ConstantSource, API_KEY, API_SECRET, TOKEN};
 use crate::error::{Error, TransportKind};
+use crate::php::origin;
 use crate::php::runtime::PhpConstants;
 
 /// `\RuntimeException`, looked up in the compiler's class table: this runs at
@@ -165,7 +166,12 @@ impl From<Error> for PhpException {
                 TransportException::get_metadata().ce(),
             ),
         };
-        PhpException::new(message, code, class)
+        let raised = origin::raised_here(class, &message, code);
+        let exception = PhpException::new(message, code, class);
+        match raised {
+            Some(object) => exception.with_object(object),
+            None => exception,
+        }
     }
 }
 

@@ -5,6 +5,7 @@ mod arrays;
 mod exceptions;
 mod functions;
 mod info;
+mod origin;
 pub(crate) mod runtime;
 
 use ext_php_rs::builders::ModuleBuilder;

@@ -2,8 +2,10 @@
 //! read at call time because wp-config.php defines the constants after the
 //! extension has loaded.
 
+use std::ffi::{c_int, c_void, CStr};
 use std::time::Duration;
 
+use ext_php_rs::ffi::{zend_ini_entry, zend_string};
 use ext_php_rs::flags::IniEntryPermission;
 use ext_php_rs::types::{ZendCallable, Zval};
 use ext_php_rs::zend::{IniEntryDef, IniEntryDefs};
@@ -22,20 +24,41 @@ pub const INI_MAX_RETRY_WAIT: &str = "wu_runcloud.max_retry_wait";
 
 /// The php.ini table; the engine borrows it for the life of the process.
 pub static INI_ENTRIES: IniEntryDefs<5> = IniEntryDefs::new([
-    IniEntryDef::new(c"wu_runcloud.timeout", c"30", IniEntryPermission::All),
-    IniEntryDef::new(
-        c"wu_runcloud.connect_timeout",
-        c"10",
-        IniEntryPermission::All,
-    ),
-    IniEntryDef::new(c"wu_runcloud.max_retries", c"3", IniEntryPermission::All),
-    IniEntryDef::new(
-        c"wu_runcloud.max_retry_wait",
-        c"20",
-        IniEntryPermission::All,
-    ),
+    whole_seconds(c"wu_runcloud.timeout", c"30"),
+    whole_seconds(c"wu_runcloud.connect_timeout", c"10"),
+    whole_seconds(c"wu_runcloud.max_retries", c"3"),
+    whole_seconds(c"wu_runcloud.max_retry_wait", c"20"),
     IniEntryDef::end(),
 ]);
+
+/// An entry holding a non-negative whole number. The engine only restores
+/// entries that have a modify handler (`ini_restore()`), and the handler also
+/// lets `ini_set()` refuse a value that is not a number.
+const fn whole_seconds(name: &'static CStr, default: &'static CStr) -> IniEntryDef {
+    IniEntryDef {
+        on_modify: Some(accept_whole_number),
+        ..IniEntryDef::new(name, default, IniEntryPermission::All)
+    }
+}
+
+/// `SUCCESS` (0) for a whole number, `FAILURE` (-1) for anything else.
+unsafe extern "C" fn accept_whole_number(
+    _entry: *mut zend_ini_entry,
+    new_value: *mut zend_string,
+    _arg1: *mut c_void,
+    _arg2: *mut c_void,
+    _arg3: *mut c_void,
+    _stage: c_int,
+) -> c_int {
+    // SAFETY: the engine passes the new value as a live string, or null.
+    let text = unsafe { new_value.as_ref() }.map_or(&[][..], |value| value.as_bytes());
+    let number = std::str::from_utf8(text).ok().map(str::trim);
+    if number.is_some_and(|n| n.parse::<u64>().is_ok()) {
+        0
+    } else {
+        -1
+    }
+}
 
 /// PHP's constant table, through `defined()` and `constant()`.
 pub struct PhpConstants;
@@ -80,6 +103,18 @@ pub fn limits() -> Limits {
         max_retry_wait: ini_number(INI_MAX_RETRY_WAIT)
             .map_or(defaults.max_retry_wait, Duration::from_secs),
     }
+}
+
+/// A boolean php.ini setting ("1", "On", "yes", "true").
+pub fn ini_flag(name: &str) -> bool {
+    call("ini_get", name)
+        .and_then(|value| value.string())
+        .is_some_and(|value| {
+            matches!(
+                value.trim().to_ascii_lowercase().as_str(),
+                "1" | "on" | "yes" | "true"
+            )
+        })
 }
 
 fn ini_number(name: &str) -> Option<u64> {
