@@ -362,7 +362,10 @@ pub fn redeploy_ssl(client: &Client, domain: Option<&DomainName>) -> Result<SslO
 /// that would fail the mode read too (credentials, rate limit, outage) are errors.
 fn app_certificate(client: &Client) -> Result<Option<Certificate>> {
     match installed_certificate(client, &client.app_path("/ssl")) {
-        Err(Error::Api { status, .. }) if matches!(status, 400 | 409 | 422) => Ok(None),
+        Err(Error::Api {
+            status: 400 | 409 | 422,
+            ..
+        }) => Ok(None),
         other => other,
     }
 }
