@@ -433,3 +433,20 @@ fn tls_links_use_the_https_origin() {
     assert_eq!(second.body["meta"]["pagination"]["current_page"], 2);
     assert!(common::start(SimConfig::new()).certificate_pem().is_none());
 }
+
+#[test]
+fn seeds_ten_thousand_domains_for_benchmarks() {
+    let sim = SimProcess::start(&["--extra-domains", "10000", "--rate-limit", "0"]);
+    let client = Client::new(
+        &format!("{}/api/v3/servers/1/webapps/1", sim.base_url()),
+        Auth::v3(),
+    );
+    let last = client.get("/domains?perPage=40&page=251");
+    let meta = &last.body["meta"]["pagination"];
+    assert_eq!(meta["total"], 10_001);
+    assert_eq!(meta["total_pages"], 251);
+    assert_eq!(meta["count"], 1);
+    assert_eq!(last.body["data"][0]["name"], "site-10000.example.test");
+    sim.signal("TERM");
+    assert!(sim.wait().0.success());
+}
