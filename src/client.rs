@@ -256,7 +256,7 @@ impl Client {
             .map_err(|error| body_error(status, error))?;
         let response = ApiResponse {
             status,
-            body: redact(body, &self.config.credentials.secret_values()),
+            body: redact(body, &self.credential_forms()),
             retry_after,
         };
         // Every RunCloud endpoint answers JSON; a 2xx that is not JSON is
@@ -296,6 +296,22 @@ impl Client {
                 format!("Basic {}", base64(pair.as_bytes()))
             }
         }
+    }
+
+    /// Every form in which a credential of this client could come back: the
+    /// values themselves and the encoded Basic pair.
+    fn credential_forms(&self) -> Vec<String> {
+        let mut forms: Vec<String> = self
+            .config
+            .credentials
+            .secret_values()
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        if let Some(("Basic", encoded)) = self.authorization().split_once(' ') {
+            forms.push(encoded.to_string());
+        }
+        forms
     }
 
     fn rate_state(&self) -> RateState {
@@ -410,8 +426,12 @@ fn body_error(status: u16, error: ureq::Error) -> Error {
 
 /// Replaces any credential RunCloud (or a proxy) echoes back, so no error
 /// message built from the body can carry one.
-fn redact(body: Vec<u8>, secrets: &[&str]) -> Vec<u8> {
-    let needles: Vec<&str> = secrets.iter().copied().filter(|s| !s.is_empty()).collect();
+fn redact(body: Vec<u8>, secrets: &[String]) -> Vec<u8> {
+    let needles: Vec<&str> = secrets
+        .iter()
+        .map(String::as_str)
+        .filter(|s| !s.is_empty())
+        .collect();
     let text = String::from_utf8_lossy(&body);
     if !needles.iter().any(|needle| text.contains(needle)) {
         return body;

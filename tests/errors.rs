@@ -30,9 +30,13 @@ fn transport_kind(error: &Error) -> Option<TransportKind> {
     }
 }
 
+/// Constants defined, and the names the error must mention.
+type Defined = &'static [(&'static str, &'static str)];
+type Named = &'static [&'static str];
+
 #[test]
 fn missing_configuration_names_every_missing_constant() {
-    let cases: [(&[(&'static str, &str)], &[&str]); 4] = [
+    let cases: [(Defined, Named); 4] = [
         (&[], &[TOKEN, API_KEY, SERVER_ID, APP_ID]),
         (&[(API_KEY, "k"), (SERVER_ID, "1")], &[API_SECRET, APP_ID]),
         (&[(TOKEN, "t"), (APP_ID, "1")], &[SERVER_ID]),
