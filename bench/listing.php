@@ -41,7 +41,14 @@ $sim->clear_log();
 
 $rss_before  = bench_proc_status_kib('VmRSS');
 $peak_before = bench_proc_status_kib('VmHWM');
-[$ms, $result] = bench_time($work);
+[$ms, $result] = bench_time(static function () use ($work): array {
+	try {
+		return $work();
+	} catch (Throwable $e) {
+		// A failure is a result too (e.g. a rate limit that binds): report it, do not hide it.
+		return ['error' => get_class($e) . ': ' . $e->getMessage()];
+	}
+});
 $peak_after = bench_proc_status_kib('VmHWM');
 
 $requests = $sim->requests();
@@ -56,6 +63,7 @@ bench_emit([
 	'domains'          => count($result['domains'] ?? []),
 	'to_add'           => count($result['to_add'] ?? []),
 	'unchanged'        => count($result['unchanged'] ?? []),
+	'error'            => $result['error'] ?? null,
 	'rss_before_kib'   => $rss_before,
 	'peak_before_kib'  => $peak_before,
 	'peak_after_kib'   => $peak_after,
@@ -102,7 +110,7 @@ function sequential_list(string $url): array {
 		$text   = curl_exec($curl);
 		$status = curl_getinfo($curl, CURLINFO_RESPONSE_CODE);
 		if (false === $text || 200 !== $status) {
-			throw new RuntimeException("page $page: HTTP $status");
+			throw new RuntimeException("HTTP $status on page $page");
 		}
 		$body = json_decode($text, true, 512, JSON_THROW_ON_ERROR);
 		array_push($domains, ...$body['data']);
