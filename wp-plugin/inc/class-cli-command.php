@@ -20,6 +20,7 @@ defined('ABSPATH') || exit;
  *     wp runcloud test
  *     wp runcloud domains --format=json
  *     wp runcloud redeploy-ssl
+ *     wp runcloud sync --dry-run
  */
 class CLI_Command {
 
@@ -205,6 +206,64 @@ class CLI_Command {
 				)
 			);
 		}
+	}
+
+	/**
+	 * Brings the web app in line with the network: adds every mapped domain
+	 * and every site host (subdomain networks) that is missing.
+	 *
+	 * ## OPTIONS
+	 *
+	 * [--dry-run]
+	 * : Only show what would change.
+	 *
+	 * [--prune]
+	 * : Also remove the names this integration added that nothing wants any
+	 * more. Other names, the network's main domain and the web app's primary
+	 * domain are never removed.
+	 *
+	 * ## EXAMPLES
+	 *
+	 *     wp runcloud sync --dry-run
+	 *     wp runcloud sync --prune
+	 *
+	 * @param array $args       Positional arguments.
+	 * @param array $assoc_args Options.
+	 */
+	public function sync($args = [], $assoc_args = []): void {
+		$dry_run = ! empty($assoc_args['dry-run']);
+		$prune   = ! empty($assoc_args['prune']);
+		try {
+			$report = $this->service->sync($dry_run, $prune);
+		} catch (RunCloudException $e) {
+			\WP_CLI::error($e->getMessage());
+			return;
+		} catch (Extension_Missing_Exception $e) {
+			\WP_CLI::error($e->getMessage());
+			return;
+		}
+		$lists = [
+			__('To add', 'wu-runcloud')    => $report['to_add'],
+			__('To remove', 'wu-runcloud') => $report['to_remove'],
+			__('Unchanged', 'wu-runcloud') => $report['unchanged'],
+		];
+		foreach ($lists as $label => $names) {
+			\WP_CLI::line(sprintf('%-12s %s', $label . ':', implode(', ', $names) ?: '-'));
+		}
+		foreach ($report['errors'] as $name => $message) {
+			\WP_CLI::warning(sprintf('%s: %s', $name, $message));
+		}
+		if ([] !== $report['errors']) {
+			/* translators: %d: number of failed names */
+			\WP_CLI::error(sprintf(_n('%d name failed; see the integration-runcloud log.', '%d names failed; see the integration-runcloud log.', count($report['errors']), 'wu-runcloud'), count($report['errors'])));
+			return;
+		}
+		if ($report['dry_run']) {
+			\WP_CLI::success(__('Dry run: nothing was changed.', 'wu-runcloud'));
+			return;
+		}
+		/* translators: 1: names added, 2: names removed */
+		\WP_CLI::success(sprintf(__('Added %1$d, removed %2$d.', 'wu-runcloud'), count($report['added']), count($report['removed'])));
 	}
 
 	/**

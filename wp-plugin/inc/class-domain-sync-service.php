@@ -325,6 +325,122 @@ class Domain_Sync_Service {
 	}
 
 	/**
+	 * Reconciles the web app with what the network wants: the mapped domains
+	 * Ultimate Multisite holds and, in a subdomain network, every site's host
+	 * that no wildcard serves. Adds what is missing; with $prune also removes
+	 * the names this integration added that nothing wants any more (never
+	 * another name, never the network's main domain or the app's primary).
+	 *
+	 * @param bool $dry_run Only report what would change.
+	 * @param bool $prune   Also remove unwanted names this integration added.
+	 * @return array<string, mixed> The extension's report.
+	 * @throws RunCloudException|Extension_Missing_Exception When RunCloud cannot be read.
+	 */
+	public function sync(bool $dry_run, bool $prune): array {
+		$wanted = $this->wanted_domains();
+		$www    = array_keys(
+			array_filter(
+				$wanted,
+				static function ($entry) {
+					return $entry['www'];
+				}
+			)
+		);
+		$report = $this->gateway->sync(
+			array_keys($wanted),
+			[
+				'dry_run'   => $dry_run,
+				'prune'     => $prune,
+				'managed'   => array_keys($this->managed->all()),
+				'protected' => $this->network->main_domains(),
+				'www'       => $www,
+			]
+		);
+		$this->record_sync($report, $wanted);
+		return $report;
+	}
+
+	/**
+	 * The names the network wants on the web app, each with its site, source
+	 * and whether it gets its www variant.
+	 *
+	 * @return array<string, array{site_id: int, source: string, www: bool}>
+	 */
+	public function wanted_domains(): array {
+		$wanted = [];
+		foreach ($this->network->mapped_domains() as $name => $site_id) {
+			$this->want($wanted, $name, $site_id, 'domain');
+		}
+		foreach ($this->network->site_hosts() as $host => $site_id) {
+			$this->want($wanted, $host, $site_id, 'subdomain');
+		}
+		ksort($wanted);
+
+		/**
+		 * The names a sync makes sure the web app has.
+		 *
+		 * @param array<string, array{site_id: int, source: string, www: bool}> $wanted By normalised name.
+		 */
+		return (array) apply_filters('wu_runcloud_wanted_domains', $wanted);
+	}
+
+	/**
+	 * Adds one name to the wanted list, normalised, unless it is invalid, the
+	 * main domain, or (a site's host) served by a wildcard.
+	 *
+	 * @param array<string, array{site_id: int, source: string, www: bool}> $wanted  The list.
+	 * @param string                                                         $name    Name as stored.
+	 * @param int                                                            $site_id Site id.
+	 * @param string                                                         $source  'domain' or 'subdomain'.
+	 */
+	private function want(array &$wanted, string $name, int $site_id, string $source): void {
+		try {
+			$name = $this->gateway->normalize($name);
+		} catch (InvalidDomainException $e) {
+			$this->logger->warning(sprintf('sync: %s (site %d) left out, not a valid domain name: %s', $name, $site_id, $e->getMessage()));
+			return;
+		}
+		if ($this->network->is_main_domain($name) || ('subdomain' === $source && null !== $this->wildcard_covering($name))) {
+			return;
+		}
+		$www             = 'domain' === $source ? $this->network->should_add_www($name) : (bool) apply_filters('wu_runcloud_subdomain_www', false, $name);
+		$wanted[ $name ] = ['site_id' => $site_id, 'source' => $source, 'www' => $www];
+	}
+
+	/**
+	 * Records what a sync changed and logs it.
+	 *
+	 * @param array<string, mixed>                                           $report The extension's report.
+	 * @param array<string, array{site_id: int, source: string, www: bool}> $wanted The wanted names.
+	 */
+	private function record_sync(array $report, array $wanted): void {
+		foreach ($report['added'] as $name) {
+			$entry = $wanted[ $name ] ?? ['site_id' => 0, 'source' => 'domain', 'www' => false];
+			$this->managed->remember($name, $entry['site_id'], $entry['www'], $entry['source']);
+		}
+		foreach ($report['removed'] as $name) {
+			$this->managed->forget($name);
+		}
+		$this->logger->info(
+			sprintf(
+				'sync%s: %d wanted, %d to add (%s), %d to remove (%s), %d unchanged; added %d, removed %d',
+				$report['dry_run'] ? ' (dry run)' : '',
+				count($wanted),
+				count($report['to_add']),
+				implode(', ', $report['to_add']) ?: '-',
+				count($report['to_remove']),
+				implode(', ', $report['to_remove']) ?: '-',
+				count($report['unchanged']),
+				count($report['added']),
+				count($report['removed'])
+			)
+		);
+		foreach ($report['errors'] as $name => $message) {
+			$this->logger->error(sprintf('sync %s: failed: %s', $name, $message));
+		}
+	}
+
+	/**
 	 * Forgets what was read from RunCloud (the wildcard domains), so the next
 	 * operation reads it again.
 	 */

@@ -42,6 +42,50 @@ class Network {
 	}
 
 	/**
+	 * The active mapped domains Ultimate Multisite holds, name => site id.
+	 *
+	 * @return array<string, int>
+	 */
+	public function mapped_domains(): array {
+		if (! function_exists('wu_get_domains')) {
+			return [];
+		}
+		$domains = [];
+		$page    = 100;
+		for ($offset = 0; ; $offset += $page) {
+			$batch = (array) wu_get_domains(['active' => true, 'number' => $page, 'offset' => $offset]);
+			foreach ($batch as $domain) {
+				if (is_object($domain) && method_exists($domain, 'get_domain') && method_exists($domain, 'get_site_id')) {
+					$domains[ (string) $domain->get_domain() ] = (int) $domain->get_site_id();
+				}
+			}
+			if (count($batch) < $page) {
+				return $domains;
+			}
+		}
+	}
+
+	/**
+	 * In a subdomain network, each site's host other than the main domain,
+	 * host => site id; empty otherwise.
+	 *
+	 * @return array<string, int>
+	 */
+	public function site_hosts(): array {
+		if (! is_multisite() || ! is_subdomain_install()) {
+			return [];
+		}
+		$hosts = [];
+		$sites = get_sites(['network_id' => get_current_network_id(), 'number' => 0, 'deleted' => 0, 'archived' => 0, 'spam' => 0]);
+		foreach ($sites as $site) {
+			if (! $this->is_main_domain(strtolower($site->domain))) {
+				$hosts[ $site->domain ] = (int) $site->blog_id;
+			}
+		}
+		return $hosts;
+	}
+
+	/**
 	 * Whether a host is the network's main domain (or its www variant).
 	 *
 	 * @param string $host Normalised host.

@@ -139,8 +139,15 @@ final class Plugin {
 		add_action('rest_api_init', [$health, 'register_routes'], 10, 0);
 
 		if (defined('WP_CLI') && WP_CLI && class_exists('WP_CLI')) {
-			\WP_CLI::add_command('runcloud', new CLI_Command($this->gateway, $this->credentials, $this->service, $this->managed, $this->ssl, $this->retries));
+			\WP_CLI::add_command('runcloud', $this->cli_command());
 		}
+	}
+
+	/**
+	 * The object behind `wp runcloud`.
+	 */
+	public function cli_command(): CLI_Command {
+		return new CLI_Command($this->gateway, $this->credentials, $this->service, $this->managed, $this->ssl, $this->retries);
 	}
 
 	/**

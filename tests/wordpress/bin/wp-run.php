@@ -8,6 +8,12 @@
  * @package WuRunCloud\Tests
  */
 
+// WU_TEST_WP_CLI=1: as under WP-CLI (its test stand-in), which plugins see while loading.
+if (getenv('WU_TEST_WP_CLI')) {
+	define('WP_CLI', true);
+	require dirname(__DIR__) . '/stand-ins/wp-cli.php';
+}
+
 require dirname(__DIR__) . '/support/load-wordpress.php';
 require_once dirname(__DIR__) . '/support/class-queue-runner.php';
 

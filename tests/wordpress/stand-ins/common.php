@@ -125,6 +125,25 @@ namespace {
 		}
 	}
 
+	if (! function_exists('wu_get_domains')) {
+		/**
+		 * Stand-in: queries mapped domains (kept in the network option
+		 * wu_test_domains, name => site id, by the stand-in Domain_Manager).
+		 * Understands number and offset; every stored mapping is active.
+		 *
+		 * @param array $query Query arguments.
+		 * @return list<\WP_Ultimo\Models\Domain>
+		 */
+		function wu_get_domains($query = []) {
+			$domains = [];
+			foreach ((array) get_network_option(null, 'wu_test_domains', []) as $name => $site_id) {
+				$domains[] = new \WP_Ultimo\Models\Domain((string) $name, (int) $site_id);
+			}
+			$number = isset($query['number']) ? (int) $query['number'] : 100;
+			return array_slice($domains, isset($query['offset']) ? (int) $query['offset'] : 0, $number > 0 ? $number : null);
+		}
+	}
+
 	if (! function_exists('wu_get_setting')) {
 		/**
 		 * Stand-in: reads a setting (network option wu_test_settings here).
@@ -148,6 +167,55 @@ namespace {
 		 */
 		function wu_get_isset($array, $key, $default = false) {
 			return is_array($array) && isset($array[ $key ]) ? $array[ $key ] : $default;
+		}
+	}
+}
+
+namespace WP_Ultimo\Models {
+
+	/**
+	 * Stand-in for a mapped domain record: its name and site.
+	 */
+	class Domain {
+
+		/**
+		 * @var string
+		 */
+		private $domain;
+
+		/**
+		 * @var int
+		 */
+		private $site_id;
+
+		/**
+		 * @param string $domain  Name.
+		 * @param int    $site_id Site id.
+		 */
+		public function __construct(string $domain, int $site_id) {
+			$this->domain  = $domain;
+			$this->site_id = $site_id;
+		}
+
+		/**
+		 * @return string
+		 */
+		public function get_domain() {
+			return $this->domain;
+		}
+
+		/**
+		 * @return int
+		 */
+		public function get_site_id() {
+			return $this->site_id;
+		}
+
+		/**
+		 * @return bool
+		 */
+		public function is_active() {
+			return true;
 		}
 	}
 }
@@ -207,6 +275,9 @@ namespace WP_Ultimo\Managers {
 		 * @param int    $site_id Site id.
 		 */
 		public function map_domain(string $domain, int $site_id): void {
+			$mapped            = get_network_option(null, 'wu_test_domains', []);
+			$mapped[ $domain ] = $site_id;
+			update_network_option(null, 'wu_test_domains', $mapped);
 			wu_enqueue_async_action('wu_add_domain', ['domain' => $domain, 'site_id' => $site_id], 'domain');
 		}
 
@@ -217,6 +288,9 @@ namespace WP_Ultimo\Managers {
 		 * @param int    $site_id Site id.
 		 */
 		public function unmap_domain(string $domain, int $site_id): void {
+			$mapped = get_network_option(null, 'wu_test_domains', []);
+			unset($mapped[ $domain ]);
+			update_network_option(null, 'wu_test_domains', $mapped);
 			wu_enqueue_async_action('wu_remove_domain', ['domain' => $domain, 'site_id' => $site_id], 'domain');
 		}
 

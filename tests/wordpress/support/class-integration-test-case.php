@@ -49,7 +49,7 @@ abstract class Integration_Test_Case extends TestCase {
 		parent::setUp();
 		$this->sim = new Simulator_Client((string) getenv('WU_TEST_SIM_URL'));
 		$this->sim->reset();
-		foreach (['wu_runcloud_managed_domains', 'wu_runcloud_ssl_pending', 'wu_runcloud_retry_queue', 'wu_test_settings'] as $option) {
+		foreach (['wu_runcloud_managed_domains', 'wu_runcloud_ssl_pending', 'wu_runcloud_retry_queue', 'wu_test_settings', 'wu_test_domains'] as $option) {
 			delete_network_option(null, $option);
 		}
 		Queue_Runner::clear();

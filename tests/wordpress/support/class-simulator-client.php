@@ -100,6 +100,13 @@ final class Simulator_Client {
 	}
 
 	/**
+	 * Empties the request log.
+	 */
+	public function reset_requests(): void {
+		$this->call('DELETE', 'requests');
+	}
+
+	/**
 	 * Injects a fault (see the simulator's faults.rs for the fields).
 	 *
 	 * @param array<string, mixed> $fault Fault.

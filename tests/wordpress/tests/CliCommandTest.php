@@ -1,0 +1,139 @@
+<?php
+/**
+ * `wp runcloud`, through a test stand-in of WP_CLI (Debian has no WP-CLI).
+ *
+ * @package WuRunCloud\Tests
+ */
+
+namespace WuRunCloud\Tests;
+
+use WuRunCloud\Plugin\Plugin;
+
+require_once dirname(__DIR__) . '/stand-ins/wp-cli.php';
+
+/**
+ * The command is registered only when WP-CLI runs; status, domains and sync
+ * (dry run, apply, prune) do what they say against the simulated app.
+ *
+ * @group um
+ */
+final class CliCommandTest extends Integration_Test_Case {
+
+	/**
+	 * @var \WuRunCloud\Plugin\CLI_Command
+	 */
+	private $cli;
+
+	protected function setUp(): void {
+		parent::setUp();
+		\WP_CLI::$output = [];
+		$this->cli       = Plugin::instance()->cli_command();
+	}
+
+	/**
+	 * The recorded output of one kind.
+	 *
+	 * @param string $kind line, success, warning, error, items.
+	 * @return list<string>
+	 */
+	private function printed(string $kind): array {
+		$texts = [];
+		foreach (\WP_CLI::$output as $entry) {
+			if ($entry[0] === $kind) {
+				$texts[] = $entry[1];
+			}
+		}
+		return $texts;
+	}
+
+	public function test_the_command_is_registered_only_under_wp_cli(): void {
+		$code = <<<'PHP'
+			$registered = class_exists('WP_CLI', false) ? array_map('get_class', \WP_CLI::$commands) : null;
+			if ($registered) {
+				\WP_CLI::$commands['runcloud']->status();
+			}
+			echo json_encode(['commands' => $registered, 'output' => class_exists('WP_CLI', false) ? \WP_CLI::$output : null]), "\n";
+PHP;
+		$with    = WordPress_Process::run($code, ['WU_TEST_WP_CLI' => '1']);
+		$without = WordPress_Process::run($code);
+
+		$this->assertSame(0, $with['status'], $with['output'] . $with['errors']);
+		$this->assertSame(['runcloud' => 'WuRunCloud\Plugin\CLI_Command'], $with['result']['commands']);
+		$lines = array_column($with['result']['output'], 1);
+		$this->assertContains('Extension:                           0.1.0', $lines);
+		$this->assertContains('Missing:                             -', $lines);
+		$this->assertSame(0, $without['status'], $without['output'] . $without['errors']);
+		$this->assertNull($without['result']['commands'], 'no WP_CLI, no command');
+	}
+
+	public function test_status_shows_what_waits_for_a_retry(): void {
+		$this->sim->fault(['kind' => 'status', 'status' => 503, 'method' => 'POST']);
+		$this->map_domain('waiting.example.com', 2);
+		$this->run_domain_events();
+
+		$this->cli->status();
+
+		$this->assertContains('Waiting for a retry:                 1', $this->printed('line'));
+		$this->assertContains('Constants set:                       WU_RUNCLOUD_API_TOKEN, WU_RUNCLOUD_SERVER_ID, WU_RUNCLOUD_APP_ID, WU_RUNCLOUD_API_URL', $this->printed('line'));
+		foreach ($this->printed('line') as $line) {
+			$this->assertStringNotContainsString('test-token', $line);
+		}
+	}
+
+	public function test_domains_lists_every_domain_and_which_ones_are_ours(): void {
+		$this->map_domain('listed.example.com', 3);
+		$this->run_domain_events();
+
+		$this->cli->domains([], ['format' => 'json']);
+
+		$items = json_decode($this->printed('items')[0], true)['items'];
+		$this->assertSame(['network.test', 'listed.example.com'], array_column($items, 'name'));
+		$this->assertSame(['no', 'yes'], array_column($items, 'managed'));
+		$this->assertSame(3, $items[1]['site']);
+	}
+
+	public function test_sync_reports_adds_and_prunes_only_what_it_should(): void {
+		// foreign.example.com was on the app before; stale.example.com was added
+		// by this integration, and its mapping's removal event never ran.
+		$this->sim->seed([['name' => 'foreign.example.com']]);
+		$this->map_domain('stale.example.com', 9);
+		$this->run_domain_events();
+		$this->unmap_domain('stale.example.com', 9);
+		\WP_Ultimo\Test\Async_Queue::clear();
+		$this->map_domain('wanted.example.com', 4);
+		$site_id = $this->create_site('blog');
+		\WP_Ultimo\Test\Async_Queue::clear();
+		$this->sim->reset_requests();
+
+		$this->cli->sync([], ['dry-run' => true]);
+		$this->assertContains('To add:      blog.network.test, wanted.example.com', $this->printed('line'));
+		$this->assertSame(['Dry run: nothing was changed.'], $this->printed('success'));
+		$this->assertSame([], preg_grep('/^(POST|DELETE|PUT) /', $this->sim->request_lines()), 'a dry run changes nothing');
+
+		\WP_CLI::$output = [];
+		$this->cli->sync([], []);
+		$this->assertSame(['Added 2, removed 0.'], $this->printed('success'));
+		$this->assertTrue((bool) $this->sim->domain('wanted.example.com')['www'], 'the www setting applies');
+		$this->assertFalse((bool) $this->sim->domain('blog.network.test')['www']);
+		$this->assertSame($site_id, get_network_option(null, 'wu_runcloud_managed_domains')['blog.network.test']['site_id']);
+		$this->assertNotNull($this->sim->domain('stale.example.com'), 'without --prune nothing is removed');
+
+		\WP_CLI::$output = [];
+		$this->cli->sync([], ['prune' => true]);
+		$this->assertSame(['Added 0, removed 1.'], $this->printed('success'));
+		$this->assertSame(['blog.network.test', 'foreign.example.com', 'network.test', 'wanted.example.com'], $this->sim->domain_names(), 'only the unwanted name this integration added went');
+		$this->assertArrayNotHasKey('stale.example.com', get_network_option(null, 'wu_runcloud_managed_domains'));
+	}
+
+	public function test_sync_fails_cleanly_when_runcloud_cannot_be_read(): void {
+		$this->sim->fault(['kind' => 'status', 'status' => 401, 'message' => 'Unauthenticated.', 'count' => 10]);
+		$this->map_domain('wanted.example.com', 4);
+
+		try {
+			$this->cli->sync([], []);
+			$this->fail('the command must end with an error');
+		} catch (\WP_CLI\ExitException $e) {
+			$this->assertSame('RunCloud API error 401: Unauthenticated.', $e->getMessage());
+		}
+	}
+}
