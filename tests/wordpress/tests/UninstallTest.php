@@ -1,0 +1,52 @@
+<?php
+/**
+ * uninstall.php.
+ *
+ * @package WuRunCloud\Tests
+ */
+
+namespace WuRunCloud\Tests;
+
+/**
+ * Uninstalling removes what the plugin stored (its network options and
+ * scheduled runs) and nothing else: not Ultimate Multisite's credential store,
+ * not the domains on RunCloud.
+ *
+ * @group um
+ */
+final class UninstallTest extends Integration_Test_Case {
+
+	public function test_uninstall_removes_what_the_plugin_stored(): void {
+		$this->sim->fault(['kind' => 'status', 'status' => 503, 'method' => 'POST', 'path_contains' => '/domains']);
+		$this->map_domain('queued.example.com', 2);
+		$this->map_domain('kept.example.com', 2);
+		$this->run_domain_events();
+		update_network_option(null, 'wu_hosting_credential_WU_RUNCLOUD_APP_ID', '1');
+		$this->assertNotEmpty(get_network_option(null, 'wu_runcloud_managed_domains'));
+		$this->assertNotEmpty(get_network_option(null, 'wu_runcloud_retry_queue'));
+		$this->assertNotNull(Queue_Runner::next('wu_runcloud_redeploy_ssl'));
+		$this->assertNotNull(Queue_Runner::next('wu_runcloud_retry'));
+
+		try {
+			$run = WordPress_Process::run(
+				<<<'PHP'
+				define('WP_UNINSTALL_PLUGIN', 'wu-runcloud/wu-runcloud.php');
+				include WP_PLUGIN_DIR . '/wu-runcloud/uninstall.php';
+				echo json_encode(true), "\n";
+PHP
+			);
+			wp_cache_flush();
+
+			$this->assertSame(0, $run['status'], $run['output'] . $run['errors']);
+			foreach (['wu_runcloud_managed_domains', 'wu_runcloud_ssl_pending', 'wu_runcloud_retry_queue'] as $option) {
+				$this->assertFalse(get_network_option(null, $option), "$option removed");
+			}
+			$this->assertNull(Queue_Runner::next('wu_runcloud_redeploy_ssl'));
+			$this->assertNull(Queue_Runner::next('wu_runcloud_retry'));
+			$this->assertSame('1', get_network_option(null, 'wu_hosting_credential_WU_RUNCLOUD_APP_ID'), 'Ultimate Multisite\'s store is left alone');
+			$this->assertNotNull($this->sim->domain('kept.example.com'), 'RunCloud is left alone');
+		} finally {
+			delete_network_option(null, 'wu_hosting_credential_WU_RUNCLOUD_APP_ID');
+		}
+	}
+}
