@@ -52,8 +52,13 @@ foreach (['without', 'with'] as $label) {
 	];
 }
 
+// Each "with" run follows its "without" run: the median of those pairwise
+// differences cancels slow drift of the machine better than a difference of medians.
+$differences = array_map(static fn (float $with, float $without): float => $with - $without, $times['with'], $times['without']);
+
 bench_emit([
 	'runs'            => $runs,
+	'added_ms'        => round(bench_median($differences), 3),
 	'command_without' => "php -n -r ''",
 	'command_with'    => "php -n -d extension=libwu_runcloud.so -r ''",
 	'so_bytes'        => filesize($extension),
