@@ -67,8 +67,10 @@ impl ApiResponse {
     /// The error this response stands for, with RunCloud's message when it sent one.
     pub fn to_error(&self) -> Error {
         let body: ErrorBody = serde_json::from_slice(&self.body).unwrap_or_default();
+        // An empty message says nothing; the status's reason phrase says more.
         let message = body
             .summary()
+            .filter(|message| !message.trim().is_empty())
             .unwrap_or_else(|| reason_phrase(self.status).to_string());
         Error::Api {
             status: self.status,
