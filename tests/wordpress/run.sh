@@ -21,6 +21,10 @@ done
 
 [ -f "$WP_EXTENSION" ] && [ -x "$WP_SIMULATOR" ] || cargo build --release --quiet -p wu_runcloud -p runcloud-sim
 
+echo "--- plugin: php -l, translations in step with the sources"
+find wp-plugin tests/wordpress -name '*.php' -print0 | xargs -0 -n1 php -l >/dev/null
+tests/wordpress/i18n.sh --check
+
 mkdir -p tests/.run
 wp_prepare "$(mktemp -d "$PWD/tests/.run/wordpress.XXXXXX")"
 trap wp_cleanup EXIT

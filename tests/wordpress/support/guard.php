@@ -2,7 +2,8 @@
 /**
  * Test-only must-use plugin: WordPress sends no mail and makes no HTTP
  * request of its own in the test network (only loopback may be contacted,
- * and nothing there needs WordPress's HTTP API).
+ * and nothing there needs WordPress's HTTP API); a process may pick its
+ * language.
  *
  * @package WuRunCloud\Tests
  */
@@ -17,3 +18,13 @@ add_filter(
 	},
 	1
 );
+
+// WU_TEST_LOCALE: the site's language for this process (Debian ships no core translations to pick from).
+if (getenv('WU_TEST_LOCALE')) {
+	add_filter(
+		'locale',
+		static function () {
+			return (string) getenv('WU_TEST_LOCALE');
+		}
+	);
+}
