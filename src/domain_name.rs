@@ -36,7 +36,10 @@ impl DomainName {
         check_characters(input, trimmed)?;
         let without_dot = trimmed.strip_suffix('.').unwrap_or(trimmed);
         if without_dot.parse::<IpAddr>().is_ok() {
-            return Err(Error::invalid_domain(input, "IP addresses are not domain names"));
+            return Err(Error::invalid_domain(
+                input,
+                "IP addresses are not domain names",
+            ));
         }
         check_mixed_scripts(input, without_dot)?;
         let ascii = idna::domain_to_ascii_strict(without_dot).map_err(|_| {
@@ -100,7 +103,10 @@ fn is_invisible(c: char) -> bool {
 /// Full-width forms and alternative dots, which IDNA maps onto plain ASCII and
 /// so let a name look different from what it is.
 fn is_look_alike_form(c: char) -> bool {
-    matches!(c, '\u{FF01}'..='\u{FF65}' | '\u{3002}' | '\u{2024}' | '\u{FE52}')
+    matches!(
+        c,
+        '\u{FF01}'..='\u{FF65}' | '\u{3002}' | '\u{2024}' | '\u{FE52}'
+    )
 }
 
 /// The scripts whose letters are commonly mixed to imitate a Latin name.
@@ -146,28 +152,43 @@ fn check_dns_rules(input: &str, ascii: &str) -> Result<()> {
     }
     let labels: Vec<&str> = ascii.split('.').collect();
     if labels.len() < 2 {
-        return Err(Error::invalid_domain(input, "needs at least two labels, like example.com"));
+        return Err(Error::invalid_domain(
+            input,
+            "needs at least two labels, like example.com",
+        ));
     }
     for label in &labels {
         if label.is_empty() {
             return Err(Error::invalid_domain(input, "has an empty label"));
         }
         if label.len() > MAX_LABEL_LEN {
-            return Err(Error::invalid_domain(input, "has a label longer than 63 characters"));
+            return Err(Error::invalid_domain(
+                input,
+                "has a label longer than 63 characters",
+            ));
         }
         if label.starts_with('-') || label.ends_with('-') {
-            return Err(Error::invalid_domain(input, "a label starts or ends with a hyphen"));
+            return Err(Error::invalid_domain(
+                input,
+                "a label starts or ends with a hyphen",
+            ));
         }
         if !label
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         {
-            return Err(Error::invalid_domain(input, "contains characters not allowed in host names"));
+            return Err(Error::invalid_domain(
+                input,
+                "contains characters not allowed in host names",
+            ));
         }
     }
     let top_level = labels.last().expect("at least two labels");
     if top_level.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Error::invalid_domain(input, "the top-level label cannot be numeric (an IP address?)"));
+        return Err(Error::invalid_domain(
+            input,
+            "the top-level label cannot be numeric (an IP address?)",
+        ));
     }
     Ok(())
 }
@@ -198,7 +219,9 @@ mod tests {
     #[test]
     fn converts_idn_to_punycode() {
         assert_eq!(ok("bücher.de"), "xn--bcher-kva.de");
-        assert_eq!(ok("ÇAĞRI.com.tr"), "xn--ar-yia3ahz.com.tr");
+        // UTS #46 maps capital I to i, never to Turkish dotless ı.
+        assert_eq!(ok("ÇAĞRI.com.tr"), "xn--ari-1la5z.com.tr");
+        assert_eq!(ok("çağrı.com.tr"), "xn--ar-3ia9t9c.com.tr");
         assert_eq!(ok("xn--bcher-kva.de"), "xn--bcher-kva.de");
         assert_eq!(ok("пример.рф"), "xn--e1afmkfd.xn--p1ai");
     }
@@ -255,7 +278,16 @@ mod tests {
         let long = format!("{0}.{0}.{0}.{0}.com", "a".repeat(62));
         assert!(long.len() > 253);
         rejected(&long);
-        for input in ["", "   ", "localhost", "-a.com", "a-.com", "a..com", ".a.com", "example.123"] {
+        for input in [
+            "",
+            "   ",
+            "localhost",
+            "-a.com",
+            "a-.com",
+            "a..com",
+            ".a.com",
+            "example.123",
+        ] {
             rejected(input);
         }
     }
