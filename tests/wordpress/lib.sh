@@ -36,6 +36,7 @@ INI
   export WU_TEST_WP_DIR="$WP_RUN_DIR/wordpress"
   export WU_TEST_RUN_DIR="$WP_RUN_DIR"
   export WU_TEST_PLUGIN_SOURCE="$WP_LIB_ROOT/wp-plugin"
+  export WU_TEST_SIM_BIN="$WP_SIMULATOR"
 }
 
 wp_start_mariadb() {

@@ -141,9 +141,12 @@ final class DomainMappingTest extends Integration_Test_Case {
 		$this->assertCount(1, $ssl_writes, 'one certificate request in the log: ' . implode(', ', $ssl_writes));
 		$this->assertMatchesRegularExpression('#^PUT /api/v3/servers/1/webapps/1/ssl/\d+$#', reset($ssl_writes));
 		$this->assertSame([], get_network_option(null, 'wu_runcloud_ssl_pending', []), 'the batch is done');
-		$names = $this->sim->domain_names();
+		$names   = $this->sim->domain_names();
+		$covered = $this->sim->state()['ssl']['basic']['covers'];
 		foreach ($wanted as $name) {
 			$this->assertContains($name, $names);
+			$this->assertContains($name, $covered, 'the redeployed certificate covers every new name');
+			$this->assertContains('www.' . $name, $covered);
 		}
 		$this->assertCount(1, preg_grep('/^redeploy_ssl burst-01\.example\.com: basic SSL, \w+ \(certificate id \d+\) for 20 new name\(s\): /', $this->log_lines('info')));
 	}

@@ -112,6 +112,35 @@ PHP;
 		}
 	}
 
+	public function test_the_web_apps_primary_domain_is_never_removed(): void {
+		// A second simulated app whose primary domain is not the network's main domain.
+		$simulator = proc_open(
+			[(string) getenv('WU_TEST_SIM_BIN'), '--listen', '127.0.0.1:0', '--rate-limit', '0', '--primary-domain', 'app-primary.test'],
+			[1 => ['pipe', 'w'], 2 => ['file', '/dev/null', 'w']],
+			$pipes
+		);
+		try {
+			$url = trim(substr((string) fgets($pipes[1]), strlen('listening on ')));
+			$run = WordPress_Process::run(
+				<<<'PHP'
+				do_action('wu_remove_domain', 'app-primary.test', 1);
+				echo json_encode(array_column(\WP_Ultimo\Test\Log::$lines, 'message', 'level')), "\n";
+PHP
+				,
+				['WU_RUNCLOUD_API_URL' => $url, 'WU_TEST_SIM_URL' => $url]
+			);
+			$app = new Simulator_Client($url);
+
+			$this->assertSame(0, $run['status'], $run['output'] . $run['errors']);
+			$this->assertNotNull($app->domain('app-primary.test'), 'still on the app');
+			$this->assertSame([], preg_grep('/^DELETE /', $app->request_lines()));
+			$this->assertStringStartsWith('remove_domain app-primary.test (site 1): refused, ', $run['result']['warning']);
+		} finally {
+			proc_terminate($simulator);
+			proc_close($simulator);
+		}
+	}
+
 	/**
 	 * @return array<string, array{0: array<string, string>, 1: string, 2: string}>
 	 */

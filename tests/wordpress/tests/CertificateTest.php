@@ -1,0 +1,77 @@
+<?php
+/**
+ * Certificates after domain changes, in each of RunCloud's SSL modes.
+ *
+ * @package WuRunCloud\Tests
+ */
+
+namespace WuRunCloud\Tests;
+
+/**
+ * Basic SSL: one redeploy of the app's certificate a batch. Advanced SSL: one
+ * certificate a new name. AutoSSL: nothing to do. A failed redeploy is retried.
+ *
+ * @group um
+ */
+final class CertificateTest extends Integration_Test_Case {
+
+	public function test_advanced_ssl_installs_one_certificate_per_new_name(): void {
+		$this->sim->ssl(['advancedSSL' => true, 'autoSSL' => false]);
+		foreach (['adv-1.example.com', 'adv-2.example.com', 'adv-3.example.com'] as $domain) {
+			$this->map_domain($domain, 2);
+		}
+		$this->run_domain_events();
+		$this->run_scheduled_after(31);
+
+		$state   = $this->sim->state();
+		$covered = array_merge(...array_column($state['ssl']['domains'], 'covers'));
+		$this->assertCount(3, $state['ssl']['domains'], 'one certificate a new name');
+		foreach (['adv-1.example.com', 'www.adv-1.example.com', 'adv-2.example.com', 'adv-3.example.com'] as $name) {
+			$this->assertContains($name, $covered);
+		}
+		$this->assertCount(3, preg_grep('/^redeploy_ssl adv-\d\.example\.com: advanced SSL, installed /', $this->log_lines('info')));
+		$this->assertSame([], $this->log_lines('error'));
+	}
+
+	public function test_with_auto_ssl_runcloud_is_left_to_do_it(): void {
+		$this->sim->ssl(['advancedSSL' => true, 'autoSSL' => true]);
+		$this->map_domain('auto.example.com', 2);
+		$this->map_domain('auto-2.example.com', 2);
+		$this->run_domain_events();
+		$this->sim->reset_requests();
+		$this->run_scheduled_after(31);
+
+		$this->assertSame([], preg_grep('#^(POST|PUT|PATCH) #', $this->sim->request_lines()), 'no certificate request');
+		$this->assertCount(1, preg_grep('/^redeploy_ssl auto\.example\.com: advanced SSL, auto for 2 new name\(s\): AutoSSL is on/', $this->log_lines('info')));
+	}
+
+	public function test_a_failed_redeploy_is_retried(): void {
+		$this->sim->fault(['kind' => 'status', 'status' => 503, 'message' => 'Service Unavailable', 'method' => 'PUT']);
+		$this->map_domain('cert.example.com', 2);
+		$this->run_domain_events();
+		$this->run_scheduled_after(31);
+
+		$this->assertSame(0, $this->sim->counters()['redeploys']);
+		$queued = get_network_option(null, 'wu_runcloud_retry_queue', []);
+		$this->assertSame(['*ssl:cert.example.com'], array_keys($queued));
+		$this->assertSame('redeploy_ssl', $queued['*ssl:cert.example.com']['operation']);
+
+		$this->run_scheduled_after(60);
+
+		$this->assertSame(1, $this->sim->counters()['redeploys']);
+		$this->assertSame([], get_network_option(null, 'wu_runcloud_retry_queue', []));
+	}
+
+	public function test_removing_a_name_before_the_redeploy_takes_it_out_of_the_batch(): void {
+		$this->sim->ssl(['advancedSSL' => true, 'autoSSL' => false]);
+		$this->map_domain('keep.example.com', 2);
+		$this->map_domain('drop.example.com', 2);
+		$this->run_domain_events();
+		$this->unmap_domain('drop.example.com', 2);
+		$this->run_domain_events();
+		$this->run_scheduled_after(31);
+
+		$this->assertCount(1, $this->sim->state()['ssl']['domains']);
+		$this->assertSame([], preg_grep('/drop\.example\.com/', preg_grep('/^redeploy_ssl/', $this->log_lines('info'))));
+	}
+}

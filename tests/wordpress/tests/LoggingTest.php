@@ -1,0 +1,48 @@
+<?php
+/**
+ * The integration-runcloud log channel.
+ *
+ * @package WuRunCloud\Tests
+ */
+
+namespace WuRunCloud\Tests;
+
+use WuRunCloud\Plugin\Plugin;
+
+/**
+ * Lines go to Ultimate Multisite's log (wu_log_add, channel
+ * integration-runcloud) at the right level, never with a credential or a
+ * certificate in them.
+ *
+ * @group um
+ */
+final class LoggingTest extends Integration_Test_Case {
+
+	public function test_lines_reach_the_channel_without_secrets_or_pem(): void {
+		Plugin::instance()->logger()->error("odd answer: -----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE----- token test-token");
+
+		$line = end(\WP_Ultimo\Test\Log::$lines);
+		$this->assertSame(['handle' => 'integration-runcloud', 'message' => 'odd answer: [pem removed] token [redacted]', 'level' => 'error'], $line);
+		$file = (string) file_get_contents(WP_CONTENT_DIR . '/uploads/wu-logs/integration-runcloud.log');
+		$this->assertStringContainsString('ERROR - odd answer: [pem removed] token [redacted]', $file);
+		$this->assertStringNotContainsString('test-token', $file);
+		$this->assertStringNotContainsString('MIIB', $file);
+	}
+
+	public function test_a_mapping_logs_what_was_done_and_runclouds_reason_on_failure(): void {
+		$this->sim->fault(['kind' => 'status', 'status' => 422, 'message' => 'The name has already been taken.', 'method' => 'POST']);
+		$this->map_domain('taken.example.com', 12);
+		$this->run_domain_events();
+
+		$lines = array_filter(
+			\WP_Ultimo\Test\Log::$lines,
+			static function ($line) {
+				return 'integration-runcloud' === $line['handle'];
+			}
+		);
+		$this->assertSame(
+			[['handle' => 'integration-runcloud', 'message' => 'add_domain taken.example.com (site 12): failed: ApiException (HTTP 422) RunCloud API error 422: The name has already been taken.', 'level' => 'error']],
+			array_values($lines)
+		);
+	}
+}
