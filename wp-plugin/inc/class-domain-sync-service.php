@@ -224,40 +224,50 @@ class Domain_Sync_Service {
 	}
 
 	/**
-	 * Redeploys now (the CLI's redeploy-ssl), for the given names or the app.
+	 * Redeploys now, for the given names or (none given) the app's certificate.
+	 * The first answer tells the SSL mode: basic SSL and AutoSSL need that one
+	 * call for the whole batch, advanced SSL one call a name. When RunCloud
+	 * fails in a way that may pass, the names not yet done wait in the batch
+	 * and the retry takes them along.
 	 *
 	 * @param list<string> $domains Names; empty for the app's certificate.
 	 * @return list<array<string, mixed>> The extension's answers.
 	 */
 	public function redeploy(array $domains = []): array {
 		$results = [];
-		$first   = array_shift($domains);
-		$this->perform(
-			'redeploy_ssl',
-			(string) $first,
-			0,
-			function (string $name) use (&$results, $domains) {
-				$result    = $this->gateway->redeploy_ssl('' === $name ? null : $name);
-				$results[] = $result;
-				$this->log_ssl($result, $name, count($domains) + ('' === $name ? 0 : 1));
-				if ('advanced' !== $result['mode'] || 'auto' === $result['action']) {
-					return;
+		$names   = [] === $domains ? [''] : array_values($domains);
+		$covered = count($names) - ([''] === $names ? 1 : 0);
+		while ([] !== $names) {
+			$name = array_shift($names);
+			$done = $this->perform(
+				'redeploy_ssl',
+				$name,
+				0,
+				function (string $normalised) use (&$results, $covered) {
+					$result    = $this->gateway->redeploy_ssl('' === $normalised ? null : $normalised);
+					$results[] = $result;
+					$this->log_ssl($result, $normalised, $this->needs_one_call_per_name($result) ? 1 : $covered);
 				}
-				foreach ($domains as $domain) {
-					$this->perform(
-						'redeploy_ssl',
-						$domain,
-						0,
-						function (string $other) use (&$results) {
-							$result    = $this->gateway->redeploy_ssl($other);
-							$results[] = $result;
-							$this->log_ssl($result, $other, 1);
-						}
-					);
-				}
+			);
+			if ($done && ! $this->needs_one_call_per_name(end($results))) {
+				return $results;
 			}
-		);
+			if (! $done && $this->retries->has('redeploy_ssl', $name)) {
+				$this->ssl->park($names);
+				return $results;
+			}
+		}
 		return $results;
+	}
+
+	/**
+	 * Whether the SSL mode an answer shows needs a call for each name
+	 * (advanced SSL without AutoSSL).
+	 *
+	 * @param array<string, mixed>|false $result The extension's answer.
+	 */
+	private function needs_one_call_per_name($result): bool {
+		return is_array($result) && 'advanced' === $result['mode'] && 'auto' !== $result['action'];
 	}
 
 	/**
@@ -470,7 +480,8 @@ class Domain_Sync_Service {
 				$this->remove_subdomain($domain, $site_id);
 				break;
 			case 'redeploy_ssl':
-				$this->redeploy('' === $domain ? [] : [$domain]);
+				// The names that waited behind this one come along.
+				$this->redeploy(array_values(array_unique(array_merge('' === $domain ? [] : [$domain], $this->ssl->take()))));
 				break;
 		}
 	}

@@ -100,6 +100,17 @@ class Retry_Queue {
 	}
 
 	/**
+	 * Whether an operation on a name waits for a retry.
+	 *
+	 * @param string $operation Operation name.
+	 * @param string $domain    Normalised name, '' for the app certificate.
+	 */
+	public function has(string $operation, string $domain): bool {
+		$entry = $this->all()[ $this->key($operation, $domain) ] ?? null;
+		return null !== $entry && $entry['operation'] === $operation;
+	}
+
+	/**
 	 * Removes and returns the entries that are due, oldest first, and schedules
 	 * the next run for those left.
 	 *

@@ -67,6 +67,22 @@ class Ssl_Redeploy_Queue {
 	}
 
 	/**
+	 * Puts names back in the batch without scheduling a run: they wait for
+	 * the retry of a failed redeploy, or for the next batch.
+	 *
+	 * @param list<string> $domains Normalised names.
+	 */
+	public function park(array $domains): void {
+		if ([] === $domains) {
+			return;
+		}
+		$state            = $this->state();
+		$state['domains'] = array_values(array_unique(array_merge($state['domains'], $domains)));
+		$state['since']   = $state['since'] ? $state['since'] : time();
+		update_network_option(null, self::OPTION, $state);
+	}
+
+	/**
 	 * Removes a name from the batch (it was removed from RunCloud meanwhile).
 	 *
 	 * @param string $domain Normalised name.

@@ -62,6 +62,30 @@ final class CertificateTest extends Integration_Test_Case {
 		$this->assertSame([], get_network_option(null, 'wu_runcloud_retry_queue', []));
 	}
 
+	public function test_names_behind_a_failed_advanced_redeploy_come_along_with_its_retry(): void {
+		$this->sim->ssl(['advancedSSL' => true, 'autoSSL' => false]);
+		$this->sim->fault(['kind' => 'status', 'status' => 503, 'method' => 'POST', 'path_contains' => '/ssl']);
+		foreach (['wait-1.example.com', 'wait-2.example.com', 'wait-3.example.com'] as $domain) {
+			$this->map_domain($domain, 2);
+		}
+		$this->run_domain_events();
+		$this->run_scheduled_after(31);
+
+		$this->assertSame([], $this->sim->state()['ssl']['domains'], 'RunCloud failed on the first name');
+		$this->assertSame(['*ssl:wait-1.example.com'], array_keys(get_network_option(null, 'wu_runcloud_retry_queue', [])));
+		$this->assertSame(['wait-2.example.com', 'wait-3.example.com'], get_network_option(null, 'wu_runcloud_ssl_pending')['domains'], 'the others wait');
+		$this->assertSame(1, count(preg_grep('#^POST .*/ssl$#', $this->sim->request_lines())), 'no hammering of a failing RunCloud');
+
+		$this->run_scheduled_after(60);
+
+		$covered = array_merge(...array_column($this->sim->state()['ssl']['domains'], 'covers'));
+		foreach (['wait-1.example.com', 'wait-2.example.com', 'wait-3.example.com'] as $domain) {
+			$this->assertContains($domain, $covered);
+		}
+		$this->assertSame([], get_network_option(null, 'wu_runcloud_retry_queue', []));
+		$this->assertSame([], get_network_option(null, 'wu_runcloud_ssl_pending', []));
+	}
+
 	public function test_removing_a_name_before_the_redeploy_takes_it_out_of_the_batch(): void {
 		$this->sim->ssl(['advancedSSL' => true, 'autoSSL' => false]);
 		$this->map_domain('keep.example.com', 2);
