@@ -47,9 +47,9 @@ for um in "${architectures[@]}"; do
   WU_TEST_UM=$um WU_TEST_DB_NAME="wp_$um" \
     phpunit --configuration tests/wordpress/phpunit.xml "${groups[@]}" "$@" || status=1
 done
-if [ -s "$WP_RUN_DIR/debug.log" ] && grep -E "PHP (Fatal|Warning|Parse)" "$WP_RUN_DIR/debug.log" | grep -q "wu-runcloud"; then
+if [ -s "$WP_RUN_DIR/debug.log" ] && grep -E "PHP (Fatal|Parse|Warning|Notice|Deprecated)" "$WP_RUN_DIR/debug.log" | grep -q "plugins/wu-runcloud"; then
   echo "the plugin caused PHP errors:" >&2
-  grep -E "PHP (Fatal|Warning|Parse)" "$WP_RUN_DIR/debug.log" | grep "wu-runcloud" | sort | uniq -c >&2
+  grep -E "PHP (Fatal|Parse|Warning|Notice|Deprecated)" "$WP_RUN_DIR/debug.log" | grep "plugins/wu-runcloud" | sort | uniq -c >&2
   status=1
 fi
 exit $status

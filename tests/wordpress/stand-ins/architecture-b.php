@@ -199,9 +199,68 @@ namespace WP_Ultimo\Integrations {
 	}
 
 	/**
-	 * Stand-in for the documented base of capability modules.
+	 * Stand-in for the contract every capability module fulfils (Ultimate
+	 * Multisite's Capability_Module); the base class below leaves
+	 * get_capability_id() and get_title() to each module.
 	 */
-	abstract class Base_Capability_Module {
+	interface Capability_Module {
+
+		/**
+		 * @return string
+		 */
+		public function get_capability_id(): string;
+
+		/**
+		 * @return string
+		 */
+		public function get_title(): string;
+
+		/**
+		 * @return array
+		 */
+		public function get_supported_features(): array;
+
+		/**
+		 * @param string $feature Feature.
+		 */
+		public function supports(string $feature): bool;
+
+		/**
+		 * Hooks the module's events.
+		 */
+		public function register_hooks(): void;
+
+		/**
+		 * @return array
+		 */
+		public function get_fields(): array;
+
+		/**
+		 * @return array
+		 */
+		public function get_explainer_lines(): array;
+
+		/**
+		 * @param Integration $integration Parent integration.
+		 */
+		public function set_integration(Integration $integration): void;
+
+		/**
+		 * @return Integration
+		 */
+		public function get_integration(): Integration;
+
+		/**
+		 * @return true|\WP_Error
+		 */
+		public function test_connection();
+	}
+
+	/**
+	 * Stand-in for the documented base of capability modules: defaults for
+	 * everything but get_capability_id() and get_title().
+	 */
+	abstract class Base_Capability_Module implements Capability_Module {
 
 		/**
 		 * @var Integration|null
@@ -216,14 +275,31 @@ namespace WP_Ultimo\Integrations {
 		}
 
 		/**
-		 * @return string
+		 * @return Integration
 		 */
-		abstract public function get_capability_id(): string;
+		public function get_integration(): Integration {
+			return $this->integration;
+		}
 
 		/**
-		 * Hooks the module's events.
+		 * @param string $feature Feature.
 		 */
-		abstract public function register_hooks(): void;
+		public function supports(string $feature): bool {
+			return in_array($feature, $this->get_supported_features(), true);
+		}
+
+		/**
+		 * Stand-in default: no hooks.
+		 */
+		public function register_hooks(): void {
+		}
+
+		/**
+		 * @return array
+		 */
+		public function get_fields(): array {
+			return [];
+		}
 
 		/**
 		 * @return array
@@ -263,7 +339,7 @@ namespace WP_Ultimo\Integrations {
 		private $integrations = [];
 
 		/**
-		 * @var array<string, array<string, Base_Capability_Module>>
+		 * @var array<string, array<string, Capability_Module>>
 		 */
 		private $capabilities = [];
 
@@ -320,10 +396,10 @@ namespace WP_Ultimo\Integrations {
 		/**
 		 * Stores a module by integration and capability id; a later one replaces it.
 		 *
-		 * @param string                 $integration_id Integration id.
-		 * @param Base_Capability_Module $module         Module.
+		 * @param string            $integration_id Integration id.
+		 * @param Capability_Module $module         Module.
 		 */
-		public function add_capability(string $integration_id, Base_Capability_Module $module): void {
+		public function add_capability(string $integration_id, Capability_Module $module): void {
 			$integration = $this->get($integration_id);
 			if ($integration) {
 				$module->set_integration($integration);
@@ -334,9 +410,9 @@ namespace WP_Ultimo\Integrations {
 		/**
 		 * @param string $integration_id Integration id.
 		 * @param string $capability_id  Capability id.
-		 * @return Base_Capability_Module|null
+		 * @return Capability_Module|null
 		 */
-		public function get_capability(string $integration_id, string $capability_id): ?Base_Capability_Module {
+		public function get_capability(string $integration_id, string $capability_id): ?Capability_Module {
 			return $this->capabilities[ $integration_id ][ $capability_id ] ?? null;
 		}
 	}
@@ -378,6 +454,13 @@ namespace WP_Ultimo\Integrations\Providers\RunCloud {
 		 */
 		public function get_capability_id(): string {
 			return 'domain-mapping';
+		}
+
+		/**
+		 * @return string
+		 */
+		public function get_title(): string {
+			return 'Domain Mapping';
 		}
 
 		/**

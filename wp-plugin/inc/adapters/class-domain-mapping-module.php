@@ -15,6 +15,10 @@ defined('ABSPATH') || exit;
  * The domain-mapping capability module for the integration "runcloud",
  * replacing the core one. Each method delegates to the service.
  * Only loaded when Ultimate Multisite's capability classes exist.
+ *
+ * The event handlers take untyped parameters: that satisfies the typed
+ * interface and any release that declares it without types, and the queue
+ * runner may pass the site id as a string.
  */
 class Domain_Mapping_Module extends \WP_Ultimo\Integrations\Base_Capability_Module implements \WP_Ultimo\Integrations\Capabilities\Domain_Mapping_Capability {
 
@@ -35,6 +39,13 @@ class Domain_Mapping_Module extends \WP_Ultimo\Integrations\Base_Capability_Modu
 	 */
 	public function get_capability_id(): string {
 		return 'domain-mapping';
+	}
+
+	/**
+	 * The capability's name in the wizard.
+	 */
+	public function get_title(): string {
+		return __('Domain Mapping', 'wu-runcloud');
 	}
 
 	/**
@@ -70,32 +81,32 @@ class Domain_Mapping_Module extends \WP_Ultimo\Integrations\Base_Capability_Modu
 	 * @param string $domain  Domain.
 	 * @param int    $site_id Site id.
 	 */
-	public function on_add_domain(string $domain, int $site_id): void {
-		$this->service->add_domain($domain, $site_id);
+	public function on_add_domain($domain, $site_id): void {
+		$this->service->add_domain((string) $domain, (int) $site_id);
 	}
 
 	/**
 	 * @param string $domain  Domain.
 	 * @param int    $site_id Site id.
 	 */
-	public function on_remove_domain(string $domain, int $site_id): void {
-		$this->service->remove_domain($domain, $site_id);
+	public function on_remove_domain($domain, $site_id): void {
+		$this->service->remove_domain((string) $domain, (int) $site_id);
 	}
 
 	/**
 	 * @param string $subdomain Host.
 	 * @param int    $site_id   Site id.
 	 */
-	public function on_add_subdomain(string $subdomain, int $site_id): void {
-		$this->service->add_subdomain($subdomain, $site_id);
+	public function on_add_subdomain($subdomain, $site_id): void {
+		$this->service->add_subdomain((string) $subdomain, (int) $site_id);
 	}
 
 	/**
 	 * @param string $subdomain Host.
 	 * @param int    $site_id   Site id.
 	 */
-	public function on_remove_subdomain(string $subdomain, int $site_id): void {
-		$this->service->remove_subdomain($subdomain, $site_id);
+	public function on_remove_subdomain($subdomain, $site_id): void {
+		$this->service->remove_subdomain((string) $subdomain, (int) $site_id);
 	}
 
 	/**

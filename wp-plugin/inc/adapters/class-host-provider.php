@@ -78,31 +78,7 @@ class Host_Provider extends \WP_Ultimo\Integrations\Host_Providers\Base_Host_Pro
 	 * @return array
 	 */
 	public function get_fields(): array {
-		return [
-			Credentials::TOKEN     => [
-				'title'       => __('RunCloud API token (API v3)', 'wu-runcloud'),
-				'desc'        => __('A workspace API token. Leave empty to use an API key and secret (API v2).', 'wu-runcloud'),
-				'placeholder' => '',
-			],
-			Credentials::KEY       => [
-				'title'       => __('RunCloud API key (API v2)', 'wu-runcloud'),
-				'placeholder' => '',
-			],
-			Credentials::SECRET    => [
-				'title'       => __('RunCloud API secret (API v2)', 'wu-runcloud'),
-				'placeholder' => '',
-			],
-			Credentials::SERVER_ID => [
-				'title'       => __('RunCloud server ID', 'wu-runcloud'),
-				'desc'        => __('The number in the server\'s address in the RunCloud panel.', 'wu-runcloud'),
-				'placeholder' => '12345',
-			],
-			Credentials::APP_ID    => [
-				'title'       => __('RunCloud web app ID', 'wu-runcloud'),
-				'desc'        => __('The number in the web app\'s address in the RunCloud panel.', 'wu-runcloud'),
-				'placeholder' => '67890',
-			],
-		];
+		return Credential_Fields::all();
 	}
 
 	/**

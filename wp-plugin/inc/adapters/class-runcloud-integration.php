@@ -43,8 +43,9 @@ class RunCloud_Integration extends \WP_Ultimo\Integrations\Integration {
 		$this->credentials = $credentials;
 
 		$this->call_if_exists('set_description', __('Adds mapped domains and new sites\' subdomains to your RunCloud web app and keeps its SSL certificate up to date, through the native wu_runcloud extension.', 'wu-runcloud'));
-		$this->call_if_exists('set_constants', [Credentials::TOKEN, Credentials::SERVER_ID, Credentials::APP_ID]);
-		$this->call_if_exists('set_optional_constants', [Credentials::KEY, Credentials::SECRET, Credentials::API_URL]);
+		// An array entry means "any one of these", as in the setup documented for RunCloud.
+		$this->call_if_exists('set_constants', [[Credentials::TOKEN, Credentials::KEY], Credentials::SERVER_ID, Credentials::APP_ID]);
+		$this->call_if_exists('set_optional_constants', [Credentials::SECRET, Credentials::API_URL]);
 		$this->call_if_exists('set_supports', ['autossl', 'domain-mapping']);
 	}
 
@@ -62,6 +63,15 @@ class RunCloud_Integration extends \WP_Ultimo\Integrations\Integration {
 	 */
 	public function get_missing_constants(): array {
 		return $this->credentials->missing();
+	}
+
+	/**
+	 * The wizard's credential fields.
+	 *
+	 * @return array<string, array<string, string>>
+	 */
+	public function get_fields(): array {
+		return Credential_Fields::all();
 	}
 
 	/**

@@ -1,0 +1,50 @@
+<?php
+/**
+ * The wizard's credential fields, shared by both architectures.
+ *
+ * @package WuRunCloud\Plugin
+ */
+
+namespace WuRunCloud\Plugin\Adapters;
+
+use WuRunCloud\Plugin\Credentials;
+
+defined('ABSPATH') || exit;
+
+/**
+ * The fields Ultimate Multisite's integration wizard shows for RunCloud: the
+ * API v3 token, or the API v2 key and secret, and the two ids.
+ */
+final class Credential_Fields {
+
+	/**
+	 * @return array<string, array<string, string>>
+	 */
+	public static function all(): array {
+		return [
+			Credentials::TOKEN     => [
+				'title'       => __('RunCloud API token (API v3)', 'wu-runcloud'),
+				'desc'        => __('A workspace API token. Leave empty to use an API key and secret (API v2).', 'wu-runcloud'),
+				'placeholder' => '',
+			],
+			Credentials::KEY       => [
+				'title'       => __('RunCloud API key (API v2)', 'wu-runcloud'),
+				'placeholder' => '',
+			],
+			Credentials::SECRET    => [
+				'title'       => __('RunCloud API secret (API v2)', 'wu-runcloud'),
+				'placeholder' => '',
+			],
+			Credentials::SERVER_ID => [
+				'title'       => __('RunCloud server ID', 'wu-runcloud'),
+				'desc'        => __('The number in the server\'s address in the RunCloud panel.', 'wu-runcloud'),
+				'placeholder' => '12345',
+			],
+			Credentials::APP_ID    => [
+				'title'       => __('RunCloud web app ID', 'wu-runcloud'),
+				'desc'        => __('The number in the web app\'s address in the RunCloud panel.', 'wu-runcloud'),
+				'placeholder' => '67890',
+			],
+		];
+	}
+}
