@@ -119,6 +119,9 @@ class Domain_Sync_Service {
 	/**
 	 * A mapped domain was added (or renamed): add it, with its www variant when
 	 * the settings say so, then ask for a coalesced certificate redeploy.
+	 * A name below the network's own domain is a site's host (Ultimate
+	 * Multisite 2.5+ records each new site's host as a domain too): it is
+	 * handled as one, so a wildcard still makes adding it unnecessary.
 	 *
 	 * @param string $domain  Domain name.
 	 * @param int    $site_id Site id.
@@ -129,7 +132,11 @@ class Domain_Sync_Service {
 			$domain,
 			$site_id,
 			function (string $name) use ($site_id) {
-				$this->add('add_domain', $name, $site_id, $this->network->should_add_www($name));
+				if ($this->network->is_below_main_domain($name)) {
+					$this->add_host('add_domain', $name, $site_id);
+					return;
+				}
+				$this->add('add_domain', $name, $site_id, $this->network->should_add_www($name), 'domain');
 			}
 		);
 	}
@@ -147,6 +154,10 @@ class Domain_Sync_Service {
 			$domain,
 			$site_id,
 			function (string $name) use ($site_id) {
+				if ($this->network->is_below_main_domain($name)) {
+					$this->remove_host('remove_domain', $name, $site_id);
+					return;
+				}
 				$this->remove('remove_domain', $name, $site_id);
 			}
 		);
@@ -165,23 +176,7 @@ class Domain_Sync_Service {
 			$subdomain,
 			$site_id,
 			function (string $name) use ($site_id) {
-				if ($this->network->is_main_domain($name)) {
-					$this->logger->info(sprintf('add_subdomain %s (site %d): skipped, it is the network\'s main domain', $name, $site_id));
-					return;
-				}
-				$wildcard = $this->wildcard_covering($name);
-				if (null !== $wildcard) {
-					$this->logger->info(sprintf('add_subdomain %s (site %d): skipped, the wildcard domain *.%s on RunCloud already serves it', $name, $site_id, $wildcard));
-					return;
-				}
-				/**
-				 * Whether a new site's host is added with its www variant (default no).
-				 *
-				 * @param bool   $www  The decision.
-				 * @param string $name The host.
-				 */
-				$www = (bool) apply_filters('wu_runcloud_subdomain_www', false, $name);
-				$this->add('add_subdomain', $name, $site_id, $www);
+				$this->add_host('add_subdomain', $name, $site_id);
 			}
 		);
 	}
@@ -199,16 +194,55 @@ class Domain_Sync_Service {
 			$subdomain,
 			$site_id,
 			function (string $name) use ($site_id) {
-				if (! $this->managed->has($name)) {
-					$wildcard = $this->wildcard_covering($name);
-					if (null !== $wildcard) {
-						$this->logger->info(sprintf('remove_subdomain %s (site %d): skipped, served by the wildcard domain *.%s', $name, $site_id, $wildcard));
-						return;
-					}
-				}
-				$this->remove('remove_subdomain', $name, $site_id);
+				$this->remove_host('remove_subdomain', $name, $site_id);
 			}
 		);
+	}
+
+	/**
+	 * Adds a site's host, unless it is the main domain or a wildcard serves it.
+	 *
+	 * @param string $operation Operation name, for logs.
+	 * @param string $name      Normalised host.
+	 * @param int    $site_id   Site id.
+	 */
+	private function add_host(string $operation, string $name, int $site_id): void {
+		if ($this->network->is_main_domain($name)) {
+			$this->logger->info(sprintf('%s %s (site %d): skipped, it is the network\'s main domain', $operation, $name, $site_id));
+			return;
+		}
+		$wildcard = $this->wildcard_covering($name);
+		if (null !== $wildcard) {
+			$this->logger->info(sprintf('%s %s (site %d): skipped, the wildcard domain *.%s on RunCloud already serves it', $operation, $name, $site_id, $wildcard));
+			return;
+		}
+		/**
+		 * Whether a site's host is added with its www variant (default no).
+		 *
+		 * @param bool   $www  The decision.
+		 * @param string $name The host.
+		 */
+		$www = (bool) apply_filters('wu_runcloud_subdomain_www', false, $name);
+		$this->add($operation, $name, $site_id, $www, 'subdomain');
+	}
+
+	/**
+	 * Removes a site's host, unless a wildcard serves it and this integration
+	 * did not add it itself.
+	 *
+	 * @param string $operation Operation name, for logs.
+	 * @param string $name      Normalised host.
+	 * @param int    $site_id   Site id.
+	 */
+	private function remove_host(string $operation, string $name, int $site_id): void {
+		if (! $this->managed->has($name)) {
+			$wildcard = $this->wildcard_covering($name);
+			if (null !== $wildcard) {
+				$this->logger->info(sprintf('%s %s (site %d): skipped, served by the wildcard domain *.%s', $operation, $name, $site_id, $wildcard));
+				return;
+			}
+		}
+		$this->remove($operation, $name, $site_id);
 	}
 
 	/**
@@ -379,7 +413,7 @@ class Domain_Sync_Service {
 	public function wanted_domains(): array {
 		$wanted = [];
 		foreach ($this->network->mapped_domains() as $name => $site_id) {
-			$this->want($wanted, $name, $site_id, 'domain');
+			$this->want($wanted, $name, $site_id, $this->network->is_below_main_domain(strtolower($name)) ? 'subdomain' : 'domain');
 		}
 		foreach ($this->network->site_hosts() as $host => $site_id) {
 			$this->want($wanted, $host, $site_id, 'subdomain');
@@ -568,11 +602,12 @@ class Domain_Sync_Service {
 	 * @param string $name      Normalised name.
 	 * @param int    $site_id   Site id.
 	 * @param bool   $www       With the www variant.
+	 * @param string $source    'domain' (a mapping) or 'subdomain' (a site's host).
 	 */
-	private function add(string $operation, string $name, int $site_id, bool $www): void {
+	private function add(string $operation, string $name, int $site_id, bool $www, string $source): void {
 		$record = $this->gateway->add_domain($name, $www);
 		if (! empty($record['created'])) {
-			$this->managed->remember($name, $site_id, $www, 'add_domain' === $operation ? 'domain' : 'subdomain');
+			$this->managed->remember($name, $site_id, $www, $source);
 			$this->logger->info(sprintf('%s %s (site %d): added to RunCloud as %s (domain id %d, www %s)', $operation, $name, $site_id, $record['type'] ?? 'alias', (int) ($record['id'] ?? 0), $www ? 'yes' : 'no'));
 		} else {
 			$this->logger->info(sprintf('%s %s (site %d): already on RunCloud (domain id %d), nothing to add', $operation, $name, $site_id, (int) ($record['id'] ?? 0)));

@@ -101,6 +101,22 @@ class Network {
 	}
 
 	/**
+	 * Whether a host lies below the network's main domain (a site's host in a
+	 * subdomain network), www.{main} excepted.
+	 *
+	 * @param string $host Normalised host.
+	 */
+	public function is_below_main_domain(string $host): bool {
+		foreach ($this->main_domains() as $main) {
+			$suffix = '.' . $main;
+			if ('www' . $suffix !== $host && strlen($host) > strlen($suffix) && substr($host, -strlen($suffix)) === $suffix) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * Whether a mapped domain is added with its www variant, as Ultimate
 	 * Multisite's "Create www subdomain" setting says (always, main_only, never).
 	 *

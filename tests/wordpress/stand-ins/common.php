@@ -254,6 +254,11 @@ namespace WP_Ultimo\Managers {
 				return;
 			}
 			wu_enqueue_async_action('wu_add_subdomain', ['subdomain' => $site->domain, 'site_id' => $site->blog_id], 'domain');
+			if (class_exists('\WP_Ultimo\Integrations\Integration_Registry')) {
+				// 2.5+ also records the new site's host as a domain of the site;
+				// creating that record fires wu_add_domain for the host as well.
+				$this->map_domain($site->domain, (int) $site->blog_id);
+			}
 		}
 
 		/**
@@ -266,6 +271,9 @@ namespace WP_Ultimo\Managers {
 				return;
 			}
 			wu_enqueue_async_action('wu_remove_subdomain', ['subdomain' => $site->domain, 'site_id' => $site->blog_id], 'domain');
+			$mapped = get_network_option(null, 'wu_test_domains', []);
+			unset($mapped[ $site->domain ]);
+			update_network_option(null, 'wu_test_domains', $mapped);
 		}
 
 		/**

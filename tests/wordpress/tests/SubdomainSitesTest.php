@@ -18,11 +18,13 @@ final class SubdomainSitesTest extends Integration_Test_Case {
 
 	public function test_a_new_site_adds_its_host_and_deleting_it_removes_it(): void {
 		$site_id = $this->create_site('shop');
-		$this->assertSame(1, $this->run_domain_events());
+		// 2.5+ also records the host as a domain of the site, which fires wu_add_domain for it.
+		$this->assertSame('b' === self::architecture() ? 2 : 1, $this->run_domain_events());
 
 		$record = $this->sim->domain('shop.network.test');
 		$this->assertNotNull($record, 'the new site\'s host is on the web app');
-		$this->assertFalse((bool) $record['www'], 'a site\'s host gets no www variant');
+		$this->assertFalse((bool) $record['www'], 'a site\'s host gets no www variant, whichever event brought it');
+		$this->assertSame(1, $this->sim->counters()['domains_added']);
 		$this->assertSame("add_subdomain shop.network.test (site $site_id): added to RunCloud as alias (domain id 2, www no)", $this->log_lines('info')[0]);
 
 		wp_delete_site($site_id);
@@ -46,6 +48,17 @@ final class SubdomainSitesTest extends Integration_Test_Case {
 		$this->run_domain_events();
 		$this->assertSame([], preg_grep('/^DELETE /', $this->sim->request_lines()), 'nothing was removed');
 		$this->assertNotNull($this->sim->domain('network.test'), 'the wildcard record stays');
+	}
+
+	public function test_a_mapped_name_below_the_network_domain_is_handled_as_a_site_host(): void {
+		$this->sim->seed([['name' => '*.network.test', 'wildcard' => true]]);
+		$this->map_domain('blog.network.test', 5);
+		$this->map_domain('www.network.test', 1);
+		$this->run_domain_events();
+
+		$this->assertNull($this->sim->domain('blog.network.test'), 'the wildcard serves it');
+		$this->assertContains('add_domain blog.network.test (site 5): skipped, the wildcard domain *.network.test on RunCloud already serves it', $this->log_lines('info'));
+		$this->assertNotNull($this->sim->domain('www.network.test'), 'www.{main} is an ordinary mapping');
 	}
 
 	public function test_a_wildcard_serves_one_level_only(): void {
