@@ -60,7 +60,7 @@ wu_demo_log();
 
 wu_demo_step('A new site: shop.network.test (wpmu_create_blog)');
 $site_id = wpmu_create_blog('shop.network.test', '/', 'Shop', 1);
-printf("   site %d created; Domain_Manager queued wu_add_subdomain\n", $site_id);
+printf("   site %d created; Domain_Manager queued %s\n", $site_id, implode(' and ', array_column(\WP_Ultimo\Test\Async_Queue::$actions, 'hook')));
 \WP_Ultimo\Test\Async_Queue::run();
 wu_demo_log();
 
