@@ -101,11 +101,17 @@ fn reason_phrase(status: u16) -> &'static str {
         .unwrap_or("unexpected status")
 }
 
-/// What the last response said about the rate limit.
+/// What the responses said about the rate limit, adjusted for the requests
+/// sent since. Requests are numbered as they leave, so an answer overtaken by a
+/// newer one (pages are fetched in parallel) cannot raise the estimate again.
 #[derive(Debug, Default, Clone, Copy)]
 struct RateState {
     limit: Option<u32>,
     remaining: Option<u32>,
+    /// Requests sent so far; the last one's number.
+    sent: u64,
+    /// The number of the newest request whose answer was read.
+    newest_answered: u64,
 }
 
 /// A client for one RunCloud web app. Cheap to create; shares the process's agent.
@@ -205,8 +211,8 @@ impl Client {
         let mut waited = Duration::ZERO;
         let mut attempt = 0;
         loop {
-            self.pace();
-            let outcome = self.attempt(&method, path, payload.as_deref());
+            let ticket = self.pace();
+            let outcome = self.attempt(ticket, &method, path, payload.as_deref());
             let (error, retry_after) = match &outcome {
                 Ok(response) if response.is_success() => return outcome,
                 Ok(response) => (response.to_error(), response.retry_after),
@@ -226,7 +232,13 @@ impl Client {
     }
 
     /// One HTTP exchange. Transport failures are errors; every status is a response.
-    fn attempt(&self, method: &Method, path: &str, payload: Option<&[u8]>) -> Result<ApiResponse> {
+    fn attempt(
+        &self,
+        ticket: u64,
+        method: &Method,
+        path: &str,
+        payload: Option<&[u8]>,
+    ) -> Result<ApiResponse> {
         let builder = Request::builder()
             .method(method.clone())
             .uri(self.url(path))
@@ -247,7 +259,7 @@ impl Client {
             ),
             None => self.run(builder.body(())),
         }?;
-        self.note_rate_headers(&response);
+        self.note_rate_headers(ticket, &response);
         let retry_after = header_u64(&response, "retry-after").map(Duration::from_secs);
         let status = response.status().as_u16();
         let body = response
@@ -323,22 +335,33 @@ impl Client {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn note_rate_headers(&self, response: &Response<Body>) {
+    /// Takes in the answer to request `ticket`. RunCloud counted neither the
+    /// requests sent after it nor, perhaps, some sent before, so the estimate
+    /// subtracts the ones sent after it and ignores answers already overtaken.
+    fn note_rate_headers(&self, ticket: u64, response: &Response<Body>) {
         let limit = header_u64(response, "x-ratelimit-limit");
         let remaining = header_u64(response, "x-ratelimit-remaining");
         let mut rate = self.rate.lock().unwrap_or_else(|p| p.into_inner());
+        if ticket < rate.newest_answered {
+            return;
+        }
+        rate.newest_answered = ticket;
         if let Some(limit) = limit {
             rate.limit = u32::try_from(limit).ok();
         }
         if let Some(remaining) = remaining {
-            rate.remaining = u32::try_from(remaining).ok();
+            let sent_since = u32::try_from(rate.sent - ticket).unwrap_or(u32::MAX);
+            rate.remaining = u32::try_from(remaining)
+                .ok()
+                .map(|r| r.saturating_sub(sent_since));
         }
     }
 
     /// Spaces requests out when the window is nearly used up, so a burst slows
-    /// down instead of collecting 429s. Counts the request about to be sent.
-    fn pace(&self) {
-        let pause = {
+    /// down instead of collecting 429s. Counts the request about to be sent
+    /// and returns its number.
+    fn pace(&self) -> u64 {
+        let (pause, ticket) = {
             let mut rate = self.rate.lock().unwrap_or_else(|p| p.into_inner());
             let pause = match (rate.limit, rate.remaining) {
                 (Some(limit), Some(remaining)) if limit > 0 && remaining < RATE_LOW_WATERMARK => {
@@ -347,11 +370,13 @@ impl Client {
                 _ => Duration::ZERO,
             };
             rate.remaining = rate.remaining.map(|r| r.saturating_sub(1));
-            pause
+            rate.sent += 1;
+            (pause, rate.sent)
         };
         if !pause.is_zero() {
             std::thread::sleep(pause.min(BACKOFF_CAP));
         }
+        ticket
     }
 }
 

@@ -59,7 +59,7 @@ const LISTED: usize = 81;
 /// A timeout short enough to keep the hang cells fast.
 fn limits() -> Limits {
     Limits {
-        timeout: Duration::from_millis(800),
+        timeout: Duration::from_millis(1000),
         ..fast_limits()
     }
 }
