@@ -418,3 +418,60 @@ fn an_add_retried_after_each_ambiguous_failure_stays_single() {
         assert_eq!(sim.state().domains.len(), 62);
     }
 }
+
+#[test]
+fn no_retries_when_max_retries_is_zero() {
+    let sim = start(SimConfig::new());
+    sim.inject(Fault::status(503).times(2));
+    let limits = Limits {
+        max_retries: 0,
+        ..limits()
+    };
+    let client = client_from(&constants_for(&sim, Auth::V3), limits);
+    let error = operations::list_domains(&client).unwrap_err();
+    assert!(matches!(error, Error::Api { status: 503, .. }), "{error:?}");
+    assert_eq!(sim.requests().len(), 1);
+}
+
+#[test]
+fn sync_records_a_failing_name_and_goes_on() {
+    let sim = start(SimConfig::new());
+    for seed in ["stale-1.example", "stale-2.example"] {
+        sim.seed_domain(DomainSeed::new(seed)).unwrap();
+    }
+    // The second add and the first removal fail for good; the rest must happen.
+    // Faults apply in the order injected: a hang of zero lets the first POST
+    // through unharmed, so the 500 lands on the second.
+    sim.inject(Fault::hang(Duration::ZERO).on_method("POST"));
+    sim.inject(Fault::status(500).on_method("POST"));
+    sim.inject(Fault::status(500).on_method("DELETE"));
+    let client = client_from(&constants_for(&sim, Auth::V3), limits());
+    let wanted: Vec<String> = ["a.example", "b.example", "c.example"]
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    let options = wu_runcloud::sync::SyncOptions {
+        prune: true,
+        managed: ["stale-1.example", "stale-2.example"]
+            .iter()
+            .map(|n| n.to_string())
+            .collect(),
+        ..Default::default()
+    };
+    let report = wu_runcloud::sync::sync(&client, &wanted, &options).unwrap();
+    assert_eq!(report.added, ["a.example", "c.example"]);
+    assert_eq!(report.removed, ["stale-2.example"]);
+    let failed: Vec<&str> = report.errors.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(failed, ["b.example", "stale-1.example"]);
+    assert!(
+        report.errors.iter().all(|(_, m)| m.contains("500")),
+        "{:?}",
+        report.errors
+    );
+    let state = sim.state();
+    assert!(state.domain("b.example").is_none());
+    assert!(state.domain("stale-1.example").is_some());
+    assert!(state.domain("stale-2.example").is_none());
+    assert_eq!(occurrences(&sim, "a.example"), 1);
+    assert_eq!(occurrences(&sim, "c.example"), 1);
+}

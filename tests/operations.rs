@@ -555,3 +555,17 @@ fn remove_with_a_stale_id_walks_the_list() {
         assert!(sim.state().domain("site-00001.example.test").is_some());
     }
 }
+
+#[test]
+fn a_large_app_is_listed_whole_and_in_order() {
+    // 250 pages fetched in parallel: every record once, in RunCloud's order.
+    let sim = start(SimConfig::new().extra_domains(9_999));
+    let domains = operations::list_domains(&client(&sim, Auth::V3)).unwrap();
+    let ids: Vec<u64> = domains.iter().map(|d| d.id).collect();
+    assert_eq!(ids, (1..=10_000).collect::<Vec<u64>>());
+    let mut pages: Vec<String> = calls(&sim);
+    pages.sort();
+    pages.dedup();
+    assert_eq!(pages.len(), 250);
+    assert_eq!(sim.requests().len(), 250);
+}
