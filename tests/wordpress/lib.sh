@@ -41,14 +41,15 @@ INI
 
 wp_start_mariadb() {
   local data="$WP_RUN_DIR/mysql"
-  mariadb-install-db --no-defaults --datadir="$data" --user=root --auth-root-authentication-method=socket \
+  # The OS user running this gets a socket-authenticated account (root when run as root).
+  mariadb-install-db --no-defaults --datadir="$data" --user="$(id -un)" --auth-root-authentication-method=socket \
     --skip-test-db >"$WP_RUN_DIR/mysql-install.log" 2>&1 || { cat "$WP_RUN_DIR/mysql-install.log" >&2; return 1; }
   mariadbd --no-defaults --datadir="$data" --socket="$WP_RUN_DIR/mysql.sock" --pid-file="$WP_RUN_DIR/mysql.pid" \
-    --skip-networking --user=root --log-error="$WP_RUN_DIR/mysql.err" --skip-log-bin \
+    --skip-networking --user="$(id -un)" --log-error="$WP_RUN_DIR/mysql.err" --skip-log-bin \
     --innodb-buffer-pool-size=64M --innodb-log-file-size=16M >>"$WP_RUN_DIR/mysql.err" 2>&1 &
   WP_DB_PID=$!
   local tries=0
-  until mariadb-admin --socket="$WP_RUN_DIR/mysql.sock" -uroot ping >/dev/null 2>&1; do
+  until mariadb-admin --socket="$WP_RUN_DIR/mysql.sock" -u"$(id -un)" ping >/dev/null 2>&1; do
     tries=$((tries + 1))
     if [ "$tries" -gt 100 ] || ! kill -0 "$WP_DB_PID" 2>/dev/null; then
       echo "MariaDB did not start" >&2
@@ -62,7 +63,7 @@ wp_start_mariadb() {
 }
 
 wp_sql() {
-  mariadb --socket="$WP_RUN_DIR/mysql.sock" -uroot -e "$1"
+  mariadb --socket="$WP_RUN_DIR/mysql.sock" -u"$(id -un)" -e "$1"
 }
 
 wp_stop_mariadb() {

@@ -37,7 +37,7 @@ wp_copy_wordpress
 status=0
 for um in "${architectures[@]}"; do
   case "$um" in
-    a) label="Ultimate Multisite up to 2.4.x (host providers)"; groups=(--exclude-group none) ;;
+    a) label="Ultimate Multisite up to 2.4.x (host providers)"; groups=(--exclude-group none,registry) ;;
     b) label="Ultimate Multisite 2.5+ (integration registry, Action Scheduler)"; groups=(--exclude-group none) ;;
     none) label="without Ultimate Multisite"; groups=(--group none) ;;
     *) echo "unknown architecture: $um" >&2; exit 2 ;;

@@ -49,6 +49,8 @@ abstract class Integration_Test_Case extends TestCase {
 		parent::setUp();
 		$this->sim = new Simulator_Client((string) getenv('WU_TEST_SIM_URL'));
 		$this->sim->reset();
+		// Other PHP processes of earlier tests wrote to the database behind this process's object cache.
+		wp_cache_flush();
 		foreach (['wu_runcloud_managed_domains', 'wu_runcloud_ssl_pending', 'wu_runcloud_retry_queue', 'wu_test_settings', 'wu_test_domains'] as $option) {
 			delete_network_option(null, $option);
 		}

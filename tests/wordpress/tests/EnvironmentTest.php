@@ -20,7 +20,7 @@ final class EnvironmentTest extends Integration_Test_Case {
 	 * Maps a domain through the stand-in Domain_Manager, runs its queue, and
 	 * reports what happened, as JSON.
 	 */
-	private const MAP_AND_REPORT = <<<'PHP'
+	public const MAP_AND_REPORT = <<<'PHP'
 		wp_set_current_user(1);
 		\WP_Ultimo\Managers\Domain_Manager::get_instance()->map_domain('other-process.example.com', 2);
 		\WP_Ultimo\Test\Async_Queue::run();
@@ -89,26 +89,6 @@ PHP;
 		$this->assertSame('good', $run['result']['health']['constants']['status']);
 		foreach ($run['result']['log'] as $line) {
 			$this->assertStringNotContainsString('test-secret', $line);
-		}
-	}
-
-	public function test_credentials_kept_by_ultimate_multisite_become_the_constants(): void {
-		if ('b' !== self::architecture()) {
-			$this->markTestSkipped('the credential store belongs to the integration registry (2.5+)');
-		}
-		update_network_option(null, 'wu_hosting_credential_WU_RUNCLOUD_API_TOKEN', 'test-token');
-		try {
-			$run = WordPress_Process::run(self::MAP_AND_REPORT, ['WU_RUNCLOUD_API_TOKEN' => null]);
-		} finally {
-			delete_network_option(null, 'wu_hosting_credential_WU_RUNCLOUD_API_TOKEN');
-		}
-
-		$this->assertSame(0, $run['status'], $run['output'] . $run['errors']);
-		$this->assertTrue($run['result']['token'], 'the plugin defined the constant');
-		$this->assertTrue($run['result']['report']['ok'], $run['result']['report']['message']);
-		$this->assertNotNull($this->sim->domain('other-process.example.com'));
-		foreach ($run['result']['log'] as $line) {
-			$this->assertStringNotContainsString('test-token', $line);
 		}
 	}
 
