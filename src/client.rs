@@ -222,7 +222,8 @@ impl Client {
                 return outcome;
             }
             let pause = retry_after.unwrap_or(Duration::ZERO).max(backoff(attempt));
-            if waited + pause > limits.max_retry_wait {
+            // Saturating: a Retry-After of any size must end the retries, not overflow.
+            if waited.saturating_add(pause) > limits.max_retry_wait {
                 return outcome;
             }
             std::thread::sleep(pause);

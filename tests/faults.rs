@@ -475,3 +475,17 @@ fn sync_records_a_failing_name_and_goes_on() {
     assert_eq!(occurrences(&sim, "a.example"), 1);
     assert_eq!(occurrences(&sim, "c.example"), 1);
 }
+
+#[test]
+fn an_absurd_retry_after_is_reported_not_waited_for() {
+    // A first retry has already waited a second when the absurd value arrives.
+    let sim = start(SimConfig::new());
+    sim.inject(Fault::status(429).retry_after(1));
+    sim.inject(Fault::status(429).retry_after(u64::MAX));
+    let client = client_from(&constants_for(&sim, Auth::V3), limits());
+    let started = Instant::now();
+    let error = operations::list_domains(&client).unwrap_err();
+    assert!(matches!(error, Error::Api { status: 429, .. }), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert_eq!(sim.requests().len(), 2);
+}
