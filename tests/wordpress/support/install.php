@@ -34,6 +34,14 @@ if (is_wp_error($wu_test_network) && 'no_wildcard_dns' !== $wu_test_network->get
 	exit(1);
 }
 
-$wpdb->insert($wpdb->sitemeta, ['site_id' => 1, 'meta_key' => 'active_sitewide_plugins', 'meta_value' => serialize(['wu-runcloud/wu-runcloud.php' => time()])]);
-$wpdb->insert($wpdb->sitemeta, ['site_id' => 1, 'meta_key' => 'wu_host_integrations_enabled', 'meta_value' => serialize(['runcloud' => true])]);
+// Multisite is still off in this process, so the network options are written directly;
+// populate_network() already created an empty active_sitewide_plugins.
+$wu_test_network_options = [
+	'active_sitewide_plugins'      => ['wu-runcloud/wu-runcloud.php' => time()],
+	'wu_host_integrations_enabled' => ['runcloud' => true],
+];
+foreach ($wu_test_network_options as $wu_test_key => $wu_test_value) {
+	$wpdb->delete($wpdb->sitemeta, ['site_id' => 1, 'meta_key' => $wu_test_key]);
+	$wpdb->insert($wpdb->sitemeta, ['site_id' => 1, 'meta_key' => $wu_test_key, 'meta_value' => serialize($wu_test_value)]);
+}
 echo 'WordPress multisite installed in ' . DB_NAME . PHP_EOL;
