@@ -1,7 +1,8 @@
 //! The fault matrix: every failure the simulator can inject, against every
 //! operation, on the request that matters most to that operation.
 //!
-//! Each cell injects the fault once, on the operation's key request:
+//! Each cell injects the fault once, on the operation's key request, and runs
+//! with the v3 token and again with the v2 key and secret:
 //!
 //! | operation       | key request                   | fixture                         |
 //! |-----------------|-------------------------------|---------------------------------|
@@ -267,11 +268,11 @@ fn expected(case: Case, op: Op) -> Expect {
     }
 }
 
-fn run_cell(case: Case, op: Op) {
-    let label = format!("{case:?} on {op:?}");
+fn run_cell(case: Case, op: Op, auth: Auth) {
+    let label = format!("{case:?} on {op:?} with {auth:?}");
     let baseline = op.baseline_requests();
     let sim = op.simulator();
-    let client = client_from(&constants_for(&sim, Auth::V3), limits());
+    let client = client_from(&constants_for(&sim, auth), limits());
     let (method, fragment) = op.key_request();
     sim.inject(case.fault().on_method(method).on_path(fragment));
     let started = Instant::now();
@@ -316,8 +317,10 @@ fn run_cell(case: Case, op: Op) {
 }
 
 fn run_row(case: Case) {
-    for op in OPS {
-        run_cell(case, op);
+    for auth in Auth::BOTH {
+        for op in OPS {
+            run_cell(case, op, auth);
+        }
     }
 }
 
@@ -488,4 +491,37 @@ fn an_absurd_retry_after_is_reported_not_waited_for() {
     assert!(matches!(error, Error::Api { status: 429, .. }), "{error:?}");
     assert!(started.elapsed() < Duration::from_secs(3));
     assert_eq!(sim.requests().len(), 2);
+}
+
+#[test]
+fn an_install_whose_answer_was_lost_is_redeployed_next_time() {
+    // Advanced SSL: the certificate install is carried out but its answer
+    // fails. Asking again must find the certificate and redeploy it, never
+    // install a second one.
+    for fault in [Fault::truncated(), Fault::hang(Duration::from_secs(20))] {
+        let sim = start(
+            SimConfig::new()
+                .ssl_mode(runcloud_sim::SslMode::Advanced)
+                .certificate(false),
+        );
+        let client = client_from(&constants_for(&sim, Auth::V3), limits());
+        let domain = operations::add_domain(&client, &name(ADDED), false)
+            .unwrap()
+            .domain;
+        sim.inject(fault.clone().on_method("POST").on_path("/ssl"));
+        let error = operations::redeploy_ssl(&client, Some(&name(ADDED))).unwrap_err();
+        assert!(error.is_retryable(), "{fault:?}: {error:?}");
+        let again = operations::redeploy_ssl(&client, Some(&name(ADDED))).unwrap();
+        assert_eq!(again.action, SslAction::Redeployed, "{fault:?}");
+        let state = sim.state();
+        let certificates: Vec<_> = state
+            .ssl
+            .domains
+            .iter()
+            .filter(|c| c.domain_id == Some(domain.id))
+            .collect();
+        assert_eq!(certificates.len(), 1, "{fault:?}");
+        assert_eq!(again.certificate_id, Some(certificates[0].id));
+        assert_eq!(state.counters.certificates_issued, 1, "{fault:?}");
+    }
 }

@@ -569,3 +569,15 @@ fn a_large_app_is_listed_whole_and_in_order() {
     assert_eq!(pages.len(), 250);
     assert_eq!(sim.requests().len(), 250);
 }
+
+#[test]
+fn remove_refuses_the_primary_domain_found_by_id() {
+    for auth in Auth::BOTH {
+        let sim = start(SimConfig::new());
+        let error = operations::remove_domain(&client(&sim, auth), &name("network.test"), Some(1))
+            .unwrap_err();
+        assert!(matches!(error, Error::ProtectedDomain(_)), "{error:?}");
+        assert_eq!(calls(&sim), ["GET APP/domains/1"]);
+        assert!(sim.state().domain("network.test").is_some());
+    }
+}
