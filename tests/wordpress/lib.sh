@@ -7,7 +7,7 @@
 #   wp_start_mariadb         private datadir and socket, no TCP port
 #   wp_start_simulator ARGS  runcloud-sim on a free loopback port; sets SIM_URL
 #   wp_copy_wordpress        DIR/wordpress with its own wp-config.php
-#   wp_install_network DB    a fresh database DB holding the multisite
+#   wp_install_network DB    a fresh database DB holding the multisite, plugin network-activated
 #   wp_cleanup               stops both servers, removes DIR
 # Every PHP process started afterwards loads the extension through
 # PHP_INI_SCAN_DIR and finds WordPress through the WU_TEST_* variables.
@@ -114,6 +114,7 @@ wp_install_network() {
   wp_sql "DROP DATABASE IF EXISTS \`$database\`; CREATE DATABASE \`$database\`;"
   WU_TEST_DB_NAME=$database WU_TEST_UM=none WU_TEST_INSTALLING=1 \
     php "$WP_LIB_ROOT/tests/wordpress/support/install.php"
+  WU_TEST_DB_NAME=$database WU_TEST_UM=none php "$WP_LIB_ROOT/tests/wordpress/support/activate.php"
 }
 
 wp_cleanup() {

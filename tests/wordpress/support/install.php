@@ -1,9 +1,9 @@
 <?php
 /**
  * Installs WordPress into the database named by WU_TEST_DB_NAME, turns it
- * into a subdomain network on network.test, network-activates the plugin and
- * enables the RunCloud host integration. Run by tests/wordpress/lib.sh with
- * WU_TEST_INSTALLING=1 (wp-config.php then leaves multisite off).
+ * into a subdomain network on network.test and enables the RunCloud host
+ * integration. Run by tests/wordpress/lib.sh with WU_TEST_INSTALLING=1
+ * (wp-config.php then leaves multisite off); activate.php follows.
  *
  * @package WuRunCloud\Tests
  */
@@ -34,14 +34,6 @@ if (is_wp_error($wu_test_network) && 'no_wildcard_dns' !== $wu_test_network->get
 	exit(1);
 }
 
-// Multisite is still off in this process, so the network options are written directly;
-// populate_network() already created an empty active_sitewide_plugins.
-$wu_test_network_options = [
-	'active_sitewide_plugins'      => ['wu-runcloud/wu-runcloud.php' => time()],
-	'wu_host_integrations_enabled' => ['runcloud' => true],
-];
-foreach ($wu_test_network_options as $wu_test_key => $wu_test_value) {
-	$wpdb->delete($wpdb->sitemeta, ['site_id' => 1, 'meta_key' => $wu_test_key]);
-	$wpdb->insert($wpdb->sitemeta, ['site_id' => 1, 'meta_key' => $wu_test_key, 'meta_value' => serialize($wu_test_value)]);
-}
+// Multisite is still off in this process, so this network option is written directly.
+$wpdb->insert($wpdb->sitemeta, ['site_id' => 1, 'meta_key' => 'wu_host_integrations_enabled', 'meta_value' => serialize(['runcloud' => true])]);
 echo 'WordPress multisite installed in ' . DB_NAME . PHP_EOL;
