@@ -125,6 +125,31 @@ PHP;
 		$this->assertArrayNotHasKey('stale.example.com', get_network_option(null, 'wu_runcloud_managed_domains'));
 	}
 
+	public function test_test_reports_success_and_runclouds_reason(): void {
+		$this->cli->test();
+		$this->assertSame(['Connected to the RunCloud web app "multisite" (API v3): 1 domains, basic SSL.'], $this->printed('success'));
+
+		$this->sim->fault(['kind' => 'status', 'status' => 403, 'message' => 'Your plan does not include API access', 'count' => 5]);
+		try {
+			$this->cli->test();
+			$this->fail('the command must end with an error');
+		} catch (\WP_CLI\ExitException $e) {
+			$this->assertStringEndsWith('RunCloud said: RunCloud API error 403: Your plan does not include API access', $e->getMessage());
+		}
+	}
+
+	public function test_redeploy_ssl_redeploys_the_waiting_batch_now(): void {
+		$this->map_domain('now.example.com', 2);
+		$this->run_domain_events();
+
+		$this->cli->redeploy_ssl([], []);
+
+		$this->assertSame(1, $this->sim->counters()['redeploys']);
+		$this->assertSame(1, count($this->printed('success')));
+		$this->assertStringStartsWith('basic SSL: redeployed (', $this->printed('success')[0]);
+		$this->assertSame([], get_network_option(null, 'wu_runcloud_ssl_pending', []), 'the batch was taken');
+	}
+
 	public function test_sync_fails_cleanly_when_runcloud_cannot_be_read(): void {
 		$this->sim->fault(['kind' => 'status', 'status' => 401, 'message' => 'Unauthenticated.', 'count' => 10]);
 		$this->map_domain('wanted.example.com', 4);
