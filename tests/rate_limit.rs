@@ -20,15 +20,15 @@ fn patient_limits() -> Limits {
     }
 }
 
-/// A simulator allowing `per_window` calls a second, with `domains` in all.
+/// A simulator allowing `per_window` calls per `window`, with `domains` in all.
 /// The client assumes RunCloud's one-minute window, so a limit of 60 makes its
 /// pacing pause one second: the same rhythm as production, sixty times faster.
-fn limited(per_window: u32, domains: usize) -> Simulator {
+fn limited(per_window: u32, window: Duration, domains: usize) -> Simulator {
     Simulator::start(
         SimConfig::new()
             .extra_domains(domains - 1)
             .rate_limit(per_window)
-            .rate_window(Duration::from_secs(1)),
+            .rate_window(window),
     )
     .unwrap()
 }
@@ -40,7 +40,7 @@ fn patient_client(sim: &Simulator, auth: Auth) -> Client {
 #[test]
 fn a_long_listing_is_paced_below_the_limit() {
     // 80 pages against 60 calls a second: the listing must span windows.
-    let sim = limited(60, 3_200);
+    let sim = limited(60, Duration::from_secs(1), 3_200);
     let started = Instant::now();
     let domains = operations::list_domains(&patient_client(&sim, Auth::V3)).unwrap();
     assert_eq!(domains.len(), 3_200);
@@ -60,7 +60,8 @@ fn a_long_listing_is_paced_below_the_limit() {
 #[test]
 fn a_window_used_up_by_someone_else_is_waited_out() {
     for auth in Auth::BOTH {
-        let sim = limited(60, 200);
+        // A window long enough that using it up surely ends inside it.
+        let sim = limited(60, Duration::from_secs(2), 200);
         // Other PHP processes (each its own client) used the whole window;
         // this client knows nothing of it.
         for _ in 0..60 {
