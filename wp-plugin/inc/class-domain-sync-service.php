@@ -7,12 +7,10 @@
 
 namespace WuRunCloud\Plugin;
 
-use WuRunCloud\ApiException;
 use WuRunCloud\ConfigurationException;
 use WuRunCloud\InvalidDomainException;
 use WuRunCloud\ProtectedDomainException;
 use WuRunCloud\RunCloudException;
-use WuRunCloud\TransportException;
 
 defined('ABSPATH') || exit;
 
@@ -31,11 +29,6 @@ class Domain_Sync_Service {
 	 * @var Extension_Gateway
 	 */
 	private $gateway;
-
-	/**
-	 * @var Credentials
-	 */
-	private $credentials;
 
 	/**
 	 * @var Logger
@@ -91,17 +84,22 @@ class Domain_Sync_Service {
 	private $attempt = 1;
 
 	/**
-	 * @param Extension_Gateway  $gateway     The extension.
-	 * @param Credentials        $credentials Credentials.
-	 * @param Logger             $logger      Logger.
-	 * @param Network            $network     Network facts.
-	 * @param Managed_Domains    $managed     Names this integration added.
-	 * @param Ssl_Redeploy_Queue $ssl         Coalesced redeploys.
-	 * @param Retry_Queue        $retries     Retries.
+	 * @var Connection_Tester
 	 */
-	public function __construct(Extension_Gateway $gateway, Credentials $credentials, Logger $logger, Network $network, Managed_Domains $managed, Ssl_Redeploy_Queue $ssl, Retry_Queue $retries) {
+	private $tester;
+
+	/**
+	 * @param Extension_Gateway  $gateway The extension.
+	 * @param Connection_Tester  $tester  The connection test.
+	 * @param Logger             $logger  Logger.
+	 * @param Network            $network Network facts.
+	 * @param Managed_Domains    $managed Names this integration added.
+	 * @param Ssl_Redeploy_Queue $ssl     Coalesced redeploys.
+	 * @param Retry_Queue        $retries Retries.
+	 */
+	public function __construct(Extension_Gateway $gateway, Connection_Tester $tester, Logger $logger, Network $network, Managed_Domains $managed, Ssl_Redeploy_Queue $ssl, Retry_Queue $retries) {
 		$this->gateway     = $gateway;
-		$this->credentials = $credentials;
+		$this->tester      = $tester;
 		$this->logger      = $logger;
 		$this->network     = $network;
 		$this->managed     = $managed;
@@ -322,40 +320,7 @@ class Domain_Sync_Service {
 	 * Asks RunCloud whether the credentials and ids are right.
 	 */
 	public function test_connection(): Connection_Report {
-		if (! $this->gateway->is_available()) {
-			return new Connection_Report(false, 'extension_missing', __('The wu_runcloud PHP extension is not loaded in this PHP, so RunCloud cannot be reached. Install and enable it, then test again.', 'wu-runcloud'));
-		}
-		if (! $this->credentials->is_complete()) {
-			return new Connection_Report(
-				false,
-				'not_configured',
-				sprintf(
-					/* translators: %s: names of missing constants */
-					__('RunCloud is not configured: define %s in wp-config.php.', 'wu-runcloud'),
-					implode(', ', $this->credentials->missing())
-				)
-			);
-		}
-		try {
-			$details = $this->gateway->test_connection();
-		} catch (RunCloudException $e) {
-			return $this->report_failure($e);
-		} catch (Extension_Missing_Exception $e) {
-			return new Connection_Report(false, 'extension_missing', $e->getMessage());
-		}
-		$message = sprintf(
-			/* translators: 1: web app name, 2: API version, 3: number of domains, 4: SSL mode */
-			__('Connected to the RunCloud web app "%1$s" (API %2$s): %3$d domains, %4$s SSL.', 'wu-runcloud'),
-			$details['webapp_name'],
-			$details['api_version'],
-			(int) $details['domain_count'],
-			'advanced' === $details['ssl_mode'] ? __('advanced', 'wu-runcloud') : __('basic', 'wu-runcloud')
-		);
-		if (! empty($details['auto_ssl'])) {
-			$message .= ' ' . __('AutoSSL is on.', 'wu-runcloud');
-		}
-		$this->logger->info(sprintf('test_connection: OK, web app "%s", API %s, %d domains, %s SSL', $details['webapp_name'], $details['api_version'], (int) $details['domain_count'], $details['ssl_mode']));
-		return new Connection_Report(true, 'ok', $message, $details);
+		return $this->tester->test();
 	}
 
 	/**
@@ -565,8 +530,8 @@ class Domain_Sync_Service {
 	 * @param RunCloudException $e         The failure.
 	 */
 	private function failed(string $operation, string $name, int $site_id, RunCloudException $e): void {
-		$reason    = $this->describe($e);
-		$retryable = $e instanceof TransportException || ($e instanceof ApiException && $e->isRetryable());
+		$reason    = Failure::describe($e);
+		$retryable = Failure::may_pass($e);
 
 		/**
 		 * Whether a failed operation is queued for another attempt.
@@ -685,65 +650,5 @@ class Domain_Sync_Service {
 				$result['message']
 			)
 		);
-	}
-
-	/**
-	 * One line saying what went wrong: the exception kind, RunCloud's HTTP
-	 * status and message.
-	 *
-	 * @param RunCloudException $e The failure.
-	 */
-	private function describe(RunCloudException $e): string {
-		$kind = substr(strrchr('\\' . get_class($e), '\\'), 1);
-		if ($e instanceof ApiException) {
-			return sprintf('%s (HTTP %d) %s', $kind, $e->getCode(), $e->getMessage());
-		}
-		return sprintf('%s %s', $kind, $e->getMessage());
-	}
-
-	/**
-	 * A failed connection test, with RunCloud's reason and what to check.
-	 *
-	 * @param RunCloudException $e The failure.
-	 */
-	private function report_failure(RunCloudException $e): Connection_Report {
-		$said   = $this->logger->redact($e->getMessage());
-		$status = $e instanceof ApiException ? (int) $e->getCode() : 0;
-		if ($e instanceof ConfigurationException) {
-			$reason = 'not_configured';
-			$hint   = __('Check the WU_RUNCLOUD_* constants in wp-config.php.', 'wu-runcloud');
-		} elseif ($e instanceof TransportException) {
-			$reason = 'unreachable';
-			$hint   = __('RunCloud could not be reached from this server; check its network access and WU_RUNCLOUD_API_URL if you set it.', 'wu-runcloud');
-		} elseif (401 === $status) {
-			$reason = 'credentials';
-			$hint   = 'v3' === $this->credentials->api_version()
-				? __('RunCloud rejected the credentials: check WU_RUNCLOUD_API_TOKEN.', 'wu-runcloud')
-				: __('RunCloud rejected the credentials: check WU_RUNCLOUD_API_KEY and WU_RUNCLOUD_API_SECRET.', 'wu-runcloud');
-		} elseif (403 === $status) {
-			$reason = 'forbidden';
-			$hint   = __('RunCloud refused access: API access needs a Business or Enterprise plan, and the credentials need permission for this server.', 'wu-runcloud');
-		} elseif (404 === $status) {
-			$reason = 'not_found';
-			$hint   = sprintf(
-				/* translators: 1: server id, 2: web app id */
-				__('RunCloud does not know server %1$s or web app %2$s under these credentials: check WU_RUNCLOUD_SERVER_ID and WU_RUNCLOUD_APP_ID.', 'wu-runcloud'),
-				defined('WU_RUNCLOUD_SERVER_ID') ? (string) constant('WU_RUNCLOUD_SERVER_ID') : '?',
-				defined('WU_RUNCLOUD_APP_ID') ? (string) constant('WU_RUNCLOUD_APP_ID') : '?'
-			);
-		} elseif (429 === $status) {
-			$reason = 'rate_limited';
-			$hint   = __('RunCloud\'s rate limit or your plan\'s API quota was reached; try again later.', 'wu-runcloud');
-		} elseif ($status >= 500) {
-			$reason = 'runcloud_error';
-			$hint   = __('RunCloud had a problem on its side; try again later.', 'wu-runcloud');
-		} else {
-			$reason = 'invalid';
-			$hint   = __('RunCloud did not accept the request.', 'wu-runcloud');
-		}
-		$this->logger->error(sprintf('test_connection: failed: %s', $this->describe($e)));
-		/* translators: 1: what to check, 2: RunCloud's own message */
-		$message = sprintf(__('%1$s RunCloud said: %2$s', 'wu-runcloud'), $hint, $said);
-		return new Connection_Report(false, $reason, $message, $status ? ['status' => $status] : []);
 	}
 }

@@ -110,7 +110,8 @@ final class Plugin {
 		$this->ssl         = new Ssl_Redeploy_Queue($scheduler);
 		$this->retries     = new Retry_Queue($scheduler);
 		$this->managed     = new Managed_Domains();
-		$this->service     = new Domain_Sync_Service($this->gateway, $this->credentials, $this->logger, new Network(), $this->managed, $this->ssl, $this->retries);
+		$tester            = new Connection_Tester($this->gateway, $this->credentials, $this->logger);
+		$this->service     = new Domain_Sync_Service($this->gateway, $tester, $this->logger, new Network(), $this->managed, $this->ssl, $this->retries);
 	}
 
 	/**
