@@ -20,7 +20,8 @@ defined('ABSPATH') || exit;
  * - up to 2.4.x (host providers) fires wp_ultimo_host_providers_load after
  *   instantiating its providers: ours takes the id "runcloud" over and the
  *   built-in provider's four domain hooks are removed, so RunCloud is never
- *   called twice for one event.
+ *   called twice for one event. 2.5+ fires that action too; there it is
+ *   ignored, the registry being the one place our integration lives.
  * Without the extension none of this happens and Ultimate Multisite's own
  * provider keeps working; a network-admin notice says how to install it.
  */
@@ -192,7 +193,10 @@ final class Plugin {
 	 * under the same id.
 	 */
 	public function replace_host_provider(): void {
-		if (! $this->gateway->is_available() || ! class_exists('\WP_Ultimo\Integrations\Host_Providers\Base_Host_Provider')) {
+		// 2.5+ still fires this action for third-party providers of the old
+		// kind; there the registry already has our integration, and a provider
+		// as well would send every event to RunCloud twice.
+		if ('host-providers' !== self::architecture() || ! $this->gateway->is_available()) {
 			return;
 		}
 		$builtin = '\WP_Ultimo\Integrations\Host_Providers\Runcloud_Host_Provider';

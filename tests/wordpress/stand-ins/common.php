@@ -323,10 +323,13 @@ namespace WP_Ultimo\Managers {
 		}
 
 		/**
-		 * Stand-in (A): instantiates the built-in providers, then lets others load.
+		 * Stand-in: instantiates the built-in providers (A), then lets others load (A and B).
 		 */
 		public function load_integrations(): void {
-			\WP_Ultimo\Integrations\Host_Providers\Runcloud_Host_Provider::get_instance();
+			if (class_exists('\WP_Ultimo\Integrations\Host_Providers\Runcloud_Host_Provider')) {
+				\WP_Ultimo\Integrations\Host_Providers\Runcloud_Host_Provider::get_instance();
+			}
+			// 2.5+ still fires it, for third-party providers of the old kind.
 			do_action('wp_ultimo_host_providers_load');
 		}
 

@@ -15,6 +15,7 @@ defined('ABSPATH') || exit;
 		return;
 	}
 	require_once $dir . '/common.php';
+	require_once $dir . '/host-provider-base.php';
 	require_once $dir . ('a' === $architecture ? '/architecture-a.php' : '/architecture-b.php');
 	if ('b' === $architecture) {
 		// Ultimate Multisite bundles Action Scheduler; the 2.5+ runs use this stand-in of its API.
