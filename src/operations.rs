@@ -57,7 +57,7 @@ fn domains_page(client: &Client, page: u64, per_page: u64) -> Result<Page<Domain
 /// when the rate-limit window runs low).
 pub fn list_domains(client: &Client) -> Result<Vec<Domain>> {
     let first = domains_page(client, 1, PAGE_SIZE)?;
-    let total_pages = first.meta.pagination.total_pages;
+    let total_pages = plausible_page_count(&first.meta.pagination)?;
     let mut domains = first.data;
     for page in fetch_pages(client, 2..=total_pages)? {
         domains.extend(page);
@@ -66,6 +66,21 @@ pub fn list_domains(client: &Client) -> Result<Vec<Domain>> {
     let mut seen = HashSet::new();
     domains.retain(|domain| seen.insert(domain.id));
     Ok(domains)
+}
+
+/// More pages than any web app has: a million domains at 40 a page.
+const MAX_PAGES: u64 = 25_000;
+
+/// The page count RunCloud announced, refused when absurd: a broken or hostile
+/// answer must not make the client reserve memory for, or fetch, billions of pages.
+fn plausible_page_count(pagination: &crate::model::Pagination) -> Result<u64> {
+    if pagination.total_pages > MAX_PAGES {
+        return Err(Error::invalid_response(
+            200,
+            format!("implausible page count {}", pagination.total_pages),
+        ));
+    }
+    Ok(pagination.total_pages)
 }
 
 fn fetch_pages(client: &Client, pages: RangeInclusive<u64>) -> Result<Vec<Vec<Domain>>> {
@@ -429,5 +444,31 @@ fn installed_certificate(client: &Client, path: &str) -> Result<Option<Certifica
         }
         404 => Ok(None),
         _ => Err(response.to_error()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Pagination;
+
+    fn pages(total_pages: u64) -> Pagination {
+        Pagination {
+            total: total_pages.saturating_mul(PAGE_SIZE),
+            count: PAGE_SIZE,
+            per_page: PAGE_SIZE,
+            current_page: 1,
+            total_pages,
+        }
+    }
+
+    #[test]
+    fn absurd_page_counts_are_refused() {
+        assert_eq!(plausible_page_count(&pages(1)).unwrap(), 1);
+        assert_eq!(plausible_page_count(&pages(MAX_PAGES)).unwrap(), MAX_PAGES);
+        for absurd in [MAX_PAGES + 1, u64::MAX / 40, u64::MAX] {
+            let error = plausible_page_count(&pages(absurd)).unwrap_err();
+            assert!(matches!(error, Error::InvalidResponse { .. }), "{error:?}");
+        }
     }
 }
