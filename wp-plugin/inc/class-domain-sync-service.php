@@ -307,11 +307,17 @@ class Domain_Sync_Service {
 	 */
 	public function process_retries(): void {
 		foreach ($this->retries->take_due() as $entry) {
+			if ($entry['abandoned']) {
+				$this->logger->error(sprintf('%s %s (site %d): failed after %d attempts, the last ones never finished: %s', $entry['operation'], $entry['domain'], $entry['site_id'], $entry['attempts'], $entry['error']));
+				$this->retries->release($entry);
+				continue;
+			}
 			$this->attempt = (int) $entry['attempts'] + 1;
 			try {
 				$this->replay((string) $entry['operation'], (string) $entry['domain'], (int) $entry['site_id']);
 			} finally {
 				$this->attempt = 1;
+				$this->retries->release($entry);
 			}
 		}
 	}

@@ -28,6 +28,12 @@ class Retry_Queue {
 	const SSL_KEY = '*ssl:';
 
 	/**
+	 * Seconds an entry taken for a retry stays leased: if the process running
+	 * it dies before settling it, the entry comes back after this long.
+	 */
+	const LEASE = 300;
+
+	/**
 	 * @var Scheduler
 	 */
 	private $scheduler;
@@ -50,13 +56,7 @@ class Retry_Queue {
 	 * @param string $error     Why the last attempt failed (no secrets).
 	 */
 	public function push(string $operation, string $domain, int $site_id, int $attempts, string $error): bool {
-		/**
-		 * How many attempts an operation gets in all.
-		 *
-		 * @param int $max Attempts (default 5).
-		 */
-		$max = max(1, (int) apply_filters('wu_runcloud_retry_max_attempts', 5));
-		if ($attempts >= $max) {
+		if ($attempts >= $this->max_attempts()) {
 			$this->discard($operation, $domain);
 			return false;
 		}
@@ -80,7 +80,7 @@ class Retry_Queue {
 			'error'     => $error,
 		];
 		update_network_option(null, self::OPTION, $queue);
-		$this->scheduler->at_latest(self::HOOK, time() + $delay);
+		$this->reschedule();
 		return true;
 	}
 
@@ -96,6 +96,7 @@ class Retry_Queue {
 		if (isset($queue[ $key ])) {
 			unset($queue[ $key ]);
 			update_network_option(null, self::OPTION, $queue);
+			$this->reschedule();
 		}
 	}
 
@@ -111,19 +112,24 @@ class Retry_Queue {
 	}
 
 	/**
-	 * Removes and returns the entries that are due, oldest first, and schedules
-	 * the next run for those left.
+	 * Returns the entries that are due, oldest first, leasing them rather than
+	 * removing them: each one stays queued until release() (or a newer push()
+	 * or discard() for its name) settles it, so a process that dies halfway
+	 * loses nothing. Schedules the next run for what is left.
 	 *
-	 * @return list<array{operation: string, domain: string, site_id: int, attempts: int, next_at: int, error: string}>
+	 * @return list<array{operation: string, domain: string, site_id: int, attempts: int, next_at: int, error: string, abandoned: bool}>
 	 */
 	public function take_due(): array {
 		$queue = $this->all();
 		$due   = [];
 		foreach ($queue as $key => $entry) {
-			if ((int) $entry['next_at'] <= time()) {
-				$due[] = $entry;
-				unset($queue[ $key ]);
+			if ((int) $entry['next_at'] > time()) {
+				continue;
 			}
+			// A lease that ran out means the process running it died: that counts as an attempt.
+			$entry['abandoned'] = ! empty($entry['leased']) && (int) $entry['attempts'] >= $this->max_attempts();
+			$due[]              = $entry;
+			$queue[ $key ]      = ['next_at' => time() + self::LEASE, 'leased' => true, 'attempts' => (int) $entry['attempts'] + 1] + $entry;
 		}
 		update_network_option(null, self::OPTION, $queue);
 		$this->reschedule();
@@ -134,6 +140,22 @@ class Retry_Queue {
 			}
 		);
 		return $due;
+	}
+
+	/**
+	 * Settles an entry taken by take_due(): removes it unless the attempt
+	 * queued it again (or a newer operation on its name replaced it).
+	 *
+	 * @param array{operation: string, domain: string} $entry The entry.
+	 */
+	public function release(array $entry): void {
+		$queue = $this->all();
+		$key   = $this->key((string) $entry['operation'], (string) $entry['domain']);
+		if (! empty($queue[ $key ]['leased'])) {
+			unset($queue[ $key ]);
+			update_network_option(null, self::OPTION, $queue);
+			$this->reschedule();
+		}
 	}
 
 	/**
@@ -154,16 +176,30 @@ class Retry_Queue {
 	}
 
 	/**
-	 * Schedules a run for the earliest entry left.
+	 * How many attempts an operation gets in all.
+	 */
+	private function max_attempts(): int {
+		/**
+		 * How many attempts an operation gets in all.
+		 *
+		 * @param int $max Attempts (default 5).
+		 */
+		return max(1, (int) apply_filters('wu_runcloud_retry_max_attempts', 5));
+	}
+
+	/**
+	 * Schedules a run for the earliest entry left, or none when nothing is left.
 	 */
 	private function reschedule(): void {
 		$next = null;
 		foreach ($this->all() as $entry) {
 			$next = null === $next ? (int) $entry['next_at'] : min($next, (int) $entry['next_at']);
 		}
-		if (null !== $next) {
-			$this->scheduler->replace(self::HOOK, $next);
+		if (null === $next) {
+			$this->scheduler->cancel(self::HOOK);
+			return;
 		}
+		$this->scheduler->replace(self::HOOK, $next);
 	}
 
 	/**

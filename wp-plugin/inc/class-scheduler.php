@@ -42,20 +42,6 @@ class Scheduler {
 	}
 
 	/**
-	 * Schedules $hook at $timestamp unless a run is pending at or before then.
-	 *
-	 * @param string $hook      Action name.
-	 * @param int    $timestamp Unix time.
-	 */
-	public function at_latest(string $hook, int $timestamp): void {
-		$next = $this->next($hook);
-		if (null !== $next && $next <= $timestamp) {
-			return;
-		}
-		$this->replace($hook, $timestamp);
-	}
-
-	/**
 	 * Cancels a pending run.
 	 *
 	 * @param string $hook Action name.

@@ -21,6 +21,16 @@ final class RetryQueueTest extends Integration_Test_Case {
 	private const ADD_FAULT = ['method' => 'POST', 'path_contains' => '/domains'];
 
 	/**
+	 * A new process runs the due retry and dies in the middle of the operation
+	 * (exit status 3).
+	 */
+	private const DIE_DURING_RETRY = <<<'PHP'
+		add_filter('wu_runcloud_add_www', static function () { exit(3); });
+		\WuRunCloud\Tests\Queue_Runner::fast_forward(60);
+		\WuRunCloud\Tests\Queue_Runner::run_due();
+PHP;
+
+	/**
 	 * The queued entries, read past the object cache (another process may have written them).
 	 *
 	 * @return array<string, array<string, mixed>>
@@ -83,6 +93,48 @@ PHP
 		$this->assertSame([], $run['result']['queue']);
 		$this->assertNotNull($this->sim->domain('durable.example.com'), 'a new PHP process carried the retry out');
 		$this->assertSame([], $this->queued());
+	}
+
+	public function test_a_retry_whose_process_dies_comes_back_and_is_bounded(): void {
+		$this->sim->fault(['kind' => 'status', 'status' => 503, 'count' => 1] + self::ADD_FAULT);
+		$this->map_domain('crash.example.com', 7);
+		$this->run_domain_events();
+
+		$run = WordPress_Process::run(self::DIE_DURING_RETRY);
+		$this->assertSame(3, $run['status'], $run['output'] . $run['errors']);
+		$queued = $this->queued();
+		$this->assertSame(['crash.example.com'], array_keys($queued), 'the entry outlived the process');
+		$this->assertSame(2, $queued['crash.example.com']['attempts'], 'the unfinished attempt counts');
+		$this->assertSame(0, $this->run_scheduled_after(290), 'it comes back once its lease runs out');
+
+		$this->run_scheduled_after(10);
+
+		$this->assertSame([], $this->queued());
+		$this->assertNotNull($this->sim->domain('crash.example.com'));
+	}
+
+	public function test_a_retry_that_never_finishes_is_given_up_with_an_error(): void {
+		$two_attempts = static function () {
+			return 2;
+		};
+		add_filter('wu_runcloud_retry_max_attempts', $two_attempts);
+		try {
+			$this->sim->fault(['kind' => 'status', 'status' => 503, 'count' => 1] + self::ADD_FAULT);
+			$this->map_domain('doomed.example.com', 7);
+			$this->run_domain_events();
+			$run = WordPress_Process::run(self::DIE_DURING_RETRY);
+			$this->assertSame(3, $run['status'], $run['output'] . $run['errors']);
+			$this->assertSame(2, $this->queued()['doomed.example.com']['attempts']);
+
+			$this->run_scheduled_after(300);
+		} finally {
+			remove_filter('wu_runcloud_retry_max_attempts', $two_attempts);
+		}
+
+		$this->assertSame([], $this->queued());
+		$this->assertNull(Queue_Runner::next('wu_runcloud_retry'));
+		$this->assertNull($this->sim->domain('doomed.example.com'));
+		$this->assertSame(['add_domain doomed.example.com (site 7): failed after 2 attempts, the last ones never finished: ApiException (HTTP 503) RunCloud API error 503: Service Unavailable'], $this->log_lines('error'));
 	}
 
 	public function test_a_timeout_is_retried_and_finds_the_domain_already_there(): void {
