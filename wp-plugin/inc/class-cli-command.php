@@ -189,8 +189,14 @@ class CLI_Command {
 			\WP_CLI::error(__('The wu_runcloud PHP extension is not loaded.', 'wu-runcloud'));
 			return;
 		}
-		$domains = [] !== $args ? array_values($args) : $this->ssl->take();
-		$results = $this->service->redeploy($domains);
+		if ([] !== $args) {
+			$results = $this->service->redeploy(array_values($args));
+		} elseif ([] === $this->ssl->pending()) {
+			// Nothing waits: the web app's own certificate.
+			$results = $this->service->redeploy();
+		} else {
+			$results = $this->service->redeploy_batch();
+		}
 		if ([] === $results) {
 			\WP_CLI::error(__('The redeploy failed; see the integration-runcloud log.', 'wu-runcloud'));
 			return;

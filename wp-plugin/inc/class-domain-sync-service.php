@@ -248,11 +248,26 @@ class Domain_Sync_Service {
 	 * basic SSL needs one redeploy for the whole app; advanced SSL one per name.
 	 */
 	public function redeploy_pending_ssl(): void {
-		$domains = $this->ssl->take();
-		if ([] === $domains) {
-			return;
+		$this->redeploy_batch();
+	}
+
+	/**
+	 * Redeploys the waiting batch, plus $first ahead of it (a retried name),
+	 * under the batch's lease.
+	 *
+	 * @param string $first A name to begin with; '' for none.
+	 * @return list<array<string, mixed>> The extension's answers.
+	 */
+	public function redeploy_batch(string $first = ''): array {
+		$names = array_values(array_unique(array_merge('' === $first ? [] : [$first], $this->ssl->take())));
+		if ([] === $names) {
+			return [];
 		}
-		$this->redeploy($domains);
+		try {
+			return $this->redeploy($names);
+		} finally {
+			$this->ssl->done();
+		}
 	}
 
 	/**
@@ -486,7 +501,11 @@ class Domain_Sync_Service {
 				break;
 			case 'redeploy_ssl':
 				// The names that waited behind this one come along.
-				$this->redeploy(array_values(array_unique(array_merge('' === $domain ? [] : [$domain], $this->ssl->take()))));
+				if ('' === $domain) {
+					$this->redeploy();
+				} else {
+					$this->redeploy_batch($domain);
+				}
 				break;
 		}
 	}

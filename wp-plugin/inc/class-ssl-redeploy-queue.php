@@ -23,6 +23,12 @@ class Ssl_Redeploy_Queue {
 	const OPTION = 'wu_runcloud_ssl_pending';
 
 	/**
+	 * Seconds a taken batch stays leased: if the process redeploying it dies
+	 * before done(), its names join the next batch after this long.
+	 */
+	const LEASE = 300;
+
+	/**
 	 * @var Scheduler
 	 */
 	private $scheduler;
@@ -47,7 +53,7 @@ class Ssl_Redeploy_Queue {
 		if (0 === $state['since']) {
 			$state['since'] = time();
 		}
-		update_network_option(null, self::OPTION, $state);
+		$this->save($state);
 
 		/**
 		 * Seconds to wait after the last domain change before redeploying.
@@ -79,7 +85,7 @@ class Ssl_Redeploy_Queue {
 		$state            = $this->state();
 		$state['domains'] = array_values(array_unique(array_merge($state['domains'], $domains)));
 		$state['since']   = $state['since'] ? $state['since'] : time();
-		update_network_option(null, self::OPTION, $state);
+		$this->save($state);
 	}
 
 	/**
@@ -90,30 +96,60 @@ class Ssl_Redeploy_Queue {
 	public function drop(string $domain): void {
 		$state = $this->state();
 		$kept  = array_values(array_diff($state['domains'], [$domain]));
-		if ($kept !== $state['domains']) {
-			$state['domains'] = $kept;
-			update_network_option(null, self::OPTION, $state);
+		$away  = array_values(array_diff($state['in_flight'], [$domain]));
+		if ($kept !== $state['domains'] || $away !== $state['in_flight']) {
+			$state['domains']   = $kept;
+			$state['in_flight'] = $away;
+			$this->save($state);
 		}
 	}
 
 	/**
-	 * Takes the whole batch, leaving it empty.
+	 * Takes the whole batch for a redeploy, leasing it: until done(), its
+	 * names stay recorded as in flight, and a run is scheduled for when the
+	 * lease ends. Names of a lease that ended (its process died) come along.
 	 *
 	 * @return list<string>
 	 */
 	public function take(): array {
-		$domains = $this->pending();
-		delete_network_option(null, self::OPTION);
-		return $domains;
+		$state = $this->state();
+		$names = $state['domains'];
+		if ([] !== $state['in_flight'] && $state['until'] <= time()) {
+			$names = array_values(array_unique(array_merge($state['in_flight'], $names)));
+		}
+		if ([] === $names) {
+			return [];
+		}
+		$this->save(['since' => 0, 'domains' => [], 'in_flight' => $names, 'until' => time() + self::LEASE]);
+		$this->scheduler->replace(self::HOOK, time() + self::LEASE);
+		return $names;
 	}
 
 	/**
-	 * The names waiting for the next redeploy.
+	 * Ends the lease of the batch taken last: the run kept for the lease is
+	 * cancelled unless new names wait.
+	 */
+	public function done(): void {
+		$state = $this->state();
+		if ([] === $state['in_flight']) {
+			return;
+		}
+		$state['in_flight'] = [];
+		$state['until']     = 0;
+		$this->save($state);
+		if ([] === $state['domains']) {
+			$this->scheduler->cancel(self::HOOK);
+		}
+	}
+
+	/**
+	 * The names waiting for a redeploy (in flight included).
 	 *
 	 * @return list<string>
 	 */
 	public function pending(): array {
-		return $this->state()['domains'];
+		$state = $this->state();
+		return array_values(array_unique(array_merge($state['in_flight'], $state['domains'])));
 	}
 
 	/**
@@ -124,14 +160,32 @@ class Ssl_Redeploy_Queue {
 	}
 
 	/**
-	 * @return array{since: int, domains: list<string>}
+	 * @return array{since: int, domains: list<string>, in_flight: list<string>, until: int}
 	 */
 	private function state(): array {
 		$state = get_network_option(null, self::OPTION, []);
 		$state = is_array($state) ? $state : [];
+		$list  = static function ($key) use ($state) {
+			return isset($state[ $key ]) && is_array($state[ $key ]) ? array_values($state[ $key ]) : [];
+		};
 		return [
-			'since'   => isset($state['since']) ? (int) $state['since'] : 0,
-			'domains' => isset($state['domains']) && is_array($state['domains']) ? array_values($state['domains']) : [],
+			'since'     => isset($state['since']) ? (int) $state['since'] : 0,
+			'domains'   => $list('domains'),
+			'in_flight' => $list('in_flight'),
+			'until'     => isset($state['until']) ? (int) $state['until'] : 0,
 		];
+	}
+
+	/**
+	 * Stores the state; nothing at all once nothing waits.
+	 *
+	 * @param array{since: int, domains: list<string>, in_flight: list<string>, until: int} $state The state.
+	 */
+	private function save(array $state): void {
+		if ([] === $state['domains'] && [] === $state['in_flight']) {
+			delete_network_option(null, self::OPTION);
+			return;
+		}
+		update_network_option(null, self::OPTION, $state);
 	}
 }

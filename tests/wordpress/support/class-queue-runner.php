@@ -38,7 +38,8 @@ final class Queue_Runner {
 
 	/**
 	 * Moves the plugin's scheduled runs and the times it stored (retry queue,
-	 * start of the redeploy batch) $seconds earlier, as if that much time had passed.
+	 * start and lease of the redeploy batch) $seconds earlier, as if that much
+	 * time had passed.
 	 *
 	 * @param int $seconds Seconds.
 	 */
@@ -61,8 +62,10 @@ final class Queue_Runner {
 		}
 		update_network_option(null, 'wu_runcloud_retry_queue', $queue);
 		$batch = get_network_option(null, 'wu_runcloud_ssl_pending', []);
-		if (! empty($batch['since'])) {
-			$batch['since'] = (int) $batch['since'] - $seconds;
+		if (is_array($batch) && [] !== $batch) {
+			foreach (['since', 'until'] as $key) {
+				$batch[ $key ] = empty($batch[ $key ]) ? 0 : (int) $batch[ $key ] - $seconds;
+			}
 			update_network_option(null, 'wu_runcloud_ssl_pending', $batch);
 		}
 	}

@@ -86,6 +86,40 @@ final class CertificateTest extends Integration_Test_Case {
 		$this->assertSame([], get_network_option(null, 'wu_runcloud_ssl_pending', []));
 	}
 
+	public function test_names_of_a_redeploy_whose_process_dies_join_the_next_one(): void {
+		$this->sim->ssl(['advancedSSL' => true, 'autoSSL' => false]);
+		foreach (['lost-1.example.com', 'lost-2.example.com', 'lost-3.example.com'] as $domain) {
+			$this->map_domain($domain, 2);
+		}
+		$this->run_domain_events();
+
+		// The process dies right after the first certificate.
+		$run = WordPress_Process::run(
+			<<<'PHP'
+			add_action('wu_runcloud_log', static function ($level, $message) {
+				if (0 === strpos($message, 'redeploy_ssl ')) {
+					exit(3);
+				}
+			}, 10, 2);
+			\WuRunCloud\Tests\Queue_Runner::fast_forward(31);
+			\WuRunCloud\Tests\Queue_Runner::run_due();
+PHP
+		);
+		$this->assertSame(3, $run['status'], $run['output'] . $run['errors']);
+		$this->assertCount(1, $this->sim->state()['ssl']['domains']);
+		wp_cache_flush();
+		$this->assertSame(0, $this->run_scheduled_after(290), 'the batch is leased for five minutes');
+
+		$this->run_scheduled_after(10);
+
+		$covered = array_merge(...array_column($this->sim->state()['ssl']['domains'], 'covers'));
+		foreach (['lost-1.example.com', 'lost-2.example.com', 'lost-3.example.com'] as $domain) {
+			$this->assertContains($domain, $covered);
+		}
+		$this->assertSame([], get_network_option(null, 'wu_runcloud_ssl_pending', []));
+		$this->assertNull(Queue_Runner::next('wu_runcloud_redeploy_ssl'), 'nothing left scheduled');
+	}
+
 	public function test_removing_a_name_before_the_redeploy_takes_it_out_of_the_batch(): void {
 		$this->sim->ssl(['advancedSSL' => true, 'autoSSL' => false]);
 		$this->map_domain('keep.example.com', 2);
