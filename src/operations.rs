@@ -337,38 +337,61 @@ pub struct SslOutcome {
 /// app's certificate is redeployed so it covers every current name; in advanced
 /// mode `domain`'s certificate is installed or redeployed, unless AutoSSL does it.
 pub fn redeploy_ssl(client: &Client, domain: Option<&DomainName>) -> Result<SslOutcome> {
-    // The common case, basic SSL with a certificate, costs two calls: the app's
-    // certificate is looked up first, and the mode is read only when there is none.
+    match app_wide_ssl(client)? {
+        // AutoSSL looks after the named domain; the other outcomes concern the app.
+        AppWideSsl::Done(outcome) if outcome.action == SslAction::Auto => Ok(SslOutcome {
+            domain: domain.map(ToString::to_string),
+            ..outcome
+        }),
+        AppWideSsl::Done(outcome) => Ok(outcome),
+        AppWideSsl::PerDomain(mode) => {
+            let name = domain.ok_or_else(|| {
+                Error::invalid_domain(
+                    "",
+                    "the web app uses advanced SSL (one certificate per domain): name the domain",
+                )
+            })?;
+            redeploy_domain_certificate(client, mode, name)
+        }
+    }
+}
+
+/// What the app-wide part of an SSL refresh found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AppWideSsl {
+    /// Nothing is left to do per domain: the app's certificate was redeployed,
+    /// there is none, or AutoSSL issues them.
+    Done(SslOutcome),
+    /// Advanced SSL without AutoSSL: each domain's certificate is its own step.
+    PerDomain(SslMode),
+}
+
+/// The part of an SSL refresh that concerns the whole app. The common case,
+/// basic SSL with a certificate, costs two calls: the app's certificate is
+/// looked up first, and the mode is read only when there is none.
+pub fn app_wide_ssl(client: &Client) -> Result<AppWideSsl> {
     if let Some(certificate) = app_certificate(client)? {
-        return redeploy_basic(client, certificate);
+        return redeploy_basic(client, certificate).map(AppWideSsl::Done);
     }
     let mode = ssl_mode(client)?;
-    if !mode.advanced {
-        return Ok(SslOutcome {
-            mode,
-            action: SslAction::Nothing,
-            certificate_id: None,
-            domain: None,
-            message: "no SSL certificate is installed on the web app; nothing to redeploy".into(),
-        });
-    }
-    if mode.auto {
-        return Ok(SslOutcome {
-            mode,
-            action: SslAction::Auto,
-            certificate_id: None,
-            domain: domain.map(ToString::to_string),
-            message: "AutoSSL is on: RunCloud issues and renews each domain's certificate itself"
-                .into(),
-        });
-    }
-    let name = domain.ok_or_else(|| {
-        Error::invalid_domain(
-            "",
-            "the web app uses advanced SSL (one certificate per domain): name the domain",
-        )
-    })?;
-    redeploy_advanced(client, mode, name)
+    let (action, message) = match (mode.advanced, mode.auto) {
+        (false, _) => (
+            SslAction::Nothing,
+            "no SSL certificate is installed on the web app; nothing to redeploy",
+        ),
+        (true, true) => (
+            SslAction::Auto,
+            "AutoSSL is on: RunCloud issues and renews each domain's certificate itself",
+        ),
+        (true, false) => return Ok(AppWideSsl::PerDomain(mode)),
+    };
+    Ok(AppWideSsl::Done(SslOutcome {
+        mode,
+        action,
+        certificate_id: None,
+        domain: None,
+        message: message.into(),
+    }))
 }
 
 /// The web app's own (basic mode) certificate, if it has one. A refusal of the
@@ -397,7 +420,12 @@ fn redeploy_basic(client: &Client, certificate: Certificate) -> Result<SslOutcom
     })
 }
 
-fn redeploy_advanced(client: &Client, mode: SslMode, name: &DomainName) -> Result<SslOutcome> {
+/// Installs or redeploys the certificate of `name` (advanced SSL).
+pub fn redeploy_domain_certificate(
+    client: &Client,
+    mode: SslMode,
+    name: &DomainName,
+) -> Result<SslOutcome> {
     let domain = find_domain(client, name)?
         .ok_or_else(|| Error::invalid_domain(name.as_str(), "is not a domain of the web app"))?;
     let ssl_path = client.app_path(&format!("/domains/{}/ssl", domain.id));

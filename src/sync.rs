@@ -10,7 +10,7 @@ use crate::client::Client;
 use crate::domain_name::DomainName;
 use crate::error::Result;
 use crate::model::Domain;
-use crate::operations::{self, SslOutcome};
+use crate::operations::{self, AppWideSsl, SslOutcome};
 
 /// How a sync runs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -137,7 +137,12 @@ pub fn sync(client: &Client, wanted: &[String], options: &SyncOptions) -> Result
     Ok(report)
 }
 
-fn apply_adds(client: &Client, names: &[DomainName], options: &SyncOptions, report: &mut SyncReport) {
+fn apply_adds(
+    client: &Client,
+    names: &[DomainName],
+    options: &SyncOptions,
+    report: &mut SyncReport,
+) {
     let with_www = normalised(&options.www);
     for name in names {
         let www = with_www.contains(name.as_str());
@@ -155,7 +160,9 @@ fn apply_removals(client: &Client, domains: &[Domain], report: &mut SyncReport) 
             Ok(response) if response.is_success() || response.status == 404 => {
                 report.removed.push(domain.name.clone());
             }
-            Ok(response) => report.errors.push((domain.name.clone(), response.to_error().to_string())),
+            Ok(response) => report
+                .errors
+                .push((domain.name.clone(), response.to_error().to_string())),
             Err(error) => report.errors.push((domain.name.clone(), error.to_string())),
         }
     }
@@ -164,30 +171,24 @@ fn apply_removals(client: &Client, domains: &[Domain], report: &mut SyncReport) 
 /// Basic SSL: one redeploy for everything added. Advanced SSL: one step per
 /// added domain (none with AutoSSL).
 fn refresh_certificates(client: &Client, report: &mut SyncReport) {
-    let mode = match operations::ssl_mode(client) {
-        Ok(mode) => mode,
+    let mode = match operations::app_wide_ssl(client) {
+        Ok(AppWideSsl::Done(outcome)) => return report.ssl.push(outcome),
+        Ok(AppWideSsl::PerDomain(mode)) => mode,
         Err(error) => return report.errors.push(("ssl".into(), error.to_string())),
     };
-    let targets: Vec<Option<DomainName>> = if mode.advanced && !mode.auto {
-        report
-            .added
-            .iter()
-            .filter_map(|name| DomainName::parse(name).ok())
-            .map(Some)
-            .collect()
-    } else {
-        vec![None]
-    };
-    for target in targets {
-        match operations::redeploy_ssl(client, target.as_ref()) {
+    let added: Vec<DomainName> = report
+        .added
+        .iter()
+        .filter_map(|name| DomainName::parse(name).ok())
+        .collect();
+    for name in added {
+        match operations::redeploy_domain_certificate(client, mode, &name) {
             Ok(outcome) => report.ssl.push(outcome),
-            Err(error) => report.errors.push((ssl_label(target.as_ref()), error.to_string())),
+            Err(error) => report
+                .errors
+                .push((format!("ssl {name}"), error.to_string())),
         }
     }
-}
-
-fn ssl_label(target: Option<&DomainName>) -> String {
-    target.map_or_else(|| "ssl".to_string(), |name| format!("ssl {name}"))
 }
 
 #[cfg(test)]
@@ -215,8 +216,15 @@ mod tests {
 
     #[test]
     fn adds_missing_names_and_keeps_present_ones() {
-        let current = [domain(1, "network.test", "primary", false), domain(2, "a.com", "alias", false)];
-        let plan = plan(&names(&["A.com", "b.com"]), &current, &SyncOptions::default());
+        let current = [
+            domain(1, "network.test", "primary", false),
+            domain(2, "a.com", "alias", false),
+        ];
+        let plan = plan(
+            &names(&["A.com", "b.com"]),
+            &current,
+            &SyncOptions::default(),
+        );
         assert_eq!(plan.unchanged, names(&["a.com"]));
         assert_eq!(plan.add.len(), 1);
         assert_eq!(plan.add[0].as_str(), "b.com");
@@ -226,7 +234,11 @@ mod tests {
     #[test]
     fn wildcard_domain_covers_one_level_below() {
         let current = [domain(1, "network.test", "primary", true)];
-        let plan = plan(&names(&["shop.network.test", "a.b.network.test"]), &current, &SyncOptions::default());
+        let plan = plan(
+            &names(&["shop.network.test", "a.b.network.test"]),
+            &current,
+            &SyncOptions::default(),
+        );
         assert_eq!(plan.unchanged, names(&["shop.network.test"]));
         assert_eq!(plan.add[0].as_str(), "a.b.network.test");
     }
@@ -262,7 +274,11 @@ mod tests {
 
     #[test]
     fn invalid_wanted_names_are_reported_not_sent() {
-        let plan = plan(&names(&["ok.com", "bad name.com", "10.0.0.1"]), &[], &SyncOptions::default());
+        let plan = plan(
+            &names(&["ok.com", "bad name.com", "10.0.0.1"]),
+            &[],
+            &SyncOptions::default(),
+        );
         assert_eq!(plan.add.len(), 1);
         assert_eq!(plan.invalid.len(), 2);
     }

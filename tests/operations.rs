@@ -485,7 +485,6 @@ fn sync_with_ssl_redeploys_once_after_adding() {
                 page(1),
                 "POST APP/domains".into(),
                 "POST APP/domains".into(),
-                "GET APP/ssl/advanced".into(),
                 "GET APP/ssl".into(),
                 format!("PUT APP/ssl/{certificate_id}"),
             ]
