@@ -26,6 +26,18 @@ final class TestConnectionTest extends Integration_Test_Case {
 		$this->assertContains('test_connection: OK, web app "multisite", API v3, 1 domains, basic SSL', $this->log_lines('info'));
 	}
 
+	public function test_site_health_shows_the_connection_and_its_failure(): void {
+		$connection = apply_filters('site_status_tests', [])['async']['wu_runcloud_connection'];
+		$this->assertSame('good', call_user_func($connection['async_direct_test'])['status']);
+
+		$this->sim->fault(['kind' => 'status', 'status' => 401, 'message' => 'Unauthenticated.', 'count' => 5]);
+		$result = call_user_func($connection['async_direct_test']);
+
+		$this->assertSame('critical', $result['status']);
+		$this->assertStringContainsString('check WU_RUNCLOUD_API_TOKEN. RunCloud said: RunCloud API error 401: Unauthenticated.', $result['description']);
+		$this->assertStringEndsWith('/wu-runcloud/v1/site-health/connection', $connection['test']);
+	}
+
 	/**
 	 * @return array<string, array{0: array<string, mixed>, 1: string, 2: string}>
 	 */

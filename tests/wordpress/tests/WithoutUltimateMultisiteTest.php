@@ -34,6 +34,11 @@ final class WithoutUltimateMultisiteTest extends Integration_Test_Case {
 
 		$this->assertStringContainsString('works with Ultimate Multisite', $notice);
 		$this->assertStringNotContainsString('extension is not loaded', $notice);
+
+		wp_set_current_user(0);
+		ob_start();
+		do_action('network_admin_notices');
+		$this->assertSame('', (string) ob_get_clean(), 'only network admins see it');
 	}
 
 	public function test_site_health_still_reports(): void {
