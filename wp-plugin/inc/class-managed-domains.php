@@ -19,23 +19,39 @@ class Managed_Domains {
 	const OPTION = 'wu_runcloud_managed_domains';
 
 	/**
+	 * @var Shared_Option
+	 */
+	private $option;
+
+	public function __construct() {
+		$this->option = new Shared_Option(self::OPTION);
+	}
+
+	/**
 	 * Records a name.
 	 *
-	 * @param string $name    Normalised name.
-	 * @param int    $site_id Site id.
-	 * @param bool   $www     Added with its www variant.
-	 * @param string $source  'domain' (a mapping) or 'subdomain' (a site's host).
+	 * @param string   $name    Normalised name.
+	 * @param int      $site_id Site id.
+	 * @param bool     $www     Added with its www variant.
+	 * @param string   $source  'domain' (a mapping) or 'subdomain' (a site's host).
+	 * @param int|null $id      RunCloud's id for the domain, when known: it saves
+	 *                          a search through the list when the name goes.
 	 */
-	public function remember(string $name, int $site_id, bool $www, string $source): void {
-		$all          = $this->all();
-		$all[ $name ] = [
-			'site_id' => $site_id,
-			'www'     => $www,
-			'source'  => $source,
-			'added'   => time(),
-		];
-		ksort($all);
-		update_network_option(null, self::OPTION, $all);
+	public function remember(string $name, int $site_id, bool $www, string $source, ?int $id = null): void {
+		$this->option->locked(
+			function () use ($name, $site_id, $www, $source, $id) {
+				$all          = $this->all();
+				$all[ $name ] = [
+					'site_id' => $site_id,
+					'www'     => $www,
+					'source'  => $source,
+					'added'   => time(),
+					'id'      => $id,
+				];
+				ksort($all);
+				$this->option->write($all);
+			}
+		);
 	}
 
 	/**
@@ -44,11 +60,15 @@ class Managed_Domains {
 	 * @param string $name Normalised name.
 	 */
 	public function forget(string $name): void {
-		$all = $this->all();
-		if (isset($all[ $name ])) {
-			unset($all[ $name ]);
-			update_network_option(null, self::OPTION, $all);
-		}
+		$this->option->locked(
+			function () use ($name) {
+				$all = $this->all();
+				if (isset($all[ $name ])) {
+					unset($all[ $name ]);
+					$this->option->write($all);
+				}
+			}
+		);
 	}
 
 	/**
@@ -59,12 +79,21 @@ class Managed_Domains {
 	}
 
 	/**
+	 * RunCloud's id for a recorded name, if it was known when it was added.
+	 *
+	 * @param string $name Normalised name.
+	 */
+	public function id_of(string $name): ?int {
+		$id = $this->all()[ $name ]['id'] ?? null;
+		return is_numeric($id) && (int) $id > 0 ? (int) $id : null;
+	}
+
+	/**
 	 * Every recorded name with its details.
 	 *
-	 * @return array<string, array{site_id: int, www: bool, source: string, added: int}>
+	 * @return array<string, array{site_id: int, www: bool, source: string, added: int, id?: int|null}>
 	 */
 	public function all(): array {
-		$all = get_network_option(null, self::OPTION, []);
-		return is_array($all) ? $all : [];
+		return $this->option->read();
 	}
 }

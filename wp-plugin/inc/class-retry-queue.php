@@ -39,10 +39,16 @@ class Retry_Queue {
 	private $scheduler;
 
 	/**
+	 * @var Shared_Option
+	 */
+	private $option;
+
+	/**
 	 * @param Scheduler $scheduler Scheduler.
 	 */
 	public function __construct(Scheduler $scheduler) {
 		$this->scheduler = $scheduler;
+		$this->option    = new Shared_Option(self::OPTION);
 	}
 
 	/**
@@ -70,8 +76,7 @@ class Retry_Queue {
 		 */
 		$delay = max(0, (int) apply_filters('wu_runcloud_retry_delay', $delay, $attempts, $operation));
 
-		$queue = $this->all();
-		$queue[ $this->key($operation, $domain) ] = [
+		$entry = [
 			'operation' => $operation,
 			'domain'    => $domain,
 			'site_id'   => $site_id,
@@ -79,8 +84,14 @@ class Retry_Queue {
 			'next_at'   => time() + $delay,
 			'error'     => $error,
 		];
-		update_network_option(null, self::OPTION, $queue);
-		$this->reschedule();
+		$this->option->locked(
+			function () use ($entry) {
+				$queue = $this->all();
+				$queue[ $this->key($entry['operation'], $entry['domain']) ] = $entry;
+				$this->option->write($queue);
+				$this->reschedule();
+			}
+		);
 		return true;
 	}
 
@@ -91,13 +102,17 @@ class Retry_Queue {
 	 * @param string $domain    Normalised name, '' for the app certificate.
 	 */
 	public function discard(string $operation, string $domain): void {
-		$queue = $this->all();
-		$key   = $this->key($operation, $domain);
-		if (isset($queue[ $key ])) {
-			unset($queue[ $key ]);
-			update_network_option(null, self::OPTION, $queue);
-			$this->reschedule();
-		}
+		$this->option->locked(
+			function () use ($operation, $domain) {
+				$queue = $this->all();
+				$key   = $this->key($operation, $domain);
+				if (isset($queue[ $key ])) {
+					unset($queue[ $key ]);
+					$this->option->write($queue);
+					$this->reschedule();
+				}
+			}
+		);
 	}
 
 	/**
@@ -120,19 +135,24 @@ class Retry_Queue {
 	 * @return list<array{operation: string, domain: string, site_id: int, attempts: int, next_at: int, error: string, abandoned: bool}>
 	 */
 	public function take_due(): array {
-		$queue = $this->all();
-		$due   = [];
-		foreach ($queue as $key => $entry) {
-			if ((int) $entry['next_at'] > time()) {
-				continue;
+		$due = $this->option->locked(
+			function () {
+				$queue = $this->all();
+				$due   = [];
+				foreach ($queue as $key => $entry) {
+					if ((int) $entry['next_at'] > time()) {
+						continue;
+					}
+					// A lease that ran out means the process running it died: that counts as an attempt.
+					$entry['abandoned'] = ! empty($entry['leased']) && (int) $entry['attempts'] >= $this->max_attempts();
+					$due[]              = $entry;
+					$queue[ $key ]      = ['next_at' => time() + self::LEASE, 'leased' => true, 'attempts' => (int) $entry['attempts'] + 1] + $entry;
+				}
+				$this->option->write($queue);
+				$this->reschedule();
+				return $due;
 			}
-			// A lease that ran out means the process running it died: that counts as an attempt.
-			$entry['abandoned'] = ! empty($entry['leased']) && (int) $entry['attempts'] >= $this->max_attempts();
-			$due[]              = $entry;
-			$queue[ $key ]      = ['next_at' => time() + self::LEASE, 'leased' => true, 'attempts' => (int) $entry['attempts'] + 1] + $entry;
-		}
-		update_network_option(null, self::OPTION, $queue);
-		$this->reschedule();
+		);
 		usort(
 			$due,
 			static function ($a, $b) {
@@ -149,13 +169,17 @@ class Retry_Queue {
 	 * @param array{operation: string, domain: string} $entry The entry.
 	 */
 	public function release(array $entry): void {
-		$queue = $this->all();
-		$key   = $this->key((string) $entry['operation'], (string) $entry['domain']);
-		if (! empty($queue[ $key ]['leased'])) {
-			unset($queue[ $key ]);
-			update_network_option(null, self::OPTION, $queue);
-			$this->reschedule();
-		}
+		$this->option->locked(
+			function () use ($entry) {
+				$queue = $this->all();
+				$key   = $this->key((string) $entry['operation'], (string) $entry['domain']);
+				if (! empty($queue[ $key ]['leased'])) {
+					unset($queue[ $key ]);
+					$this->option->write($queue);
+					$this->reschedule();
+				}
+			}
+		);
 	}
 
 	/**
@@ -164,8 +188,7 @@ class Retry_Queue {
 	 * @return array<string, array{operation: string, domain: string, site_id: int, attempts: int, next_at: int, error: string}>
 	 */
 	public function all(): array {
-		$queue = get_network_option(null, self::OPTION, []);
-		return is_array($queue) ? $queue : [];
+		return $this->option->read();
 	}
 
 	/**

@@ -34,10 +34,16 @@ class Ssl_Redeploy_Queue {
 	private $scheduler;
 
 	/**
+	 * @var Shared_Option
+	 */
+	private $option;
+
+	/**
 	 * @param Scheduler $scheduler Scheduler.
 	 */
 	public function __construct(Scheduler $scheduler) {
 		$this->scheduler = $scheduler;
+		$this->option    = new Shared_Option(self::OPTION);
 	}
 
 	/**
@@ -46,30 +52,34 @@ class Ssl_Redeploy_Queue {
 	 * @param string $domain Normalised name.
 	 */
 	public function request(string $domain): void {
-		$state = $this->state();
-		if (! in_array($domain, $state['domains'], true)) {
-			$state['domains'][] = $domain;
-		}
-		if (0 === $state['since']) {
-			$state['since'] = time();
-		}
-		$this->save($state);
+		$this->option->locked(
+			function () use ($domain) {
+				$state = $this->state();
+				if (! in_array($domain, $state['domains'], true)) {
+					$state['domains'][] = $domain;
+				}
+				if (0 === $state['since']) {
+					$state['since'] = time();
+				}
+				$this->save($state);
 
-		/**
-		 * Seconds to wait after the last domain change before redeploying.
-		 *
-		 * @param int $delay Seconds (default 30).
-		 */
-		$delay = max(0, (int) apply_filters('wu_runcloud_ssl_redeploy_delay', 30));
+				/**
+				 * Seconds to wait after the last domain change before redeploying.
+				 *
+				 * @param int $delay Seconds (default 30).
+				 */
+				$delay = max(0, (int) apply_filters('wu_runcloud_ssl_redeploy_delay', 30));
 
-		/**
-		 * Longest wait, in seconds, from the first change of a batch.
-		 *
-		 * @param int $max_wait Seconds (default 300).
-		 */
-		$max_wait = max($delay, (int) apply_filters('wu_runcloud_ssl_redeploy_max_wait', 300));
+				/**
+				 * Longest wait, in seconds, from the first change of a batch.
+				 *
+				 * @param int $max_wait Seconds (default 300).
+				 */
+				$max_wait = max($delay, (int) apply_filters('wu_runcloud_ssl_redeploy_max_wait', 300));
 
-		$this->scheduler->replace(self::HOOK, min(time() + $delay, $state['since'] + $max_wait));
+				$this->scheduler->replace(self::HOOK, min(time() + $delay, $state['since'] + $max_wait));
+			}
+		);
 	}
 
 	/**
@@ -79,13 +89,17 @@ class Ssl_Redeploy_Queue {
 	 * @param list<string> $domains Normalised names.
 	 */
 	public function park(array $domains): void {
-		if ([] === $domains) {
-			return;
-		}
-		$state            = $this->state();
-		$state['domains'] = array_values(array_unique(array_merge($state['domains'], $domains)));
-		$state['since']   = $state['since'] ? $state['since'] : time();
-		$this->save($state);
+		$this->option->locked(
+			function () use ($domains) {
+				if ([] === $domains) {
+					return;
+				}
+				$state            = $this->state();
+				$state['domains'] = array_values(array_unique(array_merge($state['domains'], $domains)));
+				$state['since']   = $state['since'] ? $state['since'] : time();
+				$this->save($state);
+			}
+		);
 	}
 
 	/**
@@ -94,14 +108,18 @@ class Ssl_Redeploy_Queue {
 	 * @param string $domain Normalised name.
 	 */
 	public function drop(string $domain): void {
-		$state = $this->state();
-		$kept  = array_values(array_diff($state['domains'], [$domain]));
-		$away  = array_values(array_diff($state['in_flight'], [$domain]));
-		if ($kept !== $state['domains'] || $away !== $state['in_flight']) {
-			$state['domains']   = $kept;
-			$state['in_flight'] = $away;
-			$this->save($state);
-		}
+		$this->option->locked(
+			function () use ($domain) {
+				$state = $this->state();
+				$kept  = array_values(array_diff($state['domains'], [$domain]));
+				$away  = array_values(array_diff($state['in_flight'], [$domain]));
+				if ($kept !== $state['domains'] || $away !== $state['in_flight']) {
+					$state['domains']   = $kept;
+					$state['in_flight'] = $away;
+					$this->save($state);
+				}
+			}
+		);
 	}
 
 	/**
@@ -112,17 +130,21 @@ class Ssl_Redeploy_Queue {
 	 * @return list<string>
 	 */
 	public function take(): array {
-		$state = $this->state();
-		$names = $state['domains'];
-		if ([] !== $state['in_flight'] && $state['until'] <= time()) {
-			$names = array_values(array_unique(array_merge($state['in_flight'], $names)));
-		}
-		if ([] === $names) {
-			return [];
-		}
-		$this->save(['since' => 0, 'domains' => [], 'in_flight' => $names, 'until' => time() + self::LEASE]);
-		$this->scheduler->replace(self::HOOK, time() + self::LEASE);
-		return $names;
+		return $this->option->locked(
+			function () {
+				$state = $this->state();
+				$names = $state['domains'];
+				if ([] !== $state['in_flight'] && $state['until'] <= time()) {
+					$names = array_values(array_unique(array_merge($state['in_flight'], $names)));
+				}
+				if ([] === $names) {
+					return [];
+				}
+				$this->save(['since' => 0, 'domains' => [], 'in_flight' => $names, 'until' => time() + self::LEASE]);
+				$this->scheduler->replace(self::HOOK, time() + self::LEASE);
+				return $names;
+			}
+		);
 	}
 
 	/**
@@ -130,16 +152,20 @@ class Ssl_Redeploy_Queue {
 	 * cancelled unless new names wait.
 	 */
 	public function done(): void {
-		$state = $this->state();
-		if ([] === $state['in_flight']) {
-			return;
-		}
-		$state['in_flight'] = [];
-		$state['until']     = 0;
-		$this->save($state);
-		if ([] === $state['domains']) {
-			$this->scheduler->cancel(self::HOOK);
-		}
+		$this->option->locked(
+			function () {
+				$state = $this->state();
+				if ([] === $state['in_flight']) {
+					return;
+				}
+				$state['in_flight'] = [];
+				$state['until']     = 0;
+				$this->save($state);
+				if ([] === $state['domains']) {
+					$this->scheduler->cancel(self::HOOK);
+				}
+			}
+		);
 	}
 
 	/**
@@ -163,8 +189,7 @@ class Ssl_Redeploy_Queue {
 	 * @return array{since: int, domains: list<string>, in_flight: list<string>, until: int}
 	 */
 	private function state(): array {
-		$state = get_network_option(null, self::OPTION, []);
-		$state = is_array($state) ? $state : [];
+		$state = $this->option->read();
 		$list  = static function ($key) use ($state) {
 			return isset($state[ $key ]) && is_array($state[ $key ]) ? array_values($state[ $key ]) : [];
 		};
@@ -182,10 +207,6 @@ class Ssl_Redeploy_Queue {
 	 * @param array{since: int, domains: list<string>, in_flight: list<string>, until: int} $state The state.
 	 */
 	private function save(array $state): void {
-		if ([] === $state['domains'] && [] === $state['in_flight']) {
-			delete_network_option(null, self::OPTION);
-			return;
-		}
-		update_network_option(null, self::OPTION, $state);
+		$this->option->write([] === $state['domains'] && [] === $state['in_flight'] ? [] : $state);
 	}
 }
