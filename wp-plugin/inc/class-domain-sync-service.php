@@ -597,7 +597,7 @@ class Domain_Sync_Service {
 	private function add(string $operation, string $name, int $site_id, bool $www, string $source): void {
 		$record = $this->gateway->add_domain($name, $www);
 		if (! empty($record['created'])) {
-			$this->managed->remember($name, $site_id, $www, $source);
+			$this->managed->remember($name, $site_id, $www, $source, isset($record['id']) ? (int) $record['id'] : null);
 			$this->logger->info(sprintf('%s %s (site %d): added to RunCloud as %s (domain id %d, www %s)', $operation, $name, $site_id, $record['type'] ?? 'alias', (int) ($record['id'] ?? 0), $www ? 'yes' : 'no'));
 		} else {
 			$this->logger->info(sprintf('%s %s (site %d): already on RunCloud (domain id %d), nothing to add', $operation, $name, $site_id, (int) ($record['id'] ?? 0)));
@@ -617,7 +617,7 @@ class Domain_Sync_Service {
 			$this->logger->warning(sprintf('%s %s (site %d): refused, it is the network\'s main domain', $operation, $name, $site_id));
 			return;
 		}
-		$removed = $this->gateway->remove_domain($name);
+		$removed = $this->gateway->remove_domain($name, $this->managed->id_of($name));
 		$this->managed->forget($name);
 		$this->ssl->drop($name);
 		$this->retries->discard('redeploy_ssl', $name);

@@ -108,11 +108,12 @@ class Extension_Gateway {
 	/**
 	 * Removes a domain; false when it was not there.
 	 *
-	 * @param string $domain Domain name.
+	 * @param string   $domain Domain name.
+	 * @param int|null $id     RunCloud's id from when it was added, if known.
 	 */
-	public function remove_domain(string $domain): bool {
+	public function remove_domain(string $domain, ?int $id = null): bool {
 		$this->prepare();
-		return \wu_runcloud_remove_domain($domain);
+		return \wu_runcloud_remove_domain($domain, $id);
 	}
 
 	/**

@@ -54,6 +54,24 @@ final class DomainMappingTest extends Integration_Test_Case {
 		$this->assertSame([], $this->builtin_calls());
 	}
 
+	public function test_a_domain_this_plugin_added_is_removed_by_its_id_without_walking_the_list(): void {
+		$this->sim->seed(array_map(static function ($n) { return ['name' => sprintf('filler-%03d.example.com', $n)]; }, range(1, 120)));
+		$this->map_domain('by-id.example.com', 4);
+		$this->run_domain_events();
+		$id = $this->sim->domain('by-id.example.com')['id'];
+		$this->sim->reset_requests();
+
+		$this->unmap_domain('by-id.example.com', 4);
+		$this->run_domain_events();
+
+		$this->assertNull($this->sim->domain('by-id.example.com'));
+		$this->assertSame(
+			["GET /api/v3/servers/1/webapps/1/domains/$id", "DELETE /api/v3/servers/1/webapps/1/domains/$id"],
+			array_values(preg_grep('#/domains#', $this->sim->request_lines())),
+			'two calls, however long the list'
+		);
+	}
+
 	public function test_removing_a_domain_that_is_not_there_is_not_an_error(): void {
 		$this->unmap_domain('never-added.example.com', 3);
 		$this->run_domain_events();
