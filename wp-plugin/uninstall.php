@@ -9,8 +9,8 @@
 
 defined('WP_UNINSTALL_PLUGIN') || exit;
 
-$wu_runcloud_options = ['wu_runcloud_managed_domains', 'wu_runcloud_ssl_pending', 'wu_runcloud_retry_queue'];
-$wu_runcloud_hooks   = ['wu_runcloud_redeploy_ssl', 'wu_runcloud_retry'];
+$wu_runcloud_options = ['wu_runcloud_managed_domains', 'wu_runcloud_ssl_pending', 'wu_runcloud_retry_queue', 'wu_runcloud_last_reconcile', 'wu_runcloud_given_up'];
+$wu_runcloud_hooks   = ['wu_runcloud_redeploy_ssl', 'wu_runcloud_retry', 'wu_runcloud_daily_reconcile'];
 
 foreach ($wu_runcloud_options as $wu_runcloud_option) {
 	delete_network_option(null, $wu_runcloud_option);

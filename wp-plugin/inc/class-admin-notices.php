@@ -11,7 +11,8 @@ defined('ABSPATH') || exit;
 
 /**
  * Tells the network admin when the extension is missing (and how to install
- * it, RunCloud's own PHP builds included), or when Ultimate Multisite is.
+ * it, RunCloud's own PHP builds included), when Ultimate Multisite is, and
+ * when operations wait for a retry or were given up on.
  */
 class Admin_Notices {
 
@@ -21,10 +22,24 @@ class Admin_Notices {
 	private $gateway;
 
 	/**
-	 * @param Extension_Gateway $gateway The extension.
+	 * @var Retry_Queue
 	 */
-	public function __construct(Extension_Gateway $gateway) {
-		$this->gateway = $gateway;
+	private $retries;
+
+	/**
+	 * @var Failure_Log
+	 */
+	private $failures;
+
+	/**
+	 * @param Extension_Gateway $gateway  The extension.
+	 * @param Retry_Queue       $retries  Retries.
+	 * @param Failure_Log       $failures Operations given up on.
+	 */
+	public function __construct(Extension_Gateway $gateway, Retry_Queue $retries, Failure_Log $failures) {
+		$this->gateway  = $gateway;
+		$this->retries  = $retries;
+		$this->failures = $failures;
 	}
 
 	/**
@@ -43,6 +58,37 @@ class Admin_Notices {
 				'<p>' . esc_html__('RunCloud for Ultimate Multisite works with Ultimate Multisite: install and network-activate it, then enable RunCloud under Ultimate Multisite > Settings > Domain Mapping > Host Integrations.', 'wu-runcloud') . '</p>'
 			);
 		}
+		$trouble = $this->trouble_html();
+		if ('' !== $trouble) {
+			$this->print_notice('warning', $trouble);
+		}
+	}
+
+	/**
+	 * What waits for a retry and what was given up on, with links to the
+	 * RunCloud page and to dismiss; '' when nothing is wrong.
+	 */
+	private function trouble_html(): string {
+		$waiting   = count($this->retries->all());
+		$given_up  = count($this->failures->all());
+		$sentences = [];
+		if ($waiting > 0) {
+			/* translators: %d: number of operations */
+			$sentences[] = sprintf(_n('%d operation is waiting for a retry.', '%d operations are waiting for a retry.', $waiting, 'wu-runcloud'), $waiting);
+		}
+		if ($given_up > 0) {
+			/* translators: %d: number of operations */
+			$sentences[] = sprintf(_n('%d operation failed for good and was given up.', '%d operations failed for good and were given up.', $given_up, 'wu-runcloud'), $given_up);
+		}
+		if ([] === $sentences) {
+			return '';
+		}
+		$html  = '<p><strong>' . esc_html__('RunCloud for Ultimate Multisite:', 'wu-runcloud') . '</strong> ' . esc_html(implode(' ', $sentences)) . '</p><p>';
+		$html .= '<a href="' . esc_url(Reconcile_Page::url()) . '">' . esc_html__('See the details and reconcile', 'wu-runcloud') . '</a>';
+		if ($given_up > 0) {
+			$html .= ' | <a href="' . esc_url(Reconcile_Page::dismiss_url()) . '">' . esc_html__('Dismiss the given-up operations', 'wu-runcloud') . '</a>';
+		}
+		return $html . '</p>';
 	}
 
 	/**

@@ -89,6 +89,11 @@ class Domain_Sync_Service {
 	private $tester;
 
 	/**
+	 * @var Reconcile_Record
+	 */
+	private $record;
+
+	/**
 	 * @param Extension_Gateway  $gateway The extension.
 	 * @param Connection_Tester  $tester  The connection test.
 	 * @param Logger             $logger  Logger.
@@ -96,8 +101,9 @@ class Domain_Sync_Service {
 	 * @param Managed_Domains    $managed Names this integration added.
 	 * @param Ssl_Redeploy_Queue $ssl     Coalesced redeploys.
 	 * @param Retry_Queue        $retries Retries.
+	 * @param Reconcile_Record   $record  The last reconcile's outcome.
 	 */
-	public function __construct(Extension_Gateway $gateway, Connection_Tester $tester, Logger $logger, Network $network, Managed_Domains $managed, Ssl_Redeploy_Queue $ssl, Retry_Queue $retries) {
+	public function __construct(Extension_Gateway $gateway, Connection_Tester $tester, Logger $logger, Network $network, Managed_Domains $managed, Ssl_Redeploy_Queue $ssl, Retry_Queue $retries, Reconcile_Record $record) {
 		$this->gateway     = $gateway;
 		$this->tester      = $tester;
 		$this->logger      = $logger;
@@ -105,6 +111,7 @@ class Domain_Sync_Service {
 		$this->managed     = $managed;
 		$this->ssl         = $ssl;
 		$this->retries     = $retries;
+		$this->record      = $record;
 	}
 
 	/**
@@ -387,6 +394,34 @@ class Domain_Sync_Service {
 			]
 		);
 		$this->record_sync($report, $wanted);
+		return $report;
+	}
+
+	/**
+	 * A reconcile the operator did not run by hand (the daily one, the
+	 * network-admin page): runs sync(), records its outcome for the page, and
+	 * turns a failure into an error log line instead of an exception, so a
+	 * cron run or a page load is never broken by RunCloud being unreachable.
+	 *
+	 * @param string $trigger 'daily' or 'admin'.
+	 * @param bool   $dry_run Only report what would change.
+	 * @param bool   $prune   Also remove unwanted names this integration added.
+	 * @return array<string, mixed>|null The report, or null when it could not run.
+	 */
+	public function reconcile(string $trigger, bool $dry_run, bool $prune): ?array {
+		try {
+			$report = $this->sync($dry_run, $prune);
+		} catch (RunCloudException $e) {
+			$reason = Failure::describe($e);
+		} catch (Extension_Missing_Exception $e) {
+			$reason = $e->getMessage();
+		}
+		if (isset($reason)) {
+			$this->logger->error(sprintf('reconcile (%s%s): not done: %s', $trigger, $dry_run ? ', dry run' : '', $reason));
+			$this->record->failed($trigger, $dry_run, $prune, $this->logger->redact($reason));
+			return null;
+		}
+		$this->record->ran($trigger, $prune, $report);
 		return $report;
 	}
 

@@ -75,6 +75,21 @@ final class Plugin {
 	private $managed;
 
 	/**
+	 * @var Failure_Log
+	 */
+	private $failures;
+
+	/**
+	 * @var Reconcile_Record
+	 */
+	private $record;
+
+	/**
+	 * @var Daily_Reconcile
+	 */
+	private $daily;
+
+	/**
 	 * Which Ultimate Multisite architecture took our integration: 'registry',
 	 * 'host-providers', or null (not taken over).
 	 *
@@ -112,7 +127,10 @@ final class Plugin {
 		$this->retries     = new Retry_Queue($scheduler);
 		$this->managed     = new Managed_Domains();
 		$tester            = new Connection_Tester($this->gateway, $this->credentials, $this->logger);
-		$this->service     = new Domain_Sync_Service($this->gateway, $tester, $this->logger, new Network(), $this->managed, $this->ssl, $this->retries);
+		$this->record      = new Reconcile_Record();
+		$this->failures    = new Failure_Log($this->logger);
+		$this->service     = new Domain_Sync_Service($this->gateway, $tester, $this->logger, new Network(), $this->managed, $this->ssl, $this->retries, $this->record);
+		$this->daily       = new Daily_Reconcile($scheduler, $this->service);
 	}
 
 	/**
@@ -131,10 +149,21 @@ final class Plugin {
 		// Deferred work, scheduled through Action Scheduler or WP-Cron.
 		add_action(Ssl_Redeploy_Queue::HOOK, [$this->service, 'redeploy_pending_ssl'], 10, 0);
 		add_action(Retry_Queue::HOOK, [$this->service, 'process_retries'], 10, 0);
+		add_action(Daily_Reconcile::HOOK, [$this->daily, 'run'], 10, 0);
+		add_action('admin_init', [$this->daily, 'keep_scheduled'], 10, 0);
+		register_deactivation_hook(WU_RUNCLOUD_PLUGIN_FILE, [$this->daily, 'unschedule']);
+
+		// Operations given up on stay visible until the admin dismisses them.
+		add_action('wu_runcloud_operation_failed', [$this->failures, 'record'], 10, 4);
 
 		// Operator-facing parts.
-		$notices = new Admin_Notices($this->gateway);
+		$notices = new Admin_Notices($this->gateway, $this->retries, $this->failures);
 		add_action('network_admin_notices', [$notices, 'render'], 10, 0);
+
+		$page = $this->reconcile_page();
+		add_action('network_admin_menu', [$page, 'register'], 10, 0);
+		add_action('admin_post_' . Reconcile_Page::RECONCILE_ACTION, [$page, 'handle_reconcile'], 10, 0);
+		add_action('admin_post_' . Reconcile_Page::DISMISS_ACTION, [$page, 'handle_dismiss'], 10, 0);
 
 		$health = new Site_Health($this->gateway, $this->credentials, $this->service, $this->retries, $this->ssl);
 		add_filter('site_status_tests', [$health, 'register_tests'], 10, 1);
@@ -150,6 +179,20 @@ final class Plugin {
 	 */
 	public function cli_command(): CLI_Command {
 		return new CLI_Command($this->gateway, $this->credentials, $this->service, $this->managed, $this->ssl, $this->retries);
+	}
+
+	/**
+	 * The object behind Network Admin > Settings > RunCloud.
+	 */
+	public function reconcile_page(): Reconcile_Page {
+		return new Reconcile_Page($this->gateway, $this->credentials, $this->service, $this->retries, $this->ssl, $this->failures, $this->record, $this->daily, $this->logger);
+	}
+
+	/**
+	 * The daily reconcile.
+	 */
+	public function daily_reconcile(): Daily_Reconcile {
+		return $this->daily;
 	}
 
 	/**

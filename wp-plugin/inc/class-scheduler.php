@@ -1,6 +1,6 @@
 <?php
 /**
- * Single delayed events, through Action Scheduler when present, else WP-Cron.
+ * Delayed and daily events, through Action Scheduler when present, else WP-Cron.
  *
  * @package WuRunCloud\Plugin
  */
@@ -39,6 +39,26 @@ class Scheduler {
 			return;
 		}
 		wp_schedule_single_event($timestamp, $hook);
+	}
+
+	/**
+	 * Makes sure $hook runs once a day, the first run at $first, unless it
+	 * is scheduled already (a daily run keeps its time of day).
+	 *
+	 * @param string $hook  Action name (no arguments).
+	 * @param int    $first Unix time of the first run.
+	 */
+	public function ensure_daily(string $hook, int $first): void {
+		$recurring = $this->uses_action_scheduler() && function_exists('as_schedule_recurring_action');
+		// Action Scheduler answers true while the run is in progress: scheduled all the same.
+		if ($recurring ? false !== as_next_scheduled_action($hook, [], self::GROUP) : false !== wp_next_scheduled($hook)) {
+			return;
+		}
+		if ($recurring) {
+			as_schedule_recurring_action($first, DAY_IN_SECONDS, $hook, [], self::GROUP);
+			return;
+		}
+		wp_schedule_event($first, 'daily', $hook);
 	}
 
 	/**

@@ -1,0 +1,90 @@
+<?php
+/**
+ * Operations given up on, kept until the network admin has seen them.
+ *
+ * @package WuRunCloud\Plugin
+ */
+
+namespace WuRunCloud\Plugin;
+
+use WuRunCloud\RunCloudException;
+
+defined('ABSPATH') || exit;
+
+/**
+ * A network option holding the last few operations that failed for good
+ * (wu_runcloud_operation_failed): a log line is easy to miss, so the
+ * network-admin notice and page show them until the admin dismisses them.
+ */
+class Failure_Log {
+
+	const OPTION = 'wu_runcloud_given_up';
+
+	/**
+	 * How many failures are kept; older ones drop out.
+	 */
+	const KEEP = 10;
+
+	/**
+	 * @var Shared_Option
+	 */
+	private $option;
+
+	/**
+	 * @var Logger
+	 */
+	private $logger;
+
+	/**
+	 * @param Logger $logger Redacts what is kept.
+	 */
+	public function __construct(Logger $logger) {
+		$this->option = new Shared_Option(self::OPTION);
+		$this->logger = $logger;
+	}
+
+	/**
+	 * Records a failure (hooked to wu_runcloud_operation_failed).
+	 *
+	 * @param string            $operation Operation name.
+	 * @param string            $name      Domain name ('' for the web app).
+	 * @param int               $site_id   Site id.
+	 * @param RunCloudException $e         The failure.
+	 */
+	public function record($operation, $name, $site_id, $e): void {
+		$entry = [
+			'time'      => time(),
+			'operation' => (string) $operation,
+			'domain'    => (string) $name,
+			'site_id'   => (int) $site_id,
+			'error'     => $this->logger->redact($e instanceof RunCloudException ? Failure::describe($e) : ''),
+		];
+		$this->option->locked(
+			function () use ($entry) {
+				$all   = $this->all();
+				$all[] = $entry;
+				$this->option->write(array_slice($all, -self::KEEP));
+			}
+		);
+	}
+
+	/**
+	 * The failures kept, oldest first.
+	 *
+	 * @return list<array{time: int, operation: string, domain: string, site_id: int, error: string}>
+	 */
+	public function all(): array {
+		return array_values($this->option->read());
+	}
+
+	/**
+	 * Forgets every failure (the admin dismissed them).
+	 */
+	public function clear(): void {
+		$this->option->locked(
+			function () {
+				$this->option->write([]);
+			}
+		);
+	}
+}

@@ -1,0 +1,391 @@
+<?php
+/**
+ * Network Admin > Settings > RunCloud.
+ *
+ * @package WuRunCloud\Plugin
+ */
+
+namespace WuRunCloud\Plugin;
+
+defined('ABSPATH') || exit;
+
+/**
+ * The operator's page: is the extension there, which constants are set
+ * (names, never values), what waits for a retry or a certificate redeploy,
+ * what was given up on, what the last reconcile did; and two buttons, a
+ * preview (dry run) and a reconcile, that post to admin-post.php. The
+ * handlers check the capability and the nonce before anything else, and all
+ * the work is the service's.
+ */
+class Reconcile_Page {
+
+	const SLUG             = 'wu-runcloud';
+	const CAPABILITY       = 'manage_network_options';
+	const RECONCILE_ACTION = 'wu_runcloud_reconcile';
+	const DISMISS_ACTION   = 'wu_runcloud_dismiss_failures';
+
+	/**
+	 * @var Extension_Gateway
+	 */
+	private $gateway;
+
+	/**
+	 * @var Credentials
+	 */
+	private $credentials;
+
+	/**
+	 * @var Domain_Sync_Service
+	 */
+	private $service;
+
+	/**
+	 * @var Retry_Queue
+	 */
+	private $retries;
+
+	/**
+	 * @var Ssl_Redeploy_Queue
+	 */
+	private $ssl;
+
+	/**
+	 * @var Failure_Log
+	 */
+	private $failures;
+
+	/**
+	 * @var Reconcile_Record
+	 */
+	private $record;
+
+	/**
+	 * @var Daily_Reconcile
+	 */
+	private $daily;
+
+	/**
+	 * @var Logger
+	 */
+	private $logger;
+
+	/**
+	 * @param Extension_Gateway   $gateway     The extension.
+	 * @param Credentials         $credentials Credentials.
+	 * @param Domain_Sync_Service $service     The service.
+	 * @param Retry_Queue         $retries     Retries.
+	 * @param Ssl_Redeploy_Queue  $ssl         Pending redeploy.
+	 * @param Failure_Log         $failures    Operations given up on.
+	 * @param Reconcile_Record    $record      The last reconcile.
+	 * @param Daily_Reconcile     $daily       The daily run.
+	 * @param Logger              $logger      Redacts what RunCloud said.
+	 */
+	public function __construct(Extension_Gateway $gateway, Credentials $credentials, Domain_Sync_Service $service, Retry_Queue $retries, Ssl_Redeploy_Queue $ssl, Failure_Log $failures, Reconcile_Record $record, Daily_Reconcile $daily, Logger $logger) {
+		$this->gateway     = $gateway;
+		$this->credentials = $credentials;
+		$this->service     = $service;
+		$this->retries     = $retries;
+		$this->ssl         = $ssl;
+		$this->failures    = $failures;
+		$this->record      = $record;
+		$this->daily       = $daily;
+		$this->logger      = $logger;
+	}
+
+	/**
+	 * The page's address.
+	 */
+	public static function url(): string {
+		return network_admin_url('settings.php?page=' . self::SLUG);
+	}
+
+	/**
+	 * The address that dismisses the given-up operations (nonce included).
+	 */
+	public static function dismiss_url(): string {
+		return wp_nonce_url(admin_url('admin-post.php?action=' . self::DISMISS_ACTION), self::DISMISS_ACTION);
+	}
+
+	/**
+	 * Adds the page under Network Admin > Settings.
+	 */
+	public function register(): void {
+		add_submenu_page('settings.php', __('RunCloud', 'wu-runcloud'), __('RunCloud', 'wu-runcloud'), self::CAPABILITY, self::SLUG, [$this, 'render']);
+	}
+
+	/**
+	 * "Preview reconcile" and "Reconcile now".
+	 */
+	public function handle_reconcile(): void {
+		$this->authorize(self::RECONCILE_ACTION);
+		// phpcs:ignore WordPress.Security.NonceVerification.Missing -- checked in authorize().
+		$dry_run = 'apply' !== sanitize_key(wp_unslash($_POST['mode'] ?? ''));
+		// phpcs:ignore WordPress.Security.NonceVerification.Missing -- checked in authorize().
+		$prune  = ! empty($_POST['prune']);
+		$report = $this->service->reconcile('admin', $dry_run, $prune);
+		$this->back(null === $report ? 'failed' : ($dry_run ? 'previewed' : 'reconciled'));
+	}
+
+	/**
+	 * Dismisses the operations given up on.
+	 */
+	public function handle_dismiss(): void {
+		$this->authorize(self::DISMISS_ACTION);
+		$this->failures->clear();
+		$this->back('dismissed');
+	}
+
+	/**
+	 * Prints the page.
+	 */
+	public function render(): void {
+		if (! current_user_can(self::CAPABILITY)) {
+			return;
+		}
+		echo '<div class="wrap"><h1>' . esc_html__('RunCloud for Ultimate Multisite', 'wu-runcloud') . '</h1>';
+		$this->render_result_notice();
+		$this->render_extension();
+		$this->render_constants();
+		$this->render_waiting();
+		$this->render_given_up();
+		$this->render_last_reconcile();
+		$this->render_form();
+		echo '</div>';
+	}
+
+	/**
+	 * Stops unless the user may manage the network and the nonce is valid.
+	 *
+	 * @param string $action Nonce action.
+	 */
+	private function authorize(string $action): void {
+		if (! current_user_can(self::CAPABILITY)) {
+			wp_die(esc_html__('Sorry, you are not allowed to manage RunCloud for this network.', 'wu-runcloud'), '', ['response' => 403]);
+		}
+		check_admin_referer($action);
+	}
+
+	/**
+	 * Back to the page, saying what was done.
+	 *
+	 * @param string $done previewed, reconciled, failed or dismissed.
+	 */
+	private function back(string $done): void {
+		wp_safe_redirect(add_query_arg('wu_runcloud_done', $done, self::url()));
+		exit;
+	}
+
+	/**
+	 * The notice after a button was pressed.
+	 */
+	private function render_result_notice(): void {
+		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- only selects a message.
+		$done     = isset($_GET['wu_runcloud_done']) ? sanitize_key(wp_unslash($_GET['wu_runcloud_done'])) : '';
+		$messages = [
+			'previewed'  => ['info', __('Preview done: nothing was changed. What a reconcile would do is shown below.', 'wu-runcloud')],
+			'reconciled' => ['success', __('Reconcile done. What it changed is shown below.', 'wu-runcloud')],
+			'failed'     => ['error', __('The reconcile could not run. The reason is shown below.', 'wu-runcloud')],
+			'dismissed'  => ['success', __('The given-up operations were dismissed.', 'wu-runcloud')],
+		];
+		if (isset($messages[ $done ])) {
+			printf('<div class="notice notice-%s"><p>%s</p></div>', esc_attr($messages[ $done ][0]), esc_html($messages[ $done ][1]));
+		}
+	}
+
+	/**
+	 * The extension's version, or how to install it.
+	 */
+	private function render_extension(): void {
+		echo '<h2>' . esc_html__('Extension', 'wu-runcloud') . '</h2>';
+		$version = $this->gateway->version();
+		if (null === $version) {
+			echo Admin_Notices::extension_missing_html(); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped when built.
+			return;
+		}
+		/* translators: %s: version */
+		echo '<p>' . esc_html(sprintf(__('The wu_runcloud PHP extension %s is loaded.', 'wu-runcloud'), $version)) . '</p>';
+	}
+
+	/**
+	 * Which constants are set: names only, never values.
+	 */
+	private function render_constants(): void {
+		echo '<h2>' . esc_html__('Configuration', 'wu-runcloud') . '</h2><table class="widefat striped"><tbody>';
+		foreach ($this->constants() as $name => $set) {
+			printf('<tr><td><code>%s</code></td><td>%s</td></tr>', esc_html($name), esc_html($set ? __('set', 'wu-runcloud') : __('not set', 'wu-runcloud')));
+		}
+		echo '</tbody></table>';
+		$missing = $this->credentials->missing();
+		if ([] !== $missing) {
+			/* translators: %s: constant names */
+			echo '<p>' . esc_html(sprintf(__('Define these constants in wp-config.php: %s.', 'wu-runcloud'), implode(', ', $missing))) . '</p>';
+		}
+	}
+
+	/**
+	 * Each constant the extension reads and whether it is set, as the
+	 * extension sees it when loaded.
+	 *
+	 * @return array<string, bool>
+	 */
+	private function constants(): array {
+		$config = $this->gateway->config();
+		if (isset($config['constants']) && is_array($config['constants'])) {
+			return array_map('boolval', $config['constants']);
+		}
+		$set = [];
+		foreach (Credentials::all() as $name) {
+			$set[ $name ] = $this->credentials->has($name);
+		}
+		return $set;
+	}
+
+	/**
+	 * Operations waiting for a retry, names waiting for a redeploy.
+	 */
+	private function render_waiting(): void {
+		echo '<h2>' . esc_html__('Waiting', 'wu-runcloud') . '</h2>';
+		$queued = $this->retries->all();
+		if ([] === $queued) {
+			echo '<p>' . esc_html__('No RunCloud operation is waiting for a retry.', 'wu-runcloud') . '</p>';
+		} else {
+			echo '<table class="widefat striped"><thead><tr><th>' . esc_html__('Operation', 'wu-runcloud') . '</th><th>' . esc_html__('Domain', 'wu-runcloud') . '</th><th>' . esc_html__('Attempts', 'wu-runcloud') . '</th><th>' . esc_html__('Next attempt', 'wu-runcloud') . '</th><th>' . esc_html__('Last error', 'wu-runcloud') . '</th></tr></thead><tbody>';
+			foreach ($queued as $entry) {
+				$this->row([(string) $entry['operation'], $this->domain_label((string) $entry['domain']), (string) (int) $entry['attempts'], $this->when((int) $entry['next_at']), (string) $entry['error']]);
+			}
+			echo '</tbody></table>';
+		}
+		$pending = $this->ssl->pending();
+		echo '<p>' . esc_html(
+			[] === $pending
+				? __('No domain is waiting for a certificate redeploy.', 'wu-runcloud')
+				/* translators: %s: domain names */
+				: sprintf(__('Waiting for a certificate redeploy: %s.', 'wu-runcloud'), implode(', ', $pending))
+		) . '</p>';
+	}
+
+	/**
+	 * Operations given up on, with the button that dismisses them.
+	 */
+	private function render_given_up(): void {
+		$failures = $this->failures->all();
+		if ([] === $failures) {
+			return;
+		}
+		echo '<h2>' . esc_html__('Given up', 'wu-runcloud') . '</h2>';
+		echo '<p>' . esc_html__('These operations failed for good. The daily reconcile adds a missing domain again; "Reconcile now" does it at once.', 'wu-runcloud') . '</p>';
+		echo '<table class="widefat striped"><thead><tr><th>' . esc_html__('When', 'wu-runcloud') . '</th><th>' . esc_html__('Operation', 'wu-runcloud') . '</th><th>' . esc_html__('Domain', 'wu-runcloud') . '</th><th>' . esc_html__('Site', 'wu-runcloud') . '</th><th>' . esc_html__('Error', 'wu-runcloud') . '</th></tr></thead><tbody>';
+		foreach ($failures as $failure) {
+			$this->row([$this->when((int) $failure['time']), (string) $failure['operation'], $this->domain_label((string) $failure['domain']), (string) (int) $failure['site_id'], (string) $failure['error']]);
+		}
+		echo '</tbody></table>';
+		echo '<form method="post" action="' . esc_url(admin_url('admin-post.php')) . '">';
+		echo '<input type="hidden" name="action" value="' . esc_attr(self::DISMISS_ACTION) . '">';
+		wp_nonce_field(self::DISMISS_ACTION);
+		echo '<p><button type="submit" class="button">' . esc_html__('Dismiss', 'wu-runcloud') . '</button></p></form>';
+	}
+
+	/**
+	 * When the last reconcile ran and what it found and did.
+	 */
+	private function render_last_reconcile(): void {
+		echo '<h2>' . esc_html__('Reconcile', 'wu-runcloud') . '</h2>';
+		$next = $this->daily->next_run();
+		echo '<p>' . esc_html(
+			null === $next
+				? __('The daily reconcile is not scheduled (it is while the extension is loaded and Ultimate Multisite uses this integration).', 'wu-runcloud')
+				/* translators: %s: date and time */
+				: sprintf(__('Next daily reconcile: %s. It adds missing domains and removes nothing.', 'wu-runcloud'), $this->when($next))
+		) . '</p>';
+		$last = $this->record->last();
+		if (null === $last) {
+			echo '<p>' . esc_html__('No reconcile has run yet.', 'wu-runcloud') . '</p>';
+			return;
+		}
+		echo '<p>' . esc_html($this->last_heading($last)) . '</p>';
+		if (null !== $last['failure']) {
+			/* translators: %s: the reason */
+			echo '<p>' . esc_html(sprintf(__('It could not run: %s', 'wu-runcloud'), $this->logger->redact((string) $last['failure']))) . '</p>';
+			return;
+		}
+		echo '<table class="widefat striped"><tbody>';
+		$this->row([__('To add', 'wu-runcloud'), $this->names($last['to_add'])]);
+		$this->row([__('To remove', 'wu-runcloud'), $this->names($last['to_remove'])]);
+		$this->row([__('Unchanged', 'wu-runcloud'), (string) (int) $last['unchanged']]);
+		$this->row([__('Added', 'wu-runcloud'), $this->names($last['added'])]);
+		$this->row([__('Removed', 'wu-runcloud'), $this->names($last['removed'])]);
+		foreach ((array) $last['errors'] as $name => $message) {
+			/* translators: %s: domain name */
+			$this->row([sprintf(__('Failed: %s', 'wu-runcloud'), $name), $this->logger->redact((string) $message)]);
+		}
+		echo '</tbody></table>';
+	}
+
+	/**
+	 * "Last reconcile: when, how started, dry run or not."
+	 *
+	 * @param array<string, mixed> $last The record.
+	 */
+	private function last_heading(array $last): string {
+		$how = 'daily' === $last['trigger'] ? __('daily run', 'wu-runcloud') : __('started from this page', 'wu-runcloud');
+		if ($last['dry_run']) {
+			/* translators: 1: date and time, 2: how it was started */
+			return sprintf(__('Last preview: %1$s (%2$s).', 'wu-runcloud'), $this->when((int) $last['time']), $how);
+		}
+		return $last['prune']
+			/* translators: 1: date and time, 2: how it was started */
+			? sprintf(__('Last reconcile, with removal of unwanted names: %1$s (%2$s).', 'wu-runcloud'), $this->when((int) $last['time']), $how)
+			/* translators: 1: date and time, 2: how it was started */
+			: sprintf(__('Last reconcile: %1$s (%2$s).', 'wu-runcloud'), $this->when((int) $last['time']), $how);
+	}
+
+	/**
+	 * The two buttons and the prune checkbox.
+	 */
+	private function render_form(): void {
+		echo '<form method="post" action="' . esc_url(admin_url('admin-post.php')) . '">';
+		echo '<input type="hidden" name="action" value="' . esc_attr(self::RECONCILE_ACTION) . '">';
+		wp_nonce_field(self::RECONCILE_ACTION);
+		echo '<p><label><input type="checkbox" name="prune" value="1"> ' . esc_html__('Also remove names this integration added that nothing wants', 'wu-runcloud') . '</label></p>';
+		echo '<p class="description">' . esc_html__('Names that were on the web app before, the network\'s main domain and the web app\'s primary domain are never removed.', 'wu-runcloud') . '</p>';
+		echo '<p><button type="submit" class="button" name="mode" value="preview">' . esc_html__('Preview reconcile', 'wu-runcloud') . '</button> ';
+		echo '<button type="submit" class="button button-primary" name="mode" value="apply">' . esc_html__('Reconcile now', 'wu-runcloud') . '</button></p>';
+		echo '</form>';
+	}
+
+	/**
+	 * Prints a table row of plain-text cells.
+	 *
+	 * @param list<string> $cells Cells.
+	 */
+	private function row(array $cells): void {
+		echo '<tr>';
+		foreach ($cells as $cell) {
+			echo '<td>' . esc_html($this->logger->redact($cell)) . '</td>';
+		}
+		echo '</tr>';
+	}
+
+	/**
+	 * @param list<string> $names Names.
+	 */
+	private function names(array $names): string {
+		return [] === $names ? '-' : implode(', ', $names);
+	}
+
+	/**
+	 * @param string $domain A name, or '' for the web app's certificate.
+	 */
+	private function domain_label(string $domain): string {
+		return '' === $domain ? __('(web app)', 'wu-runcloud') : $domain;
+	}
+
+	/**
+	 * A time in the site's format and time zone.
+	 *
+	 * @param int $timestamp Unix time.
+	 */
+	private function when(int $timestamp): string {
+		return (string) wp_date(get_option('date_format') . ' ' . get_option('time_format'), $timestamp);
+	}
+}
