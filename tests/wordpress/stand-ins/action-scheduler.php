@@ -37,7 +37,8 @@ namespace WP_Ultimo\Test {
 
 		/**
 		 * Runs the actions that are due, oldest first, as a queue runner does:
-		 * each is taken off the queue before it runs.
+		 * each is taken off the queue before it runs, and a recurring one is
+		 * scheduled again one interval later.
 		 *
 		 * @return int How many ran.
 		 */
@@ -63,6 +64,9 @@ namespace WP_Ultimo\Test {
 				$actions = self::pending();
 				unset($actions[ $id ]);
 				self::save($actions);
+				if (! empty($due[ $id ]['interval'])) {
+					as_schedule_recurring_action($due[ $id ]['timestamp'] + $due[ $id ]['interval'], $due[ $id ]['interval'], $due[ $id ]['hook'], $due[ $id ]['args'], $due[ $id ]['group']);
+				}
 				do_action_ref_array($due[ $id ]['hook'], array_values($due[ $id ]['args']));
 				++$ran;
 			}
@@ -116,6 +120,27 @@ namespace {
 			$id      = (int) get_network_option(null, Action_Scheduler::OPTION . '_last_id', 0) + 1;
 			update_network_option(null, Action_Scheduler::OPTION . '_last_id', $id);
 			$actions[ $id ] = ['hook' => (string) $hook, 'args' => (array) $args, 'group' => (string) $group, 'timestamp' => (int) $timestamp];
+			Action_Scheduler::save($actions);
+			return $id;
+		}
+	}
+
+	if (! function_exists('as_schedule_recurring_action')) {
+		/**
+		 * Stand-in: schedules $hook to run at $timestamp and every $interval
+		 * seconds after.
+		 *
+		 * @param int    $timestamp Unix time of the first run.
+		 * @param int    $interval  Seconds between runs.
+		 * @param string $hook      Hook.
+		 * @param array  $args      Arguments.
+		 * @param string $group     Group.
+		 * @return int Action id.
+		 */
+		function as_schedule_recurring_action($timestamp, $interval, $hook, $args = [], $group = '') {
+			$id      = as_schedule_single_action($timestamp, $hook, $args, $group);
+			$actions = Action_Scheduler::pending();
+			$actions[ $id ]['interval'] = (int) $interval;
 			Action_Scheduler::save($actions);
 			return $id;
 		}

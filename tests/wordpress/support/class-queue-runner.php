@@ -17,7 +17,7 @@ final class Queue_Runner {
 	/**
 	 * The plugin's hooks, whose scheduled runs fast_forward() moves.
 	 */
-	const HOOKS = ['wu_runcloud_redeploy_ssl', 'wu_runcloud_retry'];
+	const HOOKS = ['wu_runcloud_redeploy_ssl', 'wu_runcloud_retry', 'wu_runcloud_daily_reconcile'];
 
 	/**
 	 * Runs every due event (and those that become due meanwhile).
@@ -118,8 +118,8 @@ final class Queue_Runner {
 
 	/**
 	 * What wp-cron.php does, for the plugin's hooks only (WordPress's own
-	 * events would try to reach WordPress.org): each due event is unscheduled,
-	 * then run.
+	 * events would try to reach WordPress.org): each due event is rescheduled
+	 * (a recurring one) or unscheduled, then run.
 	 *
 	 * @return int How many ran.
 	 */
@@ -131,6 +131,9 @@ final class Queue_Runner {
 			}
 			foreach (array_intersect_key($hooks, array_flip(self::HOOKS)) as $hook => $events) {
 				foreach ($events as $event) {
+					if (! empty($event['schedule'])) {
+						wp_reschedule_event($timestamp, $event['schedule'], $hook, $event['args']);
+					}
 					wp_unschedule_event($timestamp, $hook, $event['args']);
 					do_action_ref_array($hook, $event['args']);
 					++$ran;

@@ -14,9 +14,10 @@ require_once dirname(__DIR__) . '/stand-ins/wp-cli.php';
 /**
  * The suite's credentials serve as canaries: every domain event, every
  * failure the simulator can inject (some with RunCloud echoing the
- * credential back in its message), the connection test, Site Health and each
- * `wp runcloud` command run, and none of what they log, print or return
- * holds the token, the API key or secret, or certificate PEM.
+ * credential back in its message), the connection test, Site Health, the
+ * network-admin page and notices, and each `wp runcloud` command run, and
+ * none of what they log, print or return holds the token, the API key or
+ * secret, or certificate PEM.
  *
  * @group um
  */
@@ -75,7 +76,12 @@ final class SecretCanaryTest extends Integration_Test_Case {
 			foreach ($tests['direct'] as $test) {
 				$health[] = call_user_func($test['test']);
 			}
-			echo json_encode(['log' => $seen, 'report' => (array) $report, 'health' => $health, 'config' => $plugin->gateway()->config()]), "\n";
+			$service->reconcile('admin', true, false);
+			wp_set_current_user(1);
+			ob_start();
+			$plugin->reconcile_page()->render();
+			$page = ob_get_clean();
+			echo json_encode(['log' => $seen, 'report' => (array) $report, 'health' => $health, 'config' => $plugin->gateway()->config(), 'page' => $page]), "\n";
 PHP;
 		$run = WordPress_Process::run(
 			"require_once dirname(__DIR__) . '/support/class-simulator-client.php';\n" . $code,
@@ -84,6 +90,7 @@ PHP;
 
 		$this->assertSame(0, $run['status'], $run['output'] . $run['errors']);
 		$this->assertNotEmpty($run['result']['log'], 'the v2 paths logged something');
+		$this->assertStringContainsString('<code>WU_RUNCLOUD_API_SECRET</code></td><td>set</td>', $run['result']['page']);
 		$everything = $run['output'] . $run['errors'];
 		foreach (self::canaries(['test-key', 'test-secret', base64_encode('test-key:test-secret')]) as $canary) {
 			$this->assertStringNotContainsString($canary, $everything, "v2 output shows $canary");
@@ -119,6 +126,19 @@ PHP;
 			$surfaces[ "site health $id" ] = json_encode(call_user_func($test['test']));
 		}
 		$surfaces['site health connection'] = json_encode(call_user_func($tests['async']['wu_runcloud_connection']['async_direct_test']));
+
+		Plugin::instance()->service()->reconcile('admin', true, true);
+		wp_set_current_user(1);
+		try {
+			ob_start();
+			Plugin::instance()->reconcile_page()->render();
+			$surfaces['network-admin page'] = (string) ob_get_clean();
+			ob_start();
+			do_action('network_admin_notices');
+			$surfaces['network-admin notices'] = (string) ob_get_clean();
+		} finally {
+			wp_set_current_user(0);
+		}
 
 		\WP_CLI::$output = [];
 		$cli             = Plugin::instance()->cli_command();

@@ -72,7 +72,10 @@ final class WithoutUltimateMultisiteTest extends Integration_Test_Case {
 			wp_set_current_user(1);
 			ob_start();
 			do_action('network_admin_notices');
-			echo json_encode(['notice' => ob_get_clean(), 'took_over' => \WuRunCloud\Plugin\Plugin::instance()->took_over()]), "\n";
+			$notice = ob_get_clean();
+			ob_start();
+			\WuRunCloud\Plugin\Plugin::instance()->reconcile_page()->render();
+			echo json_encode(['notice' => $notice, 'page' => ob_get_clean(), 'took_over' => \WuRunCloud\Plugin\Plugin::instance()->took_over()]), "\n";
 PHP
 			,
 			WordPress_Process::without_extension()
@@ -81,6 +84,18 @@ PHP
 		$this->assertSame(0, $run['status'], $run['output'] . $run['errors']);
 		$this->assertStringContainsString('the wu_runcloud PHP extension is not loaded', $run['result']['notice']);
 		$this->assertStringContainsString('works with Ultimate Multisite', $run['result']['notice']);
+		$this->assertStringContainsString('the wu_runcloud PHP extension is not loaded', $run['result']['page'], 'the page says how to install it');
+		$this->assertStringContainsString('<code>WU_RUNCLOUD_API_TOKEN</code></td><td>set</td>', $run['result']['page']);
+		$this->assertStringNotContainsString('test-token', $run['result']['page']);
 		$this->assertSame('', $run['errors']);
+	}
+
+	public function test_the_daily_reconcile_is_not_scheduled_with_nothing_taken_over(): void {
+		// As if it had been scheduled while Ultimate Multisite was active.
+		wp_schedule_event(time() + 60, 'daily', 'wu_runcloud_daily_reconcile');
+
+		Plugin::instance()->daily_reconcile()->keep_scheduled();
+
+		$this->assertNull(Queue_Runner::next('wu_runcloud_daily_reconcile'));
 	}
 }
