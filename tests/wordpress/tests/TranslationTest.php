@@ -22,6 +22,7 @@ final class TranslationTest extends Integration_Test_Case {
 			echo json_encode([
 				'locale'  => determine_locale(),
 				'label'   => __('RunCloud connection', 'wu-runcloud'),
+				'notice'  => sprintf(_n('%d operation is waiting for a retry.', '%d operations are waiting for a retry.', 2, 'wu-runcloud'), 2),
 				'message' => $report->message,
 			]), "\n";
 PHP
@@ -32,6 +33,7 @@ PHP
 		$this->assertSame(0, $run['status'], $run['output'] . $run['errors']);
 		$this->assertSame('tr_TR', $run['result']['locale']);
 		$this->assertSame('RunCloud bağlantısı', $run['result']['label']);
+		$this->assertSame('2 işlem yeniden denenmeyi bekliyor.', $run['result']['notice']);
 		$this->assertSame('RunCloud yapılandırılmamış: wp-config.php içinde WU_RUNCLOUD_APP_ID tanımlayın.', $run['result']['message']);
 	}
 }
