@@ -76,13 +76,20 @@ class Daily_Reconcile {
 		if (null === Plugin::instance()->took_over()) {
 			return;
 		}
+		$this->service->reconcile('daily', false, $this->prunes());
+	}
+
+	/**
+	 * Whether the daily run also removes the names this integration added
+	 * that nothing wants any more.
+	 */
+	public function prunes(): bool {
 		/**
 		 * Whether the daily reconcile also removes the names this integration
 		 * added that nothing wants any more (default no).
 		 *
 		 * @param bool $prune The decision.
 		 */
-		$prune = (bool) apply_filters('wu_runcloud_daily_reconcile_prune', false);
-		$this->service->reconcile('daily', false, $prune);
+		return (bool) apply_filters('wu_runcloud_daily_reconcile_prune', false);
 	}
 }

@@ -290,13 +290,7 @@ class Reconcile_Page {
 	 */
 	private function render_last_reconcile(): void {
 		echo '<h2>' . esc_html__('Reconcile', 'wu-runcloud') . '</h2>';
-		$next = $this->daily->next_run();
-		echo '<p>' . esc_html(
-			null === $next
-				? __('The daily reconcile is not scheduled (it is while the extension is loaded and Ultimate Multisite uses this integration).', 'wu-runcloud')
-				/* translators: %s: date and time */
-				: sprintf(__('Next daily reconcile: %s. It adds missing domains and removes nothing.', 'wu-runcloud'), $this->when($next))
-		) . '</p>';
+		echo '<p>' . esc_html($this->daily_line()) . '</p>';
 		$last = $this->record->last();
 		if (null === $last) {
 			echo '<p>' . esc_html__('No reconcile has run yet.', 'wu-runcloud') . '</p>';
@@ -319,6 +313,21 @@ class Reconcile_Page {
 			$this->row([sprintf(__('Failed: %s', 'wu-runcloud'), $name), $this->logger->redact((string) $message)]);
 		}
 		echo '</tbody></table>';
+	}
+
+	/**
+	 * When the daily reconcile runs next and what it does.
+	 */
+	private function daily_line(): string {
+		$next = $this->daily->next_run();
+		if (null === $next) {
+			return __('The daily reconcile is not scheduled (it is while the extension is loaded and Ultimate Multisite uses this integration).', 'wu-runcloud');
+		}
+		return $this->daily->prunes()
+			/* translators: %s: date and time */
+			? sprintf(__('Next daily reconcile: %s. It adds missing domains and removes the names this integration added that nothing wants.', 'wu-runcloud'), $this->when($next))
+			/* translators: %s: date and time */
+			: sprintf(__('Next daily reconcile: %s. It adds missing domains and removes nothing.', 'wu-runcloud'), $this->when($next));
 	}
 
 	/**

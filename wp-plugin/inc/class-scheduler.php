@@ -55,6 +55,8 @@ class Scheduler {
 			return;
 		}
 		if ($recurring) {
+			// A run WP-Cron kept from before Action Scheduler was there would make two a day.
+			wp_clear_scheduled_hook($hook);
 			as_schedule_recurring_action($first, DAY_IN_SECONDS, $hook, [], self::GROUP);
 			return;
 		}

@@ -26,6 +26,10 @@ final class DailyReconcileTest extends Integration_Test_Case {
 		$this->assertSame(10, has_action('admin_init', [$daily, 'keep_scheduled']));
 		$this->assertSame(10, has_action('deactivate_wu-runcloud/wu-runcloud.php', [$daily, 'unschedule']));
 		$this->assertNull(Queue_Runner::next(self::HOOK));
+		if ('b' === self::architecture()) {
+			// Left by WP-Cron from before Ultimate Multisite brought Action Scheduler.
+			wp_schedule_event(time() + 3600, 'daily', self::HOOK);
+		}
 
 		$daily->keep_scheduled();
 		$daily->keep_scheduled();
@@ -79,11 +83,18 @@ final class DailyReconcileTest extends Integration_Test_Case {
 		$this->unmap_domain('stale.example.com', 9);
 		\WP_Ultimo\Test\Async_Queue::clear();
 		add_filter('wu_runcloud_daily_reconcile_prune', '__return_true');
+		wp_set_current_user(1);
 		try {
+			Plugin::instance()->daily_reconcile()->keep_scheduled();
+			ob_start();
+			Plugin::instance()->reconcile_page()->render();
+			$page = (string) ob_get_clean();
 			Plugin::instance()->daily_reconcile()->run();
 		} finally {
 			remove_filter('wu_runcloud_daily_reconcile_prune', '__return_true');
+			wp_set_current_user(0);
 		}
+		$this->assertStringContainsString('It adds missing domains and removes the names this integration added that nothing wants.', $page, 'the page says so');
 		$this->assertSame(['network.test'], $this->sim->domain_names());
 		$this->assertSame(['stale.example.com'], get_network_option(null, 'wu_runcloud_last_reconcile')['removed']);
 	}

@@ -232,7 +232,7 @@ final class ReconcilePageTest extends Integration_Test_Case {
 		$this->assertMatchesRegularExpression('#<td>add_domain</td><td>waiting\.example\.com</td><td>1</td><td>[^<]+</td><td>ApiException \(HTTP 503\) [^<]*</td>#', $page);
 		$this->assertMatchesRegularExpression('#<td>add_domain</td><td>refused\.example\.com</td><td>3</td><td>ApiException \(HTTP 422\) [^<]*</td>#', $page);
 		$this->assertStringContainsString('Waiting for a certificate redeploy: cert.example.com.', $page);
-		$this->assertStringContainsString('Next daily reconcile:', $page);
+		$this->assertMatchesRegularExpression('#Next daily reconcile: [^<]+\. It adds missing domains and removes nothing\.#', $page);
 		$this->assertStringContainsString('No reconcile has run yet.', $page);
 		$this->assertStringContainsString('name="_wpnonce"', $page);
 		$this->assertStringContainsString('value="wu_runcloud_reconcile"', $page);
