@@ -31,6 +31,9 @@ const ON_PAGE_5 = 'site-00170.example.test';
 const NEW_SUB   = 'shop.network.test';
 const NEW_ALIAS = 'shop.example.com';
 
+// Seeded ids are the same after every reset.
+$page_5_id = domain_id($sim, ON_PAGE_5);
+
 $burst = array_map(static fn (int $i): string => sprintf('burst-%02d.example.com', $i), range(1, 20));
 
 $operations = [
@@ -55,6 +58,15 @@ $operations = [
 		'label'    => 'remove a domain on page 5',
 		'minimum'  => 6,
 		'ours'     => static fn () => wu_runcloud_remove_domain(ON_PAGE_5),
+		'baseline' => static fn () => $baseline->on_remove_domain(ON_PAGE_5, 2),
+		'effect'   => static fn (array $state): string => describe_removal($state, ON_PAGE_5),
+	],
+	'remove_p5_by_id' => [
+		'label'    => 'remove a domain on page 5, its id kept from the add',
+		'minimum'  => 2,
+		// The plugin keeps the id RunCloud gave each name it added; the record is read by
+		// id (to be sure it still holds that name) and deleted.
+		'ours'     => static fn () => wu_runcloud_remove_domain(ON_PAGE_5, $page_5_id),
 		'baseline' => static fn () => $baseline->on_remove_domain(ON_PAGE_5, 2),
 		'effect'   => static fn (array $state): string => describe_removal($state, ON_PAGE_5),
 	],
@@ -216,6 +228,13 @@ function describe_adds(array $state, array $names): string {
 	$added    = count($names) === $present ? 'added' : sprintf('%d of %d added', $present, count($names));
 	$redeploy = $state['counters']['redeploys'];
 	return $added . ', ' . ($redeploy > 0 ? "certificate redeployed ($redeploy)" : 'certificate not redeployed');
+}
+
+/**
+ * RunCloud's id of a seeded name.
+ */
+function domain_id(Simulator $sim, string $name): int {
+	return (int) array_column($sim->state()['domains'], 'id', 'name')[ $name ];
 }
 
 function describe_removal(array $state, string $name): string {
