@@ -143,10 +143,7 @@ class CLI_Command {
 	public function domains($args = [], $assoc_args = []): void {
 		try {
 			$domains = $this->service->list_domains();
-		} catch (RunCloudException $e) {
-			\WP_CLI::error($e->getMessage());
-			return;
-		} catch (Extension_Missing_Exception $e) {
+		} catch (RunCloudException | Extension_Missing_Exception $e) {
 			\WP_CLI::error($e->getMessage());
 			return;
 		}
@@ -241,10 +238,7 @@ class CLI_Command {
 		$prune   = ! empty($assoc_args['prune']);
 		try {
 			$report = $this->service->sync($dry_run, $prune);
-		} catch (RunCloudException $e) {
-			\WP_CLI::error($e->getMessage());
-			return;
-		} catch (Extension_Missing_Exception $e) {
+		} catch (RunCloudException | Extension_Missing_Exception $e) {
 			\WP_CLI::error($e->getMessage());
 			return;
 		}
