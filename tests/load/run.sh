@@ -30,14 +30,22 @@ pids+=($!)
 read -r -t 10 line <"$run_dir/ready" || { echo "the simulator did not start" >&2; exit 1; }
 url=${line#listening on }
 
-# Server errors at random moments: one 500, 502 or 503 every 20-120 ms.
+# Server errors spread over the traffic: one 500, 502 or 503 after every 30 to
+# 70 API requests (the count is polled, so about 1% of them in all). Tied to the
+# traffic rather than the clock, so the last worker running does not meet a
+# fault at nearly every request.
 (
   statuses=(500 502 503)
+  next_at=$((RANDOM % 40 + 30))
   while true; do
-    status=${statuses[RANDOM % 3]}
-    curl -s -o /dev/null -X POST -H 'Content-Type: application/json' \
-      -d "{\"kind\":\"status\",\"status\":$status,\"message\":\"injected failure\"}" "$url/__sim/faults" || true
-    sleep "0.$((RANDOM % 100 + 20))"
+    seen=$(curl -s "$url/__sim/state" | grep -o '"api_requests":[0-9]*' | cut -d: -f2)
+    if [ -n "$seen" ] && [ "$seen" -ge "$next_at" ]; then
+      status=${statuses[RANDOM % 3]}
+      curl -s -o /dev/null -X POST -H 'Content-Type: application/json' \
+        -d "{\"kind\":\"status\",\"status\":$status,\"message\":\"injected failure\"}" "$url/__sim/faults" || true
+      next_at=$((seen + RANDOM % 40 + 30))
+    fi
+    sleep 0.02
   done
 ) &
 chaos=$!

@@ -10,7 +10,9 @@
 
 declare(strict_types=1);
 
-const MAX_ATTEMPTS = 12;
+// Generous, as the durable queue plus the daily reconcile are: a removal that walks
+// 25 pages meets an injected error on about 40% of its attempts.
+const MAX_ATTEMPTS = 20;
 
 foreach (['WU_RUNCLOUD_API_URL', 'WU_RUNCLOUD_API_TOKEN', 'WU_RUNCLOUD_SERVER_ID', 'WU_RUNCLOUD_APP_ID'] as $name) {
     define($name, (string) getenv($name));
