@@ -174,6 +174,20 @@ abstract class Integration_Test_Case extends TestCase {
 	}
 
 	/**
+	 * A network with a mapped domain whose event never ran, an unwanted name
+	 * this integration added, and a name that was on the app before.
+	 */
+	protected function network_out_of_step(): void {
+		$this->sim->seed([['name' => 'foreign.example.com']]);
+		$this->map_domain('stale.example.com', 9);
+		$this->run_domain_events();
+		$this->unmap_domain('stale.example.com', 9);
+		$this->map_domain('missing.example.com', 4);
+		\WP_Ultimo\Test\Async_Queue::clear();
+		$this->sim->reset_requests();
+	}
+
+	/**
 	 * Presses "Test connection": the AJAX action wu_test_hosting_integration,
 	 * answered through wp_send_json_*(). Returns the decoded JSON.
 	 *

@@ -55,13 +55,7 @@ final class DailyReconcileTest extends Integration_Test_Case {
 		// foreign.example.com was on the app before; stale.example.com was added
 		// by this integration and its mapping's removal event never ran;
 		// missing.example.com was mapped and its event never ran.
-		$this->sim->seed([['name' => 'foreign.example.com']]);
-		$this->map_domain('stale.example.com', 9);
-		$this->run_domain_events();
-		$this->unmap_domain('stale.example.com', 9);
-		$this->map_domain('missing.example.com', 4);
-		\WP_Ultimo\Test\Async_Queue::clear();
-		$this->sim->reset_requests();
+		$this->network_out_of_step();
 		Plugin::instance()->daily_reconcile()->keep_scheduled();
 
 		$this->run_scheduled_after(DAY_IN_SECONDS - 60);

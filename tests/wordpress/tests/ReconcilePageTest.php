@@ -74,20 +74,6 @@ final class ReconcilePageTest extends Integration_Test_Case {
 	}
 
 	/**
-	 * A network with a mapped domain whose event never ran, an unwanted name
-	 * this integration added, and a name that was on the app before.
-	 */
-	private function network_out_of_step(): void {
-		$this->sim->seed([['name' => 'foreign.example.com']]);
-		$this->map_domain('stale.example.com', 9);
-		$this->run_domain_events();
-		$this->unmap_domain('stale.example.com', 9);
-		$this->map_domain('missing.example.com', 4);
-		\WP_Ultimo\Test\Async_Queue::clear();
-		$this->sim->reset_requests();
-	}
-
-	/**
 	 * Posts the form to an admin-post.php action as the current user and
 	 * returns where the handler redirected to.
 	 *
