@@ -237,7 +237,11 @@ class CLI_Command {
 		$dry_run = ! empty($assoc_args['dry-run']);
 		$prune   = ! empty($assoc_args['prune']);
 		try {
-			$report = $this->service->sync($dry_run, $prune);
+			$report = $this->service->patiently(
+				function () use ($dry_run, $prune) {
+					return $this->service->sync($dry_run, $prune);
+				}
+			);
 		} catch (RunCloudException | Extension_Missing_Exception $e) {
 			\WP_CLI::error($e->getMessage());
 			return;

@@ -76,7 +76,11 @@ class Daily_Reconcile {
 		if (null === Plugin::instance()->took_over()) {
 			return;
 		}
-		$this->service->reconcile('daily', false, $this->prunes());
+		$this->service->patiently(
+			function () {
+				return $this->service->reconcile('daily', false, $this->prunes());
+			}
+		);
 	}
 
 	/**

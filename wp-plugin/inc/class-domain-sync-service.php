@@ -426,6 +426,35 @@ class Domain_Sync_Service {
 	}
 
 	/**
+	 * Runs $work with room to wait out RunCloud's rate limit. A reconcile reads
+	 * one page per 40 domains; at RunCloud's reported 60 requests a minute an
+	 * app of a few thousand domains must wait for the next minute, longer than
+	 * a request may wait by default (wu_runcloud.max_retry_wait). Only for work
+	 * in the background (the daily run, WP-CLI): a page load should fail fast.
+	 *
+	 * @template T
+	 * @param callable(): T $work The work.
+	 * @return T
+	 */
+	public function patiently(callable $work) {
+		/**
+		 * Seconds a request of background work may wait for RunCloud's rate limit.
+		 *
+		 * @param int $seconds Default 120.
+		 */
+		$wait     = (int) apply_filters('wu_runcloud_background_max_retry_wait', 120);
+		$previous = ini_get('wu_runcloud.max_retry_wait');
+		$raised   = false !== $previous && $wait > (int) $previous && false !== ini_set('wu_runcloud.max_retry_wait', (string) $wait);
+		try {
+			return $work();
+		} finally {
+			if ($raised) {
+				ini_set('wu_runcloud.max_retry_wait', (string) $previous);
+			}
+		}
+	}
+
+	/**
 	 * The names the network wants on the web app, each with its site, source
 	 * and whether it gets its www variant.
 	 *

@@ -150,6 +150,34 @@ PHP;
 		$this->assertSame([], get_network_option(null, 'wu_runcloud_ssl_pending', []), 'the batch was taken');
 	}
 
+	public function test_sync_waits_out_a_rate_limit_longer_than_a_page_load_may(): void {
+		$rate_limited = ['kind' => 'status', 'status' => 429, 'message' => 'Too Many Attempts.', 'retry_after' => 2, 'method' => 'GET', 'path_contains' => '/domains?page=1'];
+		$this->map_domain('patient.example.com', 4);
+		// The suite turns in-call retries off; here they are what is tested.
+		$previous = [ini_get('wu_runcloud.max_retry_wait'), ini_get('wu_runcloud.max_retries')];
+		ini_set('wu_runcloud.max_retry_wait', '1');
+		ini_set('wu_runcloud.max_retries', '3');
+		try {
+			$this->sim->fault($rate_limited);
+			try {
+				Plugin::instance()->service()->sync(false, false);
+				$this->fail('within a 1 s wait, a 2 s Retry-After ends the call');
+			} catch (\WuRunCloud\ApiException $e) {
+				$this->assertSame(429, $e->getCode());
+			}
+
+			$this->sim->fault($rate_limited);
+			$this->cli->sync([], []);
+
+			$this->assertSame('1', ini_get('wu_runcloud.max_retry_wait'), 'the wait is raised for the command only');
+		} finally {
+			ini_set('wu_runcloud.max_retry_wait', (string) $previous[0]);
+			ini_set('wu_runcloud.max_retries', (string) $previous[1]);
+		}
+		$this->assertNotNull($this->sim->domain('patient.example.com'), 'the command waited for the limit and went on');
+		$this->assertContains('Added 1, removed 0.', $this->printed('success'));
+	}
+
 	public function test_sync_fails_cleanly_when_runcloud_cannot_be_read(): void {
 		$this->sim->fault(['kind' => 'status', 'status' => 401, 'message' => 'Unauthenticated.', 'count' => 10]);
 		$this->map_domain('wanted.example.com', 4);
