@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{domain_names, start, Client};
+use common::{domain_names, keys, start, Client};
 use runcloud_sim::SimConfig;
 use serde_json::{json, Value};
 
@@ -35,10 +35,8 @@ fn a_domain_has_exactly_runclouds_fields_with_integer_flags() {
     let sim = start(SimConfig::new().wildcard_domain("*.network.test"));
     let primary = Client::v3(&sim).get("/domains/1");
     assert_eq!(primary.status, 200);
-    let object = primary.body.as_object().unwrap();
-    let keys: BTreeSet<&str> = object.keys().map(String::as_str).collect();
     assert_eq!(
-        keys,
+        keys(&primary.body),
         BTreeSet::from([
             "created_at",
             "dns_integration",

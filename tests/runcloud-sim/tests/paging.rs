@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{start, Client};
+use common::{keys, start, Client};
 use runcloud_sim::{SimConfig, Simulator};
 use serde_json::{json, Value};
 
@@ -53,14 +53,8 @@ fn check_page(
     count: usize,
 ) {
     let meta = pagination(answer);
-    let keys: BTreeSet<&str> = meta
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
     assert_eq!(
-        keys,
+        keys(meta),
         BTreeSet::from([
             "count",
             "current_page",

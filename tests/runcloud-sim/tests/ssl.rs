@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{start, Client};
+use common::{keys, start, Client};
 use runcloud_sim::{SimConfig, SslChange, SslMode};
 use serde_json::{json, Value};
 
@@ -48,15 +48,8 @@ fn the_basic_certificate_is_runclouds_object() {
     let sim = start(SimConfig::new());
     let answer = Client::v3(&sim).get("/ssl");
     assert_eq!(answer.status, 200);
-    let keys: BTreeSet<&str> = answer
-        .body
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
     assert_eq!(
-        keys,
+        keys(&answer.body),
         BTreeSet::from([
             "apiId",
             "authorizationMethod",
@@ -195,14 +188,8 @@ fn install_bodies_are_validated() {
     );
     let empty = client.post("/ssl", json!({}));
     assert_eq!(empty.status, 422);
-    let fields: BTreeSet<&str> = empty.body["errors"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
     assert_eq!(
-        fields,
+        keys(&empty.body["errors"]),
         BTreeSet::from(["enableHsts", "enableHttp", "provider"])
     );
     let dns = client.post(

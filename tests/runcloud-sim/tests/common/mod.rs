@@ -5,6 +5,7 @@
 // Each test file compiles this module on its own and uses only part of it.
 #![allow(dead_code)]
 
+use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
@@ -284,5 +285,15 @@ pub fn domain_names(sim: &Simulator) -> Vec<String> {
         .domains
         .iter()
         .map(|domain| domain.name.clone())
+        .collect()
+}
+
+/// The keys of a JSON object (panics on anything else), for exact field-set checks.
+pub fn keys(object: &Value) -> BTreeSet<&str> {
+    object
+        .as_object()
+        .expect("a JSON object")
+        .keys()
+        .map(String::as_str)
         .collect()
 }
