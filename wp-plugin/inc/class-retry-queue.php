@@ -192,6 +192,13 @@ class Retry_Queue {
 	}
 
 	/**
+	 * Schedules a run for what is still queued (after a reactivation).
+	 */
+	public function resume(): void {
+		$this->reschedule();
+	}
+
+	/**
 	 * When the next retry run is due, or null.
 	 */
 	public function next_run(): ?int {

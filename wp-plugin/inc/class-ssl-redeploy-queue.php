@@ -179,6 +179,15 @@ class Ssl_Redeploy_Queue {
 	}
 
 	/**
+	 * Schedules a redeploy for names still waiting (after a reactivation).
+	 */
+	public function resume(): void {
+		if ([] !== $this->pending() && null === $this->next_run()) {
+			$this->scheduler->replace(self::HOOK, time());
+		}
+	}
+
+	/**
 	 * When the next redeploy runs, or null.
 	 */
 	public function next_run(): ?int {
