@@ -190,8 +190,6 @@ PHP;
 		$this->assertTrue($wizard['enabled'], 'activation enables the integration');
 		$this->assertStringContainsString('step=instructions', (string) $wizard['activation']['redirect']);
 		$this->assertSame(['activation', 'instructions', 'config', 'testing', 'done'], $wizard['activation']['sections']);
-		$this->assertStringContainsString('wu-runcloud/assets/logo.svg', $wizard['first_view'], 'our logo');
-		$this->assertStringContainsString('Redeploy the SSL certificate once after a burst of changes', $wizard['first_view'], 'our explainer lines');
 		// Instructions: ours, not a TypeError.
 		$this->assertStringNotContainsString('ERROR', $wizard['instructions']['html']);
 		$this->assertStringContainsString('the number in its address is the server ID (WU_RUNCLOUD_SERVER_ID)', $wizard['instructions']['html']);
@@ -226,6 +224,9 @@ PHP;
 				$this->assertSame('' === $value ? false : $value, get_network_option(null, 'wu_hosting_credential_' . $constant), $constant);
 			}
 		}
+
+		$this->assertStringContainsString('wu-runcloud/assets/logo.svg', $wizard['first_view'], 'our logo');
+		$this->assertStringContainsString('Redeploy the SSL certificate once after a burst of changes', $wizard['first_view'], 'our explainer lines');
 
 		// The next request.
 		$env = self::NO_CREDENTIALS + ['WU_TEST_WIZARD_CONFIG' => $a ? $this->file : ''];
