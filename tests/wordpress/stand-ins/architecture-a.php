@@ -89,6 +89,20 @@ namespace WP_Ultimo\Integrations\Host_Providers {
 		}
 
 		/**
+		 * As get_description().
+		 */
+		public function get_description() {
+			return 'With RunCloud, you don\'t need to be a Linux expert to build a website.';
+		}
+
+		/**
+		 * As get_logo() (wu_get_asset('runcloud.svg', 'img/hosts')).
+		 */
+		public function get_logo() {
+			return 'https://network.test/wp-content/plugins/ultimate-multisite/assets/img/hosts/runcloud.svg';
+		}
+
+		/**
 		 * @param string $domain  Domain.
 		 * @param int    $site_id Site id.
 		 */
@@ -121,7 +135,8 @@ namespace WP_Ultimo\Integrations\Host_Providers {
 		}
 
 		/**
-		 * As test_connection(): the real one calls RunCloud.
+		 * As test_connection(): the real one asks RunCloud for the domain list
+		 * and answers with RunCloud's body.
 		 */
 		public function test_connection(): void {
 			self::$calls[] = ['test_connection', '', 0];
