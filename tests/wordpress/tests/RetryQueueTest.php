@@ -7,6 +7,8 @@
 
 namespace WuRunCloud\Tests;
 
+use WuRunCloud\Plugin\Plugin;
+
 /**
  * A failure that may pass (503, 429, a timeout) is queued in a network option
  * and retried with backoff through Action Scheduler (architecture b, whose
@@ -151,7 +153,30 @@ PHP
 
 		$this->assertSame([], $this->queued());
 		$this->assertSame(1, $this->sim->counters()['domains_added'], 'added once, not twice');
-		$this->assertContains('add_domain slow.example.com (site 9): already on RunCloud (domain id 2), nothing to add', $this->log_lines('info'));
+		$this->assertContains('add_domain slow.example.com (site 9): already on RunCloud (domain id 2), added by an earlier attempt whose answer was lost', $this->log_lines('info'));
+		$managed = get_network_option(null, 'wu_runcloud_managed_domains');
+		$this->assertSame(2, $managed['slow.example.com']['id'], 'recorded as added by this integration, with its id');
+		$this->assertArrayNotHasKey('adding', $managed['slow.example.com']);
+
+		// So a reconcile with pruning may remove it once nothing wants it.
+		$this->unmap_domain('slow.example.com', 9);
+		\WP_Ultimo\Test\Async_Queue::clear();
+		Plugin::instance()->service()->reconcile('admin', false, true);
+		$this->assertNull($this->sim->domain('slow.example.com'));
+	}
+
+	public function test_a_name_that_was_there_before_is_not_claimed_by_a_failed_add(): void {
+		$this->sim->seed([['name' => 'theirs.example.com']]);
+		$this->sim->fault(['kind' => 'status', 'status' => 503, 'count' => 1] + self::ADD_FAULT);
+		$this->map_domain('theirs.example.com', 9);
+		$this->run_domain_events();
+		$this->assertSame(['theirs.example.com'], array_keys($this->queued()), 'a 503: RunCloud did not do it');
+
+		$this->run_scheduled_after(60);
+
+		$this->assertSame([], $this->queued());
+		$this->assertArrayNotHasKey('theirs.example.com', (array) get_network_option(null, 'wu_runcloud_managed_domains', []), 'never this integration\'s to prune');
+		$this->assertContains('add_domain theirs.example.com (site 9): already on RunCloud (domain id 2), nothing to add', $this->log_lines('info'));
 	}
 
 	/**
