@@ -137,6 +137,8 @@ PHP
 		$this->assertNull(Queue_Runner::next('wu_runcloud_retry'));
 		$this->assertNull($this->sim->domain('doomed.example.com'));
 		$this->assertSame(['add_domain doomed.example.com (site 7): failed after 2 attempts, the last ones never finished: ApiException (HTTP 503) RunCloud API error 503: Service Unavailable'], $this->log_lines('error'));
+		$given_up = get_network_option(null, 'wu_runcloud_given_up');
+		$this->assertSame(['add_domain', 'doomed.example.com', 7, 'ApiException (HTTP 503) RunCloud API error 503: Service Unavailable'], [$given_up[0]['operation'], $given_up[0]['domain'], $given_up[0]['site_id'], $given_up[0]['error']], 'the page and the notice show it');
 	}
 
 	public function test_a_timeout_is_retried_and_finds_the_domain_already_there(): void {
@@ -215,6 +217,9 @@ PHP
 		$this->assertSame([], $this->queued());
 		$this->assertNull(Queue_Runner::next('wu_runcloud_retry'), 'nothing left scheduled');
 		$this->assertSame(['add_domain hopeless.example.com (site 5): failed after 5 attempts: ApiException (HTTP 502) RunCloud API error 502: Bad Gateway'], $this->log_lines('error'));
+		$given_up = get_network_option(null, 'wu_runcloud_given_up');
+		$this->assertCount(1, $given_up, 'wu_runcloud_operation_failed fired once');
+		$this->assertSame(['add_domain', 'hopeless.example.com', 5], [$given_up[0]['operation'], $given_up[0]['domain'], $given_up[0]['site_id']]);
 		$this->assertCount(4, $this->log_lines('warning'));
 		$this->assertSame(5, count(preg_grep('#^POST #', $this->sim->request_lines())));
 	}

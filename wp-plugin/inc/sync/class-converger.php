@@ -162,12 +162,21 @@ class Converger {
 			$this->queue->forget($name);
 			return true;
 		}
+		if ('' === $lease && $this->settled_in_this_burst($name, $site_id, $trigger, $released)) {
+			return true;
+		}
 		if (! $this->lock->acquire($name)) {
 			$this->queue->request($name, $site_id, $released);
 			$this->logger->info(sprintf('%s %s (site %d): another process is converging it; converged again once that is done', $trigger, $name, $site_id));
 			return false;
 		}
 		try {
+			if ('' === $lease) {
+				// An event: the name is held in the queue while it converges,
+				// so a process dying halfway leaves it there for a retry.
+				$lease = wp_generate_uuid4();
+				$this->queue->hold($name, $site_id, $released, $trigger, $lease);
+			}
 			return $this->converge_locked($name, $site_id, $trigger, $released, $lease);
 		} finally {
 			$this->lock->release($name);
@@ -190,7 +199,12 @@ class Converger {
 			return;
 		}
 		$lease = wp_generate_uuid4();
-		foreach ($this->queue->lease_due($lease) as $entry) {
+		$due   = $this->queue->lease_due($lease);
+		if ([] !== $due) {
+			// A queue runner lives long: what the network wants is read afresh.
+			$this->desired->refresh();
+		}
+		foreach ($due as $entry) {
 			$name = (string) $entry['domain'];
 			if ($entry['abandoned']) {
 				$reason = sprintf('failed after %d attempts, the last ones never finished: %s', $entry['attempts'], $entry['error']);
@@ -220,15 +234,20 @@ class Converger {
 	 * @param int    $site_id  Site id.
 	 * @param string $trigger  What asked.
 	 * @param bool   $released The network let go of the name.
-	 * @param string $lease    The worker's lease, or ''.
+	 * @param string $lease    The lease the name is converged under.
 	 */
 	private function converge_locked(string $name, int $site_id, string $trigger, bool $released, string $lease): bool {
 		$this->action = 'converge';
 		try {
 			$round = 0;
 			do {
-				$this->apply($name, $site_id, $trigger, $released, '' === $lease && 0 === $round);
-			} while ($this->queue->succeeded($name) && ++$round < self::ROUNDS);
+				$this->apply($name, $site_id, $trigger, $released);
+				$again = $this->queue->succeeded($name);
+				if ($again) {
+					// Another process asked for the name meanwhile: what it changed is read afresh.
+					$this->desired->refresh();
+				}
+			} while ($again && ++$round < self::ROUNDS);
 			return true;
 		} catch (ProtectedDomainException $e) {
 			$this->logger->warning(sprintf('%s %s (site %d): refused, %s', $trigger, $name, $site_id, $e->getMessage()));
@@ -241,28 +260,60 @@ class Converger {
 			$this->queue->forget($name);
 		} catch (RunCloudException $e) {
 			$this->failed($name, $site_id, $trigger, $released, $lease, $e);
+		} catch (Extension_Missing_Exception $e) {
+			// Left in the queue, for a process that has the extension.
+			$this->logger->error(sprintf('%s %s (site %d): not done, %s', $trigger, $name, $site_id, $e->getMessage()));
 		}
 		unset($this->settled[ $name ]);
 		return false;
 	}
 
 	/**
+	 * Whether this process converged the name moments ago and the network
+	 * still wants the same for it: the second event of a burst (a new site
+	 * brings wu_add_subdomain and wu_add_domain for one host) costs nothing.
+	 *
+	 * @param string $name     Normalised name.
+	 * @param int    $site_id  Site id.
+	 * @param string $trigger  What asked.
+	 * @param bool   $released The network let go of the name.
+	 */
+	private function settled_in_this_burst(string $name, int $site_id, string $trigger, bool $released): bool {
+		if (! isset($this->settled[ $name ]) || time() - $this->settled[ $name ][1] > self::BURST) {
+			return false;
+		}
+		try {
+			$same = $this->settled[ $name ][0] === $this->fingerprint($this->desired->of($name), $released);
+		} catch (RunCloudException $e) {
+			return false;
+		}
+		if ($same) {
+			$this->logger->info(sprintf('%s %s (site %d): converged moments ago, nothing changed since', $trigger, $name, $site_id));
+		}
+		return $same;
+	}
+
+	/**
+	 * What a convergence acted on: the desired state and whether the network let go.
+	 *
+	 * @param array<string, mixed> $desired  The desired state.
+	 * @param bool                 $released The network let go of the name.
+	 */
+	private function fingerprint(array $desired, bool $released): string {
+		return (string) wp_json_encode([$desired, $released]);
+	}
+
+	/**
 	 * One convergence: reads the desired state and acts on the difference.
 	 *
-	 * @param string $name      Normalised name.
-	 * @param int    $site_id   Site id.
-	 * @param string $trigger   What asked.
-	 * @param bool   $released  The network let go of the name.
-	 * @param bool   $may_reuse Whether a convergence of this burst may stand.
+	 * @param string $name     Normalised name.
+	 * @param int    $site_id  Site id.
+	 * @param string $trigger  What asked.
+	 * @param bool   $released The network let go of the name.
 	 * @throws RunCloudException On RunCloud's failures.
 	 */
-	private function apply(string $name, int $site_id, string $trigger, bool $released, bool $may_reuse): void {
+	private function apply(string $name, int $site_id, string $trigger, bool $released): void {
 		$desired = $this->desired->of($name);
-		$key     = wp_json_encode([$desired, $released]);
-		if ($may_reuse && isset($this->settled[ $name ]) && $this->settled[ $name ][0] === $key && time() - $this->settled[ $name ][1] <= self::BURST) {
-			$this->logger->info(sprintf('%s %s (site %d): converged moments ago, nothing changed since', $trigger, $name, $site_id));
-			return;
-		}
 		switch ($desired['state']) {
 			case Desired_State::PRESENT:
 				$this->make_present($name, $site_id, $trigger, $desired);
@@ -273,7 +324,7 @@ class Converger {
 			default:
 				$this->make_absent($name, $site_id, $trigger, $released);
 		}
-		$this->settled[ $name ] = [$key, time()];
+		$this->settled[ $name ] = [$this->fingerprint($desired, $released), time()];
 	}
 
 	/**
@@ -364,7 +415,7 @@ class Converger {
 	 * @param int               $site_id  Site id.
 	 * @param string            $trigger  What asked.
 	 * @param bool              $released The network let go of the name.
-	 * @param string            $lease    The worker's lease, or ''.
+	 * @param string            $lease    The lease the name was converged under.
 	 * @param RunCloudException $e        The failure.
 	 */
 	private function failed(string $name, int $site_id, string $trigger, bool $released, string $lease, RunCloudException $e): void {

@@ -89,6 +89,20 @@ class Desired_State {
 	}
 
 	/**
+	 * Drops what this process keeps of the network in memory (the sites'
+	 * and Ultimate Multisite's query caches), so the next read sees what
+	 * another process changed meanwhile: a long-lived queue runner, or a name
+	 * another process asked for while this one converged it.
+	 */
+	public function refresh(): void {
+		if (function_exists('wp_cache_flush_runtime')) {
+			wp_cache_flush_runtime();
+		} elseif (! wp_using_ext_object_cache()) {
+			wp_cache_flush();
+		}
+	}
+
+	/**
 	 * Every name the network wants on the app, by normalised name.
 	 *
 	 * @return array<string, array{site_id: int, source: string, www: bool}>

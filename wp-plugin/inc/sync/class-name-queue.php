@@ -96,6 +96,37 @@ class Name_Queue {
 	}
 
 	/**
+	 * Holds a name for a convergence that did not come from the queue (an
+	 * event): until it ends, the name is leased to this process like a
+	 * worker's, so if the process dies halfway the name comes back when the
+	 * lease ends, the unfinished attempt counted.
+	 *
+	 * @param string $name     Normalised name.
+	 * @param int    $site_id  Site id.
+	 * @param bool   $released The network let go of it.
+	 * @param string $trigger  What asked (shown while it waits).
+	 * @param string $lease    This process's token.
+	 */
+	public function hold(string $name, int $site_id, bool $released, string $trigger, string $lease): void {
+		$this->change(
+			static function (array $queue) use ($name, $site_id, $released, $trigger, $lease) {
+				$entry          = $queue[ $name ] ?? ['operation' => $trigger];
+				$queue[ $name ] = [
+					'domain'       => $name,
+					'site_id'      => $site_id,
+					'attempts'     => (int) ($entry['attempts'] ?? 0) + 1,
+					'next_at'      => time() + self::LEASE,
+					'released'     => $released,
+					'dirty'        => false,
+					'lease'        => $lease,
+					'leased_until' => time() + self::LEASE,
+				] + $entry;
+				return $queue;
+			}
+		);
+	}
+
+	/**
 	 * A convergence of the name succeeded. Returns true when the name was
 	 * asked for meanwhile (dirty): the caller converges it again; otherwise
 	 * its entry is gone.
@@ -131,14 +162,14 @@ class Name_Queue {
 	 * @param bool   $released  The network let go of it.
 	 * @param string $operation The change attempted.
 	 * @param string $error     Why.
-	 * @param string $lease     The worker's lease token, '' outside the queue.
+	 * @param string $lease     The lease the name was converged under.
 	 */
 	public function failed(string $name, int $site_id, bool $released, string $operation, string $error, string $lease): int {
 		return $this->option->locked(
 			function () use ($name, $site_id, $released, $operation, $error, $lease) {
 				$queue = $this->all();
 				$entry = $queue[ $name ] ?? $this->blank($name);
-				// A worker counted its attempt when it leased the name.
+				// The attempt was counted when the name was leased or held.
 				$attempts = (int) $entry['attempts'] + ('' !== $lease && $entry['lease'] === $lease ? 0 : 1);
 				if ($attempts >= $this->max_attempts()) {
 					unset($queue[ $name ]);
