@@ -144,7 +144,7 @@ final class Plugin {
 		$desired      = new Sync\Desired_State($network, $this->gateway, $wildcards, $this->logger);
 		$converger    = new Sync\Converger($this->gateway, $this->logger, $network, $desired, $wildcards, $this->managed, $this->retries, $this->ssl, new Sync\Name_Lock());
 		$certificates = new Sync\Certificates($this->gateway, $this->logger, $this->ssl, $this->retries);
-		$reconciler   = new Sync\Reconciler($this->gateway, $this->logger, $network, $desired, $this->managed, $this->retries, $this->ssl, $this->record);
+		$reconciler   = new Sync\Reconciler($this->gateway, $this->logger, $network, $desired, $this->managed, $this->retries, $this->ssl, $this->record, $converger);
 		return new Domain_Sync_Service($this->gateway, $tester, $converger, $certificates, $reconciler, $desired);
 	}
 

@@ -228,6 +228,36 @@ PHP
 		$this->assertSame([], get_network_option(null, 'wu_runcloud_ssl_pending', []));
 	}
 
+	public function test_a_name_mapped_again_while_a_pruning_reconcile_runs_stays(): void {
+		$this->map_domain('again.example.com', 9);
+		$this->run_domain_events();
+		$this->unmap_domain('again.example.com', 9);
+		\WP_Ultimo\Test\Async_Queue::clear();
+
+		// The reconcile read the network; then the mapping is made again
+		// (its event not run yet) and the reconcile goes on with what it read.
+		$read = false;
+		$hook = function ($wanted) use (&$read) {
+			if (! $read) {
+				$read = true;
+				$this->map_domain('again.example.com', 9);
+				\WP_Ultimo\Test\Async_Queue::clear();
+			}
+			return $wanted;
+		};
+		add_filter('wu_runcloud_wanted_domains', $hook);
+		try {
+			$report = Plugin::instance()->service()->reconcile('admin', false, true);
+		} finally {
+			remove_filter('wu_runcloud_wanted_domains', $hook);
+		}
+
+		$this->assertSame(['again.example.com'], $report['removed'], 'pruned on what it had read');
+		$this->assertNotNull($this->sim->domain('again.example.com'), 'converged again: the network wants it now');
+		$this->assertArrayHasKey('again.example.com', $this->managed());
+		$this->assertSame([], $this->queued());
+	}
+
 	public function test_overlapping_certificate_leases_keep_each_others_names(): void {
 		$queue = $this->certificate_queue();
 		$queue->request('one.example.com');

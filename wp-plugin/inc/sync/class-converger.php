@@ -283,7 +283,7 @@ class Converger {
 			return false;
 		}
 		try {
-			$same = $this->settled[ $name ][0] === $this->fingerprint($this->desired->of($name), $released);
+			$same = $this->settled[ $name ][0] === $this->fingerprint($name, $this->desired->of($name), $released);
 		} catch (RunCloudException $e) {
 			return false;
 		}
@@ -294,13 +294,16 @@ class Converger {
 	}
 
 	/**
-	 * What a convergence acted on: the desired state and whether the network let go.
+	 * What a convergence saw: the desired state, whether the network let go,
+	 * and this integration's record of the name, which every change it makes
+	 * on RunCloud (here, in another process, in a reconcile) updates.
 	 *
+	 * @param string               $name     Normalised name.
 	 * @param array<string, mixed> $desired  The desired state.
 	 * @param bool                 $released The network let go of the name.
 	 */
-	private function fingerprint(array $desired, bool $released): string {
-		return (string) wp_json_encode([$desired, $released]);
+	private function fingerprint(string $name, array $desired, bool $released): string {
+		return (string) wp_json_encode([$desired, $released, $this->managed->all()[ $name ] ?? null]);
 	}
 
 	/**
@@ -324,7 +327,7 @@ class Converger {
 			default:
 				$this->make_absent($name, $site_id, $trigger, $released);
 		}
-		$this->settled[ $name ] = [$this->fingerprint($desired, $released), time()];
+		$this->settled[ $name ] = [$this->fingerprint($name, $desired, $released), time()];
 	}
 
 	/**

@@ -71,6 +71,11 @@ class Reconciler {
 	private $record;
 
 	/**
+	 * @var Converger
+	 */
+	private $converger;
+
+	/**
 	 * @param Extension_Gateway $gateway      The extension.
 	 * @param Logger            $logger       Logger.
 	 * @param Network           $network      Network facts.
@@ -79,8 +84,9 @@ class Reconciler {
 	 * @param Name_Queue        $queue        Names due for another convergence.
 	 * @param Certificate_Queue $certificates Names waiting for a certificate.
 	 * @param Reconcile_Record  $record       The last reconcile's outcome.
+	 * @param Converger         $converger    Converges a name the network changed its mind on meanwhile.
 	 */
-	public function __construct(Extension_Gateway $gateway, Logger $logger, Network $network, Desired_State $desired, Managed_Domains $managed, Name_Queue $queue, Certificate_Queue $certificates, Reconcile_Record $record) {
+	public function __construct(Extension_Gateway $gateway, Logger $logger, Network $network, Desired_State $desired, Managed_Domains $managed, Name_Queue $queue, Certificate_Queue $certificates, Reconcile_Record $record, Converger $converger) {
 		$this->gateway      = $gateway;
 		$this->logger       = $logger;
 		$this->network      = $network;
@@ -89,6 +95,7 @@ class Reconciler {
 		$this->queue        = $queue;
 		$this->certificates = $certificates;
 		$this->record       = $record;
+		$this->converger    = $converger;
 	}
 
 	/**
@@ -192,6 +199,7 @@ class Reconciler {
 		);
 		if (! $report['dry_run']) {
 			$this->settle($report, $wanted, $managed, $prune);
+			$this->converge_changed($report, $wanted);
 		}
 		$this->log($report, count($wanted));
 		return $report;
@@ -240,6 +248,30 @@ class Reconciler {
 			}
 		}
 		$this->certificates->drop(array_values(array_unique($covered)));
+	}
+
+	/**
+	 * A reconcile takes no lock per name: a mapping made or deleted while it
+	 * ran may have met an add or removal planned before. Each name it added
+	 * or removed whose wish changed meanwhile is converged again on its own.
+	 *
+	 * @param array<string, mixed>                                           $report The extension's report.
+	 * @param array<string, array{site_id: int, source: string, www: bool}> $wanted The names wanted when it started.
+	 */
+	private function converge_changed(array $report, array $wanted): void {
+		if ([] === $report['added'] && [] === $report['removed']) {
+			return;
+		}
+		$this->desired->refresh();
+		$now     = $this->desired->all();
+		$changed = array_merge(
+			array_diff($report['added'], array_keys($now)),
+			array_intersect($report['removed'], array_keys($now))
+		);
+		foreach ($changed as $name) {
+			$site_id = (int) ($now[ $name ]['site_id'] ?? $wanted[ $name ]['site_id'] ?? 0);
+			$this->converger->converge($name, $site_id, 'reconcile');
+		}
 	}
 
 	/**
