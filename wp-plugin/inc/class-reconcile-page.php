@@ -262,6 +262,11 @@ class Reconcile_Page {
 				/* translators: %s: domain names */
 				: sprintf(__('Waiting for a certificate redeploy: %s.', 'wu-runcloud'), implode(', ', $pending))
 		) . '</p>';
+		$failure = $this->ssl->failure();
+		if ([] !== $pending && $failure['attempts'] > 0) {
+			/* translators: 1: number of failed attempts, 2: the last error */
+			echo '<p>' . esc_html($this->logger->redact(sprintf(__('The last certificate redeploy failed (%1$d attempt(s) so far): %2$s', 'wu-runcloud'), $failure['attempts'], $failure['error']))) . '</p>';
+		}
 	}
 
 	/**
