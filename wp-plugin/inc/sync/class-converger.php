@@ -239,16 +239,17 @@ class Converger {
 	private function converge_locked(string $name, int $site_id, string $trigger, bool $released, string $lease): bool {
 		$this->action = 'converge';
 		try {
-			$round = 0;
-			do {
+			for ($round = 1; ; $round++) {
 				$this->apply($name, $site_id, $trigger, $released);
-				$again = $this->queue->succeeded($name);
-				if ($again) {
-					// Another process asked for the name meanwhile: what it changed is read afresh.
-					$this->desired->refresh();
+				$again = $this->queue->succeeded($name, $round < self::ROUNDS);
+				if (null === $again) {
+					return true;
 				}
-			} while ($again && ++$round < self::ROUNDS);
-			return true;
+				// Another process asked for the name meanwhile: what it
+				// changed is read afresh, and its view of the name counts.
+				$released = (bool) $again['released'];
+				$this->desired->refresh();
+			}
 		} catch (ProtectedDomainException $e) {
 			$this->logger->warning(sprintf('%s %s (site %d): refused, %s', $trigger, $name, $site_id, $e->getMessage()));
 			$this->queue->forget($name);

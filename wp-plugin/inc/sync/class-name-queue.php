@@ -127,27 +127,33 @@ class Name_Queue {
 	}
 
 	/**
-	 * A convergence of the name succeeded. Returns true when the name was
-	 * asked for meanwhile (dirty): the caller converges it again; otherwise
-	 * its entry is gone.
+	 * A convergence of the name succeeded. When the name was asked for
+	 * meanwhile (dirty), returns its entry for the caller to converge it
+	 * again, or, when $again is false, leaves it due now for the queue;
+	 * otherwise its entry is gone and null is returned.
 	 *
-	 * @param string $name Normalised name.
+	 * @param string $name  Normalised name.
+	 * @param bool   $again Whether the caller converges a dirty name again.
+	 * @return array<string, mixed>|null
 	 */
-	public function succeeded(string $name): bool {
+	public function succeeded(string $name, bool $again = true): ?array {
 		return $this->option->locked(
-			function () use ($name) {
+			function () use ($name, $again) {
 				$queue = $this->all();
 				if (! isset($queue[ $name ])) {
-					return false;
+					return null;
 				}
-				if (! empty($queue[ $name ]['dirty'])) {
-					$queue[ $name ]['dirty'] = false;
+				if (empty($queue[ $name ]['dirty'])) {
+					unset($queue[ $name ]);
 					$this->save($queue);
-					return true;
+					return null;
 				}
-				unset($queue[ $name ]);
+				$queue[ $name ]['dirty'] = false;
+				if (! $again) {
+					$queue[ $name ] = ['lease' => '', 'leased_until' => 0, 'next_at' => time()] + $queue[ $name ];
+				}
 				$this->save($queue);
-				return false;
+				return $again ? $queue[ $name ] : null;
 			}
 		);
 	}
