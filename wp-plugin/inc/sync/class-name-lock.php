@@ -13,6 +13,8 @@ defined('ABSPATH') || exit;
  * A MariaDB/MySQL named lock per domain name (GET_LOCK), as the shared
  * options use: two processes never converge one name at once, and the server
  * releases the lock of a process that dies, so a dead process blocks nobody.
+ * A process holds a name's lock while it takes the shared options' locks:
+ * several named locks per connection, as MariaDB 10.0.2+ and MySQL 5.7+ allow.
  */
 final class Name_Lock {
 
