@@ -45,12 +45,12 @@ class CLI_Command {
 	private $managed;
 
 	/**
-	 * @var Ssl_Redeploy_Queue
+	 * @var Sync\Certificate_Queue
 	 */
 	private $ssl;
 
 	/**
-	 * @var Retry_Queue
+	 * @var Sync\Name_Queue
 	 */
 	private $retries;
 
@@ -59,10 +59,10 @@ class CLI_Command {
 	 * @param Credentials         $credentials Credentials.
 	 * @param Domain_Sync_Service $service     The service.
 	 * @param Managed_Domains     $managed     Names this integration added.
-	 * @param Ssl_Redeploy_Queue  $ssl         Pending redeploy.
-	 * @param Retry_Queue         $retries     Retries.
+	 * @param Sync\Certificate_Queue $ssl         Pending redeploy.
+	 * @param Sync\Name_Queue $retries     Retries.
 	 */
-	public function __construct(Extension_Gateway $gateway, Credentials $credentials, Domain_Sync_Service $service, Managed_Domains $managed, Ssl_Redeploy_Queue $ssl, Retry_Queue $retries) {
+	public function __construct(Extension_Gateway $gateway, Credentials $credentials, Domain_Sync_Service $service, Managed_Domains $managed, Sync\Certificate_Queue $ssl, Sync\Name_Queue $retries) {
 		$this->gateway     = $gateway;
 		$this->credentials = $credentials;
 		$this->service     = $service;
@@ -243,7 +243,7 @@ class CLI_Command {
 				}
 			);
 		} catch (RunCloudException | Extension_Missing_Exception $e) {
-			\WP_CLI::error($e->getMessage());
+			\WP_CLI::error(Plugin::instance()->logger()->redact($e->getMessage()));
 			return;
 		}
 		$lists = [
@@ -255,7 +255,7 @@ class CLI_Command {
 			\WP_CLI::line(sprintf('%-12s %s', $label . ':', implode(', ', $names) ?: '-'));
 		}
 		foreach ($report['errors'] as $name => $message) {
-			\WP_CLI::warning(sprintf('%s: %s', $name, $message));
+			\WP_CLI::warning(Plugin::instance()->logger()->redact(sprintf('%s: %s', $name, $message)));
 		}
 		if ([] !== $report['errors']) {
 			/* translators: %d: number of failed names */

@@ -37,7 +37,7 @@ final class Plugin {
 	/**
 	 * Every hook the plugin schedules (on the network's main site only).
 	 */
-	const SCHEDULED_HOOKS = [Ssl_Redeploy_Queue::HOOK, Retry_Queue::HOOK, Daily_Reconcile::HOOK];
+	const SCHEDULED_HOOKS = [Sync\Certificate_Queue::HOOK, Sync\Name_Queue::HOOK, Daily_Reconcile::HOOK];
 
 	/**
 	 * @var Plugin|null
@@ -65,12 +65,12 @@ final class Plugin {
 	private $service;
 
 	/**
-	 * @var Ssl_Redeploy_Queue
+	 * @var Sync\Certificate_Queue
 	 */
 	private $ssl;
 
 	/**
-	 * @var Retry_Queue
+	 * @var Sync\Name_Queue
 	 */
 	private $retries;
 
@@ -133,14 +133,29 @@ final class Plugin {
 		$this->gateway     = new Extension_Gateway($this->credentials);
 		$this->logger      = new Logger($this->credentials);
 		$this->scheduler   = new Scheduler();
-		$this->ssl         = new Ssl_Redeploy_Queue($this->scheduler);
-		$this->retries     = new Retry_Queue($this->scheduler);
+		$this->ssl         = new Sync\Certificate_Queue($this->scheduler, $this->logger);
+		$this->retries     = new Sync\Name_Queue($this->scheduler, $this->logger);
 		$this->managed     = new Managed_Domains();
 		$tester            = new Connection_Tester($this->gateway, $this->credentials, $this->logger);
 		$this->record      = new Reconcile_Record();
 		$this->failures    = new Failure_Log($this->logger);
-		$this->service     = new Domain_Sync_Service($this->gateway, $tester, $this->logger, new Network(), $this->managed, $this->ssl, $this->retries, $this->record);
+		$this->service     = $this->sync_service($tester, new Network());
 		$this->daily       = new Daily_Reconcile($this->scheduler, $this->service);
+	}
+
+	/**
+	 * The sync machinery (inc/sync/) behind the service.
+	 *
+	 * @param Connection_Tester $tester  The connection test.
+	 * @param Network           $network Network facts.
+	 */
+	private function sync_service(Connection_Tester $tester, Network $network): Domain_Sync_Service {
+		$wildcards    = new Sync\Wildcards($this->gateway);
+		$desired      = new Sync\Desired_State($network, $this->gateway, $wildcards, $this->logger);
+		$converger    = new Sync\Converger($this->gateway, $this->logger, $network, $desired, $wildcards, $this->managed, $this->retries, $this->ssl, new Sync\Name_Lock());
+		$certificates = new Sync\Certificates($this->gateway, $this->logger, $this->ssl, $this->retries);
+		$reconciler   = new Sync\Reconciler($this->gateway, $this->logger, $network, $desired, $this->managed, $this->retries, $this->ssl, $this->record, $converger);
+		return new Domain_Sync_Service($this->gateway, $tester, $converger, $certificates, $reconciler, $desired);
 	}
 
 	/**
@@ -157,16 +172,18 @@ final class Plugin {
 		add_action('wp_ultimo_host_providers_load', [$this, 'replace_host_provider'], self::REGISTER_PRIORITY);
 
 		// Deferred work, scheduled through Action Scheduler or WP-Cron.
-		add_action(Ssl_Redeploy_Queue::HOOK, [$this->service, 'redeploy_pending_ssl'], 10, 0);
-		add_action(Retry_Queue::HOOK, [$this->service, 'process_retries'], 10, 0);
+		add_action(Sync\Certificate_Queue::HOOK, [$this->service, 'redeploy_pending_ssl'], 10, 0);
+		add_action(Sync\Name_Queue::HOOK, [$this->service, 'process_retries'], 10, 0);
 		add_action(Daily_Reconcile::HOOK, [$this->daily, 'run'], 10, 0);
 		// On any site's wp-admin; the scheduler keeps every run on the main site.
 		add_action('admin_init', [$this->daily, 'keep_scheduled'], 10, 0);
 		register_activation_hook(WU_RUNCLOUD_PLUGIN_FILE, [$this, 'activate']);
 		register_deactivation_hook(WU_RUNCLOUD_PLUGIN_FILE, [$this, 'deactivate']);
+		// Queued names keep a scheduled run, whatever happened to it meanwhile.
+		add_action('admin_init', [$this, 'keep_queues_scheduled'], 10, 0);
 
 		// Operations given up on stay visible until the admin dismisses them.
-		add_action('wu_runcloud_operation_failed', [$this->failures, 'record'], 10, 4);
+		add_action('wu_runcloud_operation_failed', [$this->failures, 'record'], 10, 5);
 
 		// Operator-facing parts.
 		$notices = new Admin_Notices($this->gateway, $this->retries, $this->failures);
@@ -201,6 +218,14 @@ final class Plugin {
 	}
 
 	/**
+	 * Schedules the runs of the queues that hold names and have none.
+	 */
+	public function keep_queues_scheduled(): void {
+		$this->retries->keep_scheduled();
+		$this->ssl->keep_scheduled();
+	}
+
+	/**
 	 * The daily reconcile.
 	 */
 	public function daily_reconcile(): Daily_Reconcile {
@@ -212,8 +237,7 @@ final class Plugin {
 	 * daily run comes with the next admin page load.
 	 */
 	public function activate(): void {
-		$this->retries->resume();
-		$this->ssl->resume();
+		$this->keep_queues_scheduled();
 	}
 
 	/**

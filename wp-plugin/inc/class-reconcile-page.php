@@ -40,12 +40,12 @@ class Reconcile_Page {
 	private $service;
 
 	/**
-	 * @var Retry_Queue
+	 * @var Sync\Name_Queue
 	 */
 	private $retries;
 
 	/**
-	 * @var Ssl_Redeploy_Queue
+	 * @var Sync\Certificate_Queue
 	 */
 	private $ssl;
 
@@ -73,14 +73,14 @@ class Reconcile_Page {
 	 * @param Extension_Gateway   $gateway     The extension.
 	 * @param Credentials         $credentials Credentials.
 	 * @param Domain_Sync_Service $service     The service.
-	 * @param Retry_Queue         $retries     Retries.
-	 * @param Ssl_Redeploy_Queue  $ssl         Pending redeploy.
+	 * @param Sync\Name_Queue $retries     Retries.
+	 * @param Sync\Certificate_Queue $ssl         Pending redeploy.
 	 * @param Failure_Log         $failures    Operations given up on.
 	 * @param Reconcile_Record    $record      The last reconcile.
 	 * @param Daily_Reconcile     $daily       The daily run.
 	 * @param Logger              $logger      Redacts what RunCloud said.
 	 */
-	public function __construct(Extension_Gateway $gateway, Credentials $credentials, Domain_Sync_Service $service, Retry_Queue $retries, Ssl_Redeploy_Queue $ssl, Failure_Log $failures, Reconcile_Record $record, Daily_Reconcile $daily, Logger $logger) {
+	public function __construct(Extension_Gateway $gateway, Credentials $credentials, Domain_Sync_Service $service, Sync\Name_Queue $retries, Sync\Certificate_Queue $ssl, Failure_Log $failures, Reconcile_Record $record, Daily_Reconcile $daily, Logger $logger) {
 		$this->gateway     = $gateway;
 		$this->credentials = $credentials;
 		$this->service     = $service;
@@ -262,6 +262,11 @@ class Reconcile_Page {
 				/* translators: %s: domain names */
 				: sprintf(__('Waiting for a certificate redeploy: %s.', 'wu-runcloud'), implode(', ', $pending))
 		) . '</p>';
+		$failure = $this->ssl->failure();
+		if ([] !== $pending && $failure['attempts'] > 0) {
+			/* translators: 1: number of failed attempts, 2: the last error */
+			echo '<p>' . esc_html($this->logger->redact(sprintf(__('The last certificate redeploy failed (%1$d attempt(s) so far): %2$s', 'wu-runcloud'), $failure['attempts'], $failure['error']))) . '</p>';
+		}
 	}
 
 	/**
@@ -336,7 +341,7 @@ class Reconcile_Page {
 	 * @param array<string, mixed> $last The record.
 	 */
 	private function last_heading(array $last): string {
-		$how = 'daily' === $last['trigger'] ? __('daily run', 'wu-runcloud') : __('started from this page', 'wu-runcloud');
+		$how = 'daily' === $last['trigger'] ? __('daily run', 'wu-runcloud') : ('cli' === $last['trigger'] ? __('started with WP-CLI', 'wu-runcloud') : __('started from this page', 'wu-runcloud'));
 		if ($last['dry_run']) {
 			/* translators: 1: date and time, 2: how it was started */
 			return sprintf(__('Last preview: %1$s (%2$s).', 'wu-runcloud'), $this->when((int) $last['time']), $how);

@@ -46,6 +46,10 @@ final class SchedulingPerSiteTest extends Integration_Test_Case {
 		$site_id = $this->create_site('busy');
 		$this->run_domain_events();
 		Queue_Runner::clear();
+		// Two mappings whose events are run below, from the subsite.
+		$this->map_domain('failing.example.com', $site_id);
+		$this->map_domain('working.example.com', $site_id);
+		\WP_Ultimo\Test\Async_Queue::clear();
 		$this->sim->fault(['kind' => 'status', 'status' => 503, 'method' => 'POST', 'path_contains' => '/domains']);
 
 		switch_to_blog($site_id);

@@ -66,7 +66,8 @@ final class SubdomainSitesTest extends Integration_Test_Case {
 
 	public function test_a_wildcard_serves_one_level_only(): void {
 		$this->sim->seed([['name' => '*.network.test', 'wildcard' => true]]);
-		do_action('wu_add_subdomain', 'deep.shop.network.test', 7);
+		$this->create_site('deep.shop');
+		$this->run_domain_events();
 
 		$this->assertNotNull($this->sim->domain('deep.shop.network.test'), 'a wildcard certificate does not cover two levels');
 	}
