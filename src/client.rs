@@ -137,6 +137,11 @@ impl Client {
         &self.config
     }
 
+    /// The calls a window allows, as RunCloud last reported it, if it did.
+    pub fn rate_limit(&self) -> Option<u32> {
+        self.rate_state().limit
+    }
+
     /// The remaining calls RunCloud last reported for this window, if any.
     pub fn rate_remaining(&self) -> Option<u32> {
         self.rate_state().remaining

@@ -68,6 +68,14 @@ pub fn list_domains(client: &Client) -> Result<Vec<Domain>> {
     Ok(domains)
 }
 
+/// One page of the web app's domains, [`PAGE_SIZE`] to a page (pages count
+/// from 1), for a caller that walks the list across several processes.
+pub fn list_domains_page(client: &Client, page: u64) -> Result<Page<Domain>> {
+    let found = domains_page(client, page, PAGE_SIZE)?;
+    plausible_page_count(&found.meta.pagination)?;
+    Ok(found)
+}
+
 /// More pages than any web app has: a million domains at 40 a page.
 const MAX_PAGES: u64 = 25_000;
 
