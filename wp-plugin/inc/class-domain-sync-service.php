@@ -54,20 +54,34 @@ class Domain_Sync_Service {
 	private $desired;
 
 	/**
+	 * @var Sync\App_Domains
+	 */
+	private $app;
+
+	/**
+	 * @var Sync\Reconcile_Walk
+	 */
+	private $walk;
+
+	/**
 	 * @param Extension_Gateway  $gateway      The extension.
 	 * @param Connection_Tester  $tester       The connection test.
 	 * @param Sync\Converger     $converger    Converges a name.
 	 * @param Sync\Certificates  $certificates The certificate step.
 	 * @param Sync\Reconciler    $reconciler   Converges every name.
 	 * @param Sync\Desired_State $desired      What the network wants.
+	 * @param Sync\App_Domains   $app          The network's view of the app's domains.
+	 * @param Sync\Reconcile_Walk $walk        The reconcile in short runs.
 	 */
-	public function __construct(Extension_Gateway $gateway, Connection_Tester $tester, Sync\Converger $converger, Sync\Certificates $certificates, Sync\Reconciler $reconciler, Sync\Desired_State $desired) {
+	public function __construct(Extension_Gateway $gateway, Connection_Tester $tester, Sync\Converger $converger, Sync\Certificates $certificates, Sync\Reconciler $reconciler, Sync\Desired_State $desired, Sync\App_Domains $app, Sync\Reconcile_Walk $walk) {
 		$this->gateway      = $gateway;
 		$this->tester       = $tester;
 		$this->converger    = $converger;
 		$this->certificates = $certificates;
 		$this->reconciler   = $reconciler;
 		$this->desired      = $desired;
+		$this->app          = $app;
+		$this->walk         = $walk;
 	}
 
 	/**
@@ -166,7 +180,23 @@ class Domain_Sync_Service {
 	 * @throws RunCloudException|Extension_Missing_Exception On failure.
 	 */
 	public function list_domains(): array {
-		return $this->gateway->list_domains();
+		$domains = $this->gateway->list_domains();
+		$this->app->replace($domains);
+		return $domains;
+	}
+
+	/**
+	 * The network's view of the app's domains (no request).
+	 */
+	public function app_domains(): Sync\App_Domains {
+		return $this->app;
+	}
+
+	/**
+	 * The reconcile in short runs (the daily one, and WP-CLI in one go).
+	 */
+	public function reconcile_walk(): Sync\Reconcile_Walk {
+		return $this->walk;
 	}
 
 	/**

@@ -37,7 +37,7 @@ final class Plugin {
 	/**
 	 * Every hook the plugin schedules (on the network's main site only).
 	 */
-	const SCHEDULED_HOOKS = [Sync\Certificate_Queue::HOOK, Sync\Name_Queue::HOOK, Daily_Reconcile::HOOK];
+	const SCHEDULED_HOOKS = [Sync\Certificate_Queue::HOOK, Sync\Name_Queue::HOOK, Daily_Reconcile::HOOK, Daily_Reconcile::STEP_HOOK];
 
 	/**
 	 * @var Plugin|null
@@ -78,6 +78,11 @@ final class Plugin {
 	 * @var Managed_Domains
 	 */
 	private $managed;
+
+	/**
+	 * @var Sync\App_Domains
+	 */
+	private $app;
 
 	/**
 	 * @var Failure_Log
@@ -136,6 +141,7 @@ final class Plugin {
 		$this->ssl         = new Sync\Certificate_Queue($this->scheduler, $this->logger);
 		$this->retries     = new Sync\Name_Queue($this->scheduler, $this->logger);
 		$this->managed     = new Managed_Domains();
+		$this->app         = new Sync\App_Domains();
 		$tester            = new Connection_Tester($this->gateway, $this->credentials, $this->logger);
 		$this->record      = new Reconcile_Record();
 		$this->failures    = new Failure_Log($this->logger);
@@ -150,12 +156,13 @@ final class Plugin {
 	 * @param Network           $network Network facts.
 	 */
 	private function sync_service(Connection_Tester $tester, Network $network): Domain_Sync_Service {
-		$wildcards    = new Sync\Wildcards($this->gateway);
+		$wildcards    = new Sync\Wildcards($this->gateway, $this->app);
 		$desired      = new Sync\Desired_State($network, $this->gateway, $wildcards, $this->logger);
-		$converger    = new Sync\Converger($this->gateway, $this->logger, $network, $desired, $wildcards, $this->managed, $this->retries, $this->ssl, new Sync\Name_Lock());
+		$converger    = new Sync\Converger($this->gateway, $this->logger, $network, $desired, $wildcards, $this->managed, $this->app, $this->retries, $this->ssl, new Sync\Name_Lock());
 		$certificates = new Sync\Certificates($this->gateway, $this->logger, $this->ssl, $this->retries);
 		$reconciler   = new Sync\Reconciler($this->gateway, $this->logger, $network, $desired, $this->managed, $this->retries, $this->ssl, $this->record, $converger);
-		return new Domain_Sync_Service($this->gateway, $tester, $converger, $certificates, $reconciler, $desired);
+		$walk         = new Sync\Reconcile_Walk($this->gateway, $this->logger, $network, $desired, $this->managed, $this->app, $this->retries, $converger, $this->record);
+		return new Domain_Sync_Service($this->gateway, $tester, $converger, $certificates, $reconciler, $desired, $this->app, $walk);
 	}
 
 	/**
@@ -175,6 +182,7 @@ final class Plugin {
 		add_action(Sync\Certificate_Queue::HOOK, [$this->service, 'redeploy_pending_ssl'], 10, 0);
 		add_action(Sync\Name_Queue::HOOK, [$this->service, 'process_retries'], 10, 0);
 		add_action(Daily_Reconcile::HOOK, [$this->daily, 'run'], 10, 0);
+		add_action(Daily_Reconcile::STEP_HOOK, [$this->daily, 'step'], 10, 0);
 		// On any site's wp-admin; the scheduler keeps every run on the main site.
 		add_action('admin_init', [$this->daily, 'keep_scheduled'], 10, 0);
 		register_activation_hook(WU_RUNCLOUD_PLUGIN_FILE, [$this, 'activate']);

@@ -296,6 +296,10 @@ class Reconcile_Page {
 	private function render_last_reconcile(): void {
 		echo '<h2>' . esc_html__('Reconcile', 'wu-runcloud') . '</h2>';
 		echo '<p>' . esc_html($this->daily_line()) . '</p>';
+		$progress = $this->service->reconcile_walk()->progress();
+		if (null !== $progress) {
+			echo '<p class="wu-runcloud-reconcile-progress">' . esc_html(self::describe_progress($progress)) . '</p>';
+		}
 		$last = $this->record->last();
 		if (null === $last) {
 			echo '<p>' . esc_html__('No reconcile has run yet.', 'wu-runcloud') . '</p>';
@@ -318,6 +322,23 @@ class Reconcile_Page {
 			$this->row([sprintf(__('Failed: %s', 'wu-runcloud'), $name), $this->logger->redact((string) $message)]);
 		}
 		echo '</tbody></table>';
+	}
+
+	/**
+	 * One line on a reconcile under way: how far it got.
+	 *
+	 * @param array<string, mixed> $progress Sync\Reconcile_Walk::progress().
+	 */
+	public static function describe_progress(array $progress): string {
+		if ('listing' === $progress['phase']) {
+			return null === $progress['total_pages']
+				/* translators: 1: what started it, 2: date and time */
+				? sprintf(__('A reconcile (%1$s) is under way since %2$s: reading the first page of the web app\'s domains.', 'wu-runcloud'), $progress['trigger'], gmdate('Y-m-d H:i:s', (int) $progress['started_at']) . ' UTC')
+				/* translators: 1: what started it, 2: date and time, 3: pages read, 4: pages in all, 5: queue runs so far */
+				: sprintf(__('A reconcile (%1$s) is under way since %2$s: %3$d of %4$d pages of the web app\'s domains read, in %5$d runs.', 'wu-runcloud'), $progress['trigger'], gmdate('Y-m-d H:i:s', (int) $progress['started_at']) . ' UTC', $progress['pages_read'], $progress['total_pages'], $progress['runs']);
+		}
+		/* translators: 1: what started it, 2: date and time, 3: names done, 4: names left */
+		return sprintf(__('A reconcile (%1$s) is under way since %2$s: every page read; %3$d names converged, %4$d left.', 'wu-runcloud'), $progress['trigger'], gmdate('Y-m-d H:i:s', (int) $progress['started_at']) . ' UTC', $progress['converged'], $progress['pending']);
 	}
 
 	/**

@@ -67,7 +67,7 @@ final class DailyReconcileTest extends Integration_Test_Case {
 		$this->assertSame(4, get_network_option(null, 'wu_runcloud_managed_domains')['missing.example.com']['site_id']);
 		$last = get_network_option(null, 'wu_runcloud_last_reconcile');
 		$this->assertSame(['daily', false, false, ['missing.example.com'], [], null], [$last['trigger'], $last['dry_run'], $last['prune'], $last['added'], $last['removed'], $last['failure']]);
-		$this->assertCount(1, preg_grep('/^sync: .*added 1, removed 0$/', $this->log_lines('info')), implode("\n", $this->log_lines()));
+		$this->assertCount(1, preg_grep('/^reconcile \(daily\): 1 pages in 1 runs .*added 1, removed 0, 0 failed$/', $this->log_lines('info')), implode("\n", $this->log_lines()));
 		$this->assertGreaterThan(time(), Queue_Runner::next(self::HOOK), 'the next daily run is scheduled');
 	}
 

@@ -79,6 +79,11 @@ class Converger {
 	private $managed;
 
 	/**
+	 * @var App_Domains
+	 */
+	private $app;
+
+	/**
 	 * @var Name_Queue
 	 */
 	private $queue;
@@ -114,17 +119,19 @@ class Converger {
 	 * @param Desired_State     $desired      What the network wants.
 	 * @param Wildcards         $wildcards    The app's wildcard domains.
 	 * @param Managed_Domains   $managed      Names this integration added.
+	 * @param App_Domains       $app          The network's view of the app's domains.
 	 * @param Name_Queue        $queue        Names due for another convergence.
 	 * @param Certificate_Queue $certificates Names waiting for a certificate.
 	 * @param Name_Lock         $lock         One process a name.
 	 */
-	public function __construct(Extension_Gateway $gateway, Logger $logger, Network $network, Desired_State $desired, Wildcards $wildcards, Managed_Domains $managed, Name_Queue $queue, Certificate_Queue $certificates, Name_Lock $lock) {
+	public function __construct(Extension_Gateway $gateway, Logger $logger, Network $network, Desired_State $desired, Wildcards $wildcards, Managed_Domains $managed, App_Domains $app, Name_Queue $queue, Certificate_Queue $certificates, Name_Lock $lock) {
 		$this->gateway      = $gateway;
 		$this->logger       = $logger;
 		$this->network      = $network;
 		$this->desired      = $desired;
 		$this->wildcards    = $wildcards;
 		$this->managed      = $managed;
+		$this->app          = $app;
 		$this->queue        = $queue;
 		$this->certificates = $certificates;
 		$this->lock         = $lock;
@@ -358,6 +365,7 @@ class Converger {
 			throw $e;
 		}
 		$id = isset($record['id']) ? (int) $record['id'] : null;
+		$this->app->record($record);
 		if (! empty($record['created'])) {
 			$this->managed->remember($name, $desired['site_id'], $desired['www'], $desired['source'], $id);
 			$this->logger->info(sprintf('%s %s (site %d): added to RunCloud as %s (domain id %d, www %s)', $trigger, $name, $site_id, $record['type'] ?? 'alias', (int) $id, $desired['www'] ? 'yes' : 'no'));
@@ -401,8 +409,11 @@ class Converger {
 			}
 		}
 		$this->action = 'remove_domain';
-		$removed      = $this->gateway->remove_domain($name, $this->managed->id_of($name));
+		// The id saves RunCloud a walk through the list: this integration's
+		// own record first, else the network's view of the app.
+		$removed      = $this->gateway->remove_domain($name, $this->managed->id_of($name) ?? $this->app->id_of($name));
 		$this->managed->forget($name);
+		$this->app->forget($name);
 		$this->certificates->drop([$name]);
 		$this->logger->info(
 			$removed

@@ -13,9 +13,12 @@ defined('ABSPATH') || exit;
 
 /**
  * Which wildcard domain of the web app serves a host. RunCloud's wildcard
- * "network.tld" serves one level below it. The list is read from RunCloud at
- * most once per TTL: a queue runner or WP-CLI process lives longer than a
- * page load, and a wildcard added meanwhile is noticed within that time.
+ * "network.tld" serves one level below it. The wildcards come from the
+ * network's view of the app (App_Domains), which every listing, walk and
+ * add keeps current: a check costs no request. Only while the view has
+ * never held the whole app is RunCloud listed, once, to fill it. A queue
+ * runner or WP-CLI process lives longer than a page load: the view is read
+ * again at most TTL seconds after this process last read it.
  */
 class Wildcards {
 
@@ -25,6 +28,11 @@ class Wildcards {
 	 * @var Extension_Gateway
 	 */
 	private $gateway;
+
+	/**
+	 * @var App_Domains
+	 */
+	private $app;
 
 	/**
 	 * @var list<string>|null
@@ -38,9 +46,11 @@ class Wildcards {
 
 	/**
 	 * @param Extension_Gateway $gateway The extension.
+	 * @param App_Domains       $app     The network's view of the app.
 	 */
-	public function __construct(Extension_Gateway $gateway) {
+	public function __construct(Extension_Gateway $gateway, App_Domains $app) {
 		$this->gateway = $gateway;
+		$this->app     = $app;
 	}
 
 	/**
@@ -61,7 +71,7 @@ class Wildcards {
 	}
 
 	/**
-	 * Forgets what was read, so the next question reads RunCloud again.
+	 * Forgets what was read, so the next question reads the view again.
 	 */
 	public function forget(): void {
 		$this->wildcards = null;
@@ -72,14 +82,11 @@ class Wildcards {
 	 */
 	private function all(): array {
 		if (null === $this->wildcards || time() - $this->read_at > self::TTL) {
-			$wildcards = [];
-			foreach ($this->gateway->list_domains() as $domain) {
-				if (! empty($domain['wildcard'])) {
-					$wildcards[] = strtolower((string) $domain['name']);
-				}
+			if (null === $this->app->refreshed_at()) {
+				// Kept only once the whole list was read: a failed read is not "no wildcard".
+				$this->app->replace($this->gateway->list_domains());
 			}
-			// Kept only once the whole list was read: a failed read is not "no wildcard".
-			$this->wildcards = $wildcards;
+			$this->wildcards = $this->app->wildcards();
 			$this->read_at   = time();
 		}
 		return $this->wildcards;
