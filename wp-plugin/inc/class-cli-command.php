@@ -244,18 +244,18 @@ class CLI_Command {
 			/* translators: %s: what started the reconcile (daily, admin, cli) */
 			\WP_CLI::warning(sprintf(__('A reconcile started by "%s" is under way: going on with it to its end.', 'wu-runcloud'), $under_way['trigger'] ?? '-'));
 		}
-		$bar = null;
+		$bar   = null;
+		$pages = [0, 0];
 		$this->service->patiently(
-			function () use ($walk, &$bar) {
-				$done = 0;
+			function () use ($walk, &$bar, &$pages) {
 				while (null !== ($next = $walk->step(PHP_INT_MAX))) {
 					$progress = (array) $walk->progress();
 					if (null === $bar && null !== $progress['total_pages']) {
 						$bar = \WP_CLI\Utils\make_progress_bar(__('Reading the web app\'s domains', 'wu-runcloud'), (int) $progress['total_pages']);
 					}
 					if (null !== $bar) {
-						$bar->tick($progress['pages_read'] - $done);
-						$done = $progress['pages_read'];
+						$bar->tick($progress['pages_read'] - $pages[0]);
+						$pages = [$progress['pages_read'], (int) $progress['total_pages']];
 					}
 					// Waiting for RunCloud's next rate-limit window.
 					$wait = $next - microtime(true);
@@ -266,6 +266,7 @@ class CLI_Command {
 			}
 		);
 		if (null !== $bar) {
+			$bar->tick($pages[1] - $pages[0]);
 			$bar->finish();
 		}
 		$report = $walk->last;

@@ -17,7 +17,7 @@ final class Queue_Runner {
 	/**
 	 * The plugin's hooks, whose scheduled runs fast_forward() moves.
 	 */
-	const HOOKS = ['wu_runcloud_redeploy_ssl', 'wu_runcloud_retry', 'wu_runcloud_daily_reconcile'];
+	const HOOKS = ['wu_runcloud_redeploy_ssl', 'wu_runcloud_retry', 'wu_runcloud_daily_reconcile', 'wu_runcloud_reconcile_step'];
 
 	/**
 	 * Runs every due event (and those that become due meanwhile).
