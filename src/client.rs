@@ -120,6 +120,7 @@ pub struct Client {
     config: Config,
     agent: Agent,
     rate: Mutex<RateState>,
+    pace_across_windows: bool,
 }
 
 impl Client {
@@ -129,7 +130,16 @@ impl Client {
             config,
             agent: AGENT.clone(),
             rate: Mutex::new(RateState::default()),
+            pace_across_windows: false,
         }
+    }
+
+    /// Lets a 429 wait for the next rate-limit window (at most one window a
+    /// wait) even past `max_retry_wait`: for background work that would rather
+    /// be slow than fail. The number of retries stays bounded by `max_retries`.
+    pub fn pacing_across_windows(mut self, pace: bool) -> Self {
+        self.pace_across_windows = pace;
+        self
     }
 
     /// The configuration in use.
@@ -227,8 +237,11 @@ impl Client {
                 return outcome;
             }
             let pause = retry_after.unwrap_or(Duration::ZERO).max(backoff(attempt));
+            let next_window = self.pace_across_windows
+                && matches!(error, Error::Api { status: 429, .. })
+                && pause <= RATE_WINDOW;
             // Saturating: a Retry-After of any size must end the retries, not overflow.
-            if waited.saturating_add(pause) > limits.max_retry_wait {
+            if waited.saturating_add(pause) > limits.max_retry_wait && !next_window {
                 return outcome;
             }
             std::thread::sleep(pause);

@@ -16,7 +16,7 @@ use crate::sync;
 type PhpArray = PhpResult<ZBox<ZendHashTable>>;
 
 fn client() -> PhpResult<Client> {
-    Ok(Client::new(runtime::config()?))
+    Ok(Client::new(runtime::config()?).pacing_across_windows(runtime::pace_across_windows()))
 }
 
 /// Checks the credentials (ping) and the server and web app ids (web app details).

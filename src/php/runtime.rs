@@ -22,12 +22,16 @@ pub const INI_MAX_RETRIES: &str = "wu_runcloud.max_retries";
 /// Seconds of waiting between retries allowed within one call.
 pub const INI_MAX_RETRY_WAIT: &str = "wu_runcloud.max_retry_wait";
 
+/// 1: a 429 waits for the next rate-limit window even past `max_retry_wait`.
+pub const INI_PACE_ACROSS_WINDOWS: &str = "wu_runcloud.pace_across_windows";
+
 /// The php.ini table; the engine borrows it for the life of the process.
-pub static INI_ENTRIES: IniEntryDefs<5> = IniEntryDefs::new([
+pub static INI_ENTRIES: IniEntryDefs<6> = IniEntryDefs::new([
     whole_seconds(c"wu_runcloud.timeout", c"30"),
     whole_seconds(c"wu_runcloud.connect_timeout", c"10"),
     whole_seconds(c"wu_runcloud.max_retries", c"3"),
     whole_seconds(c"wu_runcloud.max_retry_wait", c"20"),
+    whole_seconds(c"wu_runcloud.pace_across_windows", c"0"),
     IniEntryDef::end(),
 ]);
 
@@ -119,6 +123,11 @@ pub fn ini_flag(name: &str) -> bool {
 
 fn ini_number(name: &str) -> Option<u64> {
     call("ini_get", name)?.string()?.trim().parse().ok()
+}
+
+/// Whether calls wait for the next rate-limit window (`wu_runcloud.pace_across_windows`).
+pub fn pace_across_windows() -> bool {
+    ini_number(INI_PACE_ACROSS_WINDOWS).is_some_and(|n| n > 0)
 }
 
 /// The configuration as the constants define it right now.
