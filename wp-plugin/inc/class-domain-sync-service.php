@@ -19,7 +19,9 @@ defined('ABSPATH') || exit;
  * name another event already settled changes nothing it should not. The work
  * itself lives in inc/sync/: converging a name (Converger, Desired_State,
  * Wildcards), the queue of names (Name_Queue), certificates (Certificates,
- * Certificate_Queue) and the reconcile of every name (Reconciler).
+ * Certificate_Queue), the reconcile of every name (Reconciler in one call,
+ * Reconcile_Walk in paced runs) and the view of the app's domains that the
+ * wildcard checks, removals and the reconcile read (App_Domains).
  */
 class Domain_Sync_Service {
 

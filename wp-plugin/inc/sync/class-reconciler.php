@@ -142,8 +142,10 @@ class Reconciler {
 	 * Runs $work with room to wait out RunCloud's rate limit. A reconcile reads
 	 * one page per 40 domains; at RunCloud's reported 60 requests a minute an
 	 * app of a few thousand domains must wait for the next minute, longer than
-	 * a request may wait by default (wu_runcloud.max_retry_wait). Only for work
-	 * in the background (the daily run, WP-CLI): a page load should fail fast.
+	 * a request may wait by default (wu_runcloud.max_retry_wait): the wait is
+	 * raised, and where the extension supports it a 429 waits for the next
+	 * window (wu_runcloud.pace_across_windows). Only for work in the
+	 * background (WP-CLI): a page load should fail fast.
 	 *
 	 * @template T
 	 * @param callable(): T $work The work.
@@ -155,14 +157,19 @@ class Reconciler {
 		 *
 		 * @param int $seconds Default 120.
 		 */
-		$wait     = (int) apply_filters('wu_runcloud_background_max_retry_wait', 120);
-		$previous = ini_get('wu_runcloud.max_retry_wait');
-		$raised   = false !== $previous && $wait > (int) $previous && false !== ini_set('wu_runcloud.max_retry_wait', (string) $wait);
+		$wait    = (int) apply_filters('wu_runcloud_background_max_retry_wait', 120);
+		$changed = [];
+		foreach (['wu_runcloud.max_retry_wait' => $wait, 'wu_runcloud.pace_across_windows' => 1] as $setting => $value) {
+			$previous = ini_get($setting);
+			if (false !== $previous && $value > (int) $previous && false !== ini_set($setting, (string) $value)) {
+				$changed[ $setting ] = $previous;
+			}
+		}
 		try {
 			return $work();
 		} finally {
-			if ($raised) {
-				ini_set('wu_runcloud.max_retry_wait', (string) $previous);
+			foreach ($changed as $setting => $previous) {
+				ini_set($setting, (string) $previous);
 			}
 		}
 	}
