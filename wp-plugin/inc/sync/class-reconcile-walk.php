@@ -50,6 +50,12 @@ class Reconcile_Walk {
 	const MAX_FAILURES = 5;
 
 	/**
+	 * The lock a step holds, so two processes never move one walk at once
+	 * (no domain name starts with a space).
+	 */
+	const LOCK = ' reconcile walk';
+
+	/**
 	 * @var Extension_Gateway
 	 */
 	private $gateway;
@@ -100,6 +106,11 @@ class Reconcile_Walk {
 	private $option;
 
 	/**
+	 * @var Name_Lock
+	 */
+	private $lock;
+
+	/**
 	 * The outcome of the walk that ended last in this process, shaped as the
 	 * extension's wu_runcloud_sync() report.
 	 *
@@ -135,6 +146,7 @@ class Reconcile_Walk {
 		$this->converger = $converger;
 		$this->record    = $record;
 		$this->option    = new Shared_Option(self::OPTION);
+		$this->lock      = new Name_Lock();
 	}
 
 	/**
@@ -228,6 +240,24 @@ class Reconcile_Walk {
 	 * @return float|null When the next step should run (Unix time), or null when the walk is over.
 	 */
 	public function step(float $budget): ?float {
+		if (! $this->lock->acquire(self::LOCK)) {
+			// Another process moves the walk now; look again in a while.
+			return null === $this->progress() ? null : microtime(true) + $this->window() / 2;
+		}
+		try {
+			return $this->step_locked($budget);
+		} finally {
+			$this->lock->release(self::LOCK);
+		}
+	}
+
+	/**
+	 * step(), under the walk's lock.
+	 *
+	 * @param float $budget Seconds this run may take.
+	 * @return float|null When the next step should run, or null when the walk is over.
+	 */
+	private function step_locked(float $budget): ?float {
 		$walk = $this->option->read();
 		if ([] === $walk) {
 			return null;
