@@ -64,6 +64,21 @@ final class LargeAppTest extends Integration_Test_Case {
 		$this->assertSame([], $this->rate_limited(), 'no 429 at 60 a minute');
 	}
 
+	public function test_a_name_this_integration_did_not_add_is_removed_by_the_id_the_view_kept(): void {
+		$this->sim->seed_numbered(300);
+		$this->reconcile_to_the_end();
+		$this->map_domain('site-00290.example.test', 3);
+		$this->run_domain_events();
+		$this->assertArrayNotHasKey('site-00290.example.test', get_network_option(null, 'wu_runcloud_managed_domains', []));
+
+		$this->sim->reset_requests();
+		$this->unmap_domain('site-00290.example.test', 3);
+		$this->run_domain_events();
+
+		$this->assertCount(2, $this->api_lines(), 'a read by id and the delete, no walk to page 8: ' . implode(', ', $this->api_lines()));
+		$this->assertNull($this->sim->domain('site-00290.example.test'));
+	}
+
 	public function test_a_new_site_under_a_wildcard_costs_no_request(): void {
 		$this->sim->seed([['name' => '*.network.test', 'wildcard' => true]]);
 		$this->sim->seed_numbered(100);
