@@ -88,8 +88,27 @@ class Daily_Reconcile {
 		if (null === Plugin::instance()->took_over()) {
 			return;
 		}
-		$this->service->reconcile_walk()->start('daily', false, $this->prunes());
-		$this->step();
+		$this->start_now('daily', false, $this->prunes());
+	}
+
+	/**
+	 * Starts a reconcile (or goes on with the one under way) and runs its
+	 * first run here, within the budget; the rest follows in queue runs.
+	 *
+	 * @param string $trigger 'daily' or 'admin'.
+	 * @param bool   $dry_run Only plan, change nothing.
+	 * @param bool   $prune   Also remove unwanted names this integration added.
+	 * @return string 'done', 'failed', or 'under_way' when queue runs follow.
+	 */
+	public function start_now(string $trigger, bool $dry_run, bool $prune): string {
+		$walk = $this->service->reconcile_walk();
+		$walk->start($trigger, $dry_run, $prune);
+		$next = $walk->step($this->budget());
+		if (null !== $next) {
+			$this->scheduler->replace(self::STEP_HOOK, (int) ceil($next));
+			return 'under_way';
+		}
+		return null === $walk->last ? 'failed' : 'done';
 	}
 
 	/**

@@ -122,8 +122,13 @@ class Reconcile_Page {
 		$dry_run = 'apply' !== sanitize_key(wp_unslash($_POST['mode'] ?? ''));
 		// phpcs:ignore WordPress.Security.NonceVerification.Missing -- checked in authorize().
 		$prune  = ! empty($_POST['prune']);
-		$report = $this->service->reconcile('admin', $dry_run, $prune);
-		$this->back(null === $report ? 'failed' : ($dry_run ? 'previewed' : 'reconciled'));
+		// The reconcile reads the web app a page at a time: a large app is
+		// read over several queue runs after this page load's share.
+		$outcome = $this->daily->start_now('admin', $dry_run, $prune);
+		if ('done' === $outcome) {
+			$outcome = $dry_run ? 'previewed' : 'reconciled';
+		}
+		$this->back('under_way' === $outcome ? 'started' : $outcome);
 	}
 
 	/**
@@ -185,6 +190,7 @@ class Reconcile_Page {
 			'previewed'  => ['info', __('Preview done: nothing was changed. What a reconcile would do is shown below.', 'wu-runcloud')],
 			'reconciled' => ['success', __('Reconcile done. What it changed is shown below.', 'wu-runcloud')],
 			'failed'     => ['error', __('The reconcile could not run. The reason is shown below.', 'wu-runcloud')],
+			'started'    => ['info', __('The reconcile is under way: the web app is read a page at a time within its rate limit. How far it got is shown below.', 'wu-runcloud')],
 			'dismissed'  => ['success', __('The given-up operations were dismissed.', 'wu-runcloud')],
 		];
 		if (isset($messages[ $done ])) {
