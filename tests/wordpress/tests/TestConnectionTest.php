@@ -13,6 +13,7 @@ namespace WuRunCloud\Tests;
  *
  * @group um
  */
+#[\PHPUnit\Framework\Attributes\Group('um')]
 final class TestConnectionTest extends Integration_Test_Case {
 
 	public function test_success_names_the_web_app(): void {
@@ -41,7 +42,7 @@ final class TestConnectionTest extends Integration_Test_Case {
 	/**
 	 * @return array<string, array{0: array<string, mixed>, 1: string, 2: string}>
 	 */
-	public function failures(): array {
+	public static function failures(): array {
 		return [
 			'401' => [['kind' => 'status', 'status' => 401, 'message' => 'Unauthenticated.'], 'credentials', 'RunCloud rejected the credentials: check WU_RUNCLOUD_API_TOKEN.'],
 			'403' => [['kind' => 'status', 'status' => 403, 'message' => 'Your plan does not include API access'], 'forbidden', 'Your plan does not include API access'],
@@ -59,6 +60,7 @@ final class TestConnectionTest extends Integration_Test_Case {
 	 * @param string               $reason Our reason code.
 	 * @param string               $said   Text the message must hold.
 	 */
+	#[\PHPUnit\Framework\Attributes\DataProvider('failures')]
 	public function test_a_failure_answers_with_the_reason(array $fault, string $reason, string $said): void {
 		$this->sim->fault($fault + ['count' => 5]);
 
