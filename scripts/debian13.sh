@@ -133,6 +133,8 @@ make_root() {
   printf '#!/bin/sh\nexit 101\n' >"$work/usr/sbin/policy-rc.d"
   chmod +x "$work/usr/sbin/policy-rc.d"
   cp /etc/resolv.conf "$work/etc/resolv.conf" 2>/dev/null || true
+  # MariaDB's installer looks localhost up.
+  printf '127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n' >"$work/etc/hosts"
   echo "deb $mirror $suite main" >"$work/etc/apt/sources.list"
   echo "Debian 13 root: installing ${packages[*]}"
   (

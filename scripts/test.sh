@@ -49,9 +49,10 @@ build84() {
 if stage "debian 13 root" scripts/debian13.sh root &&
   stage "php 8.4 build" build84; then
   stage "php extension suite (php 8.4)" debian13 tests/php/run.sh
+  stage "wordpress suite (wordpress 6.8, php 8.4)" debian13 tests/wordpress/run.sh
 else
   failed=$((failed + 1))
-  failures+=("php extension suite (php 8.4): not run")
+  failures+=("php 8.4 suites: not run")
 fi
 
 echo
