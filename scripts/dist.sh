@@ -2,6 +2,7 @@
 # Release artefacts in dist/:
 #   wu_runcloud-<version>-php<8.x>-<nts|zts>-x86_64-linux-gnu.so  one per PHP this machine builds for
 #   wu-runcloud-<version>.zip    the WordPress plugin, top folder wu-runcloud/ ("Upload Plugin")
+#   install-extension.sh         the server installer (finds each PHP, installs the matching library)
 #   SHA256SUMS
 # The PHPs: every Debian/Ubuntu php-config8.x and RunCloud php*rc build on this machine, and
 # PHP 8.4 of the Debian 13 root (scripts/debian13.sh; made first when running as root). Every
@@ -106,6 +107,9 @@ find "$stage/wu-runcloud" -exec touch -d "$stamp" {} +
 (cd "$stage" && find wu-runcloud | LC_ALL=C sort | TZ=UTC zip -q -X -@ "$out/wu-runcloud-$version.zip")
 echo "built wu-runcloud-$version.zip"
 
-(cd "$out" && sha256sum -- *.so *.zip >SHA256SUMS)
+cp scripts/install-extension.sh "$out/install-extension.sh"
+chmod 755 "$out/install-extension.sh"
+
+(cd "$out" && sha256sum -- *.so *.zip install-extension.sh >SHA256SUMS)
 echo "dist/:"
 ls -l "$out" | tail -n +2 | awk '{print "  " $5 "\t" $NF}'

@@ -54,6 +54,7 @@ if stage "debian 13 root" scripts/debian13.sh root &&
   # passing the PHP extension suite in its PHP; the plugin zip; the installer.
   stage "make dist" make --no-print-directory dist
   stage "dist artefacts" tests/dist/run.sh
+  stage "install script" tests/install/run.sh
 else
   failed=$((failed + 1))
   failures+=("php 8.4 suites and dist: not run")

@@ -18,7 +18,7 @@ fail() {
 lib82=$dist/wu_runcloud-$version-php8.2-nts-x86_64-linux-gnu.so
 lib84=$dist/wu_runcloud-$version-php8.4-nts-x86_64-linux-gnu.so
 zip=$dist/wu-runcloud-$version.zip
-for file in "$lib82" "$lib84" "$zip" "$dist/SHA256SUMS"; do
+for file in "$lib82" "$lib84" "$zip" "$dist/install-extension.sh" "$dist/SHA256SUMS"; do
   [ -f "$file" ] || { echo "FAIL: missing $file (run make dist)" >&2; exit 1; }
 done
 
