@@ -14,13 +14,16 @@ failures=()
 stage() {
   local name=$1
   shift
+  local started=$SECONDS
   echo
   echo "==> $name"
   if "$@"; then
     passed=$((passed + 1))
+    echo "<== $name: passed ($((SECONDS - started)) s)"
   else
     failed=$((failed + 1))
     failures+=("$name")
+    echo "<== $name: FAILED ($((SECONDS - started)) s)"
     return 1
   fi
 }
