@@ -209,6 +209,11 @@ fi
 
 if [ "${1:-}" != "--no-build" ]; then
   echo "--- no matching library, a toolchain and the source tree: builds it"
+  # The installer builds into target/php8.4-nts; seeded from the Debian 13 build's
+  # directory, only the crates that read PHP's headers are compiled again.
+  if [ ! -d target/php8.4-nts ] && [ -d target/php8.4 ]; then
+    cp -a target/php8.4 target/php8.4-nts
+  fi
   if installer scripts/install-extension.sh --root "$root" --from "$only82" --php-config "$root/RunCloud/Packages/php84rc/bin/php-config"; then
     grep -q "library: built " "$out" && [ "$(loaded_version "$php84")" = "$version" ] &&
       pass "built from source for PHP 8.4 and loaded" || { cat "$out"; fail "the build was not reported or does not load"; }
