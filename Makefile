@@ -1,5 +1,5 @@
 # Entry points; the scripts do the work and install what they need.
-.PHONY: bench bench-large test demo
+.PHONY: bench bench-large test demo dist
 
 bench:
 	bench/run.sh
@@ -13,3 +13,8 @@ test:
 
 demo:
 	scripts/demo.sh
+
+# Release artefacts in dist/: a library per PHP this machine builds for, the plugin zip,
+# the server installer and SHA256SUMS (scripts/dist.sh).
+dist:
+	scripts/dist.sh

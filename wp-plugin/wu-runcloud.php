@@ -3,8 +3,8 @@
  * Plugin Name:       RunCloud for Ultimate Multisite (native)
  * Description:       Keeps a RunCloud web app's domains and certificates in step with Ultimate Multisite's domain mapping, through the wu_runcloud PHP extension.
  * Version:           0.1.0
- * Requires at least: 5.3
- * Requires PHP:      7.4
+ * Requires at least: 6.1
+ * Requires PHP:      8.2
  * Network:           true
  * Author:            wu-runcloud contributors
  * License:           GPL-2.0-or-later

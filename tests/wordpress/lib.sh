@@ -13,7 +13,8 @@
 # PHP_INI_SCAN_DIR and finds WordPress through the WU_TEST_* variables.
 
 WP_LIB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-WP_EXTENSION="$WP_LIB_ROOT/target/release/libwu_runcloud.so"
+# WU_EXTENSION names another build of the library (e.g. one for another PHP).
+WP_EXTENSION=${WU_EXTENSION:-$WP_LIB_ROOT/target/release/libwu_runcloud.so}
 WP_SIMULATOR="$WP_LIB_ROOT/target/release/runcloud-sim"
 WP_RUN_DIR=""
 WP_DB_PID=""

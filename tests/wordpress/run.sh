@@ -34,10 +34,18 @@ wp_start_mariadb
 wp_start_simulator
 wp_copy_wordpress
 
+# PHPUnit 9 takes a comma-separated list of groups (a repeated option replaces
+# it); PHPUnit 10 and later take the option once per group.
+if [ "$(phpunit --version | grep -oE '[0-9]+' | head -1)" -ge 10 ]; then
+  exclude_none_registry=(--exclude-group none --exclude-group registry)
+else
+  exclude_none_registry=(--exclude-group none,registry)
+fi
+
 status=0
 for um in "${architectures[@]}"; do
   case "$um" in
-    a) label="Ultimate Multisite up to 2.4.x (host providers)"; groups=(--exclude-group none,registry) ;;
+    a) label="Ultimate Multisite up to 2.4.x (host providers)"; groups=("${exclude_none_registry[@]}") ;;
     b) label="Ultimate Multisite 2.5+ (integration registry, Action Scheduler)"; groups=(--exclude-group none) ;;
     none) label="without Ultimate Multisite"; groups=(--group none) ;;
     *) echo "unknown architecture: $um" >&2; exit 2 ;;

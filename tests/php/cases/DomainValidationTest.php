@@ -13,7 +13,7 @@ use WuRunCloud\InvalidDomainException;
 final class DomainValidationTest extends SimulatorTestCase
 {
     /** @return array<string, array{string, string}> input and normalised form */
-    public function validNames(): array
+    public static function validNames(): array
     {
         return [
             'plain' => ['shop.example.com', 'shop.example.com'],
@@ -29,7 +29,7 @@ final class DomainValidationTest extends SimulatorTestCase
     }
 
     /** @return array<string, array{string}> */
-    public function invalidNames(): array
+    public static function invalidNames(): array
     {
         return [
             'empty' => [''],
@@ -65,6 +65,7 @@ final class DomainValidationTest extends SimulatorTestCase
     }
 
     /** @dataProvider validNames */
+    #[\PHPUnit\Framework\Attributes\DataProvider('validNames')]
     public function testNormalisesValidNamesWithoutARequest(string $input, string $expected): void
     {
         $this->assertSame($expected, wu_runcloud_normalize_domain($input));
@@ -72,6 +73,7 @@ final class DomainValidationTest extends SimulatorTestCase
     }
 
     /** @dataProvider invalidNames */
+    #[\PHPUnit\Framework\Attributes\DataProvider('invalidNames')]
     public function testNormalizeRejectsInvalidNames(string $input): void
     {
         $thrown = $this->catchThrown(InvalidDomainException::class, static fn () => wu_runcloud_normalize_domain($input));
@@ -81,6 +83,7 @@ final class DomainValidationTest extends SimulatorTestCase
     }
 
     /** @dataProvider invalidNames */
+    #[\PHPUnit\Framework\Attributes\DataProvider('invalidNames')]
     public function testEveryFunctionRejectsInvalidNamesBeforeAnyRequest(string $input): void
     {
         $calls = [

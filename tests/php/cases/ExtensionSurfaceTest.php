@@ -27,7 +27,7 @@ final class ExtensionSurfaceTest extends SimulatorTestCase
     ];
 
     /** @return array<string, array{string, list<string>, string}> function, parameters, return type */
-    public function signatures(): array
+    public static function signatures(): array
     {
         return [
             'test_connection' => ['wu_runcloud_test_connection', [], 'array'],
@@ -46,6 +46,7 @@ final class ExtensionSurfaceTest extends SimulatorTestCase
      * @dataProvider signatures
      * @param list<string> $parameters
      */
+    #[\PHPUnit\Framework\Attributes\DataProvider('signatures')]
     public function testFunctionsHaveTypedSignatures(string $function, array $parameters, string $returnType): void
     {
         $reflection = new ReflectionFunction($function);

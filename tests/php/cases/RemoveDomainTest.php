@@ -122,12 +122,13 @@ final class RemoveDomainTest extends SimulatorTestCase
     }
 
     /** @return array<string, array{int}> */
-    public function unusableIds(): array
+    public static function unusableIds(): array
     {
         return ['zero' => [0], 'negative' => [-5], 'absent' => [987654]];
     }
 
     /** @dataProvider unusableIds */
+    #[\PHPUnit\Framework\Attributes\DataProvider('unusableIds')]
     public function testAnUnusableIdIsIgnored(int $id): void
     {
         wu_runcloud_add_domain('shop.example.com');

@@ -58,7 +58,7 @@ final class SecretCanaryTest extends SimulatorTestCase
      *
      * @return array<string, array{string, array<string, mixed>, list<array<string, mixed>>, array<string, int>, string, ?string}>
      */
-    public function scenarios(): array
+    public static function scenarios(): array
     {
         $everything = <<<'PHP'
             return [
@@ -111,6 +111,7 @@ final class SecretCanaryTest extends SimulatorTestCase
      * @param list<array<string, mixed>> $faults
      * @param array<string, int> $ini
      */
+    #[\PHPUnit\Framework\Attributes\DataProvider('scenarios')]
     public function testNoCredentialComesBackOut(
         string $target,
         array $changedConstants,

@@ -13,6 +13,7 @@ namespace WuRunCloud\Tests;
  *
  * @group um
  */
+#[\PHPUnit\Framework\Attributes\Group('um')]
 final class CertificateTest extends Integration_Test_Case {
 
 	public function test_advanced_ssl_installs_one_certificate_per_new_name(): void {

@@ -17,6 +17,7 @@ require_once dirname(__DIR__) . '/stand-ins/wp-cli.php';
  *
  * @group um
  */
+#[\PHPUnit\Framework\Attributes\Group('um')]
 final class CliCommandTest extends Integration_Test_Case {
 
 	/**

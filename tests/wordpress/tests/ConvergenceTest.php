@@ -20,6 +20,7 @@ use WuRunCloud\Plugin\Sync\Certificate_Queue;
  *
  * @group um
  */
+#[\PHPUnit\Framework\Attributes\Group('um')]
 final class ConvergenceTest extends Integration_Test_Case {
 
 	private const ADD_FAULT = ['method' => 'POST', 'path_contains' => '/domains'];
@@ -139,7 +140,7 @@ PHP
 	/**
 	 * @return array<string, array{0: bool}>
 	 */
-	public function moments_of_death(): array {
+	public static function moments_of_death(): array {
 		return ['before the add is sent' => [false], 'after the add, before it is recorded' => [true]];
 	}
 
@@ -148,6 +149,7 @@ PHP
 	 *
 	 * @param bool $after_the_add Whether the process dies after RunCloud added the name.
 	 */
+	#[\PHPUnit\Framework\Attributes\DataProvider('moments_of_death')]
 	public function test_a_process_killed_mid_convergence_leaves_the_name_to_a_retry(bool $after_the_add): void {
 		$this->map_domain('killed.example.com', 4);
 		\WP_Ultimo\Test\Async_Queue::clear();

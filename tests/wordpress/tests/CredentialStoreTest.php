@@ -15,6 +15,8 @@ namespace WuRunCloud\Tests;
  * @group um
  * @group registry
  */
+#[\PHPUnit\Framework\Attributes\Group('um')]
+#[\PHPUnit\Framework\Attributes\Group('registry')]
 final class CredentialStoreTest extends Integration_Test_Case {
 
 	public function test_credentials_kept_by_ultimate_multisite_become_the_constants(): void {

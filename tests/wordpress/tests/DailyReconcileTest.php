@@ -17,6 +17,7 @@ use WuRunCloud\Plugin\Plugin;
  *
  * @group um
  */
+#[\PHPUnit\Framework\Attributes\Group('um')]
 final class DailyReconcileTest extends Integration_Test_Case {
 
 	const HOOK = 'wu_runcloud_daily_reconcile';

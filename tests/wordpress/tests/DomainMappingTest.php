@@ -16,6 +16,7 @@ use WuRunCloud\Plugin\Plugin;
  *
  * @group um
  */
+#[\PHPUnit\Framework\Attributes\Group('um')]
 final class DomainMappingTest extends Integration_Test_Case {
 
 	public function test_the_plugin_took_the_runcloud_integration_over(): void {
@@ -120,7 +121,7 @@ final class DomainMappingTest extends Integration_Test_Case {
 	/**
 	 * @return array<string, array{0: string, 1: array<string, bool>}>
 	 */
-	public function www_settings(): array {
+	public static function www_settings(): array {
 		return [
 			'always'    => ['always', ['example-one.com' => true, 'blog.example-two.com' => true, 'shop.example.co.uk' => true]],
 			'main_only' => ['main_only', ['example-one.com' => true, 'blog.example-two.com' => false, 'shop.example.co.uk' => false]],
@@ -134,6 +135,7 @@ final class DomainMappingTest extends Integration_Test_Case {
 	 * @param string              $setting  auto_create_www_subdomain.
 	 * @param array<string, bool> $expected Domain => www.
 	 */
+	#[\PHPUnit\Framework\Attributes\DataProvider('www_settings')]
 	public function test_the_www_variant_follows_the_setting(string $setting, array $expected): void {
 		$this->set_www_setting($setting);
 		foreach (array_keys($expected) as $domain) {

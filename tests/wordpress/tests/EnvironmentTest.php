@@ -14,6 +14,7 @@ namespace WuRunCloud\Tests;
  *
  * @group um
  */
+#[\PHPUnit\Framework\Attributes\Group('um')]
 final class EnvironmentTest extends Integration_Test_Case {
 
 	/**
@@ -124,7 +125,7 @@ PHP
 	/**
 	 * @return array<string, array{0: array<string, string>, 1: string, 2: string}>
 	 */
-	public function wrong_settings(): array {
+	public static function wrong_settings(): array {
 		return [
 			'wrong token'       => [['WU_RUNCLOUD_API_TOKEN' => 'wrong-token-value'], 'credentials', 'check WU_RUNCLOUD_API_TOKEN.'],
 			'wrong app id'      => [['WU_RUNCLOUD_APP_ID' => '999'], 'not_found', 'does not know server 1 or web app 999'],
@@ -139,6 +140,7 @@ PHP
 	 * @param string                $reason Our reason code.
 	 * @param string                $hint   Text the message holds.
 	 */
+	#[\PHPUnit\Framework\Attributes\DataProvider('wrong_settings')]
 	public function test_wrong_settings_are_reported_with_runclouds_reason(array $env, string $reason, string $hint): void {
 		$run = WordPress_Process::run(self::MAP_AND_REPORT, $env);
 

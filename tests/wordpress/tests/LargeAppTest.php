@@ -19,6 +19,7 @@ use WuRunCloud\Plugin\Reconcile_Page;
  *
  * @group um
  */
+#[\PHPUnit\Framework\Attributes\Group('um')]
 final class LargeAppTest extends Integration_Test_Case {
 
 	/**

@@ -16,6 +16,7 @@ use WuRunCloud\Plugin\Plugin;
  *
  * @group um
  */
+#[\PHPUnit\Framework\Attributes\Group('um')]
 final class LoggingTest extends Integration_Test_Case {
 
 	public function test_lines_reach_the_channel_without_secrets_or_pem(): void {

@@ -31,6 +31,7 @@ final class Page_Redirected extends \RuntimeException {
  *
  * @group um
  */
+#[\PHPUnit\Framework\Attributes\Group('um')]
 final class ReconcilePageTest extends Integration_Test_Case {
 
 	/**

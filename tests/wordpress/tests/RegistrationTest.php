@@ -17,6 +17,7 @@ use WuRunCloud\Plugin\Adapters\RunCloud_Integration;
  *
  * @group um
  */
+#[\PHPUnit\Framework\Attributes\Group('um')]
 final class RegistrationTest extends Integration_Test_Case {
 
 	public function test_runcloud_in_host_integrations_is_ours(): void {

@@ -18,6 +18,7 @@ use WuRunCloud\Plugin\Plugin;
  *
  * @group um
  */
+#[\PHPUnit\Framework\Attributes\Group('um')]
 final class RetryQueueTest extends Integration_Test_Case {
 
 	private const ADD_FAULT = ['method' => 'POST', 'path_contains' => '/domains'];
@@ -184,7 +185,7 @@ PHP
 	/**
 	 * @return array<string, array{0: int}>
 	 */
-	public function final_statuses(): array {
+	public static function final_statuses(): array {
 		return ['401' => [401], '403' => [403], '404' => [404], '422' => [422]];
 	}
 
@@ -193,6 +194,7 @@ PHP
 	 *
 	 * @param int $status HTTP status.
 	 */
+	#[\PHPUnit\Framework\Attributes\DataProvider('final_statuses')]
 	public function test_a_final_status_is_not_retried(int $status): void {
 		$this->sim->fault(['kind' => 'status', 'status' => $status, 'message' => "refused with $status"] + self::ADD_FAULT);
 		$this->map_domain('refused.example.com', 4);

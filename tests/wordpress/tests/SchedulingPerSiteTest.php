@@ -18,6 +18,7 @@ use WuRunCloud\Plugin\Plugin;
  *
  * @group um
  */
+#[\PHPUnit\Framework\Attributes\Group('um')]
 final class SchedulingPerSiteTest extends Integration_Test_Case {
 
 	const HOOKS = ['wu_runcloud_daily_reconcile', 'wu_runcloud_retry', 'wu_runcloud_redeploy_ssl'];

@@ -21,6 +21,7 @@ require_once dirname(__DIR__) . '/stand-ins/wp-cli.php';
  *
  * @group um
  */
+#[\PHPUnit\Framework\Attributes\Group('um')]
 final class SecretCanaryTest extends Integration_Test_Case {
 
 	private const FAULTS = [

@@ -13,6 +13,7 @@ namespace WuRunCloud\Tests;
  *
  * @group um
  */
+#[\PHPUnit\Framework\Attributes\Group('um')]
 final class SharedOptionTest extends Integration_Test_Case {
 
 	private const PROCESSES = 4;

@@ -14,6 +14,7 @@ namespace WuRunCloud\Tests;
  *
  * @group um
  */
+#[\PHPUnit\Framework\Attributes\Group('um')]
 final class SubdomainSitesTest extends Integration_Test_Case {
 
 	public function test_a_new_site_adds_its_host_and_deleting_it_removes_it(): void {

@@ -13,6 +13,7 @@ namespace WuRunCloud\Tests;
  *
  * @group um
  */
+#[\PHPUnit\Framework\Attributes\Group('um')]
 final class TestConnectionTest extends Integration_Test_Case {
 
 	public function test_success_names_the_web_app(): void {
@@ -29,7 +30,7 @@ final class TestConnectionTest extends Integration_Test_Case {
 	/**
 	 * @return array<string, array{0: string}>
 	 */
-	public function not_network_admins(): array {
+	public static function not_network_admins(): array {
 		return [
 			'subscriber'               => ['subscriber'],
 			'administrator of a site'  => ['administrator'],
@@ -43,6 +44,7 @@ final class TestConnectionTest extends Integration_Test_Case {
 	 *
 	 * @param string $role Role on the main site.
 	 */
+	#[\PHPUnit\Framework\Attributes\DataProvider('not_network_admins')]
 	public function test_only_network_admins_may_test(string $role): void {
 		$user_id = wp_insert_user(['user_login' => 'tester-' . $role, 'user_pass' => wp_generate_password(), 'user_email' => $role . '@example.com', 'role' => $role]);
 		$this->assertIsInt($user_id);
@@ -73,7 +75,7 @@ final class TestConnectionTest extends Integration_Test_Case {
 	/**
 	 * @return array<string, array{0: array<string, mixed>, 1: string, 2: string}>
 	 */
-	public function failures(): array {
+	public static function failures(): array {
 		return [
 			'401' => [['kind' => 'status', 'status' => 401, 'message' => 'Unauthenticated.'], 'credentials', 'RunCloud rejected the credentials: check WU_RUNCLOUD_API_TOKEN.'],
 			'403' => [['kind' => 'status', 'status' => 403, 'message' => 'Your plan does not include API access'], 'forbidden', 'Your plan does not include API access'],
@@ -91,6 +93,7 @@ final class TestConnectionTest extends Integration_Test_Case {
 	 * @param string               $reason Our reason code.
 	 * @param string               $said   Text the message must hold.
 	 */
+	#[\PHPUnit\Framework\Attributes\DataProvider('failures')]
 	public function test_a_failure_answers_with_the_reason(array $fault, string $reason, string $said): void {
 		$this->sim->fault($fault + ['count' => 5]);
 

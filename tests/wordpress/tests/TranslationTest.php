@@ -13,6 +13,7 @@ namespace WuRunCloud\Tests;
  *
  * @group um
  */
+#[\PHPUnit\Framework\Attributes\Group('um')]
 final class TranslationTest extends Integration_Test_Case {
 
 	public function test_messages_come_out_in_turkish(): void {

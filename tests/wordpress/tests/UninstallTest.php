@@ -14,6 +14,7 @@ namespace WuRunCloud\Tests;
  *
  * @group um
  */
+#[\PHPUnit\Framework\Attributes\Group('um')]
 final class UninstallTest extends Integration_Test_Case {
 
 	public function test_uninstall_removes_what_the_plugin_stored(): void {

@@ -15,6 +15,7 @@ use WuRunCloud\Plugin\Plugin;
  *
  * @group none
  */
+#[\PHPUnit\Framework\Attributes\Group('none')]
 final class WithoutUltimateMultisiteTest extends Integration_Test_Case {
 
 	public function test_it_loads_without_taking_anything_over(): void {

@@ -19,6 +19,7 @@ namespace WuRunCloud\Tests;
  *
  * @group um
  */
+#[\PHPUnit\Framework\Attributes\Group('um')]
 final class WizardTest extends Integration_Test_Case {
 
 	/**
@@ -130,7 +131,7 @@ PHP;
 	/**
 	 * @return array<string, array{0: array<string, string>, 1: string}>
 	 */
-	public function credentials(): array {
+	public static function credentials(): array {
 		return [
 			'token'          => [['WU_RUNCLOUD_API_TOKEN' => 'test-token', 'WU_RUNCLOUD_API_KEY' => '', 'WU_RUNCLOUD_API_SECRET' => '', 'WU_RUNCLOUD_SERVER_ID' => '1', 'WU_RUNCLOUD_APP_ID' => '1'], 'v3'],
 			'key and secret' => [['WU_RUNCLOUD_API_TOKEN' => '', 'WU_RUNCLOUD_API_KEY' => 'test-key', 'WU_RUNCLOUD_API_SECRET' => 'test-secret', 'WU_RUNCLOUD_SERVER_ID' => '1', 'WU_RUNCLOUD_APP_ID' => '1'], 'v2'],
@@ -143,6 +144,7 @@ PHP;
 	 * @param array<string, string> $posted  What the admin enters.
 	 * @param string                $version API version they select.
 	 */
+	#[\PHPUnit\Framework\Attributes\DataProvider('credentials')]
 	public function test_the_wizard_sets_runcloud_up(array $posted, string $version): void {
 		$this->file = (string) tempnam(sys_get_temp_dir(), 'wu-wp-config-');
 		file_put_contents($this->file, "<?php\n");
@@ -249,7 +251,7 @@ PHP;
 	/**
 	 * @return array<string, array{0: array<string, string|null>}>
 	 */
-	public function hand_written(): array {
+	public static function hand_written(): array {
 		return [
 			'token'          => [['WU_RUNCLOUD_API_TOKEN' => 'test-token']],
 			'key and secret' => [['WU_RUNCLOUD_API_TOKEN' => null, 'WU_RUNCLOUD_API_KEY' => 'test-key', 'WU_RUNCLOUD_API_SECRET' => 'test-secret']],
@@ -261,6 +263,7 @@ PHP;
 	 *
 	 * @param array<string, string|null> $constants Constants written into wp-config.php by hand.
 	 */
+	#[\PHPUnit\Framework\Attributes\DataProvider('hand_written')]
 	public function test_hand_written_constants_leave_the_core_provider_silent(array $constants): void {
 		$this->set_enabled(true);
 		$run = WordPress_Process::run(self::AFTERWARDS, $constants);
