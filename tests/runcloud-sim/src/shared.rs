@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::auth::Credentials;
 use crate::config::SimConfig;
+use crate::dns::{DnsAnswer, DnsChange, DnsDump};
 use crate::faults::{Fault, FaultQueue};
 use crate::rate_limit::RateLimiter;
 use crate::request_log::{RequestLog, RequestRecord};
@@ -168,6 +169,36 @@ impl Shared {
             None => {}
         }
         Ok(())
+    }
+
+    /// The names' DNS and Let's Encrypt's failures.
+    pub(crate) fn dns(&self) -> DnsDump {
+        let world = self.world();
+        let mut dump = world.app.dns.dump();
+        dump.failed_validations_last_hour = world.app.letsencrypt.failures_last_hour();
+        dump.refused_orders = world.app.letsencrypt.refused_orders();
+        dump
+    }
+
+    /// Sets names' DNS; nothing changes when one state is invalid.
+    pub(crate) fn change_dns(&self, change: &DnsChange) -> Result<(), String> {
+        let mut parsed = Vec::with_capacity(change.names.len());
+        for (name, state) in &change.names {
+            if name.trim().is_empty() {
+                return Err("a DNS name must not be empty".into());
+            }
+            parsed.push((name.as_str(), DnsAnswer::parse(state)?));
+        }
+        let mut world = self.world();
+        for (name, answer) in parsed {
+            world.app.dns.set(name, answer);
+        }
+        Ok(())
+    }
+
+    /// Every name points at the server again.
+    pub(crate) fn clear_dns(&self) {
+        self.world().app.dns.clear();
     }
 
     pub(crate) fn seed_domains(&self, count: usize) -> Vec<u64> {

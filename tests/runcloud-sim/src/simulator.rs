@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::config::{SimConfig, SslMode};
 use crate::dispatch::dispatch;
+use crate::dns::{DnsAnswer, DnsChange, DnsDump, DnsResponder};
 use crate::faults::Fault;
 use crate::request_log::RequestRecord;
 use crate::server::{Handler, Server, StopSignal};
@@ -28,6 +29,7 @@ pub struct Simulator {
     server: Server,
     base_url: String,
     certificate_pem: Option<String>,
+    dns: DnsResponder,
 }
 
 impl Simulator {
@@ -54,13 +56,16 @@ impl Simulator {
             let shared = Arc::clone(&shared);
             Arc::new(move |request| dispatch(&shared, request))
         };
-        let server = Server::start(listener, identity, handler, stop)?;
+        let server = Server::start(listener, identity, handler, Arc::clone(&stop))?;
+        // The names' DNS on UDP, at the same address and port number as the API.
+        let dns = DnsResponder::start(server.local_addr(), Arc::clone(&shared), stop)?;
         let base_url = format!("{}://{}", shared.scheme, server.local_addr());
         Ok(Simulator {
             shared,
             server,
             base_url,
             certificate_pem,
+            dns,
         })
     }
 
@@ -145,9 +150,29 @@ impl Simulator {
         self.shared.reset();
     }
 
+    /// The loopback UDP address of the DNS responder (the API's port number).
+    pub fn dns_addr(&self) -> SocketAddr {
+        self.dns.addr()
+    }
+
+    /// Sets one name's DNS (a resolver and Let's Encrypt see it at once).
+    pub fn set_dns(&self, name: &str, answer: DnsAnswer) {
+        let change = DnsChange {
+            names: [(name.to_string(), answer.label())].into_iter().collect(),
+        };
+        // Every DnsAnswer has a valid label, and an empty name only changes nothing.
+        let _ = self.shared.change_dns(&change);
+    }
+
+    /// The names' DNS and Let's Encrypt's failed validations.
+    pub fn dns(&self) -> DnsDump {
+        self.shared.dns()
+    }
+
     /// Stops serving: closes every connection, ends hangs, waits for the threads (bounded).
     pub fn shutdown(mut self) {
         self.server.shutdown();
+        self.dns.join();
     }
 }
 
