@@ -32,13 +32,6 @@ class Dns_Check {
 	private $resolver;
 
 	/**
-	 * Answers within this process: name => [result, when].
-	 *
-	 * @var array<string, array{0: array{ok: bool, reason: string}, 1: int}>
-	 */
-	private $cache = [];
-
-	/**
 	 * @param Dns_Resolver $resolver Resolves names.
 	 */
 	public function __construct(Dns_Resolver $resolver) {
@@ -131,23 +124,17 @@ class Dns_Check {
 		if (count($after) !== count($pointed)) {
 			update_network_option(null, self::POINTED, $after);
 		}
-		foreach ($names as $name) {
-			unset($this->cache[ $name ]);
-		}
 	}
 
 	/**
-	 * Checks one name, answers kept for a few seconds within this process
-	 * (a basic certificate's names are all checked at every order).
+	 * Checks one name, afresh each time: a long-lived queue runner must see a
+	 * change of DNS at its next run.
 	 *
 	 * @param string       $name    Name.
 	 * @param list<string> $servers The server's addresses.
 	 * @return array{ok: bool, reason: string}
 	 */
 	private function check(string $name, array $servers): array {
-		if (isset($this->cache[ $name ]) && time() - $this->cache[ $name ][1] < 10) {
-			return $this->cache[ $name ][0];
-		}
 		$found = $this->resolver->resolve($name);
 		if ('' !== $found['error']) {
 			$result = ['ok' => false, 'reason' => sprintf('DNS lookup failed: %s', $found['error'])];
@@ -158,7 +145,6 @@ class Dns_Check {
 		} else {
 			$result = ['ok' => true, 'reason' => ''];
 		}
-		$this->cache[ $name ] = [$result, time()];
 		return $result;
 	}
 
