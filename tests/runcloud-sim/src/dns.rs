@@ -89,6 +89,9 @@ pub struct DnsDump {
     pub failed_validations_last_hour: BTreeMap<String, u64>,
     /// Certificate orders Let's Encrypt refused since the start (or the last reset).
     pub refused_orders: u64,
+    /// The loopback port where the server presents, in a TLS handshake, the certificate
+    /// covering the SNI name (`served.rs`).
+    pub https_port: u16,
 }
 
 /// Names and their DNS; any name not set points at the server.
@@ -158,6 +161,7 @@ impl DnsState {
                 .collect(),
             failed_validations_last_hour: BTreeMap::new(),
             refused_orders: 0,
+            https_port: 0,
         }
     }
 }

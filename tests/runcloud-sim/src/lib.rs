@@ -25,6 +25,7 @@ mod paging;
 mod rate_limit;
 mod request_log;
 mod routes;
+mod served;
 mod server;
 mod shared;
 mod simulator;

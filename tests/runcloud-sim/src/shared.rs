@@ -2,6 +2,7 @@
 //! API both offer.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -79,6 +80,8 @@ pub(crate) struct Shared {
     pub scheme: &'static str,
     /// The bound address, for links when a request names no Host.
     pub local_addr: SocketAddr,
+    /// Where the server presents the certificates (`served.rs`), once listening.
+    pub https_port: AtomicU16,
     world: Mutex<World>,
 }
 
@@ -97,6 +100,7 @@ impl Shared {
             stop,
             scheme,
             local_addr,
+            https_port: AtomicU16::new(0),
             world,
         }
     }
@@ -177,6 +181,7 @@ impl Shared {
         let mut dump = world.app.dns.dump();
         dump.failed_validations_last_hour = world.app.letsencrypt.failures_last_hour();
         dump.refused_orders = world.app.letsencrypt.refused_orders();
+        dump.https_port = self.https_port.load(Ordering::Relaxed);
         dump
     }
 

@@ -10,6 +10,7 @@ use crate::dispatch::dispatch;
 use crate::dns::{DnsAnswer, DnsChange, DnsDump, DnsResponder};
 use crate::faults::Fault;
 use crate::request_log::RequestRecord;
+use crate::served::ServedCertificates;
 use crate::server::{Handler, Server, StopSignal};
 use crate::shared::{Shared, SslChange};
 use crate::state::{DomainSeed, StateDump};
@@ -30,6 +31,7 @@ pub struct Simulator {
     base_url: String,
     certificate_pem: Option<String>,
     dns: DnsResponder,
+    served: ServedCertificates,
 }
 
 impl Simulator {
@@ -58,7 +60,12 @@ impl Simulator {
         };
         let server = Server::start(listener, identity, handler, Arc::clone(&stop))?;
         // The names' DNS on UDP, at the same address and port number as the API.
-        let dns = DnsResponder::start(server.local_addr(), Arc::clone(&shared), stop)?;
+        let dns = DnsResponder::start(server.local_addr(), Arc::clone(&shared), Arc::clone(&stop))?;
+        let served =
+            ServedCertificates::start(server.local_addr().ip(), Arc::clone(&shared), stop)?;
+        shared
+            .https_port
+            .store(served.addr().port(), std::sync::atomic::Ordering::Relaxed);
         let base_url = format!("{}://{}", shared.scheme, server.local_addr());
         Ok(Simulator {
             shared,
@@ -66,6 +73,7 @@ impl Simulator {
             base_url,
             certificate_pem,
             dns,
+            served,
         })
     }
 
@@ -164,6 +172,11 @@ impl Simulator {
         let _ = self.shared.change_dns(&change);
     }
 
+    /// Where the server presents the certificate covering a name (TLS with SNI).
+    pub fn https_addr(&self) -> SocketAddr {
+        self.served.addr()
+    }
+
     /// The names' DNS and Let's Encrypt's failed validations.
     pub fn dns(&self) -> DnsDump {
         self.shared.dns()
@@ -173,6 +186,7 @@ impl Simulator {
     pub fn shutdown(mut self) {
         self.server.shutdown();
         self.dns.join();
+        self.served.join();
     }
 }
 

@@ -24,6 +24,11 @@ final class CertificateDnsTest extends Integration_Test_Case {
 	 */
 	private $dns_server;
 
+	/**
+	 * @var callable
+	 */
+	private $https_port;
+
 	protected function setUp(): void {
 		parent::setUp();
 		set_site_transient('wu_public_network_ip', '127.0.0.1');
@@ -32,11 +37,18 @@ final class CertificateDnsTest extends Integration_Test_Case {
 			return '127.0.0.1:' . $port;
 		};
 		add_filter('wu_runcloud_dns_server', $this->dns_server);
+		// The simulator presents the certificate covering a name on its own port.
+		$https            = (int) $this->sim->dns_state()['https_port'];
+		$this->https_port = static function () use ($https) {
+			return $https;
+		};
+		add_filter('wu_runcloud_tls_port', $this->https_port);
 		$this->set_www_setting('never');
 	}
 
 	protected function tearDown(): void {
 		remove_filter('wu_runcloud_dns_server', $this->dns_server);
+		remove_filter('wu_runcloud_tls_port', $this->https_port);
 		delete_site_transient('wu_public_network_ip');
 		parent::tearDown();
 	}
@@ -100,10 +112,16 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->sim->dns(['late.example.com' => 'server']);
 		\WP_Ultimo\Test\Async_Queue::run_scheduled(time() + 300);
 		$this->assertSame('checking-ssl-cert', $this->record('late.example.com')->get_stage());
+		$served = new \WuRunCloud\Plugin\Sync\Served_Certificate(new \WuRunCloud\Plugin\Sync\Dns_Check(new \WuRunCloud\Plugin\Sync\Dns_Resolver()));
+		$this->assertFalse($served->covers('late.example.com'), 'the server presents no certificate naming it yet');
 		$this->assertCount(1, preg_grep('/^dns late\.example\.com: Ultimate Multisite found its DNS pointing/', $this->log_lines('info')));
 		$this->run_scheduled_after(31);
 
 		$this->assertContains('late.example.com', $this->basic_covers(), 'within one run of the DNS event');
+		$this->assertTrue($served->covers('late.example.com'));
+		$record = $this->record('late.example.com');
+		$this->assertSame('done', $record->get_stage(), 'Ultimate Multisite\'s record is told, not left to its five tries');
+		$this->assertTrue($record->is_secure());
 		$this->assertCount(1, $this->certificate_orders());
 		$this->assertSame([], $this->queue()->blocking());
 		$this->assertSame([], $this->queue()->pending());
