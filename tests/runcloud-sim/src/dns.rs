@@ -18,11 +18,11 @@ use std::collections::BTreeMap;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
 use std::sync::Arc;
-use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::background::Background;
 use crate::server::StopSignal;
 use crate::shared::Shared;
 
@@ -177,42 +177,20 @@ fn normalize(name: &str) -> String {
     name.trim().trim_end_matches('.').to_ascii_lowercase()
 }
 
-/// The responder: one thread answering UDP questions until the simulator stops.
-pub(crate) struct DnsResponder {
+/// Starts the responder: binds UDP on `addr` (the simulator's own port) and answers from
+/// the shared state until the simulator stops.
+pub(crate) fn start_responder(
     addr: SocketAddr,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl DnsResponder {
-    /// Binds UDP on `addr` (the simulator's own port) and answers from the shared state.
-    pub(crate) fn start(
-        addr: SocketAddr,
-        shared: Arc<Shared>,
-        stop: Arc<StopSignal>,
-    ) -> io::Result<DnsResponder> {
-        let socket = UdpSocket::bind(addr)?;
-        // Short reads, so a stop is noticed without a packet arriving.
-        socket.set_read_timeout(Some(Duration::from_millis(100)))?;
-        let addr = socket.local_addr()?;
-        let thread = thread::Builder::new()
-            .name("runcloud-sim-dns".into())
-            .spawn(move || serve(socket, shared, stop))?;
-        Ok(DnsResponder {
-            addr,
-            thread: Some(thread),
-        })
-    }
-
-    pub(crate) fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
-    /// Waits for the thread after the stop signal was given.
-    pub(crate) fn join(&mut self) {
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
+    shared: Arc<Shared>,
+    stop: Arc<StopSignal>,
+) -> io::Result<Background> {
+    let socket = UdpSocket::bind(addr)?;
+    // Short reads, so a stop is noticed without a packet arriving.
+    socket.set_read_timeout(Some(Duration::from_millis(100)))?;
+    let addr = socket.local_addr()?;
+    Background::spawn("runcloud-sim-dns", addr, move || {
+        serve(socket, shared, stop)
+    })
 }
 
 fn serve(socket: UdpSocket, shared: Arc<Shared>, stop: Arc<StopSignal>) {

@@ -11,6 +11,7 @@
 
 mod api;
 mod auth;
+mod background;
 mod clock;
 mod config;
 mod control;

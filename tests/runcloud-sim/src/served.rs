@@ -12,7 +12,7 @@ use std::fmt;
 use std::io::{self, ErrorKind, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
-use std::thread::{self, JoinHandle};
+use std::thread;
 use std::time::Duration;
 
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
@@ -20,6 +20,7 @@ use rustls::server::{ClientHello, ResolvesServerCert};
 use rustls::sign::CertifiedKey;
 use rustls::{ServerConfig, ServerConnection};
 
+use crate::background::Background;
 use crate::server::StopSignal;
 use crate::shared::Shared;
 
@@ -83,48 +84,27 @@ fn certified(names: Vec<String>) -> Result<CertifiedKey, String> {
     Ok(CertifiedKey::new(chain, signing))
 }
 
-/// The listener presenting the certificates, until the simulator stops.
-pub(crate) struct ServedCertificates {
-    addr: SocketAddr,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl ServedCertificates {
-    pub(crate) fn start(
-        ip: std::net::IpAddr,
-        shared: Arc<Shared>,
-        stop: Arc<StopSignal>,
-    ) -> io::Result<ServedCertificates> {
-        let listener = TcpListener::bind(SocketAddr::new(ip, 0))?;
-        // Polled, so a stop is noticed without a connection arriving.
-        listener.set_nonblocking(true)?;
-        let addr = listener.local_addr()?;
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let config = ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(io::Error::other)?
-            .with_no_client_auth()
-            .with_cert_resolver(Arc::new(CoveringCertificates { shared }));
-        let config = Arc::new(config);
-        let thread = thread::Builder::new()
-            .name("runcloud-sim-served".into())
-            .spawn(move || serve(listener, config, stop))?;
-        Ok(ServedCertificates {
-            addr,
-            thread: Some(thread),
-        })
-    }
-
-    pub(crate) fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
-    /// Waits for the thread after the stop signal was given.
-    pub(crate) fn join(&mut self) {
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
+/// Starts the listener presenting the certificates on a free port of `ip`, until the
+/// simulator stops.
+pub(crate) fn start_presenting(
+    ip: std::net::IpAddr,
+    shared: Arc<Shared>,
+    stop: Arc<StopSignal>,
+) -> io::Result<Background> {
+    let listener = TcpListener::bind(SocketAddr::new(ip, 0))?;
+    // Polled, so a stop is noticed without a connection arriving.
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(io::Error::other)?
+        .with_no_client_auth()
+        .with_cert_resolver(Arc::new(CoveringCertificates { shared }));
+    let config = Arc::new(config);
+    Background::spawn("runcloud-sim-served", addr, move || {
+        serve(listener, config, stop)
+    })
 }
 
 fn serve(listener: TcpListener, config: Arc<ServerConfig>, stop: Arc<StopSignal>) {

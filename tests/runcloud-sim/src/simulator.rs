@@ -5,12 +5,13 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::background::Background;
 use crate::config::{SimConfig, SslMode};
 use crate::dispatch::dispatch;
-use crate::dns::{DnsAnswer, DnsChange, DnsDump, DnsResponder};
+use crate::dns::{start_responder, DnsAnswer, DnsChange, DnsDump};
 use crate::faults::Fault;
 use crate::request_log::RequestRecord;
-use crate::served::ServedCertificates;
+use crate::served::start_presenting;
 use crate::server::{Handler, Server, StopSignal};
 use crate::shared::{Shared, SslChange};
 use crate::state::{DomainSeed, StateDump};
@@ -30,8 +31,8 @@ pub struct Simulator {
     server: Server,
     base_url: String,
     certificate_pem: Option<String>,
-    dns: DnsResponder,
-    served: ServedCertificates,
+    dns: Background,
+    served: Background,
 }
 
 impl Simulator {
@@ -60,9 +61,8 @@ impl Simulator {
         };
         let server = Server::start(listener, identity, handler, Arc::clone(&stop))?;
         // The names' DNS on UDP, at the same address and port number as the API.
-        let dns = DnsResponder::start(server.local_addr(), Arc::clone(&shared), Arc::clone(&stop))?;
-        let served =
-            ServedCertificates::start(server.local_addr().ip(), Arc::clone(&shared), stop)?;
+        let dns = start_responder(server.local_addr(), Arc::clone(&shared), Arc::clone(&stop))?;
+        let served = start_presenting(server.local_addr().ip(), Arc::clone(&shared), stop)?;
         shared
             .https_port
             .store(served.addr().port(), std::sync::atomic::Ordering::Relaxed);
