@@ -242,4 +242,28 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->run_scheduled_after(HOUR_IN_SECONDS);
 		$this->assertCount(3, $this->certificate_orders());
 	}
+
+	public function test_a_reconcile_leaves_the_order_to_the_certificate_step_which_checks_dns(): void {
+		$this->sim->dns(['quiet.example.com' => 'missing']);
+		// A mapping whose event never reached RunCloud.
+		$this->map_domain('quiet.example.com', 2);
+		\WP_Ultimo\Test\Async_Queue::clear();
+		$this->sim->reset_requests();
+
+		$report = Plugin::instance()->service()->sync(false, false);
+
+		$this->assertSame(['quiet.example.com'], $report['added']);
+		$this->assertSame([], $report['ssl'], 'no order within the reconcile');
+		$this->assertSame(['quiet.example.com'], $this->queue()->pending());
+		$this->run_scheduled_after(31);
+		$this->assertSame([], $this->certificate_orders());
+		$this->assertSame(0, $this->sim->dns_state()['refused_orders']);
+		$this->assertSame(['quiet.example.com'], array_keys($this->queue()->blocking()));
+
+		// Its DNS arrives and the recheck finds it.
+		$this->sim->dns(['quiet.example.com' => 'server']);
+		$this->run_scheduled_after(901);
+		$this->assertContains('quiet.example.com', $this->basic_covers());
+		$this->assertSame([], $this->queue()->pending());
+	}
 }
