@@ -266,4 +266,33 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->assertContains('quiet.example.com', $this->basic_covers());
 		$this->assertSame([], $this->queue()->pending());
 	}
+
+	public function test_a_new_sites_host_under_the_networks_own_dns_goes_at_once(): void {
+		$this->sim->dns(['late.example.com' => 'missing']);
+		$this->create_site('fresh');
+		$this->run_domain_events();
+		$this->sim->reset_requests();
+		$this->run_scheduled_after(31);
+
+		$this->assertContains('fresh.network.test', $this->basic_covers(), 'no DNS event to wait for');
+		$this->assertCount(1, $this->certificate_orders());
+	}
+
+	public function test_site_health_advises_advanced_ssl_past_a_number_of_customer_domains(): void {
+		$this->map_domain('one.example.com', 2);
+		$this->map_domain('two.example.com', 2);
+		$this->run_domain_events();
+		$this->run_scheduled_after(31);
+		$health = new \WuRunCloud\Plugin\Site_Health(Plugin::instance()->gateway(), Plugin::instance()->credentials(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Scheduler(), Plugin::instance()->logger()), $this->queue());
+		$this->assertSame('good', $health->test_certificate_dns()['status']);
+
+		$threshold = static function () {
+			return 1;
+		};
+		add_filter('wu_runcloud_advanced_ssl_advice_threshold', $threshold);
+		$result = $health->test_certificate_dns();
+		remove_filter('wu_runcloud_advanced_ssl_advice_threshold', $threshold);
+		$this->assertSame('recommended', $result['status']);
+		$this->assertStringContainsString('uses basic SSL: one certificate for all its 2 customer domains', $result['description']);
+	}
 }
