@@ -78,9 +78,11 @@ final class Queue_Runner {
 			foreach ((array) ($batch['blocking'] ?? []) as $name => $blocking) {
 				$batch['blocking'][ $name ]['since'] = (int) $blocking['since'] - $seconds;
 			}
-			foreach ((array) ($batch['refused'] ?? []) as $name => $times) {
-				foreach ((array) $times as $i => $at) {
-					$batch['refused'][ $name ][ $i ] = (int) $at - $seconds;
+			foreach (['refused', 'issued'] as $key) {
+				foreach ((array) ($batch[ $key ] ?? []) as $name => $times) {
+					foreach ((array) $times as $i => $at) {
+						$batch[ $key ][ $name ][ $i ] = (int) $at - $seconds;
+					}
 				}
 			}
 			update_network_option(null, 'wu_runcloud_ssl_pending', $batch);

@@ -295,4 +295,43 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->assertSame('recommended', $result['status']);
 		$this->assertStringContainsString('uses basic SSL: one certificate for all its 2 customer domains', $result['description']);
 	}
+
+	public function test_a_dns_event_for_a_name_already_served_orders_no_duplicate(): void {
+		$this->map_domain('ready.example.com', 2);
+		$this->run_domain_events();
+		$this->sim->reset_requests();
+		$this->run_scheduled_after(31);
+		$this->assertCount(1, $this->certificate_orders());
+		$this->assertSame('done', $this->record('ready.example.com')->get_stage());
+
+		// Ultimate Multisite fires the event again (or a reconcile asks again).
+		Plugin::instance()->service()->dns_ready('ready.example.com');
+		$this->run_scheduled_after(31);
+
+		$this->assertCount(1, $this->certificate_orders(), 'the server already presents a certificate covering it');
+		$this->assertCount(1, preg_grep('/^redeploy_ssl: ready\.example\.com already served with a certificate covering it/', $this->log_lines('info')));
+		$this->assertSame([], $this->queue()->pending());
+	}
+
+	public function test_the_same_set_of_names_is_certified_at_most_four_times_a_week(): void {
+		// The served certificate cannot be read (nothing listens there), so each ask orders.
+		remove_filter('wu_runcloud_tls_port', $this->https_port);
+		$closed = static function () {
+			return 9;
+		};
+		add_filter('wu_runcloud_tls_port', $closed);
+		$this->map_domain('again.example.com', 2);
+		$this->run_domain_events();
+		$this->sim->reset_requests();
+		$this->run_scheduled_after(31);
+		for ($i = 0; $i < 5; $i++) {
+			Plugin::instance()->service()->dns_ready('again.example.com');
+			$this->run_scheduled_after(31);
+		}
+		remove_filter('wu_runcloud_tls_port', $closed);
+
+		$this->assertCount(4, $this->certificate_orders(), 'one under Let\'s Encrypt\'s 5 duplicate certificates a week');
+		$this->assertSame(0, $this->sim->dns_state()['refused_orders']);
+		$this->assertStringContainsString('issued 4 times this week', $this->queue()->held()['again.example.com']['reason']);
+	}
 }

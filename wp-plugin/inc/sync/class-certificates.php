@@ -39,6 +39,12 @@ defined('ABSPATH') || exit;
 class Certificates {
 
 	/**
+	 * Certificates for one set of names a week, one under Let's Encrypt's
+	 * limit of 5 duplicate certificates.
+	 */
+	const DUPLICATES_PER_WEEK = 4;
+
+	/**
 	 * Seconds the app's SSL mode is remembered.
 	 */
 	const MODE_TTL = 3600;
@@ -162,6 +168,10 @@ class Certificates {
 		if ('auto' === $mode) {
 			return $this->redeploy($names, $lease);
 		}
+		$names = $this->not_yet_served($names);
+		if ([] === $names) {
+			return [];
+		}
 		// Basic: every name the app's certificate covers; advanced: the batch's own.
 		$checked = array_merge([], ...array_values($served));
 		if ('basic' !== $mode) {
@@ -173,11 +183,20 @@ class Certificates {
 		$failing = $this->failing($checked);
 		$this->queue->blocked_by($checked, $failing, 'basic' === $mode);
 		if ('basic' === $mode) {
+			$repeats = $this->queue->issued_this_week($checked);
+			if ([] === $failing && $repeats >= self::DUPLICATES_PER_WEEK) {
+				$failing[''] = ['reason' => sprintf('a certificate for exactly these names was issued %d times this week (Let\'s Encrypt allows 5)', $repeats), 'moved' => false, 'until' => time() + DAY_IN_SECONDS];
+			}
 			if ([] !== $failing) {
 				$this->hold_basic($names, $failing, $lease);
 				return [];
 			}
-			return $this->redeploy($names, $lease);
+			$results = $this->redeploy($names, $lease);
+			if ([] !== $results) {
+				// One answer in basic SSL: the app's certificate, for every name checked.
+				$this->queue->issued($checked);
+			}
+			return $results;
 		}
 		$ready = [];
 		$wait  = [];
@@ -194,6 +213,24 @@ class Certificates {
 			$this->queue->hold($lease, $wait, $this->recheck_at(array_intersect_key($failing, array_flip(array_keys($wait)))));
 		}
 		return [] === $ready ? [] : $this->redeploy($ready, $lease);
+	}
+
+	/**
+	 * The names of the batch the server does not present a certificate for
+	 * yet; those it does need no order (Ultimate Multisite's DNS event for a
+	 * name certified at its mapping would otherwise cost a duplicate
+	 * certificate), and their records are told.
+	 *
+	 * @param list<string> $names The batch.
+	 * @return list<string>
+	 */
+	private function not_yet_served(array $names): array {
+		$served = array_keys(array_filter($this->served->confirm($names)));
+		if ([] !== $served) {
+			$this->logger->info(sprintf('redeploy_ssl: %s already served with a certificate covering it, nothing to order', implode(', ', $served)));
+			$this->queue->certified($served);
+		}
+		return array_values(array_diff($names, $served));
 	}
 
 	/**
@@ -317,7 +354,7 @@ class Certificates {
 	private function describe(array $failing): string {
 		$parts = [];
 		foreach ($failing as $name => $why) {
-			$parts[] = sprintf('%s %s', $name, $why['reason']);
+			$parts[] = '' === (string) $name ? $why['reason'] : sprintf('%s %s', $name, $why['reason']);
 		}
 		return implode('; ', $parts);
 	}
