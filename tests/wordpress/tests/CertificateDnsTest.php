@@ -13,7 +13,8 @@ use WuRunCloud\Plugin\Plugin;
  * The simulator's DNS (its responder on loopback UDP, which the plugin is
  * pointed at through wu_runcloud_dns_server) and its Let's Encrypt, which
  * refuses an order with a name that does not point at the server. Ultimate
- * Multisite's network IP (its transient) is the server's address.
+ * Multisite's network IP (its filter wu_get_network_public_ip) is the
+ * server's address.
  *
  * @group um
  */
@@ -29,9 +30,18 @@ final class CertificateDnsTest extends Integration_Test_Case {
 	 */
 	private $https_port;
 
+	/**
+	 * @var callable
+	 */
+	private $network_ip;
+
 	protected function setUp(): void {
 		parent::setUp();
-		set_site_transient('wu_public_network_ip', '127.0.0.1');
+		// Ultimate Multisite's network IP, through its own filter (kept in this process).
+		$this->network_ip = static function () {
+			return '127.0.0.1';
+		};
+		add_filter('wu_get_network_public_ip', $this->network_ip);
 		$port             = (int) wp_parse_url((string) getenv('WU_TEST_SIM_URL'), PHP_URL_PORT);
 		$this->dns_server = static function () use ($port) {
 			return '127.0.0.1:' . $port;
@@ -49,7 +59,7 @@ final class CertificateDnsTest extends Integration_Test_Case {
 	protected function tearDown(): void {
 		remove_filter('wu_runcloud_dns_server', $this->dns_server);
 		remove_filter('wu_runcloud_tls_port', $this->https_port);
-		delete_site_transient('wu_public_network_ip');
+		remove_filter('wu_get_network_public_ip', $this->network_ip);
 		parent::tearDown();
 	}
 
