@@ -172,36 +172,61 @@ class Certificates {
 		if ([] === $names) {
 			return [];
 		}
-		// Basic: every name the app's certificate covers; advanced: the batch's own.
-		$checked = array_merge([], ...array_values($served));
 		if ('basic' !== $mode) {
-			foreach ($names as $name) {
-				$checked = array_merge($checked, isset($served[ $name ]) ? [] : [$name]);
+			// Advanced: the batch's own names (a name RunCloud does not list, alone).
+			$served = array_intersect_key($served, array_flip($names)) + array_fill_keys(array_diff($names, array_keys($served)), []);
+			foreach ($served as $name => $own) {
+				$served[ $name ] = [] === $own ? [$name] : $own;
 			}
 		}
-		$checked = array_values(array_unique($checked));
+		$checked = array_values(array_unique(array_merge([], ...array_values($served))));
 		$failing = $this->failing($checked);
 		$this->queue->blocked_by($checked, $failing, 'basic' === $mode);
-		if ('basic' === $mode) {
-			$repeats = $this->queue->issued_this_week($checked);
-			if ([] === $failing && $repeats >= self::DUPLICATES_PER_WEEK) {
-				$failing[''] = ['reason' => sprintf('a certificate for exactly these names was issued %d times this week (Let\'s Encrypt allows 5)', $repeats), 'moved' => false, 'until' => time() + DAY_IN_SECONDS];
-			}
-			if ([] !== $failing) {
-				$this->hold_basic($names, $failing, $lease);
-				return [];
-			}
-			$results = $this->redeploy($names, $lease);
-			if ([] !== $results) {
-				// One answer in basic SSL: the app's certificate, for every name checked.
-				$this->queue->issued($checked);
-			}
-			return $results;
+		return 'basic' === $mode ? $this->order_basic($names, $checked, $failing, $lease) : $this->order_advanced($names, $served, $failing, $lease);
+	}
+
+	/**
+	 * Basic SSL: the app's certificate is ordered when every name it will
+	 * cover passes, and not a fifth time a week for the same names.
+	 *
+	 * @param list<string>                                                  $names   The batch.
+	 * @param list<string>                                                  $checked Every name the certificate will cover.
+	 * @param array<string, array{reason: string, moved: bool, until: int}> $failing The names that fail.
+	 * @param string                                                        $lease   The batch's lease.
+	 * @return list<array<string, mixed>> The extension's answers.
+	 */
+	private function order_basic(array $names, array $checked, array $failing, string $lease): array {
+		$this->dns->retain($checked);
+		$repeats = $this->queue->issued_this_week($checked);
+		if ([] === $failing && $repeats >= self::DUPLICATES_PER_WEEK) {
+			$failing[''] = ['reason' => sprintf('a certificate for exactly these names was issued %d times this week (Let\'s Encrypt allows 5)', $repeats), 'moved' => false, 'until' => time() + DAY_IN_SECONDS];
 		}
+		if ([] !== $failing) {
+			$this->hold_basic($names, $failing, $lease);
+			return [];
+		}
+		$results = $this->redeploy($names, $lease);
+		if ([] !== $results) {
+			// One answer in basic SSL: the app's certificate, for every name checked.
+			$this->queue->issued($checked);
+		}
+		return $results;
+	}
+
+	/**
+	 * Advanced SSL: each name whose own names pass is ordered; the others wait.
+	 *
+	 * @param list<string>                                                  $names   The batch.
+	 * @param array<string, list<string>>                                   $served  Name => the names its certificate covers.
+	 * @param array<string, array{reason: string, moved: bool, until: int}> $failing The names that fail.
+	 * @param string                                                        $lease   The batch's lease.
+	 * @return list<array<string, mixed>> The extension's answers.
+	 */
+	private function order_advanced(array $names, array $served, array $failing, string $lease): array {
 		$ready = [];
 		$wait  = [];
 		foreach ($names as $name) {
-			$own = array_intersect_key($failing, array_flip($served[ $name ] ?? [$name]));
+			$own = array_intersect_key($failing, array_flip($served[ $name ]));
 			if ([] === $own) {
 				$ready[] = $name;
 			} else {

@@ -113,14 +113,15 @@ class Dns_Check {
 	}
 
 	/**
-	 * Forgets names (unmapped).
+	 * Forgets every name but $names (the app's names, all checked for a
+	 * basic certificate): a name unmapped and mapped again is new again.
 	 *
 	 * @param list<string> $names Names.
 	 */
-	public function forget(array $names): void {
+	public function retain(array $names): void {
 		$pointed = get_network_option(null, self::POINTED, []);
 		$pointed = is_array($pointed) ? $pointed : [];
-		$after   = array_diff_key($pointed, array_flip($names));
+		$after   = array_intersect_key($pointed, array_flip($names));
 		if (count($after) !== count($pointed)) {
 			update_network_option(null, self::POINTED, $after);
 		}
