@@ -122,6 +122,10 @@ class Dns_Resolver {
 			for ($hop = 0; $hop <= self::MAX_HOPS; $hop++) {
 				$answer = $this->query($server, $current, $type);
 				if ('' !== $answer['error']) {
+					// A server that answers A but fumbles AAAA still answered.
+					if (self::TYPE_AAAA === $type && [] !== $result['addresses']) {
+						break;
+					}
 					$result['error'] = $answer['error'];
 					return $result;
 				}
@@ -182,8 +186,11 @@ class Dns_Resolver {
 			$at += 4;
 		}
 		$found = $none;
-		for ($i = 0; $i < $header['an'] && $at + 10 <= strlen($reply); $i++) {
+		for ($i = 0; $i < $header['an'] && $at < strlen($reply); $i++) {
 			$this->read_name($reply, $at);
+			if ($at + 10 > strlen($reply)) {
+				break; // Truncated: what was read so far stands.
+			}
 			$fields = unpack('ntype/nclass/Nttl/nlength', substr($reply, $at, 10));
 			$at    += 10;
 			$data   = substr($reply, $at, $fields['length']);
