@@ -44,18 +44,33 @@ PHP;
 		return [$process, $address];
 	}
 
-	public function test_follows_a_compressed_cname_to_its_address(): void {
-		// shop.example.com CNAME edge.network.test (written as "edge" + "network.test"), then its A.
-		$answer  = 'c00c' . '0005' . '0001' . '0000012c' . '0013' . bin2hex("\x04edge\x07network\x04test\0");
-		$answer .= 'c02e' . '0001' . '0001' . '0000012c' . '0004' . bin2hex(inet_pton('203.0.113.7'));
-		list($process, $address) = $this->server($answer, 0, 2);
+	/**
+	 * Resolves shop.example.com through such a server.
+	 *
+	 * @param string $answer_hex The answer section, hex.
+	 * @param int    $rcode      Response code.
+	 * @param int    $answers    Records in it.
+	 * @return array{addresses: list<string>, cnames: list<string>, error: string}
+	 */
+	private function resolve_through(string $answer_hex, int $rcode, int $answers): array {
+		list($process, $address) = $this->server($answer_hex, $rcode, $answers);
 		$filter = static function () use ($address) {
 			return $address;
 		};
 		add_filter('wu_runcloud_dns_server', $filter);
-		$found = (new Dns_Resolver())->resolve('shop.example.com');
-		remove_filter('wu_runcloud_dns_server', $filter);
-		proc_terminate($process);
+		try {
+			return (new Dns_Resolver())->resolve('shop.example.com');
+		} finally {
+			remove_filter('wu_runcloud_dns_server', $filter);
+			proc_terminate($process);
+		}
+	}
+
+	public function test_follows_a_compressed_cname_to_its_address(): void {
+		// shop.example.com CNAME edge.network.test (written as "edge" + "network.test"), then its A.
+		$answer  = 'c00c' . '0005' . '0001' . '0000012c' . '0013' . bin2hex("\x04edge\x07network\x04test\0");
+		$answer .= 'c02e' . '0001' . '0001' . '0000012c' . '0004' . bin2hex(inet_pton('203.0.113.7'));
+		$found = $this->resolve_through($answer, 0, 2);
 
 		$this->assertSame('', $found['error']);
 		$this->assertSame(['203.0.113.7'], $found['addresses']);
@@ -63,14 +78,7 @@ PHP;
 	}
 
 	public function test_a_server_failure_is_an_error_not_an_empty_answer(): void {
-		list($process, $address) = $this->server('', 2, 0);
-		$filter = static function () use ($address) {
-			return $address;
-		};
-		add_filter('wu_runcloud_dns_server', $filter);
-		$found = (new Dns_Resolver())->resolve('shop.example.com');
-		remove_filter('wu_runcloud_dns_server', $filter);
-		proc_terminate($process);
+		$found = $this->resolve_through('', 2, 0);
 
 		$this->assertSame([], $found['addresses']);
 		$this->assertStringContainsString('failed (rcode 2)', $found['error']);
@@ -88,14 +96,7 @@ PHP;
 	}
 
 	public function test_a_truncated_answer_is_read_as_far_as_it_goes(): void {
-		list($process, $address) = $this->server('c00c0001', 0, 1);
-		$filter = static function () use ($address) {
-			return $address;
-		};
-		add_filter('wu_runcloud_dns_server', $filter);
-		$found = (new Dns_Resolver())->resolve('shop.example.com');
-		remove_filter('wu_runcloud_dns_server', $filter);
-		proc_terminate($process);
+		$found = $this->resolve_through('c00c0001', 0, 1);
 
 		$this->assertSame(['addresses' => [], 'cnames' => [], 'error' => ''], $found);
 	}
