@@ -136,6 +136,28 @@ class Domain_Sync_Service {
 	}
 
 	/**
+	 * wu_domain_manager_dns_propagation_finished: a mapped domain's DNS
+	 * points at the network now; its certificate goes with the next run.
+	 *
+	 * @param string $domain Domain name.
+	 */
+	public function dns_ready(string $domain): void {
+		$this->certificates->dns_ready($domain);
+	}
+
+	/**
+	 * The web app's SSL mode (basic, advanced, or auto for advanced with
+	 * AutoSSL), or null when RunCloud cannot be read.
+	 */
+	public function ssl_mode(): ?string {
+		try {
+			return $this->certificates->mode();
+		} catch (RunCloudException | Extension_Missing_Exception $e) {
+			return null;
+		}
+	}
+
+	/**
 	 * The scheduled retry run: converges the names that are due.
 	 */
 	public function process_retries(): void {

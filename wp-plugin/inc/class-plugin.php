@@ -190,6 +190,10 @@ final class Plugin {
 		// Queued names keep a scheduled run, whatever happened to it meanwhile.
 		add_action('admin_init', [$this, 'keep_queues_scheduled'], 10, 0);
 
+		// Ultimate Multisite found a mapped domain's DNS pointing at the network:
+		// the name's certificate goes with the next run.
+		add_action('wu_domain_manager_dns_propagation_finished', [$this, 'dns_propagated'], 10, 1);
+
 		// Operations given up on stay visible until the admin dismisses them.
 		add_action('wu_runcloud_operation_failed', [$this->failures, 'record'], 10, 5);
 
@@ -328,6 +332,22 @@ final class Plugin {
 		remove_filter('wu_domain_manager_get_integrations', [$builtin, 'self_register'], 10);
 		remove_action('init', [$builtin, 'add_to_integration_list'], 10);
 		remove_action('init', [$builtin, 'alert_provider_not_setup'], 10);
+	}
+
+	/**
+	 * wu_domain_manager_dns_propagation_finished, while our integration
+	 * handles the network's domains.
+	 *
+	 * @param object|string $domain Ultimate Multisite's domain record (or a name).
+	 */
+	public function dns_propagated($domain): void {
+		if (null === $this->took_over) {
+			return;
+		}
+		$name = is_object($domain) && method_exists($domain, 'get_domain') ? (string) $domain->get_domain() : (is_string($domain) ? $domain : '');
+		if ('' !== $name) {
+			$this->service->dns_ready($name);
+		}
 	}
 
 	/**

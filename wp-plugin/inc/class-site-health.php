@@ -75,6 +75,10 @@ class Site_Health {
 			'label' => __('RunCloud configuration', 'wu-runcloud'),
 			'test'  => [$this, 'test_constants'],
 		];
+		$tests['direct']['wu_runcloud_certificate_dns'] = [
+			'label' => __('RunCloud certificates and DNS', 'wu-runcloud'),
+			'test'  => [$this, 'test_certificate_dns'],
+		];
 		$tests['direct']['wu_runcloud_retries']   = [
 			'label' => __('RunCloud pending retries', 'wu-runcloud'),
 			'test'  => [$this, 'test_retries'],
@@ -168,6 +172,64 @@ class Site_Health {
 			return $this->result('wu_runcloud_connection', 'good', __('RunCloud answers', 'wu-runcloud'), '<p>' . esc_html($report->message) . '</p>');
 		}
 		return $this->result('wu_runcloud_connection', 'critical', __('RunCloud cannot be reached with the configured credentials', 'wu-runcloud'), '<p>' . esc_html($report->message) . '</p>');
+	}
+
+	/**
+	 * Do names hold a certificate back because their DNS does not point at
+	 * the server? In basic SSL one such name holds the app's certificate back
+	 * for every name; the fix is to unmap it or to move to advanced SSL, where
+	 * only that name waits. Reads only what the certificate step recorded.
+	 *
+	 * @return array
+	 */
+	public function test_certificate_dns(): array {
+		$blocking = $this->ssl->blocking();
+		$moved    = $this->ssl->moved_away();
+		$known    = get_network_option(null, Sync\Certificates::MODE_OPTION, []);
+		$basic    = ! is_array($known) || 'basic' === ($known['mode'] ?? 'basic');
+		$mapped   = count((new Network())->mapped_domains());
+
+		/**
+		 * Customer domains past which a basic-SSL app is advised to move to advanced SSL.
+		 *
+		 * @param int $threshold Default 20.
+		 */
+		$threshold = (int) apply_filters('wu_runcloud_advanced_ssl_advice_threshold', 20);
+		$advice    = $basic && $mapped > $threshold
+			? '<p>' . esc_html(
+				sprintf(
+					/* translators: %d: number of mapped domains */
+					__('This web app uses basic SSL: one certificate for all its %d customer domains, which fails for everybody while any one of them does not point at the server. Switch the web app to advanced SSL in RunCloud (one certificate per domain).', 'wu-runcloud'),
+					$mapped
+				)
+			) . '</p>'
+			: '';
+		if ([] === $blocking) {
+			return $this->result('wu_runcloud_certificate_dns', '' === $advice ? 'good' : 'recommended', __('No domain\'s DNS holds a RunCloud certificate back', 'wu-runcloud'), '' === $advice ? '<p>' . esc_html__('Every name checked before the last certificate order pointed at the server.', 'wu-runcloud') . '</p>' : $advice);
+		}
+		$items = '';
+		foreach ($blocking as $name => $entry) {
+			$items .= '<li>' . esc_html(
+				sprintf(
+					/* translators: 1: domain, 2: why, 3: since (date), 4: new or moved away */
+					__('%1$s: %2$s (since %3$s, %4$s)', 'wu-runcloud'),
+					$name,
+					$entry['reason'],
+					gmdate('Y-m-d H:i', $entry['since']) . ' UTC',
+					$entry['moved'] ? __('its DNS moved away', 'wu-runcloud') : __('new, its DNS may still be propagating', 'wu-runcloud')
+				)
+			) . '</li>';
+		}
+		$fix = $basic
+			? __('With basic SSL the web app\'s one certificate covers every domain, and Let\'s Encrypt refuses it while any of them does not point at the server, so no new domain gets a certificate meanwhile. Unmap the domains whose customers left, or switch the web app to advanced SSL in RunCloud, where only these domains wait.', 'wu-runcloud')
+			: __('With advanced SSL only these domains wait; each gets its certificate once its DNS points at the server. Unmap the domains whose customers left.', 'wu-runcloud');
+		return $this->result(
+			'wu_runcloud_certificate_dns',
+			[] === $moved ? 'recommended' : 'critical',
+			/* translators: %d: number of domains */
+			sprintf(_n('%d domain\'s DNS does not point at the RunCloud server', '%d domains\' DNS does not point at the RunCloud server', count($blocking), 'wu-runcloud'), count($blocking)),
+			'<ul>' . $items . '</ul><p>' . esc_html($fix) . '</p>' . $advice
+		);
 	}
 
 	/**

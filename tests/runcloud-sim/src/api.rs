@@ -80,7 +80,7 @@ pub(crate) fn handle(
             })
         }),
     };
-    result.unwrap_or_else(refusal_response)
+    result.unwrap_or_else(|refusal| refusal_response(refusal, app))
 }
 
 fn parse_id(text: &str) -> Option<u64> {
@@ -110,7 +110,7 @@ fn with_ssl_id(
     action(parse_id(text).ok_or(Refusal::CertificateNotFound)?)
 }
 
-fn refusal_response(refusal: Refusal) -> Response {
+fn refusal_response(refusal: Refusal, app: &AppState) -> Response {
     match refusal {
         Refusal::DomainNotFound => Response::message(404, facts::DOMAIN_NOT_FOUND),
         Refusal::CertificateNotFound => Response::message(404, facts::SSL_NOT_FOUND),
@@ -127,6 +127,10 @@ fn refusal_response(refusal: Refusal) -> Response {
         Refusal::BasicModeActive => Response::message(422, facts::ADVANCED_ENDPOINT_IN_BASIC_MODE),
         Refusal::AlreadyInstalled => Response::message(422, facts::SSL_ALREADY_INSTALLED),
         Refusal::AutoSslNeedsAdvanced => field_error("autoSSL", facts::AUTO_SSL_NEEDS_ADVANCED),
+        Refusal::OrderRefused => Response::message(
+            facts::LETSENCRYPT_FAILURE_STATUS,
+            app.letsencrypt.last_refusal(),
+        ),
     }
 }
 

@@ -9,6 +9,7 @@
 //! | `POST /__sim/latency` | `{"ms":20}` | delay before every API answer |
 //! | `POST /__sim/rate-limit` | `{"per_minute":N,"window_secs":S}` | new limit, fresh window |
 //! | `POST /__sim/ssl` | `{"advancedSSL","autoSSL","certificate"}` (each optional) | SSL mode and certificates |
+//! | `GET` / `POST` / `DELETE /__sim/dns` | `{"names":{"a.test":"missing"}}` | names' DNS (`server`, `elsewhere`, `missing`, `cname:T`) and Let's Encrypt's failures / set / all back to the server |
 //! | `POST /__sim/domains` | `{"count":N}` or `{"domains":[{"name","www","wildcard","type"}]}` | seed domains |
 
 use std::time::Duration;
@@ -17,6 +18,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::dns::DnsChange;
 use crate::faults::Fault;
 use crate::http::{Request, Response};
 use crate::shared::{Shared, SslChange};
@@ -84,6 +86,17 @@ pub(crate) fn handle(shared: &Shared, request: &Request) -> Response {
                 Err(message) => Response::message(422, &message),
             }
         }),
+        ("GET", "dns") => Response::json(200, &shared.dns()),
+        ("POST", "dns") => with_body(request, |change: DnsChange| {
+            match shared.change_dns(&change) {
+                Ok(()) => Response::json(200, &shared.dns()),
+                Err(message) => Response::message(422, &message),
+            }
+        }),
+        ("DELETE", "dns") => {
+            shared.clear_dns();
+            done()
+        }
         ("POST", "domains") => with_body(request, |body: SeedBody| seed(shared, body)),
         _ => Response::message(404, "No such control endpoint."),
     }

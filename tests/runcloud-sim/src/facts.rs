@@ -62,3 +62,14 @@ pub(crate) const ADD_DOMAIN_FIELDS_REQUIRED: bool = true;
 /// empty array (`[]`); the reference shows `{}`. The simulator follows the reference, and a
 /// client should accept either.
 pub(crate) const EMPTY_LINKS_AS_OBJECT: bool = true;
+
+/// A certificate order Let's Encrypt refused (install or redeploy). RunCloud reports the
+/// failure of its Let's Encrypt client; the status and the wording (followed by the names)
+/// are guesses.
+pub(crate) const LETSENCRYPT_FAILURE_STATUS: u16 = 422;
+pub(crate) const LETSENCRYPT_VALIDATION_FAILED: &str =
+    "Failed to issue SSL certificate from Let's Encrypt. Make sure the domain names point to this server: ";
+pub(crate) const LETSENCRYPT_TOO_MANY_FAILURES: &str =
+    "Failed to issue SSL certificate from Let's Encrypt: too many failed authorizations recently for: ";
+pub(crate) const LETSENCRYPT_TOO_MANY_DUPLICATES: &str =
+    "Failed to issue SSL certificate from Let's Encrypt: too many certificates already issued for this exact set of domains in the last 168 hours.";

@@ -11,18 +11,22 @@
 
 mod api;
 mod auth;
+mod background;
 mod clock;
 mod config;
 mod control;
 mod dispatch;
+mod dns;
 mod domains;
 mod facts;
 mod faults;
 mod http;
+mod letsencrypt;
 mod paging;
 mod rate_limit;
 mod request_log;
 mod routes;
+mod served;
 mod server;
 mod shared;
 mod simulator;
@@ -32,6 +36,7 @@ mod tls;
 mod validation;
 
 pub use config::{SimConfig, SslMode};
+pub use dns::{DnsAnswer, DnsDump};
 pub use domains::{DomainRecord, DomainType, Redirection};
 pub use faults::{Fault, FaultKind};
 pub use request_log::RequestRecord;

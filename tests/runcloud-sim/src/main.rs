@@ -31,7 +31,8 @@ usage: runcloud-sim [options]
   --no-certificate         start without any certificate installed
   --tls                    serve HTTPS with a freshly generated self-signed certificate
   --tls-cert-out PATH      write that certificate (PEM) to PATH
-The control API lives under /__sim/ (state, requests, faults, latency, rate-limit, ssl, domains).";
+The control API lives under /__sim/ (state, requests, faults, latency, rate-limit, ssl, domains, dns).
+The names' DNS is served on UDP at the same address and port.";
 
 fn main() -> ExitCode {
     let config = match parse_args(std::env::args().skip(1)) {

@@ -2,6 +2,7 @@
 //! API both offer.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -9,6 +10,7 @@ use serde::Deserialize;
 
 use crate::auth::Credentials;
 use crate::config::SimConfig;
+use crate::dns::{DnsAnswer, DnsChange, DnsDump};
 use crate::faults::{Fault, FaultQueue};
 use crate::rate_limit::RateLimiter;
 use crate::request_log::{RequestLog, RequestRecord};
@@ -78,6 +80,8 @@ pub(crate) struct Shared {
     pub scheme: &'static str,
     /// The bound address, for links when a request names no Host.
     pub local_addr: SocketAddr,
+    /// Where the server presents the certificates (`served.rs`), once listening.
+    pub https_port: AtomicU16,
     world: Mutex<World>,
 }
 
@@ -96,6 +100,7 @@ impl Shared {
             stop,
             scheme,
             local_addr,
+            https_port: AtomicU16::new(0),
             world,
         }
     }
@@ -168,6 +173,37 @@ impl Shared {
             None => {}
         }
         Ok(())
+    }
+
+    /// The names' DNS and Let's Encrypt's failures.
+    pub(crate) fn dns(&self) -> DnsDump {
+        let world = self.world();
+        let mut dump = world.app.dns.dump();
+        dump.failed_validations_last_hour = world.app.letsencrypt.failures_last_hour();
+        dump.refused_orders = world.app.letsencrypt.refused_orders();
+        dump.https_port = self.https_port.load(Ordering::Relaxed);
+        dump
+    }
+
+    /// Sets names' DNS; nothing changes when one state is invalid.
+    pub(crate) fn change_dns(&self, change: &DnsChange) -> Result<(), String> {
+        let mut parsed = Vec::with_capacity(change.names.len());
+        for (name, state) in &change.names {
+            if name.trim().is_empty() {
+                return Err("a DNS name must not be empty".into());
+            }
+            parsed.push((name.as_str(), DnsAnswer::parse(state)?));
+        }
+        let mut world = self.world();
+        for (name, answer) in parsed {
+            world.app.dns.set(name, answer);
+        }
+        Ok(())
+    }
+
+    /// Every name points at the server again.
+    pub(crate) fn clear_dns(&self) {
+        self.world().app.dns.clear();
     }
 
     pub(crate) fn seed_domains(&self, count: usize) -> Vec<u64> {

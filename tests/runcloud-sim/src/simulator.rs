@@ -5,10 +5,13 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::background::Background;
 use crate::config::{SimConfig, SslMode};
 use crate::dispatch::dispatch;
+use crate::dns::{start_responder, DnsAnswer, DnsChange, DnsDump};
 use crate::faults::Fault;
 use crate::request_log::RequestRecord;
+use crate::served::start_presenting;
 use crate::server::{Handler, Server, StopSignal};
 use crate::shared::{Shared, SslChange};
 use crate::state::{DomainSeed, StateDump};
@@ -28,6 +31,8 @@ pub struct Simulator {
     server: Server,
     base_url: String,
     certificate_pem: Option<String>,
+    dns: Background,
+    served: Background,
 }
 
 impl Simulator {
@@ -54,13 +59,21 @@ impl Simulator {
             let shared = Arc::clone(&shared);
             Arc::new(move |request| dispatch(&shared, request))
         };
-        let server = Server::start(listener, identity, handler, stop)?;
+        let server = Server::start(listener, identity, handler, Arc::clone(&stop))?;
+        // The names' DNS on UDP, at the same address and port number as the API.
+        let dns = start_responder(server.local_addr(), Arc::clone(&shared), Arc::clone(&stop))?;
+        let served = start_presenting(server.local_addr().ip(), Arc::clone(&shared), stop)?;
+        shared
+            .https_port
+            .store(served.addr().port(), std::sync::atomic::Ordering::Relaxed);
         let base_url = format!("{}://{}", shared.scheme, server.local_addr());
         Ok(Simulator {
             shared,
             server,
             base_url,
             certificate_pem,
+            dns,
+            served,
         })
     }
 
@@ -145,9 +158,35 @@ impl Simulator {
         self.shared.reset();
     }
 
+    /// The loopback UDP address of the DNS responder (the API's port number).
+    pub fn dns_addr(&self) -> SocketAddr {
+        self.dns.addr()
+    }
+
+    /// Sets one name's DNS (a resolver and Let's Encrypt see it at once).
+    pub fn set_dns(&self, name: &str, answer: DnsAnswer) {
+        let change = DnsChange {
+            names: [(name.to_string(), answer.label())].into_iter().collect(),
+        };
+        // Every DnsAnswer has a valid label, and an empty name only changes nothing.
+        let _ = self.shared.change_dns(&change);
+    }
+
+    /// Where the server presents the certificate covering a name (TLS with SNI).
+    pub fn https_addr(&self) -> SocketAddr {
+        self.served.addr()
+    }
+
+    /// The names' DNS and Let's Encrypt's failed validations.
+    pub fn dns(&self) -> DnsDump {
+        self.shared.dns()
+    }
+
     /// Stops serving: closes every connection, ends hangs, waits for the threads (bounded).
     pub fn shutdown(mut self) {
         self.server.shutdown();
+        self.dns.join();
+        self.served.join();
     }
 }
 

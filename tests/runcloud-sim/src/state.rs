@@ -7,10 +7,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::format_timestamp;
 use crate::config::{SimConfig, SslMode};
+use crate::dns::DnsState;
 use crate::domains::{
     is_valid_hostname, normalize_name, wildcard_base, DomainRecord, DomainType, Redirection,
 };
 use crate::faults::Fault;
+use crate::letsencrypt::LetsEncrypt;
 use crate::ssl::{CertificateRecord, CertificateUpdate, IssueSettings};
 
 /// Why an operation on the web app was refused.
@@ -28,6 +30,8 @@ pub(crate) enum Refusal {
     AlreadyInstalled,
     NotInstalled,
     AutoSslNeedsAdvanced,
+    /// Let's Encrypt refused the order; `LetsEncrypt::last_refusal` says why.
+    OrderRefused,
 }
 
 /// What happened since the start (or the last reset).
@@ -171,6 +175,9 @@ pub(crate) struct AppState {
     next_seed_number: usize,
     ssl: SslState,
     pub counters: Counters,
+    /// Where each name points, and the certificate authority that checks it.
+    pub(crate) dns: DnsState,
+    pub(crate) letsencrypt: LetsEncrypt,
 }
 
 impl AppState {
@@ -193,6 +200,8 @@ impl AppState {
                 next_certificate_id: 1,
             },
             counters: Counters::default(),
+            dns: DnsState::new(std::net::Ipv4Addr::LOCALHOST),
+            letsencrypt: LetsEncrypt::default(),
         };
         let primary = NewDomain {
             domain_type: DomainType::Primary,
@@ -308,7 +317,8 @@ impl AppState {
         }
         let record = self.insert(new).clone();
         self.counters.domains_added += 1;
-        if self.ssl.advanced && self.ssl.auto {
+        // AutoSSL orders at once; a name whose DNS is not ready yet stays without one.
+        if self.ssl.advanced && self.ssl.auto && self.order(&record.served_names()).is_ok() {
             self.issue_for_domain(record.id, IssueSettings::automatic(), true);
         }
         Ok(record)
@@ -435,6 +445,13 @@ impl AppState {
         certificate
     }
 
+    /// Orders a certificate for `names` from the simulated Let's Encrypt.
+    fn order(&mut self, names: &[String]) -> Result<(), Refusal> {
+        self.letsencrypt
+            .order(&self.dns, names)
+            .map_err(|_| Refusal::OrderRefused)
+    }
+
     fn require_basic_mode(&self) -> Result<(), Refusal> {
         if self.ssl.advanced {
             return Err(Refusal::AdvancedModeActive);
@@ -462,8 +479,10 @@ impl AppState {
         if self.ssl.basic.is_some() {
             return Err(Refusal::AlreadyInstalled);
         }
+        let covers = self.served_names();
+        self.order(&covers)?;
         let id = self.next_certificate_id();
-        let certificate = CertificateRecord::issue(id, None, settings, self.served_names());
+        let certificate = CertificateRecord::issue(id, None, settings, covers);
         self.ssl.basic = Some(certificate.clone());
         self.counters.certificates_issued += 1;
         Ok(certificate)
@@ -481,6 +500,9 @@ impl AppState {
 
     pub(crate) fn redeploy_basic(&mut self, id: u64) -> Result<CertificateRecord, Refusal> {
         let covers = self.served_names();
+        self.basic_certificate_mut(id)?;
+        // One name Let's Encrypt cannot validate fails the whole certificate; the old one stays.
+        self.order(&covers)?;
         let certificate = self.basic_certificate_mut(id)?;
         certificate.redeploy(covers);
         let certificate = certificate.clone();
@@ -522,6 +544,8 @@ impl AppState {
         if self.ssl.per_domain.contains_key(&domain_id) {
             return Err(Refusal::AlreadyInstalled);
         }
+        let covers = self.domain(domain_id)?.served_names();
+        self.order(&covers)?;
         Ok(self.issue_for_domain(domain_id, settings, false))
     }
 
@@ -548,6 +572,8 @@ impl AppState {
             .domain(domain_id)
             .map(DomainRecord::served_names)
             .unwrap_or_default();
+        self.domain_certificate_mut(domain_id, id)?;
+        self.order(&covers)?;
         let certificate = self.domain_certificate_mut(domain_id, id)?;
         certificate.redeploy(covers);
         let certificate = certificate.clone();

@@ -91,10 +91,46 @@ namespace WP_Ultimo\Test {
 		}
 
 		/**
+		 * Actions scheduled for later (wu_schedule_single_action()).
+		 *
+		 * @var list<array{hook: string, args: array, group: string, timestamp: int}>
+		 */
+		public static $scheduled = [];
+
+		/**
+		 * Runs the scheduled actions due at $now (oldest first), then the async
+		 * queue they filled, as a queue runner does when their time has come.
+		 *
+		 * @param int $now Unix time the runner sees.
+		 * @return int How many scheduled actions ran.
+		 */
+		public static function run_scheduled(int $now): int {
+			$ran = 0;
+			usort(
+				self::$scheduled,
+				static function ($a, $b) {
+					return $a['timestamp'] <=> $b['timestamp'];
+				}
+			);
+			foreach (self::$scheduled as $key => $action) {
+				if ($action['timestamp'] > $now) {
+					continue;
+				}
+				unset(self::$scheduled[ $key ]);
+				do_action_ref_array($action['hook'], array_values($action['args']));
+				++$ran;
+			}
+			self::$scheduled = array_values(self::$scheduled);
+			self::run();
+			return $ran;
+		}
+
+		/**
 		 * Forgets everything queued.
 		 */
 		public static function clear(): void {
-			self::$actions = [];
+			self::$actions   = [];
+			self::$scheduled = [];
 		}
 	}
 
@@ -497,6 +533,26 @@ namespace {
 		}
 	}
 
+	if (! function_exists('wu_schedule_single_action')) {
+		/**
+		 * Follows wu_schedule_single_action() (inc/functions/scheduler.php):
+		 * as_schedule_single_action() on the main site (kept with the queue above).
+		 *
+		 * @param int    $timestamp When.
+		 * @param string $hook      Action.
+		 * @param array  $args      Arguments (named; passed positionally when run).
+		 * @param string $group     Group.
+		 */
+		function wu_schedule_single_action($timestamp, $hook, $args = [], $group = '') {
+			return wu_switch_blog_and_run(
+				static function () use ($timestamp, $hook, $args, $group) {
+					\WP_Ultimo\Test\Async_Queue::$scheduled[] = ['hook' => $hook, 'args' => (array) $args, 'group' => $group, 'timestamp' => (int) $timestamp];
+					return count(\WP_Ultimo\Test\Async_Queue::$scheduled);
+				}
+			);
+		}
+	}
+
 	if (! function_exists('wu_log_add')) {
 		/**
 		 * Follows wu_log_add() (inc/functions/helper.php): writes wu-logs/{handle}.log.
@@ -764,6 +820,95 @@ namespace WP_Ultimo\Models {
 		public function get_stage() {
 			return $this->row['stage'];
 		}
+
+		/**
+		 * @param string $stage One of Domain_Stage's values.
+		 */
+		public function set_stage($stage): void {
+			$this->row['stage'] = (string) $stage;
+		}
+
+		/**
+		 * @return bool
+		 */
+		public function is_secure() {
+			return $this->row['secure'];
+		}
+
+		/**
+		 * @param bool $secure Whether it is served over HTTPS.
+		 */
+		public function set_secure($secure): void {
+			$this->row['secure'] = (bool) $secure;
+		}
+
+		/**
+		 * As has_correct_dns(): the name's A/CNAME records hold the network's
+		 * domain or public IP, else the filter wu_domain_has_correct_dns
+		 * decides. (The loopback request to the domain that 2.4.10 tries first
+		 * is left out: the tests' domains do not reach the test WordPress.)
+		 *
+		 * @return bool
+		 */
+		public function has_correct_dns() {
+			$network_ip      = \WP_Ultimo\Domain_Mapping\Helper::get_network_public_ip();
+			$domains_and_ips = array_column(\WP_Ultimo\Managers\Domain_Manager::dns_get_record($this->get_domain()), 'data');
+			if (in_array(get_network()->domain, $domains_and_ips, true) || in_array($network_ip, $domains_and_ips, true)) {
+				return true;
+			}
+			return (bool) apply_filters('wu_domain_has_correct_dns', false, $this, $domains_and_ips);
+		}
+
+		/**
+		 * As has_valid_ssl_certificate(): Helper::has_valid_ssl_certificate().
+		 *
+		 * @return bool
+		 */
+		public function has_valid_ssl_certificate() {
+			return \WP_Ultimo\Domain_Mapping\Helper::has_valid_ssl_certificate($this->get_domain());
+		}
+	}
+}
+
+namespace WP_Ultimo\Domain_Mapping {
+
+	/**
+	 * Follows inc/domain-mapping/class-helper.php (2.4.10, 2.5).
+	 */
+	class Helper {
+
+		/**
+		 * As get_network_public_ip(): the address cached in the site transient
+		 * wu_public_network_ip, through the filter wu_get_network_public_ip.
+		 * (The real method asks public "what is my IP" services when nothing is
+		 * cached; the tests set the transient instead.)
+		 *
+		 * @return string|false
+		 */
+		public static function get_network_public_ip() {
+			return apply_filters('wu_get_network_public_ip', get_site_transient('wu_public_network_ip'), false);
+		}
+
+		/**
+		 * As has_valid_ssl_certificate(): whether the certificate served for the
+		 * domain covers it. The real method opens a TLS connection to the
+		 * domain on port 443; here the certificates RunCloud (the simulator)
+		 * serves are read from its state.
+		 *
+		 * @param string $domain Domain.
+		 * @return bool
+		 */
+		public static function has_valid_ssl_certificate($domain = '') {
+			$state = \WP_Ultimo\Managers\Domain_Manager::simulated_world('state');
+			$ssl   = $state['ssl'] ?? [];
+			$certs = array_merge(isset($ssl['basic']) && $ssl['basic'] ? [$ssl['basic']] : [], $ssl['domains'] ?? []);
+			foreach ($certs as $certificate) {
+				if (in_array(strtolower((string) $domain), (array) $certificate['covers'], true)) {
+					return true;
+				}
+			}
+			return false;
+		}
 	}
 }
 
@@ -772,8 +917,9 @@ namespace WP_Ultimo\Managers {
 	/**
 	 * Follows inc/managers/class-domain-manager.php: 2.4.10 when the host
 	 * provider architecture is loaded alone, the 2.5 line when the
-	 * integration registry is there. The DNS/SSL stage checks it queues
-	 * (wu_async_process_domain_stage) are not imitated.
+	 * integration registry is there, including the DNS/SSL stage checks it
+	 * queues (wu_async_process_domain_stage), which fire
+	 * wu_domain_manager_dns_propagation_finished.
 	 */
 	class Domain_Manager {
 
@@ -789,6 +935,108 @@ namespace WP_Ultimo\Managers {
 			add_action('wu_domain_post_delete', [$this, 'handle_domain_deleted'], 10, 2);
 			add_action('wp_insert_site', [$this, 'handle_site_created']);
 			add_action('wp_delete_site', [$this, 'handle_site_deleted']);
+			add_action('wu_async_process_domain_stage', [$this, 'async_process_domain_stage'], 10, 2);
+		}
+
+		/**
+		 * As async_process_domain_stage() (2.4.10; the same in the 2.5 line):
+		 * checking-dns moves to checking-ssl-cert once the DNS is right, queues
+		 * the next check at once and fires
+		 * wu_domain_manager_dns_propagation_finished; checking-ssl-cert moves to
+		 * done (secure) once a valid certificate is served. Otherwise each
+		 * stage is checked again every dns_check_interval seconds (10 to 300),
+		 * up to 5 tries, then marked failed / ssl-failed.
+		 *
+		 * @param int $domain_id Record id.
+		 * @param int $tries     Tries so far.
+		 */
+		public function async_process_domain_stage($domain_id, $tries = 0): void {
+			$domain = wu_get_domain($domain_id);
+			if (! $domain) {
+				return;
+			}
+			$max_tries = apply_filters('wu_async_process_domain_stage_max_tries', 5, $domain);
+			$interval  = max(10, min(300, (int) wu_get_setting('dns_check_interval', 300)));
+			++$tries;
+			$stage = $domain->get_stage();
+			$name  = $domain->get_domain();
+			wu_log_add("domain-{$name}", sprintf('Starting Check for %s', $name));
+			if ('checking-dns' === $stage) {
+				if ($domain->has_correct_dns()) {
+					$domain->set_stage('checking-ssl-cert');
+					$domain->save();
+					wu_log_add("domain-{$name}", '- DNS propagation finished, advancing domain to next step...');
+					wu_enqueue_async_action('wu_async_process_domain_stage', ['domain_id' => $domain_id, 'tries' => 0], 'domain');
+					do_action('wu_domain_manager_dns_propagation_finished', $domain);
+					return;
+				}
+				if ($tries > $max_tries) {
+					$domain->set_stage('failed');
+					$domain->save();
+					wu_log_add("domain-{$name}", '- DNS propagation checks tried for the max amount of times. Marking as failed.');
+					return;
+				}
+				wu_log_add("domain-{$name}", '- DNS propagation not finished, retrying later...');
+				wu_schedule_single_action(time() + $interval, 'wu_async_process_domain_stage', ['domain_id' => $domain_id, 'tries' => $tries], 'domain');
+			} elseif ('checking-ssl-cert' === $stage) {
+				if ($domain->has_valid_ssl_certificate()) {
+					$domain->set_stage('done');
+					$domain->set_secure(true);
+					$domain->save();
+					wu_log_add("domain-{$name}", '- Valid SSL cert found. Marking domain as done.');
+					return;
+				}
+				if ($tries > $max_tries) {
+					$domain->set_stage('ssl-failed');
+					$domain->save();
+					wu_log_add("domain-{$name}", '- SSL checks tried for the max amount of times. Marking as ready without SSL.');
+					return;
+				}
+				wu_log_add("domain-{$name}", '- SSL Cert not found, retrying later...');
+				wu_schedule_single_action(time() + $interval, 'wu_async_process_domain_stage', ['domain_id' => $domain_id, 'tries' => $tries], 'domain');
+			}
+		}
+
+		/**
+		 * As dns_get_record(): the A and CNAME records public resolvers see
+		 * for the domain ({type, data}). The real method asks Cloudflare's and
+		 * Google's resolvers; here the world's DNS is the simulator's.
+		 *
+		 * @param string $domain Domain.
+		 * @return list<array{type: string, data: string}>
+		 */
+		public static function dns_get_record($domain) {
+			$names   = (array) (self::simulated_world('dns')['names'] ?? []);
+			$records = [];
+			$current = strtolower((string) $domain);
+			for ($hop = 0; $hop < 8; $hop++) {
+				$state = $names[ $current ] ?? 'server';
+				if (0 === strpos($state, 'cname:')) {
+					$current   = substr($state, 6);
+					$records[] = ['type' => 'CNAME', 'data' => $current];
+					continue;
+				}
+				if ('server' === $state) {
+					$records[] = ['type' => 'A', 'data' => '127.0.0.1'];
+				} elseif ('elsewhere' === $state) {
+					$records[] = ['type' => 'A', 'data' => '192.0.2.1'];
+				}
+				break;
+			}
+			return $records;
+		}
+
+		/**
+		 * Test plumbing: a control endpoint of the simulator (state, dns).
+		 *
+		 * @param string $route Route under /__sim/.
+		 * @return array<string, mixed>
+		 */
+		public static function simulated_world(string $route): array {
+			$url  = getenv('WU_TEST_SIM_URL');
+			$body = $url ? @file_get_contents(rtrim($url, '/') . '/__sim/' . $route) : false; // phpcs:ignore
+			$data = false === $body ? null : json_decode($body, true);
+			return is_array($data) ? $data : [];
 		}
 
 		/**

@@ -72,6 +72,19 @@ final class Queue_Runner {
 			foreach ((array) ($batch['leases'] ?? []) as $token => $lease) {
 				$batch['leases'][ $token ]['until'] = (int) $lease['until'] - $seconds;
 			}
+			foreach ((array) ($batch['held'] ?? []) as $name => $held) {
+				$batch['held'][ $name ]['until'] = (int) $held['until'] - $seconds;
+			}
+			foreach ((array) ($batch['blocking'] ?? []) as $name => $blocking) {
+				$batch['blocking'][ $name ]['since'] = (int) $blocking['since'] - $seconds;
+			}
+			foreach (['refused', 'issued'] as $key) {
+				foreach ((array) ($batch[ $key ] ?? []) as $name => $times) {
+					foreach ((array) $times as $i => $at) {
+						$batch[ $key ][ $name ][ $i ] = (int) $at - $seconds;
+					}
+				}
+			}
 			update_network_option(null, 'wu_runcloud_ssl_pending', $batch);
 		}
 	}

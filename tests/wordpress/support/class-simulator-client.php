@@ -144,6 +144,24 @@ final class Simulator_Client {
 	}
 
 	/**
+	 * Sets names' DNS: name => server, elsewhere, missing or cname:TARGET.
+	 *
+	 * @param array<string, string> $names Names.
+	 */
+	public function dns(array $names): void {
+		$this->call('POST', 'dns', ['names' => $names]);
+	}
+
+	/**
+	 * The names' DNS and Let's Encrypt's failed validations and refused orders.
+	 *
+	 * @return array<string, mixed>
+	 */
+	public function dns_state(): array {
+		return $this->call('GET', 'dns');
+	}
+
+	/**
 	 * Sets the SSL mode and certificates.
 	 *
 	 * @param array<string, mixed> $ssl advancedSSL, autoSSL, certificate.

@@ -27,6 +27,12 @@ defined('ABSPATH') || exit;
  * the next batch. A redeploy that failed for a reason that may pass puts its
  * names back and the run waits 1, 2, 4, 8 minutes.
  *
+ * Names whose certificate cannot be ordered yet (Certificates checks DNS and
+ * Let's Encrypt's limits first) are held: no run is due for them before a
+ * recheck, or before a name is asked for again (Ultimate Multisite saw its
+ * DNS arrive). Every run takes the held names along. The names that hold a
+ * certificate back are kept with why and since when, for the operator.
+ *
  * Stored shape (network option wu_runcloud_ssl_pending):
  *   since    when the first waiting name came (0 when none waits)
  *   due      when the waiting names are redeployed
@@ -34,6 +40,10 @@ defined('ABSPATH') || exit;
  *   leases   token => {names, until}: batches being redeployed
  *   attempts failed redeploys in a row, error: the last one's reason
  *            (redacted), next_at: no run before then
+ *   held     name => {until, reason}: waiting for DNS or Let's Encrypt
+ *   blocking name => {since, reason, moved}: names whose DNS (or Let's
+ *            Encrypt's limit) holds a certificate back
+ *   refused  name => list of times Let's Encrypt refused an order with it
  */
 class Certificate_Queue {
 
@@ -81,6 +91,8 @@ class Certificate_Queue {
 				if (! in_array($domain, $state['domains'], true)) {
 					$state['domains'][] = $domain;
 				}
+				// Asked for again (its DNS may be ready now): it goes with this batch.
+				unset($state['held'][ $domain ]);
 				$state['since'] = $state['since'] ? $state['since'] : time();
 
 				/**
@@ -113,14 +125,15 @@ class Certificate_Queue {
 		return $this->option->locked(
 			function () use ($token) {
 				$state = $this->state();
-				$names = $state['domains'];
+				$names = array_merge($state['domains'], array_keys($state['held']));
+				$state['held'] = [];
 				foreach ($state['leases'] as $held => $lease) {
 					if ($lease['until'] <= time()) {
 						$names = array_merge($lease['names'], $names);
 						unset($state['leases'][ $held ]);
 					}
 				}
-				$names = array_values(array_unique($names));
+				$names = array_values(array_unique(array_map('strval', $names)));
 				if ([] === $names) {
 					return [];
 				}
@@ -212,6 +225,17 @@ class Certificate_Queue {
 		$this->change(
 			static function (array $state) use ($names) {
 				$state['domains'] = array_values(array_diff($state['domains'], $names));
+				$gone             = array_flip($names);
+				if ([] !== array_intersect_key($state['blocking'], $gone)) {
+					// A name that held the certificate back is gone (unmapped): the
+					// names it held go with the next run, not at the next recheck.
+					foreach ($state['held'] as $name => $held) {
+						$state['held'][ $name ]['until'] = min($held['until'], time() + 30);
+					}
+				}
+				$state['held']     = array_diff_key($state['held'], $gone);
+				$state['blocking'] = array_diff_key($state['blocking'], $gone);
+				$state['refused']  = array_diff_key($state['refused'], $gone);
 				foreach ($state['leases'] as $token => $lease) {
 					$state['leases'][ $token ]['names'] = array_values(array_diff($lease['names'], $names));
 				}
@@ -231,7 +255,7 @@ class Certificate_Queue {
 		foreach ($state['leases'] as $lease) {
 			$names = array_merge($names, $lease['names']);
 		}
-		return array_values(array_unique(array_merge($names, $state['domains'])));
+		return array_values(array_unique(array_merge($names, $state['domains'], array_map('strval', array_keys($state['held'])))));
 	}
 
 	/**
@@ -242,6 +266,232 @@ class Certificate_Queue {
 	public function failure(): array {
 		$state = $this->state();
 		return ['attempts' => $state['attempts'], 'error' => $this->logger->redact($state['error'])];
+	}
+
+	/**
+	 * Holds names of the lease $token whose certificate cannot be ordered
+	 * yet: they wait until $until (a recheck), or until asked for again.
+	 *
+	 * @param string                $token   The lease token.
+	 * @param array<string, string> $waiting Name => why it waits.
+	 * @param int                   $until   Unix time of the recheck.
+	 */
+	public function hold(string $token, array $waiting, int $until): void {
+		if ([] === $waiting) {
+			return;
+		}
+		$this->change(
+			static function (array $state) use ($token, $waiting, $until) {
+				foreach ($waiting as $name => $reason) {
+					$state['held'][ (string) $name ] = ['until' => $until, 'reason' => (string) $reason];
+				}
+				if (isset($state['leases'][ $token ])) {
+					$state['leases'][ $token ]['names'] = array_values(array_diff($state['leases'][ $token ]['names'], array_keys($waiting)));
+				}
+				return $state;
+			}
+		);
+	}
+
+	/**
+	 * Records which of the checked names hold a certificate back: a failing
+	 * name keeps the time it first failed; a checked name that passed is no
+	 * longer listed. With $all, the check covered every name of the app (a
+	 * basic certificate), and names not checked are no longer listed either.
+	 *
+	 * @param list<string>                                    $checked The names checked.
+	 * @param array<string, array{reason: string, moved: bool}> $failing Failing name => why, and whether it pointed at the server before.
+	 * @param bool                                            $all     Whether the check covered every name.
+	 */
+	public function blocked_by(array $checked, array $failing, bool $all): void {
+		$this->change(
+			static function (array $state) use ($checked, $failing, $all) {
+				$blocking = $all ? [] : array_diff_key($state['blocking'], array_flip($checked));
+				foreach ($failing as $name => $why) {
+					$blocking[ (string) $name ] = [
+						'since'  => $state['blocking'][ $name ]['since'] ?? time(),
+						'reason' => (string) $why['reason'],
+						'moved'  => (bool) $why['moved'],
+					];
+				}
+				ksort($blocking);
+				$state['blocking'] = $blocking;
+				return $state;
+			}
+		);
+	}
+
+	/**
+	 * Let's Encrypt refused an order with these names: each counts against
+	 * its hourly budget.
+	 *
+	 * @param list<string> $names Names of the order.
+	 */
+	public function refused(array $names): void {
+		$this->change(
+			static function (array $state) use ($names) {
+				foreach ($names as $name) {
+					$recent                     = array_filter(
+						$state['refused'][ $name ] ?? [],
+						static function ($at) {
+							return $at > time() - HOUR_IN_SECONDS;
+						}
+					);
+					$recent[]                   = time();
+					$state['refused'][ $name ] = array_values($recent);
+				}
+				return $state;
+			}
+		);
+	}
+
+	/**
+	 * Names whose refused orders in the last hour reached $limit, with when
+	 * the oldest of them leaves the hour.
+	 *
+	 * @param list<string> $names Names.
+	 * @param int          $limit Refused orders a name may have in an hour.
+	 * @return array<string, int> Name => Unix time it may be ordered again.
+	 */
+	public function over_budget(array $names, int $limit): array {
+		$refused = $this->state()['refused'];
+		$over    = [];
+		foreach ($names as $name) {
+			$recent = array_values(
+				array_filter(
+					$refused[ $name ] ?? [],
+					static function ($at) {
+						return $at > time() - HOUR_IN_SECONDS;
+					}
+				)
+			);
+			if (count($recent) >= max(1, $limit)) {
+				sort($recent);
+				$over[ $name ] = $recent[ count($recent) - max(1, $limit) ] + HOUR_IN_SECONDS;
+			}
+		}
+		return $over;
+	}
+
+	/**
+	 * A certificate was issued for exactly $names (basic SSL: the app's).
+	 *
+	 * @param list<string> $names Every name it covers.
+	 */
+	public function issued(array $names): void {
+		$set = $this->set_key($names);
+		$this->change(
+			static function (array $state) use ($set) {
+				$week = array_filter(
+					$state['issued'][ $set ] ?? [],
+					static function ($at) {
+						return $at > time() - WEEK_IN_SECONDS;
+					}
+				);
+				$week[]                  = time();
+				$state['issued']         = [$set => array_values($week)] + array_filter(
+					$state['issued'],
+					static function ($times) {
+						return max($times) > time() - WEEK_IN_SECONDS;
+					}
+				);
+				return $state;
+			}
+		);
+	}
+
+	/**
+	 * How many certificates were issued for exactly $names in the last week.
+	 *
+	 * @param list<string> $names Every name a certificate would cover.
+	 */
+	public function issued_this_week(array $names): int {
+		$times = $this->state()['issued'][ $this->set_key($names) ] ?? [];
+		return count(
+			array_filter(
+				$times,
+				static function ($at) {
+					return $at > time() - WEEK_IN_SECONDS;
+				}
+			)
+		);
+	}
+
+	/**
+	 * @param list<string> $names Names.
+	 */
+	private function set_key(array $names): string {
+		$names = array_values(array_unique($names));
+		sort($names);
+		return md5(implode(',', $names));
+	}
+
+	/**
+	 * Names were ordered successfully: they no longer hold anything back,
+	 * and their budget starts again.
+	 *
+	 * @param list<string> $names Names.
+	 */
+	public function certified(array $names): void {
+		if ([] === $names) {
+			return;
+		}
+		$this->change(
+			static function (array $state) use ($names) {
+				$done              = array_flip($names);
+				$state['held']     = array_diff_key($state['held'], $done);
+				$state['blocking'] = array_diff_key($state['blocking'], $done);
+				$state['refused']  = array_diff_key($state['refused'], $done);
+				return $state;
+			}
+		);
+	}
+
+	/**
+	 * The names that hold a certificate back: for the operator's page and
+	 * Site Health. Basic SSL: every name of the app whose DNS does not point
+	 * at the server holds the app's certificate back; advanced SSL: a name
+	 * only its own. since: when it was first found failing; moved: it pointed
+	 * at the server before (a customer who left), else it is new (its DNS may
+	 * still be propagating).
+	 *
+	 * @return array<string, array{since: int, reason: string, moved: bool}>
+	 */
+	public function blocking(): array {
+		return $this->state()['blocking'];
+	}
+
+	/**
+	 * The blocking names whose DNS moved away (they pointed at the server
+	 * before) longer ago than the setting: a customer who left without
+	 * unmapping. The fix is to unmap them, or to move the app to advanced SSL.
+	 *
+	 * @return array<string, array{since: int, reason: string, moved: bool}>
+	 */
+	public function moved_away(): array {
+		/**
+		 * Seconds a name's DNS may point away from the server before it is
+		 * reported as moved away for good (Site Health, the operator's page).
+		 *
+		 * @param int $seconds Default one day.
+		 */
+		$after = max(0, (int) apply_filters('wu_runcloud_dns_moved_away_after', DAY_IN_SECONDS));
+		return array_filter(
+			$this->blocking(),
+			static function ($entry) use ($after) {
+				return $entry['moved'] && time() - $entry['since'] >= $after;
+			}
+		);
+	}
+
+	/**
+	 * The names waiting because of them (or of Let's Encrypt's limits), with
+	 * why and when they are checked again.
+	 *
+	 * @return array<string, array{until: int, reason: string}>
+	 */
+	public function held(): array {
+		return $this->state()['held'];
 	}
 
 	/**
@@ -278,7 +528,7 @@ class Certificate_Queue {
 	}
 
 	/**
-	 * @return array{since: int, due: int, domains: list<string>, leases: array<string, array{names: list<string>, until: int}>, attempts: int, error: string, next_at: int}
+	 * @return array{since: int, due: int, domains: list<string>, leases: array<string, array{names: list<string>, until: int}>, attempts: int, error: string, next_at: int, held: array<string, array{until: int, reason: string}>, blocking: array<string, array{since: int, reason: string, moved: bool}>, refused: array<string, list<int>>}
 	 */
 	private function state(): array {
 		$state  = $this->option->read();
@@ -300,7 +550,36 @@ class Certificate_Queue {
 			'attempts' => (int) ($state['attempts'] ?? 0),
 			'error'    => (string) ($state['error'] ?? ''),
 			'next_at'  => (int) ($state['next_at'] ?? 0),
+			'held'     => $this->entries($state['held'] ?? [], ['until' => 0, 'reason' => '']),
+			'blocking' => $this->entries($state['blocking'] ?? [], ['since' => 0, 'reason' => '', 'moved' => false]),
+			'refused'  => $this->entries($state['refused'] ?? [], []),
+			'issued'   => $this->entries($state['issued'] ?? [], []),
 		];
+	}
+
+	/**
+	 * Stored entries by name, each with the fields of $shape (typed as there).
+	 *
+	 * @param mixed                $stored What was stored.
+	 * @param array<string, mixed> $shape  Field => default; [] for a list of times.
+	 * @return array<string, mixed>
+	 */
+	private function entries($stored, array $shape): array {
+		$entries = [];
+		foreach (is_array($stored) ? $stored : [] as $name => $entry) {
+			if (! is_array($entry)) {
+				continue;
+			}
+			if ([] === $shape) {
+				$entries[ (string) $name ] = array_values(array_map('intval', $entry));
+				continue;
+			}
+			foreach ($shape as $field => $default) {
+				$value                                = $entry[ $field ] ?? $default;
+				$entries[ (string) $name ][ $field ] = is_bool($default) ? (bool) $value : (is_int($default) ? (int) $value : (string) $value);
+			}
+		}
+		return $entries;
 	}
 
 	/**
@@ -336,9 +615,15 @@ class Certificate_Queue {
 			$state['since'] = 0;
 			$state['due']   = 0;
 		}
-		$idle = [] === $state['domains'] && [] === $state['leases'];
+		$idle = [] === $state['domains'] && [] === $state['leases'] && [] === $state['held'] && [] === $state['blocking'] && [] === $state['refused'] && [] === $state['issued'];
 		unset($state['in_flight'], $state['until']);
+		foreach (['held', 'blocking', 'refused', 'issued'] as $key) {
+			if ([] === $state[ $key ]) {
+				unset($state[ $key ]);
+			}
+		}
 		$this->option->write($idle && 0 === $state['attempts'] ? [] : $state);
+		$state += ['held' => []];
 		$this->reschedule($state);
 	}
 
@@ -353,6 +638,9 @@ class Certificate_Queue {
 		}
 		foreach ($state['leases'] as $lease) {
 			$times[] = $lease['until'];
+		}
+		foreach ($state['held'] as $held) {
+			$times[] = $held['until'];
 		}
 		if ([] === $times) {
 			$this->scheduler->cancel(self::HOOK);

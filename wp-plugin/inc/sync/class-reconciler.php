@@ -202,6 +202,9 @@ class Reconciler {
 				'managed'   => array_keys($managed),
 				'protected' => $this->network->main_domains(),
 				'www'       => $www,
+				// With the names' DNS checked before any order, the names added
+				// go to the certificate step rather than into an order here.
+				'redeploy_ssl' => ! $this->certificates_follow_dns(),
 			]
 		);
 		if (! $report['dry_run']) {
@@ -255,6 +258,19 @@ class Reconciler {
 			}
 		}
 		$this->certificates->drop(array_values(array_unique($covered)));
+		if ($this->certificates_follow_dns()) {
+			foreach ($report['added'] as $name) {
+				$this->certificates->request((string) $name);
+			}
+		}
+	}
+
+	/**
+	 * Whether the certificate step checks names' DNS before ordering (a
+	 * server address is known), so a reconcile leaves the order to it.
+	 */
+	private function certificates_follow_dns(): bool {
+		return (new Dns_Check(new Dns_Resolver()))->enabled();
 	}
 
 	/**

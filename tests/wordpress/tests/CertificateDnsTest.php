@@ -1,0 +1,348 @@
+<?php
+/**
+ * Certificates that follow DNS.
+ *
+ * @package WuRunCloud\Tests
+ */
+
+namespace WuRunCloud\Tests;
+
+use WuRunCloud\Plugin\Plugin;
+
+/**
+ * The simulator's DNS (its responder on loopback UDP, which the plugin is
+ * pointed at through wu_runcloud_dns_server) and its Let's Encrypt, which
+ * refuses an order with a name that does not point at the server. Ultimate
+ * Multisite's network IP (its filter wu_get_network_public_ip) is the
+ * server's address.
+ *
+ * @group um
+ */
+#[\PHPUnit\Framework\Attributes\Group('um')]
+final class CertificateDnsTest extends Integration_Test_Case {
+
+	/**
+	 * @var callable
+	 */
+	private $dns_server;
+
+	/**
+	 * @var callable
+	 */
+	private $https_port;
+
+	/**
+	 * @var callable
+	 */
+	private $network_ip;
+
+	protected function setUp(): void {
+		parent::setUp();
+		// Ultimate Multisite's network IP, through its own filter (kept in this process).
+		$this->network_ip = static function () {
+			return '127.0.0.1';
+		};
+		add_filter('wu_get_network_public_ip', $this->network_ip);
+		$port             = (int) wp_parse_url((string) getenv('WU_TEST_SIM_URL'), PHP_URL_PORT);
+		$this->dns_server = static function () use ($port) {
+			return '127.0.0.1:' . $port;
+		};
+		add_filter('wu_runcloud_dns_server', $this->dns_server);
+		// The simulator presents the certificate covering a name on its own port.
+		$https            = (int) $this->sim->dns_state()['https_port'];
+		$this->https_port = static function () use ($https) {
+			return $https;
+		};
+		add_filter('wu_runcloud_tls_port', $this->https_port);
+		$this->set_www_setting('never');
+	}
+
+	protected function tearDown(): void {
+		remove_filter('wu_runcloud_dns_server', $this->dns_server);
+		remove_filter('wu_runcloud_tls_port', $this->https_port);
+		remove_filter('wu_get_network_public_ip', $this->network_ip);
+		parent::tearDown();
+	}
+
+	/**
+	 * The PUT/POST certificate requests RunCloud received.
+	 *
+	 * @return list<string>
+	 */
+	private function certificate_orders(): array {
+		return array_values(preg_grep('#^(PUT|POST) \S*/ssl#', $this->sim->request_lines()));
+	}
+
+	/**
+	 * The names the basic certificate covers.
+	 *
+	 * @return list<string>
+	 */
+	private function basic_covers(): array {
+		return (array) $this->sim->state()['ssl']['basic']['covers'];
+	}
+
+	private function queue(): \WuRunCloud\Plugin\Sync\Certificate_Queue {
+		return new \WuRunCloud\Plugin\Sync\Certificate_Queue(new \WuRunCloud\Plugin\Scheduler(), Plugin::instance()->logger());
+	}
+
+	/**
+	 * Ultimate Multisite's record of a name.
+	 *
+	 * @param string $name Name.
+	 */
+	private function record(string $name): \WP_Ultimo\Models\Domain {
+		foreach (wu_get_domains(['number' => 0]) as $domain) {
+			if ($domain->get_domain() === $name) {
+				return $domain;
+			}
+		}
+		$this->fail("no record of $name");
+	}
+
+	public function test_a_mapping_before_its_dns_orders_nothing_until_ultimate_multisite_sees_the_dns_arrive(): void {
+		$this->sim->dns(['late.example.com' => 'missing']);
+		$this->map_domain('late.example.com', 2);
+		$this->run_domain_events();
+		$this->sim->reset_requests();
+		$this->run_scheduled_after(31);
+
+		$this->assertSame([], $this->certificate_orders(), 'no order Let\'s Encrypt would refuse');
+		$this->assertSame(0, $this->sim->dns_state()['refused_orders']);
+		$this->assertNotContains('late.example.com', $this->basic_covers());
+		$blocking = $this->queue()->blocking();
+		$this->assertSame(['late.example.com'], array_keys($blocking));
+		$this->assertFalse($blocking['late.example.com']['moved'], 'a new name');
+		$this->assertSame('does not resolve', $blocking['late.example.com']['reason']);
+		$this->assertSame(['late.example.com'], array_keys($this->queue()->held()));
+		$this->assertCount(1, preg_grep('/^redeploy_ssl \(app\): not ordered for 1 new name\(s\) \(late\.example\.com\): .*late\.example\.com does not resolve/', $this->log_lines('warning')));
+		$this->assertSame('checking-dns', $this->record('late.example.com')->get_stage());
+		$this->assertSame(0, $this->run_scheduled_after(60), 'held names wait for their DNS, not for a minute ladder');
+
+		// The customer points the DNS; Ultimate Multisite's next stage check sees it.
+		$this->sim->dns(['late.example.com' => 'server']);
+		\WP_Ultimo\Test\Async_Queue::run_scheduled(time() + 300);
+		$this->assertSame('checking-ssl-cert', $this->record('late.example.com')->get_stage());
+		$served = new \WuRunCloud\Plugin\Sync\Served_Certificate(new \WuRunCloud\Plugin\Sync\Dns_Check(new \WuRunCloud\Plugin\Sync\Dns_Resolver()));
+		$this->assertFalse($served->covers('late.example.com'), 'the server presents no certificate naming it yet');
+		$this->assertCount(1, preg_grep('/^dns late\.example\.com: Ultimate Multisite found its DNS pointing/', $this->log_lines('info')));
+		$this->run_scheduled_after(31);
+
+		$this->assertContains('late.example.com', $this->basic_covers(), 'within one run of the DNS event');
+		$this->assertTrue($served->covers('late.example.com'));
+		$record = $this->record('late.example.com');
+		$this->assertSame('done', $record->get_stage(), 'Ultimate Multisite\'s record is told, not left to its five tries');
+		$this->assertTrue($record->is_secure());
+		$this->assertCount(1, $this->certificate_orders());
+		$this->assertSame([], $this->queue()->blocking());
+		$this->assertSame([], $this->queue()->pending());
+		$this->assertSame([], $this->sim->dns_state()['failed_validations_last_hour']);
+	}
+
+	public function test_a_burst_with_one_bad_name_waits_and_unmapping_it_lets_the_rest_go(): void {
+		$this->sim->dns(['bad.example.com' => 'elsewhere']);
+		foreach (['one.example.com', 'two.example.com', 'bad.example.com'] as $domain) {
+			$this->map_domain($domain, 2);
+		}
+		$this->run_domain_events();
+		$this->sim->reset_requests();
+		$this->run_scheduled_after(31);
+
+		$this->assertSame([], $this->certificate_orders());
+		$this->assertSame(['bad.example.com'], array_keys($this->queue()->blocking()));
+		$this->assertStringContainsString('resolves to 192.0.2.1, not to this server (127.0.0.1)', $this->queue()->blocking()['bad.example.com']['reason']);
+		$this->assertEqualsCanonicalizing(['one.example.com', 'two.example.com', 'bad.example.com'], $this->queue()->pending());
+
+		// The operator unmaps the name whose DNS is elsewhere.
+		$this->unmap_domain('bad.example.com', 2);
+		$this->run_domain_events();
+		$this->run_scheduled_after(31);
+
+		$covers = $this->basic_covers();
+		$this->assertContains('one.example.com', $covers);
+		$this->assertContains('two.example.com', $covers);
+		$this->assertNotContains('bad.example.com', $covers);
+		$this->assertCount(1, $this->certificate_orders());
+		$this->assertSame(0, $this->sim->dns_state()['refused_orders']);
+		$this->assertSame([], $this->queue()->blocking());
+	}
+
+	public function test_a_name_whose_dns_moves_away_is_reported_with_the_fix(): void {
+		$this->map_domain('shop.example.com', 2);
+		$this->run_domain_events();
+		$this->run_scheduled_after(31);
+		$this->assertContains('shop.example.com', $this->basic_covers());
+
+		// The customer leaves without unmapping; a new customer maps a domain.
+		$this->sim->dns(['shop.example.com' => 'elsewhere']);
+		$this->map_domain('new.example.com', 2);
+		$this->run_domain_events();
+		$this->sim->reset_requests();
+		$this->run_scheduled_after(31);
+
+		$this->assertSame([], $this->certificate_orders());
+		$blocking = $this->queue()->blocking();
+		$this->assertSame(['shop.example.com'], array_keys($blocking));
+		$this->assertTrue($blocking['shop.example.com']['moved']);
+		$site_health = new \WuRunCloud\Plugin\Site_Health(Plugin::instance()->gateway(), Plugin::instance()->credentials(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Scheduler(), Plugin::instance()->logger()), $this->queue());
+		$result      = $site_health->test_certificate_dns();
+		$this->assertSame('recommended', $result['status']);
+		$this->assertStringContainsString('shop.example.com: resolves to 192.0.2.1', $result['description']);
+		$this->assertStringContainsString('its DNS moved away', $result['description']);
+		$this->assertStringContainsString('Unmap the domains whose customers left, or switch the web app to advanced SSL', $result['description']);
+
+		// A day later it is reported as moved away for good.
+		\WuRunCloud\Tests\Queue_Runner::fast_forward(DAY_IN_SECONDS + 1);
+		$this->assertSame(['shop.example.com'], array_keys($this->queue()->moved_away()));
+		$this->assertSame('critical', $site_health->test_certificate_dns()['status']);
+	}
+
+	public function test_advanced_ssl_holds_only_the_name_whose_dns_is_not_ready(): void {
+		$this->sim->ssl(['advancedSSL' => true, 'autoSSL' => false]);
+		$this->sim->dns(['late.example.com' => 'missing']);
+		$this->map_domain('ready.example.com', 2);
+		$this->map_domain('late.example.com', 2);
+		$this->run_domain_events();
+		$this->run_scheduled_after(31);
+
+		$covered = array_merge(...array_column($this->sim->state()['ssl']['domains'], 'covers'));
+		$this->assertContains('ready.example.com', $covered);
+		$this->assertNotContains('late.example.com', $covered);
+		$this->assertSame(0, $this->sim->dns_state()['refused_orders']);
+		$this->assertSame(['late.example.com'], array_keys($this->queue()->held()));
+		$this->assertSame(['late.example.com'], array_keys($this->queue()->blocking()));
+
+		$this->sim->dns(['late.example.com' => 'server']);
+		\WP_Ultimo\Test\Async_Queue::run_scheduled(time() + 300);
+		$this->run_scheduled_after(31);
+		$covered = array_merge(...array_column($this->sim->state()['ssl']['domains'], 'covers'));
+		$this->assertContains('late.example.com', $covered);
+		$this->assertSame([], $this->queue()->pending());
+	}
+
+	public function test_a_refused_order_waits_an_hour_or_a_dns_change_and_the_budget_keeps_under_lets_encrypts_limit(): void {
+		// RunCloud refuses the order although the DNS checks pass (a firewall, say).
+		for ($i = 0; $i < 6; $i++) {
+			$this->sim->fault(['kind' => 'status', 'status' => 422, 'message' => 'Failed to issue SSL certificate from Let\'s Encrypt.', 'method' => 'PUT']);
+		}
+		$this->map_domain('walled.example.com', 2);
+		$this->run_domain_events();
+		$this->sim->reset_requests();
+		$this->run_scheduled_after(31);
+		$this->assertCount(1, $this->certificate_orders());
+		$this->assertCount(1, preg_grep('/^redeploy_ssl walled\.example\.com: the certificate order was refused; not retried before an hour/', $this->log_lines('error')));
+
+		// No 1-2-4-8 minute ladder.
+		foreach ([60, 120, 240, 480] as $wait) {
+			$this->run_scheduled_after($wait);
+		}
+		$this->assertCount(1, $this->certificate_orders(), 'a refused order is not retried within minutes');
+
+		// A DNS change (Ultimate Multisite's event) brings it back before the hour.
+		Plugin::instance()->service()->dns_ready('walled.example.com');
+		$this->run_scheduled_after(31);
+		$this->assertCount(2, $this->certificate_orders());
+
+		// Two refusals within the hour: the budget holds it, whatever asks.
+		Plugin::instance()->service()->dns_ready('walled.example.com');
+		$this->run_scheduled_after(31);
+		$this->assertCount(2, $this->certificate_orders(), 'the budget of refused orders an hour is spent');
+		$this->assertStringContainsString('Let\'s Encrypt refused 2 order(s) with it within the hour', $this->queue()->blocking()['walled.example.com']['reason']);
+
+		// An hour later it is tried again (the fault is still there: refused again).
+		$this->run_scheduled_after(HOUR_IN_SECONDS);
+		$this->assertCount(3, $this->certificate_orders());
+	}
+
+	public function test_a_reconcile_leaves_the_order_to_the_certificate_step_which_checks_dns(): void {
+		$this->sim->dns(['quiet.example.com' => 'missing']);
+		// A mapping whose event never reached RunCloud.
+		$this->map_domain('quiet.example.com', 2);
+		\WP_Ultimo\Test\Async_Queue::clear();
+		$this->sim->reset_requests();
+
+		$report = Plugin::instance()->service()->sync(false, false);
+
+		$this->assertSame(['quiet.example.com'], $report['added']);
+		$this->assertSame([], $report['ssl'], 'no order within the reconcile');
+		$this->assertSame(['quiet.example.com'], $this->queue()->pending());
+		$this->run_scheduled_after(31);
+		$this->assertSame([], $this->certificate_orders());
+		$this->assertSame(0, $this->sim->dns_state()['refused_orders']);
+		$this->assertSame(['quiet.example.com'], array_keys($this->queue()->blocking()));
+
+		// Its DNS arrives and the recheck finds it.
+		$this->sim->dns(['quiet.example.com' => 'server']);
+		$this->run_scheduled_after(901);
+		$this->assertContains('quiet.example.com', $this->basic_covers());
+		$this->assertSame([], $this->queue()->pending());
+	}
+
+	public function test_a_new_sites_host_under_the_networks_own_dns_goes_at_once(): void {
+		$this->sim->dns(['late.example.com' => 'missing']);
+		$this->create_site('fresh');
+		$this->run_domain_events();
+		$this->sim->reset_requests();
+		$this->run_scheduled_after(31);
+
+		$this->assertContains('fresh.network.test', $this->basic_covers(), 'no DNS event to wait for');
+		$this->assertCount(1, $this->certificate_orders());
+	}
+
+	public function test_site_health_advises_advanced_ssl_past_a_number_of_customer_domains(): void {
+		$this->map_domain('one.example.com', 2);
+		$this->map_domain('two.example.com', 2);
+		$this->run_domain_events();
+		$this->run_scheduled_after(31);
+		$health = new \WuRunCloud\Plugin\Site_Health(Plugin::instance()->gateway(), Plugin::instance()->credentials(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Scheduler(), Plugin::instance()->logger()), $this->queue());
+		$this->assertSame('good', $health->test_certificate_dns()['status']);
+
+		$threshold = static function () {
+			return 1;
+		};
+		add_filter('wu_runcloud_advanced_ssl_advice_threshold', $threshold);
+		$result = $health->test_certificate_dns();
+		remove_filter('wu_runcloud_advanced_ssl_advice_threshold', $threshold);
+		$this->assertSame('recommended', $result['status']);
+		$this->assertStringContainsString('uses basic SSL: one certificate for all its 2 customer domains', $result['description']);
+	}
+
+	public function test_a_dns_event_for_a_name_already_served_orders_no_duplicate(): void {
+		$this->map_domain('ready.example.com', 2);
+		$this->run_domain_events();
+		$this->sim->reset_requests();
+		$this->run_scheduled_after(31);
+		$this->assertCount(1, $this->certificate_orders());
+		$this->assertSame('done', $this->record('ready.example.com')->get_stage());
+
+		// Ultimate Multisite fires the event again (or a reconcile asks again).
+		Plugin::instance()->service()->dns_ready('ready.example.com');
+		$this->run_scheduled_after(31);
+
+		$this->assertCount(1, $this->certificate_orders(), 'the server already presents a certificate covering it');
+		$this->assertCount(1, preg_grep('/^redeploy_ssl: ready\.example\.com already served with a certificate covering it/', $this->log_lines('info')));
+		$this->assertSame([], $this->queue()->pending());
+	}
+
+	public function test_the_same_set_of_names_is_certified_at_most_four_times_a_week(): void {
+		// The served certificate cannot be read (nothing listens there), so each ask orders.
+		remove_filter('wu_runcloud_tls_port', $this->https_port);
+		$closed = static function () {
+			return 9;
+		};
+		add_filter('wu_runcloud_tls_port', $closed);
+		$this->map_domain('again.example.com', 2);
+		$this->run_domain_events();
+		$this->sim->reset_requests();
+		$this->run_scheduled_after(31);
+		for ($i = 0; $i < 5; $i++) {
+			Plugin::instance()->service()->dns_ready('again.example.com');
+			$this->run_scheduled_after(31);
+		}
+		remove_filter('wu_runcloud_tls_port', $closed);
+
+		$this->assertCount(4, $this->certificate_orders(), 'one under Let\'s Encrypt\'s 5 duplicate certificates a week');
+		$this->assertSame(0, $this->sim->dns_state()['refused_orders']);
+		$this->assertStringContainsString('issued 4 times this week', $this->queue()->held()['again.example.com']['reason']);
+	}
+}
