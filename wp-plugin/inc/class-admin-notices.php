@@ -49,8 +49,10 @@ class Admin_Notices {
 		if (! current_user_can('manage_network_options')) {
 			return;
 		}
-		if (! $this->gateway->is_available()) {
-			$this->print_notice('warning', self::extension_missing_html());
+		// The page itself says all this in place: no second copy above it.
+		$on_page = Reconcile_Page::is_current_screen();
+		if (! $this->gateway->is_available() && ! $on_page) {
+			$this->print_notice('warning', self::extension_missing_summary_html());
 		}
 		if (null === Plugin::architecture()) {
 			$this->print_notice(
@@ -58,9 +60,9 @@ class Admin_Notices {
 				'<p>' . esc_html__('RunCloud for Ultimate Multisite works with Ultimate Multisite: install and network-activate it, then enable RunCloud under Ultimate Multisite > Settings > Domain Mapping > Host Integrations.', 'wu-runcloud') . '</p>'
 			);
 		}
-		$trouble = $this->trouble_html();
+		$trouble = $on_page ? '' : $this->trouble_html();
 		if ('' !== $trouble) {
-			$this->print_notice('warning', $trouble);
+			$this->print_notice('warning', $trouble, true);
 		}
 	}
 
@@ -69,12 +71,22 @@ class Admin_Notices {
 	 * RunCloud page and to dismiss; '' when nothing is wrong.
 	 */
 	private function trouble_html(): string {
-		$waiting   = count($this->retries->all());
+		$queued    = $this->retries->all();
+		$waiting   = count($queued);
 		$given_up  = count($this->failures->all());
 		$sentences = [];
 		if ($waiting > 0) {
 			/* translators: %d: number of operations */
 			$sentences[] = sprintf(_n('%d operation is waiting for a retry.', '%d operations are waiting for a retry.', $waiting, 'wu-runcloud'), $waiting);
+			$overdue     = array_filter(
+				$queued,
+				static function ($entry) {
+					return Failure::is_overdue((int) $entry['next_at']);
+				}
+			);
+			if ([] !== $overdue) {
+				$sentences[] = Failure::retry_sentence((int) min(array_column($overdue, 'next_at')));
+			}
 		}
 		if ($given_up > 0) {
 			/* translators: %d: number of operations */
@@ -89,6 +101,16 @@ class Admin_Notices {
 			$html .= ' | <a href="' . esc_url(Reconcile_Page::dismiss_url()) . '">' . esc_html__('Dismiss the given-up operations', 'wu-runcloud') . '</a>';
 		}
 		return $html . '</p>';
+	}
+
+	/**
+	 * A short notice that the extension is missing, pointing to the page
+	 * that says how to install it.
+	 */
+	public static function extension_missing_summary_html(): string {
+		return '<p><strong>' . esc_html__('RunCloud for Ultimate Multisite: the wu_runcloud PHP extension is not loaded.', 'wu-runcloud') . '</strong> '
+			. esc_html__('Until it is, this plugin stays out of the way and Ultimate Multisite\'s own RunCloud integration keeps working as before.', 'wu-runcloud') . ' '
+			. '<a href="' . esc_url(Reconcile_Page::url()) . '">' . esc_html__('How to install it', 'wu-runcloud') . '</a></p>';
 	}
 
 	/**
@@ -126,10 +148,12 @@ class Admin_Notices {
 	}
 
 	/**
-	 * @param string $type 'warning', 'info', 'error'.
-	 * @param string $html Escaped HTML.
+	 * @param string $type        'warning', 'info', 'error'.
+	 * @param string $html        Escaped HTML.
+	 * @param bool   $dismissible Whether the admin may close it for this page view
+	 *                            (WordPress's is-dismissible; the link dismisses for good).
 	 */
-	private function print_notice(string $type, string $html): void {
-		printf('<div class="notice notice-%s">%s</div>', esc_attr($type), $html); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped when built.
+	private function print_notice(string $type, string $html, bool $dismissible = false): void {
+		printf('<div class="notice notice-%s wu-runcloud-notice%s">%s</div>', esc_attr($type), $dismissible ? ' is-dismissible' : '', $html); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped when built.
 	}
 }

@@ -190,6 +190,6 @@ PHP;
 		} catch (\WP_CLI\ExitException $e) {
 			$this->assertSame('RunCloud API error 401: Unauthenticated.', $e->getMessage());
 		}
-		$this->assertSame(['cli', 'ApiException (HTTP 401) RunCloud API error 401: Unauthenticated.'], [get_network_option(null, 'wu_runcloud_last_reconcile')['trigger'], get_network_option(null, 'wu_runcloud_last_reconcile')['failure']]);
+		$this->assertSame(['cli', 'RunCloud answered HTTP 401, "Unauthenticated.": RunCloud did not accept the API credentials; check WU_RUNCLOUD_API_TOKEN (or WU_RUNCLOUD_API_KEY and WU_RUNCLOUD_API_SECRET) in wp-config.php, then Tools > Site Health.'], [get_network_option(null, 'wu_runcloud_last_reconcile')['trigger'], get_network_option(null, 'wu_runcloud_last_reconcile')['failure']]);
 	}
 }
