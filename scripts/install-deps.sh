@@ -3,17 +3,20 @@
 #   scripts/install-deps.sh build      PHP 8.2 with headers, clang (the extension build)
 #   scripts/install-deps.sh test       build + PHPUnit and the PHP modules the suites use
 #   scripts/install-deps.sh wordpress  test + WordPress, MariaDB and gettext
+#   scripts/install-deps.sh browser    wordpress + Chromium and Node.js (the browser tests)
 set -euo pipefail
 
 group=${1:-test}
 build=(php8.2-cli php8.2-dev php8.2-curl php8.2-mbstring php8.2-xml clang libclang-dev pkg-config)
 test=("${build[@]}" phpunit curl)
 wordpress=("${test[@]}" wordpress mariadb-server php8.2-mysql gettext)
+browser=("${wordpress[@]}" chromium fonts-dejavu-core)
 case "$group" in
   build) wanted=("${build[@]}") ;;
   test) wanted=("${test[@]}") ;;
-  wordpress | all) wanted=("${wordpress[@]}") ;;
-  *) echo "usage: $0 build|test|wordpress" >&2; exit 2 ;;
+  wordpress) wanted=("${wordpress[@]}") ;;
+  browser | all) wanted=("${browser[@]}") ;;
+  *) echo "usage: $0 build|test|wordpress|browser" >&2; exit 2 ;;
 esac
 
 missing=()
@@ -27,6 +30,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "$group" = browser ] || [ "$group" = all ]; then
+  # Node.js 20 or newer runs the browser tests' driver (puppeteer-core, npm ci).
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
+    { echo "node and npm are missing: install Node.js 20 or newer" >&2; exit 1; }
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then

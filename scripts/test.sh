@@ -22,7 +22,7 @@ stage() {
   fi
 }
 
-scripts/install-deps.sh wordpress || exit 1
+scripts/install-deps.sh browser || exit 1
 cargo build --release --workspace --quiet || exit 1
 
 stage "rustfmt" cargo fmt --all -- --check
@@ -33,6 +33,7 @@ stage "stubs in sync" scripts/stubs.sh --check
 stage "php extension suite" tests/php/run.sh
 stage "load test" tests/load/run.sh
 stage "wordpress suite" tests/wordpress/run.sh
+stage "browser tests" tests/browser/run.sh
 
 echo
 if [ "$failed" -gt 0 ]; then

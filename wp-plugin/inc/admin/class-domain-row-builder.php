@@ -97,7 +97,9 @@ class Domain_Row_Builder {
 		}
 		foreach ($held as $name => $domain) {
 			if (! isset($rows[ $name ]) && ! $domain['wildcard']) {
-				$rows[ $name ] = $this->row((string) $name, null, $domain, $queue[ $name ] ?? null);
+				// The network's own domain is the network's, never an extra.
+				$main          = $this->network->is_main_domain((string) $name) ? ['site_id' => (int) get_main_site_id(), 'source' => 'main', 'www' => (bool) $domain['www']] : null;
+				$rows[ $name ] = $this->row((string) $name, $main, $domain, $queue[ $name ] ?? null);
 			}
 		}
 		foreach ($queue as $name => $entry) {

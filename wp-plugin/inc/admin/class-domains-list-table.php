@@ -62,7 +62,7 @@ class Domains_List_Table extends \WP_List_Table {
 			'runcloud'    => __('On RunCloud', 'wu-runcloud'),
 			'www'         => __('www', 'wu-runcloud'),
 			'certificate' => __('Certificate', 'wu-runcloud'),
-			'pending'     => __('Pending', 'wu-runcloud'),
+			'next'        => __('Pending', 'wu-runcloud'),
 			'error'       => __('Last error', 'wu-runcloud'),
 		];
 	}
@@ -189,6 +189,8 @@ class Domains_List_Table extends \WP_List_Table {
 			case 'subdomain':
 				/* translators: %s: link to the site */
 				return sprintf(esc_html__('host of site %s', 'wu-runcloud'), $site);
+			case 'main':
+				return esc_html__('the network\'s main domain', 'wu-runcloud');
 			case 'covered':
 				/* translators: %s: link to the site */
 				return sprintf(esc_html__('host of site %s, served by a wildcard', 'wu-runcloud'), $site);
@@ -236,7 +238,7 @@ class Domains_List_Table extends \WP_List_Table {
 	 *
 	 * @param array<string, mixed> $item The row.
 	 */
-	protected function column_pending($item) {
+	protected function column_next($item) {
 		$pending = $item['pending'];
 		if (null === $pending) {
 			return '-';
