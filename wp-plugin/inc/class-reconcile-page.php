@@ -349,7 +349,11 @@ class Reconcile_Page {
 		echo '<p>' . esc_html__('These operations failed for good. The daily reconcile adds a missing domain again; "Reconcile now" does it at once.', 'wu-runcloud') . '</p>';
 		echo '<table class="widefat striped"><thead><tr><th>' . esc_html__('When', 'wu-runcloud') . '</th><th>' . esc_html__('Operation', 'wu-runcloud') . '</th><th>' . esc_html__('Domain', 'wu-runcloud') . '</th><th>' . esc_html__('Site', 'wu-runcloud') . '</th><th>' . esc_html__('Error', 'wu-runcloud') . '</th></tr></thead><tbody>';
 		foreach ($failures as $failure) {
-			echo '<tr><td>' . esc_html($this->when((int) $failure['time'])) . '</td><td>' . esc_html(self::operation_label((string) $failure['operation'])) . '</td><td>' . esc_html($this->domain_label((string) $failure['domain'])) . '</td><td>' . self::site_link((int) $failure['site_id']) . '</td><td>' . esc_html($this->logger->redact(Failure::explain((string) $failure['error']))) . '</td></tr>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- site_link() escapes.
+			$times = (int) ($failure['times'] ?? 1);
+			echo '<tr><td>' . esc_html($this->when((int) $failure['time'])) . ($times > 1 ? ' ' . esc_html(
+				/* translators: %d: how many times the same failure happened */
+				sprintf(_n('(%d time)', '(%d times)', $times, 'wu-runcloud'), $times)
+			) : '') . '</td><td>' . esc_html(self::operation_label((string) $failure['operation'])) . '</td><td>' . esc_html($this->domain_label((string) $failure['domain'])) . '</td><td>' . self::site_link((int) $failure['site_id']) . '</td><td>' . esc_html($this->logger->redact(Failure::explain((string) $failure['error']))) . '</td></tr>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- site_link() escapes.
 		}
 		echo '</tbody></table>';
 		echo '<form method="post" action="' . esc_url(admin_url('admin-post.php')) . '">';
