@@ -52,7 +52,7 @@ class Admin_Notices {
 		// The page itself says all this in place: no second copy above it.
 		$on_page = Reconcile_Page::is_current_screen();
 		if (! $this->gateway->is_available() && ! $on_page) {
-			$this->print_notice('warning', self::extension_missing_summary_html());
+			$this->print_notice('warning', self::extension_missing_html());
 		}
 		if (null === Plugin::architecture()) {
 			$this->print_notice(
@@ -101,16 +101,6 @@ class Admin_Notices {
 			$html .= ' | <a href="' . esc_url(Reconcile_Page::dismiss_url()) . '">' . esc_html__('Dismiss the given-up operations', 'wu-runcloud') . '</a>';
 		}
 		return $html . '</p>';
-	}
-
-	/**
-	 * A short notice that the extension is missing, pointing to the page
-	 * that says how to install it.
-	 */
-	public static function extension_missing_summary_html(): string {
-		return '<p><strong>' . esc_html__('RunCloud for Ultimate Multisite: the wu_runcloud PHP extension is not loaded.', 'wu-runcloud') . '</strong> '
-			. esc_html__('Until it is, this plugin stays out of the way and Ultimate Multisite\'s own RunCloud integration keeps working as before.', 'wu-runcloud') . ' '
-			. '<a href="' . esc_url(Reconcile_Page::url()) . '">' . esc_html__('How to install it', 'wu-runcloud') . '</a></p>';
 	}
 
 	/**

@@ -95,10 +95,15 @@ class Domain_Row_Builder {
 		foreach ($this->covered_hosts($app->wildcards(), $wanted) as $name => $site_id) {
 			$rows[ $name ] = $this->row($name, ['site_id' => $site_id, 'source' => 'covered', 'www' => false], $held[ $name ] ?? null, $queue[ $name ] ?? null);
 		}
+		// The network's own domain (and its www variant) is the network's, never an extra.
+		$mains = [];
+		foreach ($this->network->main_domains() as $main) {
+			$mains[ $main ]          = true;
+			$mains[ 'www.' . $main ] = true;
+		}
 		foreach ($held as $name => $domain) {
 			if (! isset($rows[ $name ]) && ! $domain['wildcard']) {
-				// The network's own domain is the network's, never an extra.
-				$main          = $this->network->is_main_domain((string) $name) ? ['site_id' => (int) get_main_site_id(), 'source' => 'main', 'www' => (bool) $domain['www']] : null;
+				$main          = isset($mains[ $name ]) ? ['site_id' => (int) get_main_site_id(), 'source' => 'main', 'www' => (bool) $domain['www']] : null;
 				$rows[ $name ] = $this->row((string) $name, $main, $domain, $queue[ $name ] ?? null);
 			}
 		}
