@@ -100,6 +100,7 @@ try {
     assert.match(idn.cells.Certificate, /^waiting for a redeploy/);
     const body = await page.$eval('#wpbody-content', (el) => el.innerText);
     assert.doesNotMatch(body, /Exception/, 'no PHP class name');
+    assert.equal(await page.$eval('label[for="wu_runcloud_domains_per_page"]', (el) => el.innerText.trim()), 'Names per page', 'a per-page screen option');
     await shot(page, '1-domains');
   });
 

@@ -110,7 +110,26 @@ class Reconcile_Page {
 	 * Adds the page under Network Admin > Settings.
 	 */
 	public function register(): void {
-		add_submenu_page('settings.php', __('RunCloud', 'wu-runcloud'), __('RunCloud', 'wu-runcloud'), self::CAPABILITY, self::SLUG, [$this, 'render']);
+		$hook = add_submenu_page('settings.php', __('RunCloud', 'wu-runcloud'), __('RunCloud', 'wu-runcloud'), self::CAPABILITY, self::SLUG, [$this, 'render']);
+		if (is_string($hook) && '' !== $hook) {
+			// Screen Options > "Names per page" on the Domains tab.
+			add_action(
+				'load-' . $hook,
+				static function () {
+					if ('domains' === self::current_tab()) {
+						add_screen_option('per_page', ['label' => __('Names per page', 'wu-runcloud'), 'default' => 50, 'option' => Admin\Domains_List_Table::PER_PAGE_OPTION]);
+					}
+				}
+			);
+			add_filter(
+				'set_screen_option_' . Admin\Domains_List_Table::PER_PAGE_OPTION,
+				static function ($keep, $option, $value) {
+					return max(1, min(999, (int) $value));
+				},
+				10,
+				3
+			);
+		}
 	}
 
 	/**
