@@ -19,6 +19,7 @@ defined('ABSPATH') || exit;
  *     wp runcloud status
  *     wp runcloud test
  *     wp runcloud domains --format=json
+ *     wp runcloud names --state=missing
  *     wp runcloud redeploy-ssl
  *     wp runcloud sync --dry-run
  */
@@ -193,6 +194,70 @@ class CLI_Command {
 			];
 		}
 		\WP_CLI\Utils\format_items($format, $rows, ['name', 'id', 'type', 'www', 'redirection', 'wildcard', 'managed', 'site']);
+	}
+
+	/**
+	 * Lists every name the network wants or the app holds, with its state.
+	 *
+	 * The same rows as the Domains tab of Network Admin > Settings > RunCloud,
+	 * read from what the plugin keeps (no request to RunCloud).
+	 *
+	 * ## OPTIONS
+	 *
+	 * [--state=<state>]
+	 * : Only names in this state.
+	 * ---
+	 * options:
+	 *   - live
+	 *   - missing
+	 *   - waiting
+	 *   - extra
+	 *   - covered
+	 * ---
+	 *
+	 * [--format=<format>]
+	 * : table, csv, json, yaml or count.
+	 * ---
+	 * default: table
+	 * ---
+	 *
+	 * ## EXAMPLES
+	 *
+	 *     wp runcloud names --state=missing
+	 *     wp runcloud names --format=json
+	 *
+	 * @param array $args       Positional arguments.
+	 * @param array $assoc_args Options.
+	 */
+	public function names($args = [], $assoc_args = []): void {
+		$state = (string) ($assoc_args['state'] ?? '');
+		if ('' !== $state && ! in_array($state, Admin\Domain_Row_Builder::STATES, true)) {
+			/* translators: 1: the state given, 2: the states there are */
+			\WP_CLI::error(sprintf(__('Unknown state "%1$s": use one of %2$s.', 'wu-runcloud'), $state, implode(', ', Admin\Domain_Row_Builder::STATES)));
+			return;
+		}
+		$format = $assoc_args['format'] ?? 'table';
+		$typed  = ! in_array($format, ['table', 'csv'], true);
+		$rows   = [];
+		foreach ((new Admin\Domain_Row_Builder($this->service, $this->retries, $this->ssl))->all() as $row) {
+			if ('' !== $state && $row['state'] !== $state) {
+				continue;
+			}
+			$pending = $row['pending'];
+			$rows[]  = [
+				'name'         => $row['name'],
+				'unicode'      => $row['unicode'],
+				'state'        => $row['state'],
+				'source'       => $row['source'],
+				'site'         => $typed ? ($row['site_id'] > 0 ? $row['site_id'] : null) : ($row['site_id'] > 0 ? (string) $row['site_id'] : ''),
+				'id'           => $typed ? ($row['on_app'] ? $row['id'] : null) : ($row['on_app'] ? (string) $row['id'] : ''),
+				'www'          => $typed ? $row['www'] : ($row['www'] ? 'yes' : 'no'),
+				'certificate'  => $row['certificate']['state'],
+				'next_attempt' => null === $pending ? ($typed ? null : '') : ($typed ? $pending['next_at'] : gmdate('Y-m-d H:i:s', $pending['next_at']) . ' UTC' . ($pending['overdue'] ? ' ' . __('(overdue)', 'wu-runcloud') : '')),
+				'error'        => null === $pending ? '' : (string) $pending['error'],
+			];
+		}
+		\WP_CLI\Utils\format_items($format, $rows, ['name', 'unicode', 'state', 'source', 'site', 'id', 'www', 'certificate', 'next_attempt', 'error']);
 	}
 
 	/**

@@ -104,6 +104,35 @@ PHP;
 		$this->assertSame(['2'], $this->printed('stdout'));
 	}
 
+	public function test_names_lists_every_name_with_its_state(): void {
+		$this->map_domain('bücher.example', 3);
+		$this->run_domain_events();
+		$this->sim->fault(['kind' => 'status', 'status' => 503, 'method' => 'POST', 'message' => 'Service Unavailable']);
+		$this->map_domain('later.example.com', 3);
+		$this->run_domain_events();
+		$this->sim->reset_requests();
+
+		$this->cli->names([], ['format' => 'json']);
+
+		$this->assertSame([], $this->sim->request_lines(), 'read from what the plugin keeps');
+		$rows = array_column(json_decode($this->printed('stdout')[0], true), null, 'name');
+		$this->assertSame(['bücher.example', 'waiting', 3, true], [$rows['xn--bcher-kva.example']['unicode'], $rows['xn--bcher-kva.example']['state'], $rows['xn--bcher-kva.example']['site'], is_int($rows['xn--bcher-kva.example']['id'])]);
+		$this->assertSame('waiting', $rows['later.example.com']['state']);
+		$this->assertNull($rows['later.example.com']['id'], 'not on RunCloud: no id');
+		$this->assertIsInt($rows['later.example.com']['next_attempt']);
+		$this->assertStringStartsWith('RunCloud answered HTTP 503, "Service Unavailable": ', $rows['later.example.com']['error']);
+
+		\WP_CLI::$output = [];
+		$this->cli->names([], ['state' => 'waiting', 'format' => 'count']);
+		$this->assertSame(['2'], $this->printed('stdout'));
+		try {
+			$this->cli->names([], ['state' => 'bogus']);
+			$this->fail('an unknown state must be refused');
+		} catch (\WP_CLI\ExitException $e) {
+			$this->assertStringStartsWith('Unknown state "bogus"', $e->getMessage());
+		}
+	}
+
 	public function test_a_failed_redeploy_says_why(): void {
 		$this->sim->fault(['kind' => 'status', 'status' => 403, 'message' => 'Your plan does not include API access', 'count' => 10]);
 		try {
