@@ -39,6 +39,7 @@ stage "stubs in sync" scripts/stubs.sh --check
 stage "php extension suite" tests/php/run.sh
 stage "load test" tests/load/run.sh
 stage "wordpress suite" tests/wordpress/run.sh
+stage "browser tests" tests/browser/run.sh
 
 # Debian 13: the root is made once (debootstrap, packages) and reused; the
 # extension is built on this host against the root's PHP 8.4 headers.

@@ -49,7 +49,9 @@ class Admin_Notices {
 		if (! current_user_can('manage_network_options')) {
 			return;
 		}
-		if (! $this->gateway->is_available()) {
+		// The page itself says all this in place: no second copy above it.
+		$on_page = Reconcile_Page::is_current_screen();
+		if (! $this->gateway->is_available() && ! $on_page) {
 			$this->print_notice('warning', self::extension_missing_html());
 		}
 		if (null === Plugin::architecture()) {
@@ -58,9 +60,9 @@ class Admin_Notices {
 				'<p>' . esc_html__('RunCloud for Ultimate Multisite works with Ultimate Multisite: install and network-activate it, then enable RunCloud under Ultimate Multisite > Settings > Domain Mapping > Host Integrations.', 'wu-runcloud') . '</p>'
 			);
 		}
-		$trouble = $this->trouble_html();
+		$trouble = $on_page ? '' : $this->trouble_html();
 		if ('' !== $trouble) {
-			$this->print_notice('warning', $trouble);
+			$this->print_notice('warning', $trouble, true);
 		}
 	}
 
@@ -69,12 +71,22 @@ class Admin_Notices {
 	 * RunCloud page and to dismiss; '' when nothing is wrong.
 	 */
 	private function trouble_html(): string {
-		$waiting   = count($this->retries->all());
+		$queued    = $this->retries->all();
+		$waiting   = count($queued);
 		$given_up  = count($this->failures->all());
 		$sentences = [];
 		if ($waiting > 0) {
 			/* translators: %d: number of operations */
 			$sentences[] = sprintf(_n('%d operation is waiting for a retry.', '%d operations are waiting for a retry.', $waiting, 'wu-runcloud'), $waiting);
+			$overdue     = array_filter(
+				$queued,
+				static function ($entry) {
+					return Failure::is_overdue((int) $entry['next_at']);
+				}
+			);
+			if ([] !== $overdue) {
+				$sentences[] = Failure::retry_sentence((int) min(array_column($overdue, 'next_at')));
+			}
 		}
 		if ($given_up > 0) {
 			/* translators: %d: number of operations */
@@ -126,10 +138,12 @@ class Admin_Notices {
 	}
 
 	/**
-	 * @param string $type 'warning', 'info', 'error'.
-	 * @param string $html Escaped HTML.
+	 * @param string $type        'warning', 'info', 'error'.
+	 * @param string $html        Escaped HTML.
+	 * @param bool   $dismissible Whether the admin may close it for this page view
+	 *                            (WordPress's is-dismissible; the link dismisses for good).
 	 */
-	private function print_notice(string $type, string $html): void {
-		printf('<div class="notice notice-%s">%s</div>', esc_attr($type), $html); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped when built.
+	private function print_notice(string $type, string $html, bool $dismissible = false): void {
+		printf('<div class="notice notice-%s wu-runcloud-notice%s">%s</div>', esc_attr($type), $dismissible ? ' is-dismissible' : '', $html); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped when built.
 	}
 }

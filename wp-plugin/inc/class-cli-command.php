@@ -19,6 +19,7 @@ defined('ABSPATH') || exit;
  *     wp runcloud status
  *     wp runcloud test
  *     wp runcloud domains --format=json
+ *     wp runcloud names --state=missing
  *     wp runcloud redeploy-ssl
  *     wp runcloud sync --dry-run
  */
@@ -74,9 +75,18 @@ class CLI_Command {
 	/**
 	 * Shows the extension, the configuration (names only), the architecture and what is pending.
 	 *
+	 * ## OPTIONS
+	 *
+	 * [--format=<format>]
+	 * : table, csv, json, yaml or count.
+	 * ---
+	 * default: table
+	 * ---
+	 *
 	 * ## EXAMPLES
 	 *
 	 *     wp runcloud status
+	 *     wp runcloud status --format=json
 	 *
 	 * @param array $args       Positional arguments.
 	 * @param array $assoc_args Options.
@@ -85,24 +95,33 @@ class CLI_Command {
 		$version = $this->gateway->version();
 		$config  = $this->gateway->config();
 		$rows    = [
-			[__('Extension', 'wu-runcloud'), null === $version ? __('not loaded', 'wu-runcloud') : $version],
-			[__('Ultimate Multisite', 'wu-runcloud'), $this->architecture_label()],
-			[__('Integration', 'wu-runcloud'), Plugin::instance()->took_over() ? __('ours (replaces the built-in one)', 'wu-runcloud') : __('not taken over', 'wu-runcloud')],
-			[__('API', 'wu-runcloud'), $this->credentials->api_version() ?? __('not configured', 'wu-runcloud')],
-			[__('Base URL', 'wu-runcloud'), $config['base_url'] ?? '-'],
-			[__('Constants set', 'wu-runcloud'), implode(', ', array_filter(Credentials::all(), [$this->credentials, 'has'])) ?: '-'],
-			[__('Missing', 'wu-runcloud'), implode(', ', $this->credentials->missing()) ?: '-'],
-			[__('Domains added by this integration', 'wu-runcloud'), (string) count($this->managed->all())],
-			[__('Waiting for a certificate redeploy', 'wu-runcloud'), implode(', ', $this->ssl->pending()) ?: '-'],
-			[__('Next redeploy', 'wu-runcloud'), $this->when($this->ssl->next_run())],
-			[__('Waiting for a retry', 'wu-runcloud'), (string) count($this->retries->all())],
-			[__('Next retry', 'wu-runcloud'), $this->when($this->retries->next_run())],
-			[__('Domains on the app (as last seen)', 'wu-runcloud'), $this->app_view()],
-			[__('Reconcile under way', 'wu-runcloud'), $this->reconcile_progress()],
+			'extension'   => [__('Extension', 'wu-runcloud'), null === $version ? __('not loaded', 'wu-runcloud') : $version],
+			'ultimate_multisite' => [__('Ultimate Multisite', 'wu-runcloud'), $this->architecture_label()],
+			'integration' => [__('Integration', 'wu-runcloud'), Plugin::instance()->took_over() ? __('ours (replaces the built-in one)', 'wu-runcloud') : __('not taken over', 'wu-runcloud')],
+			'api' => [__('API', 'wu-runcloud'), $this->credentials->api_version() ?? __('not configured', 'wu-runcloud')],
+			'base_url' => [__('Base URL', 'wu-runcloud'), $config['base_url'] ?? '-'],
+			'constants_set' => [__('Constants set', 'wu-runcloud'), implode(', ', array_filter(Credentials::all(), [$this->credentials, 'has'])) ?: '-'],
+			'missing' => [__('Missing', 'wu-runcloud'), implode(', ', $this->credentials->missing()) ?: '-'],
+			'managed' => [__('Domains added by this integration', 'wu-runcloud'), (string) count($this->managed->all())],
+			'certificate_waiting' => [__('Waiting for a certificate redeploy', 'wu-runcloud'), implode(', ', $this->ssl->pending()) ?: '-'],
+			'next_redeploy' => [__('Next redeploy', 'wu-runcloud'), $this->when($this->ssl->next_run())],
+			'retry_waiting' => [__('Waiting for a retry', 'wu-runcloud'), (string) count($this->retries->all())],
+			'next_retry' => [__('Next retry', 'wu-runcloud'), $this->when($this->retries->next_run())],
+			'app_view' => [__('Domains on the app (as last seen)', 'wu-runcloud'), $this->app_view()],
+			'reconcile' => [__('Reconcile under way', 'wu-runcloud'), $this->reconcile_progress()],
 		];
-		foreach ($rows as $row) {
-			\WP_CLI::line(sprintf('%-36s %s', $row[0] . ':', $row[1]));
+		$format = $assoc_args['format'] ?? 'table';
+		if ('table' === $format) {
+			foreach ($rows as $row) {
+				\WP_CLI::line(sprintf('%-36s %s', $row[0] . ':', $row[1]));
+			}
+			return;
 		}
+		$items = [];
+		foreach ($rows as $key => $row) {
+			$items[] = ['field' => $key, 'label' => $row[0], 'value' => $row[1]];
+		}
+		\WP_CLI\Utils\format_items($format, $items, ['field', 'label', 'value']);
 	}
 
 	/**
@@ -145,24 +164,100 @@ class CLI_Command {
 	public function domains($args = [], $assoc_args = []): void {
 		try {
 			$domains = $this->service->list_domains();
-		} catch (RunCloudException | Extension_Missing_Exception $e) {
-			\WP_CLI::error($e->getMessage());
+		} catch (RunCloudException $e) {
+			\WP_CLI::error(Plugin::instance()->logger()->redact(Failure::explain(Failure::describe($e))));
+			return;
+		} catch (Extension_Missing_Exception $e) {
+			\WP_CLI::error(__('The wu_runcloud PHP extension is not loaded.', 'wu-runcloud'));
 			return;
 		}
 		$managed = $this->managed->all();
-		$rows    = [];
+		$format  = $assoc_args['format'] ?? 'table';
+		// Booleans and ids keep their types for machines (json, yaml); a
+		// table or CSV reads yes/no and an empty site.
+		$typed = ! in_array($format, ['table', 'csv'], true);
+		$yes   = static function (bool $value) use ($typed) {
+			return $typed ? $value : ($value ? 'yes' : 'no');
+		};
+		$rows  = [];
 		foreach ($domains as $domain) {
+			$site   = isset($managed[ $domain['name'] ]) ? (int) $managed[ $domain['name'] ]['site_id'] : null;
 			$rows[] = [
-				'name'        => $domain['name'],
+				'name'        => (string) $domain['name'],
+				'id'          => (int) $domain['id'],
 				'type'        => $domain['type'],
-				'www'         => $domain['www'] ? 'yes' : 'no',
+				'www'         => $yes((bool) $domain['www']),
 				'redirection' => $domain['redirection'],
-				'wildcard'    => $domain['wildcard'] ? 'yes' : 'no',
-				'managed'     => isset($managed[ $domain['name'] ]) ? 'yes' : 'no',
-				'site'        => isset($managed[ $domain['name'] ]) ? $managed[ $domain['name'] ]['site_id'] : '',
+				'wildcard'    => $yes((bool) $domain['wildcard']),
+				'managed'     => $yes(null !== $site),
+				'site'        => $typed ? $site : (null === $site ? '' : (string) $site),
 			];
 		}
-		\WP_CLI\Utils\format_items($assoc_args['format'] ?? 'table', $rows, ['name', 'type', 'www', 'redirection', 'wildcard', 'managed', 'site']);
+		\WP_CLI\Utils\format_items($format, $rows, ['name', 'id', 'type', 'www', 'redirection', 'wildcard', 'managed', 'site']);
+	}
+
+	/**
+	 * Lists every name the network wants or the app holds, with its state.
+	 *
+	 * The same rows as the Domains tab of Network Admin > Settings > RunCloud,
+	 * read from what the plugin keeps (no request to RunCloud).
+	 *
+	 * ## OPTIONS
+	 *
+	 * [--state=<state>]
+	 * : Only names in this state.
+	 * ---
+	 * options:
+	 *   - live
+	 *   - missing
+	 *   - waiting
+	 *   - extra
+	 *   - covered
+	 * ---
+	 *
+	 * [--format=<format>]
+	 * : table, csv, json, yaml or count.
+	 * ---
+	 * default: table
+	 * ---
+	 *
+	 * ## EXAMPLES
+	 *
+	 *     wp runcloud names --state=missing
+	 *     wp runcloud names --format=json
+	 *
+	 * @param array $args       Positional arguments.
+	 * @param array $assoc_args Options.
+	 */
+	public function names($args = [], $assoc_args = []): void {
+		$state = (string) ($assoc_args['state'] ?? '');
+		if ('' !== $state && ! in_array($state, Admin\Domain_Row_Builder::STATES, true)) {
+			/* translators: 1: the state given, 2: the states there are */
+			\WP_CLI::error(sprintf(__('Unknown state "%1$s": use one of %2$s.', 'wu-runcloud'), $state, implode(', ', Admin\Domain_Row_Builder::STATES)));
+			return;
+		}
+		$format = $assoc_args['format'] ?? 'table';
+		$typed  = ! in_array($format, ['table', 'csv'], true);
+		$rows   = [];
+		foreach ((new Admin\Domain_Row_Builder($this->service, $this->retries, $this->ssl))->all() as $row) {
+			if ('' !== $state && $row['state'] !== $state) {
+				continue;
+			}
+			$pending = $row['pending'];
+			$rows[]  = [
+				'name'         => $row['name'],
+				'unicode'      => $row['unicode'],
+				'state'        => $row['state'],
+				'source'       => $row['source'],
+				'site'         => $typed ? ($row['site_id'] > 0 ? $row['site_id'] : null) : ($row['site_id'] > 0 ? (string) $row['site_id'] : ''),
+				'id'           => $typed ? ($row['on_app'] ? $row['id'] : null) : ($row['on_app'] ? (string) $row['id'] : ''),
+				'www'          => $typed ? $row['www'] : ($row['www'] ? 'yes' : 'no'),
+				'certificate'  => $row['certificate']['state'],
+				'next_attempt' => null === $pending ? ($typed ? null : '') : ($typed ? $pending['next_at'] : gmdate('Y-m-d H:i:s', $pending['next_at']) . ' UTC' . ($pending['overdue'] ? ' ' . __('(overdue)', 'wu-runcloud') : '')),
+				'error'        => null === $pending ? '' : (string) $pending['error'],
+			];
+		}
+		\WP_CLI\Utils\format_items($format, $rows, ['name', 'unicode', 'state', 'source', 'site', 'id', 'www', 'certificate', 'next_attempt', 'error']);
 	}
 
 	/**
@@ -188,6 +283,12 @@ class CLI_Command {
 			\WP_CLI::error(__('The wu_runcloud PHP extension is not loaded.', 'wu-runcloud'));
 			return;
 		}
+		// The reasons of failures, as the Failure_Log hears them.
+		$reasons = [];
+		$hear    = static function ($operation, $name, $site_id, $e, $reason = null) use (&$reasons) {
+			$reasons[] = ('' === (string) $name ? __('(web app)', 'wu-runcloud') : (string) $name) . ': ' . Failure::explain((string) $reason);
+		};
+		add_action('wu_runcloud_operation_failed', $hear, 5, 5);
 		if ([] !== $args) {
 			$results = $this->service->redeploy(array_values($args));
 		} elseif ([] === $this->ssl->pending()) {
@@ -196,8 +297,17 @@ class CLI_Command {
 		} else {
 			$results = $this->service->redeploy_batch();
 		}
+		remove_action('wu_runcloud_operation_failed', $hear, 5);
+		foreach ($reasons as $reason) {
+			\WP_CLI::warning(Plugin::instance()->logger()->redact($reason));
+		}
 		if ([] === $results) {
-			\WP_CLI::error(__('The redeploy failed; see the integration-runcloud log.', 'wu-runcloud'));
+			\WP_CLI::error(
+				[] === $reasons
+					? __('The redeploy did not go through and waits for a retry; wp runcloud status says when.', 'wu-runcloud')
+					/* translators: %d: number of failures */
+					: sprintf(_n('The redeploy failed (%d reason above).', 'The redeploy failed (%d reasons above).', count($reasons), 'wu-runcloud'), count($reasons))
+			);
 			return;
 		}
 		foreach ($results as $result) {
@@ -214,8 +324,11 @@ class CLI_Command {
 	}
 
 	/**
-	 * Brings the web app in line with the network: adds every mapped domain
-	 * and every site host (subdomain networks) that is missing.
+	 * Brings the web app in line with the network.
+	 *
+	 * Adds every mapped domain and every site host (subdomain networks) that
+	 * is missing, with a progress bar over the pages read and the names
+	 * converged.
 	 *
 	 * ## OPTIONS
 	 *
@@ -246,8 +359,10 @@ class CLI_Command {
 		}
 		$bar   = null;
 		$pages = [0, 0];
+		$names = null;
+		$done  = 0;
 		$this->service->patiently(
-			function () use ($walk, &$bar, &$pages) {
+			function () use ($walk, &$bar, &$pages, &$names, &$done) {
 				while (null !== ($next = $walk->step(PHP_INT_MAX))) {
 					$progress = (array) $walk->progress();
 					if (null === $bar && null !== $progress['total_pages']) {
@@ -256,6 +371,17 @@ class CLI_Command {
 					if (null !== $bar) {
 						$bar->tick($progress['pages_read'] - $pages[0]);
 						$pages = [$progress['pages_read'], (int) $progress['total_pages']];
+					}
+					// Every page read: a bar over the names to converge.
+					if ('listing' !== ($progress['phase'] ?? 'listing')) {
+						$converged = (int) ($progress['converged'] ?? 0);
+						if (null === $names && $converged + (int) ($progress['pending'] ?? 0) > 0) {
+							$names = \WP_CLI\Utils\make_progress_bar(__('Bringing names in line', 'wu-runcloud'), $converged + (int) $progress['pending']);
+						}
+						if (null !== $names) {
+							$names->tick($converged - $done);
+							$done = $converged;
+						}
 					}
 					// Waiting for RunCloud's next rate-limit window.
 					$wait = $next - microtime(true);
@@ -269,25 +395,28 @@ class CLI_Command {
 			$bar->tick($pages[1] - $pages[0]);
 			$bar->finish();
 		}
+		if (null !== $names) {
+			$names->finish();
+		}
 		$report = $walk->last;
 		if (null === $report) {
-			\WP_CLI::error(Plugin::instance()->logger()->redact($walk->last_failure ?? __('The reconcile did not finish; see the integration-runcloud log.', 'wu-runcloud')));
+			\WP_CLI::error(Plugin::instance()->logger()->redact(null === $walk->last_failure ? __('The reconcile did not finish; see the integration-runcloud log.', 'wu-runcloud') : Failure::explain((string) $walk->last_failure)));
 			return;
 		}
-		$lists = [
-			__('To add', 'wu-runcloud')    => $report['to_add'],
-			__('To remove', 'wu-runcloud') => $report['to_remove'],
-			__('Unchanged', 'wu-runcloud') => $report['unchanged'],
-		];
-		foreach ($lists as $label => $names) {
-			\WP_CLI::line(sprintf('%-12s %s', $label . ':', implode(', ', $names) ?: '-'));
+		// A dry run says what it would do; a real run what it did.
+		$lists = $report['dry_run']
+			? [__('To add', 'wu-runcloud') => $report['to_add'], __('To remove', 'wu-runcloud') => $report['to_remove']]
+			: [__('Added', 'wu-runcloud') => $report['added'], __('Removed', 'wu-runcloud') => $report['removed']];
+		foreach ($lists as $label => $listed) {
+			\WP_CLI::line(sprintf('%-12s %s', $label . ':', implode(', ', $listed) ?: '-'));
 		}
+		\WP_CLI::line(sprintf('%-12s %d', __('Unchanged', 'wu-runcloud') . ':', is_array($report['unchanged']) ? count($report['unchanged']) : (int) $report['unchanged']));
 		foreach ($report['errors'] as $name => $message) {
-			\WP_CLI::warning(Plugin::instance()->logger()->redact(sprintf('%s: %s', $name, $message)));
+			\WP_CLI::warning(Plugin::instance()->logger()->redact(sprintf('%s: %s', $name, Failure::explain((string) $message))));
 		}
 		if ([] !== $report['errors']) {
 			/* translators: %d: number of failed names */
-			\WP_CLI::error(sprintf(_n('%d name failed; see the integration-runcloud log.', '%d names failed; see the integration-runcloud log.', count($report['errors']), 'wu-runcloud'), count($report['errors'])));
+			\WP_CLI::error(sprintf(_n('%d name failed; the reason is above.', '%d names failed; the reasons are above.', count($report['errors']), 'wu-runcloud'), count($report['errors'])));
 			return;
 		}
 		if ($report['dry_run']) {
@@ -325,6 +454,9 @@ class CLI_Command {
 	private function when(?int $timestamp): string {
 		if (null === $timestamp) {
 			return '-';
+		}
+		if (Failure::is_overdue($timestamp)) {
+			return gmdate('Y-m-d H:i:s', $timestamp) . ' UTC (' . Failure::retry_sentence($timestamp) . ')';
 		}
 		$delta = $timestamp - time();
 		/* translators: %d: seconds */

@@ -104,6 +104,18 @@ class Domain_Sync_Service {
 	}
 
 	/**
+	 * "Sync now" from the Domains view: makes RunCloud hold the name exactly
+	 * when the network wants it, at once.
+	 *
+	 * @param string $name    Domain name.
+	 * @param int    $site_id Its site, for logs.
+	 * @return bool Whether the name is settled.
+	 */
+	public function converge_now(string $name, int $site_id): bool {
+		return $this->converger->converge($name, $site_id, 'sync_now');
+	}
+
+	/**
 	 * wu_remove_domain: a mapping was deleted. The network let go of the
 	 * name, so it goes even if this integration did not add it (never the
 	 * network's main domain, nor the app's primary).

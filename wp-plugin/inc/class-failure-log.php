@@ -63,7 +63,13 @@ class Failure_Log {
 		];
 		$this->option->locked(
 			function () use ($entry) {
-				$all   = $this->all();
+				$all  = $this->all();
+				$last = end($all);
+				// The same failure again (a command run twice, say) is one row that counts.
+				if (is_array($last) && [$last['operation'], $last['domain'], $last['error']] === [$entry['operation'], $entry['domain'], $entry['error']]) {
+					array_pop($all);
+					$entry['times'] = (int) ($last['times'] ?? 1) + 1;
+				}
 				$all[] = $entry;
 				$this->option->write(array_slice($all, -self::KEEP));
 			}
@@ -73,7 +79,7 @@ class Failure_Log {
 	/**
 	 * The failures kept, oldest first.
 	 *
-	 * @return list<array{time: int, operation: string, domain: string, site_id: int, error: string}>
+	 * @return list<array{time: int, operation: string, domain: string, site_id: int, error: string, times?: int}>
 	 */
 	public function all(): array {
 		return array_values($this->option->read());

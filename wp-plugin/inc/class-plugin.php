@@ -205,9 +205,13 @@ final class Plugin {
 		add_action('network_admin_menu', [$page, 'register'], 10, 0);
 		add_action('admin_post_' . Reconcile_Page::RECONCILE_ACTION, [$page, 'handle_reconcile'], 10, 0);
 		add_action('admin_post_' . Reconcile_Page::DISMISS_ACTION, [$page, 'handle_dismiss'], 10, 0);
+		add_action('admin_post_' . Admin\Domains_View::SYNC_ACTION, [$page->domains_view(), 'handle_sync'], 10, 0);
+		add_action('wu_runcloud_certificate_redeployed', [Admin\Domain_Row_Builder::class, 'remember_redeploy'], 10, 2);
 
 		$health = new Site_Health($this->gateway, $this->credentials, $this->service, $this->retries, $this->ssl);
 		add_filter('site_status_tests', [$health, 'register_tests'], 10, 1);
+		add_filter('site_status_tests', [$health, 'register_given_up_test'], 11, 1);
+		add_filter('debug_information', [$health, 'debug_information'], 10, 1);
 		add_action('rest_api_init', [$health, 'register_routes'], 10, 0);
 
 		if (defined('WP_CLI') && WP_CLI && class_exists('WP_CLI')) {

@@ -110,7 +110,26 @@ class Reconcile_Page {
 	 * Adds the page under Network Admin > Settings.
 	 */
 	public function register(): void {
-		add_submenu_page('settings.php', __('RunCloud', 'wu-runcloud'), __('RunCloud', 'wu-runcloud'), self::CAPABILITY, self::SLUG, [$this, 'render']);
+		$hook = add_submenu_page('settings.php', __('RunCloud', 'wu-runcloud'), __('RunCloud', 'wu-runcloud'), self::CAPABILITY, self::SLUG, [$this, 'render']);
+		if (is_string($hook) && '' !== $hook) {
+			// Screen Options > "Names per page" on the Domains tab.
+			add_action(
+				'load-' . $hook,
+				static function () {
+					if ('domains' === self::current_tab()) {
+						add_screen_option('per_page', ['label' => __('Names per page', 'wu-runcloud'), 'default' => 50, 'option' => Admin\Domains_List_Table::PER_PAGE_OPTION]);
+					}
+				}
+			);
+			add_filter(
+				'set_screen_option_' . Admin\Domains_List_Table::PER_PAGE_OPTION,
+				static function ($keep, $option, $value) {
+					return max(1, min(999, (int) $value));
+				},
+				10,
+				3
+			);
+		}
 	}
 
 	/**
@@ -122,13 +141,16 @@ class Reconcile_Page {
 		$dry_run = 'apply' !== sanitize_key(wp_unslash($_POST['mode'] ?? ''));
 		// phpcs:ignore WordPress.Security.NonceVerification.Missing -- checked in authorize().
 		$prune  = ! empty($_POST['prune']);
+		if (! $this->gateway->is_available()) {
+			$this->back('failed', $prune);
+		}
 		// The reconcile reads the web app a page at a time: a large app is
 		// read over several queue runs after this page load's share.
 		$outcome = $this->daily->start_now('admin', $dry_run, $prune);
 		if ('done' === $outcome) {
 			$outcome = $dry_run ? 'previewed' : 'reconciled';
 		}
-		$this->back('under_way' === $outcome ? 'started' : $outcome);
+		$this->back('under_way' === $outcome ? 'started' : $outcome, $prune);
 	}
 
 	/**
@@ -137,6 +159,12 @@ class Reconcile_Page {
 	public function handle_dismiss(): void {
 		$this->authorize(self::DISMISS_ACTION);
 		$this->failures->clear();
+		// Back where the admin pressed it: the dashboard's notice or this page.
+		$referer = wp_get_referer();
+		if (is_string($referer) && '' !== $referer && false === strpos($referer, 'page=' . self::SLUG)) {
+			wp_safe_redirect(add_query_arg('wu_runcloud_done', 'dismissed', $referer));
+			exit;
+		}
 		$this->back('dismissed');
 	}
 
@@ -149,6 +177,17 @@ class Reconcile_Page {
 		}
 		echo '<div class="wrap"><h1>' . esc_html__('RunCloud for Ultimate Multisite', 'wu-runcloud') . '</h1>';
 		$this->render_result_notice();
+		$tab = self::current_tab();
+		echo '<nav class="nav-tab-wrapper wp-clearfix">';
+		foreach (['status' => __('Status', 'wu-runcloud'), 'domains' => __('Domains', 'wu-runcloud')] as $slug => $label) {
+			printf('<a href="%s" class="nav-tab%s" id="wu-runcloud-tab-%s">%s</a>', esc_url(add_query_arg('tab', $slug, self::url())), $slug === $tab ? ' nav-tab-active' : '', esc_attr($slug), esc_html($label));
+		}
+		echo '</nav>';
+		if ('domains' === $tab) {
+			$this->domains_view()->render();
+			echo '</div>';
+			return;
+		}
 		$this->render_extension();
 		$this->render_constants();
 		$this->render_waiting();
@@ -156,6 +195,30 @@ class Reconcile_Page {
 		$this->render_last_reconcile();
 		$this->render_form();
 		echo '</div>';
+	}
+
+	/**
+	 * The tab shown: 'status' or 'domains'.
+	 */
+	public static function current_tab(): string {
+		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- only selects a view.
+		$tab = isset($_GET['tab']) ? sanitize_key(wp_unslash($_GET['tab'])) : 'status';
+		return 'domains' === $tab ? 'domains' : 'status';
+	}
+
+	/**
+	 * The Domains tab.
+	 */
+	public function domains_view(): Admin\Domains_View {
+		return new Admin\Domains_View($this->service, $this->retries, $this->ssl, $this->gateway);
+	}
+
+	/**
+	 * Whether the current admin screen is this page.
+	 */
+	public static function is_current_screen(): bool {
+		$screen = function_exists('get_current_screen') ? get_current_screen() : null;
+		return null !== $screen && false !== strpos((string) $screen->id, self::SLUG);
 	}
 
 	/**
@@ -173,10 +236,15 @@ class Reconcile_Page {
 	/**
 	 * Back to the page, saying what was done.
 	 *
-	 * @param string $done previewed, reconciled, failed or dismissed.
+	 * @param string $done  previewed, reconciled, failed or dismissed.
+	 * @param bool   $prune The prune choice, kept for the next press.
 	 */
-	private function back(string $done): void {
-		wp_safe_redirect(add_query_arg('wu_runcloud_done', $done, self::url()));
+	private function back(string $done, bool $prune = false): void {
+		$args = ['wu_runcloud_done' => $done];
+		if ($prune) {
+			$args['prune'] = '1';
+		}
+		wp_safe_redirect(add_query_arg($args, self::url()));
 		exit;
 	}
 
@@ -257,7 +325,12 @@ class Reconcile_Page {
 		} else {
 			echo '<table class="widefat striped"><thead><tr><th>' . esc_html__('Operation', 'wu-runcloud') . '</th><th>' . esc_html__('Domain', 'wu-runcloud') . '</th><th>' . esc_html__('Attempts', 'wu-runcloud') . '</th><th>' . esc_html__('Next attempt', 'wu-runcloud') . '</th><th>' . esc_html__('Last error', 'wu-runcloud') . '</th></tr></thead><tbody>';
 			foreach ($queued as $entry) {
-				$this->row([(string) $entry['operation'], $this->domain_label((string) $entry['domain']), (string) (int) $entry['attempts'], $this->when((int) $entry['next_at']), (string) $entry['error']]);
+				$next = (int) $entry['next_at'];
+				$due  = Failure::is_overdue($next)
+					/* translators: %s: date and time */
+					? sprintf(__('%s (overdue)', 'wu-runcloud'), $this->when($next))
+					: $this->when($next);
+				$this->row([self::operation_label((string) $entry['operation']), $this->domain_label((string) $entry['domain']), (string) (int) $entry['attempts'], $due, Failure::explain((string) $entry['error'], $next)]);
 			}
 			echo '</tbody></table>';
 		}
@@ -270,8 +343,16 @@ class Reconcile_Page {
 		) . '</p>';
 		$failure = $this->ssl->failure();
 		if ([] !== $pending && $failure['attempts'] > 0) {
-			/* translators: 1: number of failed attempts, 2: the last error */
-			echo '<p>' . esc_html($this->logger->redact(sprintf(__('The last certificate redeploy failed (%1$d attempt(s) so far): %2$s', 'wu-runcloud'), $failure['attempts'], $failure['error']))) . '</p>';
+			echo '<p>' . esc_html(
+				$this->logger->redact(
+					sprintf(
+						/* translators: 1: number of failed attempts, 2: the last error */
+						_n('The last certificate redeploy failed (%1$d attempt so far): %2$s', 'The last certificate redeploy failed (%1$d attempts so far): %2$s', (int) $failure['attempts'], 'wu-runcloud'),
+						$failure['attempts'],
+						Failure::explain((string) $failure['error'], (int) $this->ssl->next_run())
+					)
+				)
+			) . '</p>';
 		}
 	}
 
@@ -287,7 +368,11 @@ class Reconcile_Page {
 		echo '<p>' . esc_html__('These operations failed for good. The daily reconcile adds a missing domain again; "Reconcile now" does it at once.', 'wu-runcloud') . '</p>';
 		echo '<table class="widefat striped"><thead><tr><th>' . esc_html__('When', 'wu-runcloud') . '</th><th>' . esc_html__('Operation', 'wu-runcloud') . '</th><th>' . esc_html__('Domain', 'wu-runcloud') . '</th><th>' . esc_html__('Site', 'wu-runcloud') . '</th><th>' . esc_html__('Error', 'wu-runcloud') . '</th></tr></thead><tbody>';
 		foreach ($failures as $failure) {
-			$this->row([$this->when((int) $failure['time']), (string) $failure['operation'], $this->domain_label((string) $failure['domain']), (string) (int) $failure['site_id'], (string) $failure['error']]);
+			$times = (int) ($failure['times'] ?? 1);
+			echo '<tr><td>' . esc_html($this->when((int) $failure['time'])) . ($times > 1 ? ' ' . esc_html(
+				/* translators: %d: how many times the same failure happened */
+				sprintf(_n('(%d time)', '(%d times)', $times, 'wu-runcloud'), $times)
+			) : '') . '</td><td>' . esc_html(self::operation_label((string) $failure['operation'])) . '</td><td>' . esc_html($this->domain_label((string) $failure['domain'])) . '</td><td>' . self::site_link((int) $failure['site_id']) . '</td><td>' . esc_html($this->logger->redact(Failure::explain((string) $failure['error']))) . '</td></tr>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- site_link() escapes.
 		}
 		echo '</tbody></table>';
 		echo '<form method="post" action="' . esc_url(admin_url('admin-post.php')) . '">';
@@ -314,18 +399,20 @@ class Reconcile_Page {
 		echo '<p>' . esc_html($this->last_heading($last)) . '</p>';
 		if (null !== $last['failure']) {
 			/* translators: %s: the reason */
-			echo '<p>' . esc_html(sprintf(__('It could not run: %s', 'wu-runcloud'), $this->logger->redact((string) $last['failure']))) . '</p>';
+			echo '<p class="wu-runcloud-failure">' . esc_html(sprintf(__('It could not run: %s', 'wu-runcloud'), $this->logger->redact(Failure::explain((string) $last['failure'])))) . '</p>';
 			return;
 		}
 		echo '<table class="widefat striped"><tbody>';
 		$this->row([__('To add', 'wu-runcloud'), $this->names($last['to_add'])]);
 		$this->row([__('To remove', 'wu-runcloud'), $this->names($last['to_remove'])]);
 		$this->row([__('Unchanged', 'wu-runcloud'), (string) (int) $last['unchanged']]);
-		$this->row([__('Added', 'wu-runcloud'), $this->names($last['added'])]);
-		$this->row([__('Removed', 'wu-runcloud'), $this->names($last['removed'])]);
+		if (! $last['dry_run']) {
+			$this->row([__('Added', 'wu-runcloud'), $this->names($last['added'])]);
+			$this->row([__('Removed', 'wu-runcloud'), $this->names($last['removed'])]);
+		}
 		foreach ((array) $last['errors'] as $name => $message) {
 			/* translators: %s: domain name */
-			$this->row([sprintf(__('Failed: %s', 'wu-runcloud'), $name), $this->logger->redact((string) $message)]);
+			$this->row([sprintf(__('Failed: %s', 'wu-runcloud'), $name), $this->logger->redact(Failure::explain((string) $message))]);
 		}
 		echo '</tbody></table>';
 	}
@@ -384,13 +471,19 @@ class Reconcile_Page {
 	 * The two buttons and the prune checkbox.
 	 */
 	private function render_form(): void {
-		echo '<form method="post" action="' . esc_url(admin_url('admin-post.php')) . '">';
+		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- only keeps the box as it was.
+		$prune    = ! empty($_GET['prune']);
+		$disabled = $this->gateway->is_available() ? '' : ' disabled';
+		echo '<form method="post" action="' . esc_url(admin_url('admin-post.php')) . '" id="wu-runcloud-reconcile">';
 		echo '<input type="hidden" name="action" value="' . esc_attr(self::RECONCILE_ACTION) . '">';
 		wp_nonce_field(self::RECONCILE_ACTION);
-		echo '<p><label><input type="checkbox" name="prune" value="1"> ' . esc_html__('Also remove names this integration added that nothing wants', 'wu-runcloud') . '</label></p>';
+		echo '<p><label><input type="checkbox" name="prune" value="1"' . checked($prune, true, false) . $disabled . '> ' . esc_html__('Also remove names this integration added that nothing wants', 'wu-runcloud') . '</label></p>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- fixed attributes.
+		if ('' !== $disabled) {
+			echo '<p class="description">' . esc_html__('The buttons work once the extension is loaded (see above).', 'wu-runcloud') . '</p>';
+		}
 		echo '<p class="description">' . esc_html__('Names that were on the web app before, the network\'s main domain and the web app\'s primary domain are never removed.', 'wu-runcloud') . '</p>';
-		echo '<p><button type="submit" class="button" name="mode" value="preview">' . esc_html__('Preview reconcile', 'wu-runcloud') . '</button> ';
-		echo '<button type="submit" class="button button-primary" name="mode" value="apply">' . esc_html__('Reconcile now', 'wu-runcloud') . '</button></p>';
+		echo '<p><button type="submit" class="button" name="mode" value="preview"' . $disabled . '>' . esc_html__('Preview reconcile', 'wu-runcloud') . '</button> '; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- fixed attribute.
+		echo '<button type="submit" class="button button-primary" name="mode" value="apply"' . $disabled . '>' . esc_html__('Reconcile now', 'wu-runcloud') . '</button></p>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- fixed attribute.
 		echo '</form>';
 	}
 
@@ -405,6 +498,39 @@ class Reconcile_Page {
 			echo '<td>' . esc_html($this->logger->redact($cell)) . '</td>';
 		}
 		echo '</tr>';
+	}
+
+	/**
+	 * An operation's name for people.
+	 *
+	 * @param string $operation add_domain, remove_domain, redeploy_ssl...
+	 */
+	public static function operation_label(string $operation): string {
+		$labels = [
+			'add_domain'    => __('Add the domain', 'wu-runcloud'),
+			'remove_domain' => __('Remove the domain', 'wu-runcloud'),
+			'redeploy_ssl'  => __('Redeploy the certificate', 'wu-runcloud'),
+			'converge'      => __('Bring in line', 'wu-runcloud'),
+			'sync_now'      => __('Sync now', 'wu-runcloud'),
+		];
+		return $labels[ $operation ] ?? $operation;
+	}
+
+	/**
+	 * A site as a link to its network-admin screen, with its address ('-' for none).
+	 *
+	 * @param int $site_id Site id.
+	 */
+	public static function site_link(int $site_id): string {
+		if ($site_id <= 0) {
+			return '-';
+		}
+		$site = get_site($site_id);
+		if (null === $site) {
+			/* translators: %d: site id */
+			return esc_html(sprintf(__('site %d (deleted)', 'wu-runcloud'), $site_id));
+		}
+		return sprintf('<a href="%s">%s</a>', esc_url(network_admin_url('site-info.php?id=' . $site_id)), esc_html(untrailingslashit($site->domain . $site->path)));
 	}
 
 	/**

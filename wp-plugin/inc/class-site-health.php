@@ -252,11 +252,11 @@ class Site_Health {
 			$items .= '<li>' . esc_html(
 				sprintf(
 					/* translators: 1: operation, 2: domain, 3: attempts, 4: error */
-					__('%1$s %2$s: %3$d attempt(s), last error: %4$s', 'wu-runcloud'),
-					$entry['operation'],
+					_n('%1$s %2$s: %3$d attempt, last error: %4$s', '%1$s %2$s: %3$d attempts, last error: %4$s', (int) $entry['attempts'], 'wu-runcloud'),
+					Reconcile_Page::operation_label((string) $entry['operation']),
 					'' === $entry['domain'] ? __('(web app)', 'wu-runcloud') : $entry['domain'],
 					$entry['attempts'],
-					$entry['error']
+					Failure::explain((string) $entry['error'], (int) $entry['next_at'])
 				)
 			) . '</li>';
 		}
@@ -267,6 +267,116 @@ class Site_Health {
 			sprintf(_n('%d RunCloud operation is waiting for a retry', '%d RunCloud operations are waiting for a retry', count($queued), 'wu-runcloud'), count($queued)),
 			'<ul>' . $items . '</ul>'
 		);
+	}
+
+	/**
+	 * Tools > Site Health > Info: a RunCloud section, which "Copy site info
+	 * to clipboard" carries into a support request. Names of constants only,
+	 * never their values; no request to RunCloud.
+	 *
+	 * @param array $info Sections.
+	 * @return array
+	 */
+	public function debug_information($info): array {
+		$info   = is_array($info) ? $info : [];
+		$config = $this->gateway->config();
+		$set    = [];
+		foreach ((array) ($config['constants'] ?? []) as $name => $is_set) {
+			if ($is_set) {
+				$set[] = (string) $name;
+			}
+		}
+		if ([] === $set && [] === $config) {
+			foreach (Credentials::all() as $name) {
+				if ($this->credentials->has($name)) {
+					$set[] = $name;
+				}
+			}
+		}
+		$counts = array_fill_keys(Admin\Domain_Row_Builder::STATES, 0);
+		foreach ((new Admin\Domain_Row_Builder($this->service, $this->retries, $this->ssl))->all() as $row) {
+			++$counts[ $row['state'] ];
+		}
+		$last     = Admin\Domain_Row_Builder::last_redeploy();
+		$given_up = count((new Failure_Log(Plugin::instance()->logger()))->all());
+		$queued   = $this->retries->all();
+		$overdue  = count(
+			array_filter(
+				$queued,
+				static function ($entry) {
+					return Failure::is_overdue((int) $entry['next_at']);
+				}
+			)
+		);
+		$fields   = [
+			'extension'   => ['label' => __('Extension version', 'wu-runcloud'), 'value' => $this->gateway->version() ?? __('not loaded', 'wu-runcloud')],
+			'api_version' => ['label' => __('RunCloud API version', 'wu-runcloud'), 'value' => (string) ($config['api_version'] ?? '-')],
+			'constants'   => ['label' => __('Constants set (names only)', 'wu-runcloud'), 'value' => [] === $set ? __('none', 'wu-runcloud') : implode(', ', $set)],
+			'app'         => ['label' => __('Web app', 'wu-runcloud'), 'value' => sprintf('server %s, app %s', defined(Credentials::SERVER_ID) ? (string) constant(Credentials::SERVER_ID) : '-', defined(Credentials::APP_ID) ? (string) constant(Credentials::APP_ID) : '-')],
+			'ssl_mode'    => ['label' => __('SSL mode (last redeploy)', 'wu-runcloud'), 'value' => null === $last ? __('unknown', 'wu-runcloud') : $last['mode'] . ', ' . $last['action']],
+			'app_view'    => ['label' => __('Domains on RunCloud (kept view)', 'wu-runcloud'), 'value' => (string) $this->service->app_domains()->count(), 'debug' => $this->service->app_domains()->count()],
+		];
+		foreach ($counts as $state => $count) {
+			/* translators: %s: a state (live, missing, waiting, extra, covered) */
+			$fields[ 'names_' . $state ] = ['label' => sprintf(__('Names: %s', 'wu-runcloud'), $state), 'value' => (string) $count, 'debug' => $count];
+		}
+		$fields['pending']     = ['label' => __('Waiting for a retry', 'wu-runcloud'), 'value' => (string) count($queued), 'debug' => count($queued)];
+		$fields['overdue']     = ['label' => __('Overdue', 'wu-runcloud'), 'value' => (string) $overdue, 'debug' => $overdue];
+		$fields['certificate'] = ['label' => __('Waiting for a certificate redeploy', 'wu-runcloud'), 'value' => (string) count($this->ssl->pending()), 'debug' => count($this->ssl->pending())];
+		$fields['given_up']    = ['label' => __('Given up', 'wu-runcloud'), 'value' => (string) $given_up, 'debug' => $given_up];
+		$info['wu-runcloud'] = [
+			'label'       => __('RunCloud for Ultimate Multisite', 'wu-runcloud'),
+			'description' => __('The RunCloud integration\'s state. Constant names only, never their values.', 'wu-runcloud'),
+			'fields'      => $fields,
+		];
+		return $info;
+	}
+
+	/**
+	 * Operations given up on, until the network admin dismisses them.
+	 *
+	 * @return array
+	 */
+	public function test_given_up(): array {
+		$failures = (new Failure_Log(Plugin::instance()->logger()))->all();
+		if ([] === $failures) {
+			return $this->result('wu_runcloud_given_up', 'good', __('No RunCloud operation was given up', 'wu-runcloud'), '<p>' . esc_html__('Every operation went through or waits for a retry.', 'wu-runcloud') . '</p>');
+		}
+		$items = '';
+		foreach ($failures as $failure) {
+			$items .= '<li>' . esc_html(
+				sprintf(
+					'%s %s: %s',
+					Reconcile_Page::operation_label((string) $failure['operation']),
+					'' === $failure['domain'] ? __('(web app)', 'wu-runcloud') : $failure['domain'],
+					Failure::explain((string) $failure['error'])
+				)
+			) . '</li>';
+		}
+		$result            = $this->result(
+			'wu_runcloud_given_up',
+			'critical',
+			/* translators: %d: number of operations */
+			sprintf(_n('%d RunCloud operation was given up', '%d RunCloud operations were given up', count($failures), 'wu-runcloud'), count($failures)),
+			'<ul>' . $items . '</ul>'
+		);
+		$result['actions'] = '<a href="' . esc_url(Reconcile_Page::url()) . '">' . esc_html__('See them and reconcile', 'wu-runcloud') . '</a>';
+		return $result;
+	}
+
+	/**
+	 * Adds the given-up test (kept apart from register_tests()).
+	 *
+	 * @param array $tests Site Health tests.
+	 * @return array
+	 */
+	public function register_given_up_test($tests): array {
+		$tests                                    = is_array($tests) ? $tests : [];
+		$tests['direct']['wu_runcloud_given_up'] = [
+			'label' => __('RunCloud given-up operations', 'wu-runcloud'),
+			'test'  => [$this, 'test_given_up'],
+		];
+		return $tests;
 	}
 
 	/**

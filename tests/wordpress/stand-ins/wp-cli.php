@@ -159,7 +159,16 @@ namespace WP_CLI\Utils {
 	}
 
 	/**
-	 * Stand-in: records the items as JSON (the real one prints a table, CSV, ...).
+	 * Stand-in: records the items as JSON, then what the real one prints for
+	 * the machine formats, as ['stdout', text]. Follows php/utils.php
+	 * format_items() and php/WP_CLI/Formatter.php in WP-CLI: each item is cut
+	 * to the fields (Formatter::format() with pick_fields()); json is
+	 * json_encode() of the list, values keeping their types; csv is
+	 * write_csv() (a header of the fields, then one line an item); count
+	 * prints the number of items; table and csv turn array values into
+	 * JSON (transform_item_values_to_json()). An unknown format is an error,
+	 * as Formatter::format() makes it. yaml (Spyc) and the table's drawing
+	 * are not reproduced: only recorded.
 	 *
 	 * @param string $format Format.
 	 * @param array  $items  Rows.
@@ -167,5 +176,34 @@ namespace WP_CLI\Utils {
 	 */
 	function format_items($format, $items, $fields) {
 		\WP_CLI::$output[] = ['items', (string) json_encode(['format' => $format, 'fields' => $fields, 'items' => array_values($items)])];
+		if (! in_array($format, ['table', 'json', 'csv', 'yaml', 'count', 'ids'], true)) {
+			\WP_CLI::error(sprintf('Invalid format: %s', $format));
+		}
+		$picked = [];
+		foreach ($items as $item) {
+			$row = [];
+			foreach ($fields as $field) {
+				$value = ((array) $item)[ $field ] ?? null;
+				if (in_array($format, ['table', 'csv'], true) && (is_array($value) || is_object($value))) {
+					$value = json_encode($value);
+				}
+				$row[ $field ] = $value;
+			}
+			$picked[] = $row;
+		}
+		if ('json' === $format) {
+			\WP_CLI::$output[] = ['stdout', (string) json_encode($picked)];
+		} elseif ('count' === $format) {
+			\WP_CLI::$output[] = ['stdout', (string) count($picked)];
+		} elseif ('csv' === $format) {
+			$csv = fopen('php://memory', 'w+');
+			fputcsv($csv, $fields);
+			foreach ($picked as $row) {
+				fputcsv($csv, array_values($row));
+			}
+			rewind($csv);
+			\WP_CLI::$output[] = ['stdout', (string) stream_get_contents($csv)];
+			fclose($csv);
+		}
 	}
 }

@@ -195,6 +195,14 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		\WuRunCloud\Tests\Queue_Runner::fast_forward(DAY_IN_SECONDS + 1);
 		$this->assertSame(['shop.example.com'], array_keys($this->queue()->moved_away()));
 		$this->assertSame('critical', $site_health->test_certificate_dns()['status']);
+
+		// The Domains view says which name holds the certificate back, why, and what to do.
+		$rows = new \WuRunCloud\Plugin\Admin\Domain_Row_Builder(Plugin::instance()->service(), new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Scheduler(), Plugin::instance()->logger()), $this->queue());
+		$shop = $rows->certificate_state('shop.example.com', true);
+		$this->assertSame('waiting', $shop['state']);
+		$this->assertStringContainsString('no longer points at the server', $shop['text']);
+		$this->assertStringContainsString('resolves to 192.0.2.1', $shop['text']);
+		$this->assertStringContainsString('Unmap the domain, or switch the web app to advanced SSL', $shop['text']);
 	}
 
 	public function test_advanced_ssl_holds_only_the_name_whose_dns_is_not_ready(): void {

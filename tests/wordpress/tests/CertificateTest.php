@@ -58,14 +58,14 @@ final class CertificateTest extends Integration_Test_Case {
 		$this->assertSame(['cert.example.com'], $batch['domains'], 'the name waits again');
 		$this->assertSame([], $batch['leases'], 'the lease of the failed run ended');
 		$this->assertSame(1, $batch['attempts']);
-		$this->assertSame('ApiException (HTTP 503) RunCloud API error 503: Service Unavailable', $batch['error']);
+		$this->assertSame('RunCloud answered HTTP 503, "Service Unavailable": RunCloud had trouble on its side; it usually passes by itself.', $batch['error']);
 		wp_set_current_user(1);
 		ob_start();
 		\WuRunCloud\Plugin\Plugin::instance()->reconcile_page()->render();
 		$page = (string) ob_get_clean();
 		wp_set_current_user(0);
 		$this->assertStringContainsString('Waiting for a certificate redeploy: cert.example.com.', $page);
-		$this->assertStringContainsString('The last certificate redeploy failed (1 attempt(s) so far): ApiException (HTTP 503)', $page);
+		$this->assertStringContainsString('The last certificate redeploy failed (1 attempt so far): RunCloud answered HTTP 503', $page);
 		$this->assertSame(0, $this->run_scheduled_after(55), 'the retry waits a minute');
 
 		$this->run_scheduled_after(5);

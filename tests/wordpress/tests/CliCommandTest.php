@@ -87,10 +87,105 @@ PHP;
 
 		$this->cli->domains([], ['format' => 'json']);
 
-		$items = json_decode($this->printed('items')[0], true)['items'];
+		$items = json_decode($this->printed('stdout')[0], true);
 		$this->assertSame(['network.test', 'listed.example.com'], array_column($items, 'name'));
-		$this->assertSame(['no', 'yes'], array_column($items, 'managed'));
-		$this->assertSame(3, $items[1]['site']);
+		$this->assertSame([false, true], array_column($items, 'managed'), 'booleans in JSON');
+		$this->assertSame([null, 3], array_column($items, 'site'), 'the site as an int, or null');
+		$this->assertIsInt($items[1]['id']);
+		$this->assertIsBool($items[1]['www']);
+
+		\WP_CLI::$output = [];
+		$this->cli->domains([], ['format' => 'csv']);
+		$this->assertSame("name,id,type,www,redirection,wildcard,managed,site\n", strtok($this->printed('stdout')[0], "\n") . "\n");
+		$this->assertStringContainsString('listed.example.com,', $this->printed('stdout')[0]);
+		$this->assertStringContainsString(',no,yes,3', $this->printed('stdout')[0], 'yes/no for people');
+
+		\WP_CLI::$output = [];
+		$this->cli->domains([], ['format' => 'count']);
+		$this->assertSame(['2'], $this->printed('stdout'));
+	}
+
+	public function test_names_lists_every_name_with_its_state(): void {
+		$this->map_domain('bücher.example', 3);
+		$this->run_domain_events();
+		$this->sim->fault(['kind' => 'status', 'status' => 503, 'method' => 'POST', 'message' => 'Service Unavailable']);
+		$this->map_domain('later.example.com', 3);
+		$this->run_domain_events();
+		$this->sim->reset_requests();
+
+		$this->cli->names([], ['format' => 'json']);
+
+		$this->assertSame([], $this->sim->request_lines(), 'read from what the plugin keeps');
+		$rows = array_column(json_decode($this->printed('stdout')[0], true), null, 'name');
+		$this->assertSame(['bücher.example', 'waiting', 3, true], [$rows['xn--bcher-kva.example']['unicode'], $rows['xn--bcher-kva.example']['state'], $rows['xn--bcher-kva.example']['site'], is_int($rows['xn--bcher-kva.example']['id'])]);
+		$this->assertSame('waiting', $rows['later.example.com']['state']);
+		$this->assertNull($rows['later.example.com']['id'], 'not on RunCloud: no id');
+		$this->assertIsInt($rows['later.example.com']['next_attempt']);
+		$this->assertStringStartsWith('RunCloud answered HTTP 503, "Service Unavailable": ', $rows['later.example.com']['error']);
+
+		\WP_CLI::$output = [];
+		$this->cli->names([], ['state' => 'waiting', 'format' => 'count']);
+		$this->assertSame(['2'], $this->printed('stdout'));
+		try {
+			$this->cli->names([], ['state' => 'bogus']);
+			$this->fail('an unknown state must be refused');
+		} catch (\WP_CLI\ExitException $e) {
+			$this->assertStringStartsWith('Unknown state "bogus"', $e->getMessage());
+		}
+	}
+
+	public function test_a_failed_redeploy_says_why(): void {
+		$this->sim->fault(['kind' => 'status', 'status' => 403, 'message' => 'Your plan does not include API access', 'count' => 10]);
+		try {
+			$this->cli->redeploy_ssl([], []);
+			$this->fail('the command must end with an error');
+		} catch (\WP_CLI\ExitException $e) {
+			$this->assertSame('The redeploy failed (1 reason above).', $e->getMessage());
+		}
+		$this->assertSame(["(web app): RunCloud answered HTTP 403, \"Your plan does not include API access\": the API key may not do this; check the key's permissions and that API access is enabled in RunCloud (Settings > API Key)."], $this->printed('warning'));
+	}
+
+	public function test_status_follows_format(): void {
+		$this->cli->status([], ['format' => 'json']);
+		$items = json_decode($this->printed('stdout')[0], true);
+		$this->assertSame('extension', $items[0]['field']);
+		$this->assertSame('0.1.0', $items[0]['value']);
+		$this->assertContains('next_retry', array_column($items, 'field'));
+
+		\WP_CLI::$output = [];
+		$this->cli->status([], ['format' => 'count']);
+		$this->assertSame([(string) count($items)], $this->printed('stdout'));
+	}
+
+	public function test_overdue_retries_say_so_in_status(): void {
+		$this->sim->fault(['kind' => 'status', 'status' => 503, 'method' => 'POST']);
+		$this->map_domain('late.example.com', 2);
+		$this->run_domain_events();
+		// Nothing ran the queue for ten minutes (DISABLE_WP_CRON, no system cron).
+		Queue_Runner::fast_forward(600);
+		\WP_CLI::$output = [];
+
+		$this->cli->status([], []);
+
+		$this->assertNotEmpty(preg_grep('/^Next retry: +\S+ \S+ UTC \(It was due at .* and has not run: nothing runs the queue\./', $this->printed('line')), implode("\n", $this->printed('line')));
+	}
+
+	public function test_every_subcommand_has_a_one_line_short_description(): void {
+		$class = new \ReflectionClass(\WuRunCloud\Plugin\CLI_Command::class);
+		foreach ($class->getMethods(\ReflectionMethod::IS_PUBLIC) as $method) {
+			if ($method->isConstructor()) {
+				continue;
+			}
+			// As WP-CLI's php/WP_CLI/DocParser.php reads it: the comment's markers
+			// removed (php/WP_CLI/Dispatcher/CommandFactory.php), the short
+			// description is the first line, get_shortdesc()'s '|^([^@][^\n]+)\n*|'.
+			$doc = (string) preg_replace('/^\s*\/\*\*\s*\n|\n\s*\*\/\s*$/', '', (string) $method->getDocComment());
+			$doc = (string) preg_replace('/^[ \t]*\* ?/m', '', $doc);
+			$this->assertSame(1, preg_match('|^([^@][^\n]+)\n*|', $doc, $m), $method->getName());
+			$this->assertStringEndsWith('.', $m[1], $method->getName() . ': the short description is one whole sentence on its line');
+			$lines = explode("\n", $doc);
+			$this->assertSame('', trim($lines[1] ?? ''), $method->getName() . ': a blank line after the short description');
+		}
 	}
 
 	public function test_sync_reports_adds_and_prunes_only_what_it_should(): void {
@@ -108,12 +203,15 @@ PHP;
 
 		$this->cli->sync([], ['dry-run' => true]);
 		$this->assertContains('To add:      blog.network.test, wanted.example.com', $this->printed('line'));
+		$this->assertNotEmpty(preg_grep('/^Unchanged: +\d+$/', $this->printed('line')), 'a count, not every name: ' . implode(' | ', $this->printed('line')));
 		$this->assertSame(['Dry run: nothing was changed.'], $this->printed('success'));
 		$this->assertSame([], preg_grep('/^(POST|DELETE|PUT) /', $this->sim->request_lines()), 'a dry run changes nothing');
 
 		\WP_CLI::$output = [];
 		$this->cli->sync([], []);
 		$this->assertSame(['Added 2, removed 0.'], $this->printed('success'));
+		$this->assertContains('Added:       blog.network.test, wanted.example.com', $this->printed('line'), 'a real run says what it did');
+		$this->assertSame([], preg_grep('/^To add:/', $this->printed('line')));
 		$last = get_network_option(null, 'wu_runcloud_last_reconcile');
 		$this->assertSame(['cli', false, ['blog.network.test', 'wanted.example.com']], [$last['trigger'], $last['dry_run'], $last['added']], 'recorded as a reconcile, as the page shows it');
 		$this->assertTrue((bool) $this->sim->domain('wanted.example.com')['www'], 'the www setting applies');
@@ -189,8 +287,8 @@ PHP;
 			$this->cli->sync([], []);
 			$this->fail('the command must end with an error');
 		} catch (\WP_CLI\ExitException $e) {
-			$this->assertSame('RunCloud API error 401: Unauthenticated.', $e->getMessage());
+			$this->assertSame('RunCloud answered HTTP 401, "Unauthenticated.": RunCloud did not accept the API credentials; check WU_RUNCLOUD_API_TOKEN (or WU_RUNCLOUD_API_KEY and WU_RUNCLOUD_API_SECRET) in wp-config.php, then Tools > Site Health.', $e->getMessage(), 'the reason and the constants to check');
 		}
-		$this->assertSame(['cli', 'ApiException (HTTP 401) RunCloud API error 401: Unauthenticated.'], [get_network_option(null, 'wu_runcloud_last_reconcile')['trigger'], get_network_option(null, 'wu_runcloud_last_reconcile')['failure']]);
+		$this->assertSame(['cli', 'RunCloud answered HTTP 401, "Unauthenticated.": RunCloud did not accept the API credentials; check WU_RUNCLOUD_API_TOKEN (or WU_RUNCLOUD_API_KEY and WU_RUNCLOUD_API_SECRET) in wp-config.php, then Tools > Site Health.'], [get_network_option(null, 'wu_runcloud_last_reconcile')['trigger'], get_network_option(null, 'wu_runcloud_last_reconcile')['failure']]);
 	}
 }

@@ -360,8 +360,8 @@ PHP
 		Plugin::instance()->reconcile_page()->render();
 		$page = (string) ob_get_clean();
 		wp_set_current_user(0);
-		$this->assertStringContainsString('ApiException (HTTP 503)', $stored);
-		$this->assertStringContainsString('ApiException (HTTP 503)', $health);
+		$this->assertStringContainsString('RunCloud answered HTTP 503', $stored);
+		$this->assertStringContainsString('RunCloud answered HTTP 503', $health);
 		foreach (['test-token', 'BEGIN PRIVATE KEY', 'MIIEvQIBADANBg'] as $canary) {
 			$this->assertStringNotContainsString($canary, $stored, 'stored');
 			$this->assertStringNotContainsString($canary, $health, 'Site Health');

@@ -102,8 +102,8 @@ final class DailyReconcileTest extends Integration_Test_Case {
 
 		$this->assertGreaterThanOrEqual(1, $this->run_scheduled_after(DAY_IN_SECONDS + 1));
 
-		$this->assertSame(['reconcile (daily): not done: ApiException (HTTP 401) RunCloud API error 401: Unauthenticated.'], $this->log_lines('error'));
-		$this->assertSame('ApiException (HTTP 401) RunCloud API error 401: Unauthenticated.', get_network_option(null, 'wu_runcloud_last_reconcile')['failure']);
+		$this->assertSame(['reconcile (daily): not done: RunCloud answered HTTP 401, "Unauthenticated.": RunCloud did not accept the API credentials; check WU_RUNCLOUD_API_TOKEN (or WU_RUNCLOUD_API_KEY and WU_RUNCLOUD_API_SECRET) in wp-config.php, then Tools > Site Health.'], $this->log_lines('error'));
+		$this->assertSame('RunCloud answered HTTP 401, "Unauthenticated.": RunCloud did not accept the API credentials; check WU_RUNCLOUD_API_TOKEN (or WU_RUNCLOUD_API_KEY and WU_RUNCLOUD_API_SECRET) in wp-config.php, then Tools > Site Health.', get_network_option(null, 'wu_runcloud_last_reconcile')['failure']);
 		$this->assertNull($this->sim->domain('missing.example.com'));
 		$this->assertGreaterThan(time(), Queue_Runner::next(self::HOOK), 'the next daily run is still scheduled');
 	}

@@ -150,7 +150,7 @@ final class LargeAppTest extends Integration_Test_Case {
 		$this->sim->fault(['kind' => 'status', 'status' => 401, 'message' => 'Unauthenticated.', 'count' => 5]);
 		Plugin::instance()->daily_reconcile()->run();
 		$this->assertNull(Plugin::instance()->service()->reconcile_walk()->progress(), 'not retried: it cannot pass');
-		$this->assertSame('ApiException (HTTP 401) RunCloud API error 401: Unauthenticated.', get_network_option(null, 'wu_runcloud_last_reconcile')['failure']);
+		$this->assertSame('RunCloud answered HTTP 401, "Unauthenticated.": RunCloud did not accept the API credentials; check WU_RUNCLOUD_API_TOKEN (or WU_RUNCLOUD_API_KEY and WU_RUNCLOUD_API_SECRET) in wp-config.php, then Tools > Site Health.', get_network_option(null, 'wu_runcloud_last_reconcile')['failure']);
 	}
 
 	public function test_wp_runcloud_sync_runs_the_walk_in_one_go_with_a_progress_bar_and_status_shows_a_walk_under_way(): void {

@@ -42,7 +42,7 @@ final class LoggingTest extends Integration_Test_Case {
 			}
 		);
 		$this->assertSame(
-			[['handle' => 'integration-runcloud', 'message' => 'add_domain taken.example.com (site 12): failed: ApiException (HTTP 422) RunCloud API error 422: The name has already been taken.', 'level' => 'error']],
+			[['handle' => 'integration-runcloud', 'message' => 'add_domain taken.example.com (site 12): failed: RunCloud answered HTTP 422, "The name has already been taken.": RunCloud refused the name; it may be on another web app or not point at this server. Fix it in RunCloud or in Ultimate Multisite > Domains.', 'level' => 'error']],
 			array_values($lines)
 		);
 	}

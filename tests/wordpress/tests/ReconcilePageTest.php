@@ -167,14 +167,17 @@ final class ReconcilePageTest extends Integration_Test_Case {
 		wp_set_current_user(1);
 
 		$back = $this->reconcile(['mode' => 'preview', 'prune' => '1']);
-		$this->assertSame(network_admin_url('settings.php?page=wu-runcloud&wu_runcloud_done=previewed'), $back);
+		$this->assertSame(network_admin_url('settings.php?page=wu-runcloud&wu_runcloud_done=previewed&prune=1'), $back, 'the prune choice goes back with the preview');
 		$this->assertSame([], preg_grep('/^(POST|DELETE|PUT|PATCH) /', $this->sim->request_lines()), 'a preview changes nothing');
 		$last = get_network_option(null, 'wu_runcloud_last_reconcile');
 		$this->assertSame(['admin', true, ['missing.example.com'], ['stale.example.com'], []], [$last['trigger'], $last['dry_run'], $last['to_add'], $last['to_remove'], $last['added']]);
-		$_GET = ['wu_runcloud_done' => 'previewed'];
+		$_GET = ['wu_runcloud_done' => 'previewed', 'prune' => '1'];
 		$page = $this->render_page();
 		$this->assertStringContainsString('Preview done: nothing was changed.', $page);
 		$this->assertStringContainsString('<td>To add</td><td>missing.example.com</td>', $page);
+		$this->assertStringContainsString('<input type="checkbox" name="prune" value="1" checked=\'checked\'>', $page, 'the box stays as previewed');
+		$this->assertStringNotContainsString('<td>Added</td>', $page, 'a preview adds nothing: no empty row says so');
+		$this->assertStringNotContainsString('<td>Removed</td>', $page);
 
 		$this->assertSame(network_admin_url('settings.php?page=wu-runcloud&wu_runcloud_done=reconciled'), $this->reconcile(['mode' => 'apply']));
 		$this->assertSame(['foreign.example.com', 'missing.example.com', 'network.test', 'stale.example.com'], $this->sim->domain_names(), 'added, nothing removed');
@@ -217,7 +220,8 @@ final class ReconcilePageTest extends Integration_Test_Case {
 		$_GET = ['wu_runcloud_done' => 'failed'];
 		$page = $this->render_page();
 		$this->assertStringContainsString('The reconcile could not run.', $page);
-		$this->assertStringContainsString('It could not run: ApiException (HTTP 401)', $page);
+		$this->assertStringContainsString('It could not run: RunCloud answered HTTP 401, &quot;Unauthenticated: bearer [redacted] rejected&quot;: RunCloud did not accept the API credentials; check WU_RUNCLOUD_API_TOKEN (or WU_RUNCLOUD_API_KEY and WU_RUNCLOUD_API_SECRET) in wp-config.php, then Tools &gt; Site Health.', $page);
+		$this->assertStringNotContainsString('Exception', $page, 'no PHP class name reaches the operator');
 		$this->assertStringNotContainsString('test-token', $page);
 	}
 
@@ -237,8 +241,9 @@ final class ReconcilePageTest extends Integration_Test_Case {
 		$this->assertStringContainsString('The wu_runcloud PHP extension 0.1.0 is loaded.', $page);
 		$this->assertStringContainsString('<code>WU_RUNCLOUD_API_TOKEN</code></td><td>set</td>', $page);
 		$this->assertStringContainsString('<code>WU_RUNCLOUD_API_KEY</code></td><td>not set</td>', $page);
-		$this->assertMatchesRegularExpression('#<td>add_domain</td><td>waiting\.example\.com</td><td>1</td><td>[^<]+</td><td>ApiException \(HTTP 503\) [^<]*</td>#', $page);
-		$this->assertMatchesRegularExpression('#<td>add_domain</td><td>refused\.example\.com</td><td>3</td><td>ApiException \(HTTP 422\) [^<]*</td>#', $page);
+		$this->assertMatchesRegularExpression('#<td>Add the domain</td><td>waiting\.example\.com</td><td>1</td><td>[^<]+</td><td>RunCloud answered HTTP 503, &quot;Down for \[redacted\]&quot;: RunCloud had trouble on its side; it usually passes by itself\. Nothing to do: it is retried at [^<]+\.</td>#', $page);
+		$this->assertMatchesRegularExpression('#<td>Add the domain</td><td>refused\.example\.com</td><td>site 3 \(deleted\)</td><td>RunCloud answered HTTP 422, &quot;Rejected \[redacted\]&quot;: RunCloud refused the name[^<]*</td>#', $page);
+		$this->assertStringNotContainsString('Exception', $page, 'no PHP class name reaches the operator');
 		$this->assertStringContainsString('Waiting for a certificate redeploy: cert.example.com.', $page);
 		$this->assertMatchesRegularExpression('#Next daily reconcile: [^<]+\. It adds missing domains and removes nothing\.#', $page);
 		$this->assertStringContainsString('No reconcile has run yet.', $page);
@@ -269,6 +274,7 @@ final class ReconcilePageTest extends Integration_Test_Case {
 		$this->run_domain_events();
 		$notice = $this->notices();
 		$this->assertStringContainsString('1 operation is waiting for a retry. 1 operation failed for good and was given up.', $notice);
+		$this->assertStringContainsString('notice-warning wu-runcloud-notice is-dismissible', $notice);
 		$this->assertMatchesRegularExpression('#href="[^"]*admin-post\.php\?action=wu_runcloud_dismiss_failures&\#038;_wpnonce=[0-9a-f]{10}"#', $notice);
 
 		try {
@@ -277,8 +283,10 @@ final class ReconcilePageTest extends Integration_Test_Case {
 		} catch (Page_Died $e) {
 			$this->assertCount(1, get_network_option(null, 'wu_runcloud_given_up'));
 		}
-		$back = $this->post('wu_runcloud_dismiss_failures', ['_wpnonce' => wp_create_nonce('wu_runcloud_dismiss_failures')]);
-		$this->assertStringEndsWith('wu_runcloud_done=dismissed', $back);
+		$_SERVER['HTTP_REFERER'] = network_admin_url('index.php');
+		$back                    = $this->post('wu_runcloud_dismiss_failures', ['_wpnonce' => wp_create_nonce('wu_runcloud_dismiss_failures')]);
+		unset($_SERVER['HTTP_REFERER']);
+		$this->assertSame(network_admin_url('index.php?wu_runcloud_done=dismissed'), $back, 'dismissed from the dashboard, back on the dashboard');
 		$this->assertFalse(get_network_option(null, 'wu_runcloud_given_up'));
 		$notice = $this->notices();
 		$this->assertStringContainsString('1 operation is waiting for a retry.', $notice);
@@ -286,5 +294,22 @@ final class ReconcilePageTest extends Integration_Test_Case {
 
 		wp_set_current_user(0);
 		$this->assertStringNotContainsString('wu-runcloud', $this->notices(), 'only network admins see it');
+	}
+
+	public function test_overdue_work_is_flagged_with_what_to_do(): void {
+		$this->sim->fault(['kind' => 'status', 'status' => 429, 'method' => 'POST', 'message' => 'Too Many Attempts.']);
+		$this->map_domain('late.example.com', 2);
+		$this->run_domain_events();
+		$queue                                 = get_network_option(null, 'wu_runcloud_retry_queue');
+		$this->assertIsArray($queue);
+		$queue['late.example.com']['next_at'] = time() - 600;
+		update_network_option(null, 'wu_runcloud_retry_queue', $queue);
+		wp_set_current_user(1);
+
+		$page = $this->render_page();
+		$this->assertMatchesRegularExpression('#<td>[^<]+ \(overdue\)</td>#', $page);
+		$this->assertStringContainsString('RunCloud answered HTTP 429, &quot;Too Many Attempts.&quot;: RunCloud&#039;s rate limit was reached', $page);
+		$this->assertStringContainsString('has not run: nothing runs the queue. Check that WP-Cron runs (with DISABLE_WP_CRON set', $page);
+		$this->assertStringContainsString('has not run: nothing runs the queue.', $this->notices());
 	}
 }

@@ -53,8 +53,8 @@ PHP;
 		$this->assertSame('add_domain', $queued['later.example.com']['operation']);
 		$this->assertSame(6, $queued['later.example.com']['site_id']);
 		$this->assertSame(1, $queued['later.example.com']['attempts']);
-		$this->assertSame('ApiException (HTTP 503) RunCloud API error 503: Service Unavailable', $queued['later.example.com']['error']);
-		$this->assertContains('add_domain later.example.com (site 6): attempt 1 failed, will retry: ApiException (HTTP 503) RunCloud API error 503: Service Unavailable', $this->log_lines('warning'));
+		$this->assertSame('RunCloud answered HTTP 503, "Service Unavailable": RunCloud had trouble on its side; it usually passes by itself.', $queued['later.example.com']['error']);
+		$this->assertContains('add_domain later.example.com (site 6): attempt 1 failed, will retry: RunCloud answered HTTP 503, "Service Unavailable": RunCloud had trouble on its side; it usually passes by itself.', $this->log_lines('warning'));
 		$this->assert_retry_scheduled_through_the_right_scheduler();
 
 		// A few seconds of margin: the clock may tick while the test runs.
@@ -81,7 +81,7 @@ PHP;
 		$health = call_user_func($tests['direct']['wu_runcloud_retries']['test']);
 		$this->assertSame('recommended', $health['status']);
 		$this->assertSame('1 RunCloud operation is waiting for a retry', $health['label']);
-		$this->assertStringContainsString('add_domain durable.example.com: 1 attempt(s), last error: ApiException (HTTP 429)', $health['description']);
+		$this->assertStringContainsString('Add the domain durable.example.com: 1 attempt, last error: RunCloud answered HTTP 429', $health['description']);
 
 		$run = WordPress_Process::run(
 			<<<'PHP'
@@ -137,9 +137,9 @@ PHP
 		$this->assertSame([], $this->queued());
 		$this->assertNull(Queue_Runner::next('wu_runcloud_retry'));
 		$this->assertNull($this->sim->domain('doomed.example.com'));
-		$this->assertSame(['add_domain doomed.example.com (site 7): failed after 2 attempts, the last ones never finished: ApiException (HTTP 503) RunCloud API error 503: Service Unavailable'], $this->log_lines('error'));
+		$this->assertSame(['add_domain doomed.example.com (site 7): failed after 2 attempts, the last ones never finished: RunCloud answered HTTP 503, "Service Unavailable": RunCloud had trouble on its side; it usually passes by itself.'], $this->log_lines('error'));
 		$given_up = get_network_option(null, 'wu_runcloud_given_up');
-		$this->assertSame(['add_domain', 'doomed.example.com', 7, 'ApiException (HTTP 503) RunCloud API error 503: Service Unavailable'], [$given_up[0]['operation'], $given_up[0]['domain'], $given_up[0]['site_id'], $given_up[0]['error']], 'the page and the notice show it');
+		$this->assertSame(['add_domain', 'doomed.example.com', 7, 'RunCloud answered HTTP 503, "Service Unavailable": RunCloud had trouble on its side; it usually passes by itself.'], [$given_up[0]['operation'], $given_up[0]['domain'], $given_up[0]['site_id'], $given_up[0]['error']], 'the page and the notice show it');
 	}
 
 	public function test_a_timeout_is_retried_and_finds_the_domain_already_there(): void {
@@ -150,7 +150,7 @@ PHP
 
 		$queued = $this->queued();
 		$this->assertSame(['slow.example.com'], array_keys($queued));
-		$this->assertStringStartsWith('TransportException', $queued['slow.example.com']['error']);
+		$this->assertStringStartsWith('RunCloud could not be reached', $queued['slow.example.com']['error']);
 
 		$this->run_scheduled_after(60);
 
@@ -202,7 +202,9 @@ PHP
 
 		$this->assertSame([], $this->queued());
 		$this->assertNull(Queue_Runner::next('wu_runcloud_retry'));
-		$this->assertSame(["add_domain refused.example.com (site 4): failed: ApiException (HTTP $status) RunCloud API error $status: refused with $status"], $this->log_lines('error'));
+		$errors = $this->log_lines('error');
+		$this->assertCount(1, $errors);
+		$this->assertStringStartsWith("add_domain refused.example.com (site 4): failed: RunCloud answered HTTP $status, \"refused with $status\": ", $errors[0], 'the reason and what to check, no class name');
 	}
 
 	public function test_it_gives_up_after_five_attempts_with_an_error(): void {
@@ -218,7 +220,7 @@ PHP
 
 		$this->assertSame([], $this->queued());
 		$this->assertNull(Queue_Runner::next('wu_runcloud_retry'), 'nothing left scheduled');
-		$this->assertSame(['add_domain hopeless.example.com (site 5): failed after 5 attempts: ApiException (HTTP 502) RunCloud API error 502: Bad Gateway'], $this->log_lines('error'));
+		$this->assertSame(['add_domain hopeless.example.com (site 5): failed after 5 attempts: RunCloud answered HTTP 502, "Bad Gateway": RunCloud had trouble on its side; it usually passes by itself.'], $this->log_lines('error'));
 		$given_up = get_network_option(null, 'wu_runcloud_given_up');
 		$this->assertCount(1, $given_up, 'wu_runcloud_operation_failed fired once');
 		$this->assertSame(['add_domain', 'hopeless.example.com', 5], [$given_up[0]['operation'], $given_up[0]['domain'], $given_up[0]['site_id']]);

@@ -78,7 +78,13 @@ final class WithoutUltimateMultisiteTest extends Integration_Test_Case {
 			$notice = ob_get_clean();
 			ob_start();
 			\WuRunCloud\Plugin\Plugin::instance()->reconcile_page()->render();
-			echo json_encode(['notice' => $notice, 'page' => ob_get_clean(), 'took_over' => \WuRunCloud\Plugin\Plugin::instance()->took_over()]), "\n";
+			$page = ob_get_clean();
+			// On the RunCloud page itself the install steps are not repeated above it.
+			require_once ABSPATH . 'wp-admin/includes/admin.php';
+			set_current_screen('settings_page_wu-runcloud-network');
+			ob_start();
+			do_action('network_admin_notices');
+			echo json_encode(['notice' => $notice, 'page' => $page, 'notice_on_page' => ob_get_clean(), 'took_over' => \WuRunCloud\Plugin\Plugin::instance()->took_over()]), "\n";
 PHP
 			,
 			WordPress_Process::without_extension()
@@ -88,6 +94,9 @@ PHP
 		$this->assertStringContainsString('the wu_runcloud PHP extension is not loaded', $run['result']['notice']);
 		$this->assertStringContainsString('works with Ultimate Multisite', $run['result']['notice']);
 		$this->assertStringContainsString('the wu_runcloud PHP extension is not loaded', $run['result']['page'], 'the page says how to install it');
+		$this->assertSame(1, substr_count($run['result']['page'] . $run['result']['notice_on_page'], 'php-config --extension-dir'), 'the install steps once on the page');
+		$this->assertStringContainsString('value="apply" disabled>Reconcile now</button>', $run['result']['page'], 'the buttons are off without the extension');
+		$this->assertStringContainsString('value="preview" disabled>Preview reconcile</button>', $run['result']['page']);
 		$this->assertStringContainsString('<code>WU_RUNCLOUD_API_TOKEN</code></td><td>set</td>', $run['result']['page']);
 		$this->assertStringNotContainsString('test-token', $run['result']['page']);
 		$this->assertSame('', $run['errors']);

@@ -413,6 +413,13 @@ class Certificates {
 			try {
 				$result    = $this->gateway->redeploy_ssl('' === $name ? null : $this->gateway->normalize($name));
 				$results[] = $result;
+				/**
+				 * A certificate redeploy went through (for the Domains view).
+				 *
+				 * @param array<string, mixed> $result The extension's answer.
+				 * @param string               $name   The name asked for ('' for the app).
+				 */
+				do_action('wu_runcloud_certificate_redeployed', $result, $name);
 				$per_name  = 'advanced' === $result['mode'] && 'auto' !== $result['action'];
 				$this->remember_mode('basic' === $result['mode'] ? 'basic' : ('auto' === $result['action'] ? 'auto' : 'advanced'));
 				$this->log($result, $name, $per_name ? 1 : $covered);

@@ -446,7 +446,7 @@ class Reconcile_Walk {
 		$this->logger->error(sprintf('reconcile (%s%s): not done: %s', $walk['trigger'], $walk['dry_run'] ? ', dry run' : '', $reason));
 		$this->record->failed((string) $walk['trigger'], (bool) $walk['dry_run'], (bool) $walk['prune'], $reason);
 		$walk['failed']     = true;
-		$this->last_failure = $this->logger->redact($e->getMessage());
+		$this->last_failure = $reason;
 		return null;
 	}
 

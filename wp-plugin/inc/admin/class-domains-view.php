@@ -1,0 +1,144 @@
+<?php
+/**
+ * The Domains tab of Network Admin > Settings > RunCloud.
+ *
+ * @package WuRunCloud\Plugin
+ */
+
+namespace WuRunCloud\Plugin\Admin;
+
+use WuRunCloud\Plugin\Domain_Sync_Service;
+use WuRunCloud\Plugin\Extension_Gateway;
+use WuRunCloud\Plugin\Reconcile_Page;
+use WuRunCloud\Plugin\Sync;
+
+defined('ABSPATH') || exit;
+
+/**
+ * Shows every name's state in a list table and handles "Sync now" for one
+ * name (admin-post, capability and nonce checked first).
+ */
+class Domains_View {
+
+	const SYNC_ACTION = 'wu_runcloud_sync_name';
+
+	/**
+	 * @var Domain_Sync_Service
+	 */
+	private $service;
+
+	/**
+	 * @var Domain_Row_Builder
+	 */
+	private $builder;
+
+	/**
+	 * @var Extension_Gateway
+	 */
+	private $gateway;
+
+	/**
+	 * @param Domain_Sync_Service    $service      The service.
+	 * @param Sync\Name_Queue        $names        Names waiting for a retry.
+	 * @param Sync\Certificate_Queue $certificates Names waiting for a redeploy.
+	 * @param Extension_Gateway      $gateway      The extension.
+	 */
+	public function __construct(Domain_Sync_Service $service, Sync\Name_Queue $names, Sync\Certificate_Queue $certificates, Extension_Gateway $gateway) {
+		$this->service = $service;
+		$this->builder = new Domain_Row_Builder($service, $names, $certificates);
+		$this->gateway = $gateway;
+	}
+
+	/**
+	 * The address of "Sync now" for a name (nonce included).
+	 *
+	 * @param string $name    Normalised name.
+	 * @param int    $site_id Its site, for the log.
+	 */
+	public static function sync_url(string $name, int $site_id): string {
+		return wp_nonce_url(
+			add_query_arg(['action' => self::SYNC_ACTION, 'name' => rawurlencode($name), 'site' => $site_id], admin_url('admin-post.php')),
+			self::SYNC_ACTION . '|' . $name
+		);
+	}
+
+	/**
+	 * The rows.
+	 */
+	public function builder(): Domain_Row_Builder {
+		return $this->builder;
+	}
+
+	/**
+	 * Prints the tab.
+	 */
+	public function render(): void {
+		$this->render_result();
+		$app       = $this->service->app_domains();
+		$refreshed = $app->refreshed_at();
+		echo '<p class="wu-runcloud-view-age">' . esc_html(
+			null === $refreshed
+				? __('RunCloud\'s list of domains has not been read in full yet: names may show as missing until the next reconcile reads it.', 'wu-runcloud')
+				/* translators: 1: number of domains, 2: date and time */
+				: sprintf(_n('RunCloud\'s list (%1$d domain) as last read in full on %2$s, kept up to date by every change since.', 'RunCloud\'s list (%1$d domains) as last read in full on %2$s, kept up to date by every change since.', $app->count(), 'wu-runcloud'), $app->count(), (string) wp_date(get_option('date_format') . ' ' . get_option('time_format'), $refreshed))
+		) . '</p>';
+		$table = new Domains_List_Table($this->builder);
+		$table->prepare_items();
+		$table->views();
+		echo '<form method="get" action="' . esc_url(network_admin_url('settings.php')) . '">';
+		echo '<input type="hidden" name="page" value="' . esc_attr(Reconcile_Page::SLUG) . '"><input type="hidden" name="tab" value="domains">';
+		if ('' !== Domains_List_Table::state()) {
+			echo '<input type="hidden" name="state" value="' . esc_attr(Domains_List_Table::state()) . '">';
+		}
+		$table->search_box(__('Search names', 'wu-runcloud'), 'wu-runcloud-domain');
+		$table->display();
+		echo '</form>';
+	}
+
+	/**
+	 * "Sync now" on one row: converges that name at once.
+	 */
+	public function handle_sync(): void {
+		// phpcs:disable WordPress.Security.NonceVerification.Recommended -- checked below, before any work.
+		$name    = isset($_GET['name']) ? strtolower(sanitize_text_field(rawurldecode(wp_unslash($_GET['name'])))) : '';
+		$site_id = isset($_GET['site']) ? absint($_GET['site']) : 0;
+		// phpcs:enable
+		if (! current_user_can(Reconcile_Page::CAPABILITY)) {
+			wp_die(esc_html__('Sorry, you are not allowed to manage RunCloud for this network.', 'wu-runcloud'), '', ['response' => 403]);
+		}
+		check_admin_referer(self::SYNC_ACTION . '|' . $name);
+		if ('' === $name || ! $this->gateway->is_available()) {
+			$this->back('sync_failed', $name);
+		}
+		$settled = $this->service->converge_now($name, $site_id);
+		$this->back($settled ? 'synced' : 'sync_failed', $name);
+	}
+
+	/**
+	 * Back to the tab, saying what happened to which name.
+	 *
+	 * @param string $done synced or sync_failed.
+	 * @param string $name The name.
+	 */
+	private function back(string $done, string $name): void {
+		wp_safe_redirect(add_query_arg(['tab' => 'domains', 'wu_runcloud_done' => $done, 'name' => rawurlencode($name), 's' => rawurlencode($name)], Reconcile_Page::url()));
+		exit;
+	}
+
+	/**
+	 * The notice after "Sync now".
+	 */
+	private function render_result(): void {
+		// phpcs:disable WordPress.Security.NonceVerification.Recommended -- only selects a message.
+		$done = isset($_GET['wu_runcloud_done']) ? sanitize_key(wp_unslash($_GET['wu_runcloud_done'])) : '';
+		$name = isset($_GET['name']) ? sanitize_text_field(rawurldecode(wp_unslash($_GET['name']))) : '';
+		// phpcs:enable
+		if ('synced' === $done) {
+			/* translators: %s: domain name */
+			printf('<div class="notice notice-success"><p>%s</p></div>', esc_html(sprintf(__('%s is in line with the network.', 'wu-runcloud'), Domain_Row_Builder::unicode($name))));
+		} elseif ('sync_failed' === $done) {
+			/* translators: %s: domain name */
+			printf('<div class="notice notice-error"><p>%s</p></div>', esc_html(sprintf(__('%s could not be brought in line now; its row says why and when it is tried again.', 'wu-runcloud'), Domain_Row_Builder::unicode($name))));
+		}
+	}
+}
