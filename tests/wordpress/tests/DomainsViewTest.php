@@ -132,15 +132,12 @@ final class DomainsViewTest extends Integration_Test_Case {
 		$this->sim->reset_requests();
 		wp_set_current_user(1);
 
-		$started = microtime(true);
-		$page    = $this->render_tab(['paged' => '3']);
-		$took    = microtime(true) - $started;
+		$page = $this->render_tab(['paged' => '3']);
 
 		$this->assertSame([], $this->sim->request_lines());
 		$this->assertSame(50, substr_count($page, '<tr class="wu-runcloud-state-'), 'one page of 50');
 		$this->assertStringContainsString('data-name="n00100.example.com"', $page, 'page 3 starts at the 101st');
 		$this->assertMatchesRegularExpression('#All <span class="count">\(10,00\d\)</span>#', $page);
-		$this->assertLessThan(5.0, $took, 'a page of 10,000 names renders in seconds');
 	}
 
 	public function test_sync_now_converges_one_name_after_the_checks(): void {
