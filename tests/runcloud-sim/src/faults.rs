@@ -9,6 +9,14 @@
 //! - `truncated`: RunCloud carried the request out, the answer is cut mid-body.
 //! - `hang`: RunCloud carried the request out, the answer comes after `delay_ms` (so a client
 //!   that timed out finds the change done, the ambiguity a retrying client must handle).
+//! - `churn`: another client adds a domain just before the request is carried out, so a
+//!   walk through the list sees it change under it.
+//!
+//! With `applied: true`, a `status`, `drop` or `malformed_json` fault strikes after RunCloud
+//! carried the request out: the change is made and its answer lost (a gateway that timed
+//! out waiting for it, a connection cut on the way back). A `status` fault with `body`
+//! answers that JSON instead of `{"message": ...}` (e.g. a success with an undocumented
+//! body, or a page whose pagination lies).
 
 use std::time::Duration;
 
@@ -36,6 +44,8 @@ pub enum FaultKind {
     MalformedJson,
     /// Carry the request out, send a Content-Length larger than the bytes that follow, close.
     Truncated,
+    /// Add one numbered domain, then carry the request out.
+    Churn,
 }
 
 impl FaultKind {
@@ -46,6 +56,7 @@ impl FaultKind {
             FaultKind::Hang => "hang",
             FaultKind::MalformedJson => "malformed_json",
             FaultKind::Truncated => "truncated",
+            FaultKind::Churn => "churn",
         }
     }
 }
@@ -81,6 +92,12 @@ pub struct Fault {
     /// Only requests whose path and query contain this text match.
     #[serde(default)]
     pub path_contains: Option<String>,
+    /// Strike after the request was carried out (`status`, `drop`, `malformed_json`).
+    #[serde(default)]
+    pub applied: bool,
+    /// The JSON body of a `status` fault, in place of `{"message": ...}`.
+    #[serde(default)]
+    pub body: Option<serde_json::Value>,
 }
 
 fn one() -> u32 {
@@ -102,6 +119,8 @@ impl Fault {
             delay_ms: None,
             method: None,
             path_contains: None,
+            applied: false,
+            body: None,
         }
     }
 
@@ -134,6 +153,23 @@ impl Fault {
     /// Promise more body than is sent.
     pub fn truncated() -> Fault {
         Fault::of_kind(FaultKind::Truncated)
+    }
+
+    /// Change the list (add a domain) before carrying the request out.
+    pub fn churn() -> Fault {
+        Fault::of_kind(FaultKind::Churn)
+    }
+
+    /// Strike after the request was carried out: the change is made, its answer lost.
+    pub fn applied(mut self) -> Fault {
+        self.applied = true;
+        self
+    }
+
+    /// Answer this JSON (a `status` fault) instead of a message.
+    pub fn body(mut self, body: serde_json::Value) -> Fault {
+        self.body = Some(body);
+        self
     }
 
     /// Apply to the next `count` matching requests.
@@ -181,7 +217,10 @@ impl Fault {
         match self.kind {
             FaultKind::Status => {
                 let text = self.message.as_deref().unwrap_or(DEFAULT_FAULT_MESSAGE);
-                let response = Response::message(self.status, text);
+                let response = match &self.body {
+                    Some(body) => Response::json(self.status, body),
+                    None => Response::message(self.status, text),
+                };
                 Some(match self.retry_after {
                     Some(seconds) => response.with_header("Retry-After", seconds),
                     None => response,
@@ -192,7 +231,7 @@ impl Fault {
                 "application/json",
                 MALFORMED_BODY.to_vec(),
             )),
-            FaultKind::Drop | FaultKind::Hang | FaultKind::Truncated => None,
+            FaultKind::Drop | FaultKind::Hang | FaultKind::Truncated | FaultKind::Churn => None,
         }
     }
 }
