@@ -7,6 +7,7 @@ use ext_php_rs::types::ZendHashTable;
 use crate::config::Diagnostics;
 use crate::model::Domain;
 use crate::operations::{Added, ConnectionReport, SslOutcome};
+use crate::php::exceptions::scrubbed;
 use crate::sync::{SyncOptions, SyncReport};
 use ext_php_rs::types::Zval;
 
@@ -50,6 +51,7 @@ pub fn domains(domains: &[Domain]) -> ZBox<ZendHashTable> {
 pub fn added(added: &Added) -> ZBox<ZendHashTable> {
     domain(&added.domain)
         .set("created", added.created)
+        .set("outcome", added.outcome.as_str())
         .into_table()
 }
 
@@ -66,7 +68,7 @@ pub fn connection(report: &ConnectionReport) -> ZBox<ZendHashTable> {
 pub fn sync_report(report: &SyncReport) -> ZBox<ZendHashTable> {
     let mut errors = Assoc::new();
     for (name, message) in &report.errors {
-        errors = errors.set(name, message.as_str());
+        errors = errors.set(name, scrubbed(message).as_str());
     }
     let mut ssl_steps = ZendHashTable::new();
     for outcome in &report.ssl {
@@ -136,5 +138,6 @@ pub fn config(diagnostics: &Diagnostics, limits: &crate::config::Limits) -> ZBox
         .set("connect_timeout", limits.connect_timeout.as_secs() as i64)
         .set("max_retries", i64::from(limits.max_retries))
         .set("max_retry_wait", limits.max_retry_wait.as_secs() as i64)
+        .set("deadline", limits.deadline.as_secs() as i64)
         .into_table()
 }

@@ -33,6 +33,7 @@ fn print_table() {
         "max retry wait (s)",
         limits.max_retry_wait.as_secs().to_string()
     );
+    info_table_row!("deadline (s)", limits.deadline.as_secs().to_string());
     for (name, defined) in &diagnostics.constants {
         info_table_row!(*name, if *defined { "defined" } else { "not defined" });
     }

@@ -22,12 +22,16 @@ pub const INI_MAX_RETRIES: &str = "wu_runcloud.max_retries";
 /// Seconds of waiting between retries allowed within one call.
 pub const INI_MAX_RETRY_WAIT: &str = "wu_runcloud.max_retry_wait";
 
+/// Seconds one whole extension call may take, every attempt, pause and page included.
+pub const INI_DEADLINE: &str = "wu_runcloud.deadline";
+
 /// The php.ini table; the engine borrows it for the life of the process.
-pub static INI_ENTRIES: IniEntryDefs<5> = IniEntryDefs::new([
+pub static INI_ENTRIES: IniEntryDefs<6> = IniEntryDefs::new([
     whole_seconds(c"wu_runcloud.timeout", c"30"),
     whole_seconds(c"wu_runcloud.connect_timeout", c"10"),
     whole_seconds(c"wu_runcloud.max_retries", c"3"),
     whole_seconds(c"wu_runcloud.max_retry_wait", c"20"),
+    whole_seconds(c"wu_runcloud.deadline", c"45"),
     IniEntryDef::end(),
 ]);
 
@@ -102,6 +106,7 @@ pub fn limits() -> Limits {
         }),
         max_retry_wait: ini_number(INI_MAX_RETRY_WAIT)
             .map_or(defaults.max_retry_wait, Duration::from_secs),
+        deadline: seconds(INI_DEADLINE, defaults.deadline),
     }
 }
 

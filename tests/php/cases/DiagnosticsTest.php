@@ -15,7 +15,7 @@ final class DiagnosticsTest extends SimulatorTestCase
         $v3 = $this->auth() === 'v3';
 
         $this->assertSame(
-            ['version', 'api_version', 'base_url', 'constants', 'timeout', 'connect_timeout', 'max_retries', 'max_retry_wait'],
+            ['version', 'api_version', 'base_url', 'constants', 'timeout', 'connect_timeout', 'max_retries', 'max_retry_wait', 'deadline'],
             array_keys($config)
         );
         $this->assertSame(WU_RUNCLOUD_VERSION, $config['version']);

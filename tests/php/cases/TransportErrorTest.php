@@ -35,6 +35,27 @@ final class TransportErrorTest extends SimulatorTestCase
         $this->assertLessThan(3.0, $elapsed, 'one timeout, not retried within the call');
     }
 
+    public function testTheDeadlineBoundsTheWholeCall(): void
+    {
+        // Every answer comes just inside the timeout; a walk of many pages
+        // would take far longer than the deadline allows.
+        ini_set('wu_runcloud.timeout', '1');
+        ini_set('wu_runcloud.deadline', '2');
+        $this->sim()->seedNumberedDomains(400);
+        $this->sim()->injectFault(['kind' => 'hang', 'delay_ms' => 700, 'method' => 'GET', 'count' => 50]);
+
+        $started = microtime(true);
+        $thrown = $this->catchThrown(TransportException::class, static fn () => wu_runcloud_remove_domain('absent.example.com'));
+        $elapsed = microtime(true) - $started;
+
+        $this->assertSame('deadline', $thrown->getKind());
+        $this->assertSame(7, $thrown->getCode());
+        $this->assertTrue($thrown->isRetryable());
+        $this->assertLessThan(2.5, $elapsed);
+        $this->assertGreaterThanOrEqual(1.9, $elapsed);
+        $this->assertNoChangingRequests();
+    }
+
     public function testARefusedConnectionIsAConnectFailure(): void
     {
         $closedPort = self::closedLoopbackPort();
@@ -71,7 +92,7 @@ final class TransportErrorTest extends SimulatorTestCase
 
     public function testAnAnswerThatIsNotJsonIsAResponseFailure(): void
     {
-        $this->sim()->injectFault(['kind' => 'malformed_json', 'path_contains' => '/domains']);
+        $this->sim()->injectFault(['kind' => 'malformed_json', 'path_contains' => '/domains', 'count' => 4]);
 
         $thrown = $this->catchThrown(TransportException::class, static fn () => wu_runcloud_list_domains());
 

@@ -16,7 +16,7 @@
 //! carried the request out: the change is made and its answer lost (a gateway that timed
 //! out waiting for it, a connection cut on the way back). A `status` fault with `body`
 //! answers that JSON instead of `{"message": ...}` (e.g. a success with an undocumented
-//! body, or a page whose pagination lies).
+//! body, or a page whose pagination lies); with `raw_body`, exactly those bytes.
 
 use std::time::Duration;
 
@@ -98,6 +98,10 @@ pub struct Fault {
     /// The JSON body of a `status` fault, in place of `{"message": ...}`.
     #[serde(default)]
     pub body: Option<serde_json::Value>,
+    /// The exact body of a `status` fault, sent as `application/json` byte for
+    /// byte (e.g. with `\/` or `\u00xx` escapes a JSON writer would not produce).
+    #[serde(default)]
+    pub raw_body: Option<String>,
 }
 
 fn one() -> u32 {
@@ -121,6 +125,7 @@ impl Fault {
             path_contains: None,
             applied: false,
             body: None,
+            raw_body: None,
         }
     }
 
@@ -172,6 +177,12 @@ impl Fault {
         self
     }
 
+    /// Answer exactly these bytes (a `status` fault).
+    pub fn raw_body(mut self, body: &str) -> Fault {
+        self.raw_body = Some(body.to_string());
+        self
+    }
+
     /// Apply to the next `count` matching requests.
     pub fn times(mut self, count: u32) -> Fault {
         self.count = count;
@@ -217,9 +228,12 @@ impl Fault {
         match self.kind {
             FaultKind::Status => {
                 let text = self.message.as_deref().unwrap_or(DEFAULT_FAULT_MESSAGE);
-                let response = match &self.body {
-                    Some(body) => Response::json(self.status, body),
-                    None => Response::message(self.status, text),
+                let response = match (&self.raw_body, &self.body) {
+                    (Some(raw), _) => {
+                        Response::raw(self.status, "application/json", raw.as_bytes().to_vec())
+                    }
+                    (None, Some(body)) => Response::json(self.status, body),
+                    (None, None) => Response::message(self.status, text),
                 };
                 Some(match self.retry_after {
                     Some(seconds) => response.with_header("Retry-After", seconds),

@@ -397,3 +397,16 @@ fn churn_adds_a_domain_before_each_matching_request() {
         .collect();
     assert_eq!(totals, [2, 3, 3]);
 }
+
+#[test]
+fn a_raw_body_is_sent_byte_for_byte() {
+    let sim = start(SimConfig::new());
+    let raw = r#"{"message":"a\/b \u0041"}"#;
+    inject(
+        &sim,
+        json!({"kind": "status", "status": 403, "raw_body": raw}),
+    );
+    let answer = ping(&sim);
+    assert_eq!((answer.status, answer.text.as_str()), (403, raw));
+    assert_eq!(answer.body["message"], "a/b A");
+}
