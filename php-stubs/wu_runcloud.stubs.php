@@ -91,7 +91,8 @@ namespace {
 
     /**
      * Diagnostics: extension version, API version, base URL, which constants are
-     * defined (names only, never values), timeouts and retry limits.
+     * defined (names only, never values), timeouts, retry limits, the deadline,
+     * and whether a proxy is configured (`proxy`, never its URL).
      *
      * @return array
      */

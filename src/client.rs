@@ -9,7 +9,7 @@ use base64::Engine as _;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use ureq::http::{self, Method, Request, Response};
-use ureq::{AsSendBody, Body};
+use ureq::{Agent, AsSendBody, Body};
 
 use crate::config::{Config, Credentials, Secret};
 use crate::error::{Error, Result, TransportKind};
@@ -170,6 +170,7 @@ pub struct Client {
     /// The credentials in every form they could come back in.
     secrets: Vec<Secret>,
     authorization: Secret,
+    agent: Agent,
     rate: Mutex<RateLimit>,
 }
 
@@ -186,12 +187,19 @@ impl Client {
         if let Some(("Basic", encoded)) = authorization.split_once(' ') {
             secrets.push(Secret::new(encoded));
         }
+        // A proxy URL may carry a user and password.
+        let proxy = config.proxy.as_ref().map(Secret::expose);
+        if let Some(url) = proxy.filter(|url| url.contains('@')) {
+            secrets.push(Secret::new(url));
+        }
         let authorization = Secret::new(authorization);
+        let agent = crate::agent::agent(proxy);
         Client {
             deadline: Instant::now() + config.limits.deadline,
             config,
             secrets,
             authorization,
+            agent,
             rate: Mutex::new(RateLimit::default()),
         }
     }
@@ -341,13 +349,14 @@ impl Client {
         let carries_body = matches!(call.method, Method::POST | Method::PUT | Method::PATCH);
         let sent = match (&call.body, carries_body) {
             (Some(bytes), _) => run(
+                &self.agent,
                 builder
                     .header("Content-Type", "application/json")
                     .body(bytes.as_slice()),
                 timeouts,
             ),
-            (None, true) => run(builder.body(&[][..]), timeouts),
-            (None, false) => run(builder.body(()), timeouts),
+            (None, true) => run(&self.agent, builder.body(&[][..]), timeouts),
+            (None, false) => run(&self.agent, builder.body(()), timeouts),
         };
         let response = sent?.map_err(|error| self.transport_error(error, cut_by_deadline))?;
         let limit = header_u64(&response, "x-ratelimit-limit");
@@ -416,11 +425,11 @@ impl Client {
 
 /// Sends `request` over the process's agent with these (whole, connect) timeouts.
 fn run<S: AsSendBody>(
+    agent: &Agent,
     request: std::result::Result<Request<S>, http::Error>,
     (timeout, connect): (Duration, Duration),
 ) -> Result<std::result::Result<Response<Body>, ureq::Error>> {
     let request = request.map_err(|_| Error::Config("the API URL cannot be used".into()))?;
-    let agent = crate::agent::agent();
     let request = agent
         .configure_request(request)
         .timeout_global(Some(timeout))

@@ -207,6 +207,9 @@ pub struct Config {
     pub base_url: BaseUrl,
     /// Timeouts and retry limits.
     pub limits: Limits,
+    /// The HTTP(S) proxy to use, only when configured (`wu_runcloud.proxy`);
+    /// never taken from the environment. It may carry credentials.
+    pub proxy: Option<Secret>,
 }
 
 impl Config {
@@ -255,7 +258,23 @@ impl Config {
             app_id: parse_id(APP_ID, app_id.as_deref())?,
             base_url,
             limits,
+            proxy: None,
         })
+    }
+
+    /// Sends every request through `proxy` (a URL such as
+    /// `http://user:pass@proxy.example:3128`); none when empty or absent.
+    pub fn with_proxy(mut self, proxy: Option<&str>) -> Result<Self> {
+        self.proxy = match proxy.map(str::trim).filter(|p| !p.is_empty()) {
+            Some(url) if ureq::Proxy::new(url).is_ok() => Some(Secret::new(url)),
+            Some(_) => {
+                return Err(Error::Config(
+                    "wu_runcloud.proxy is not a usable proxy URL".into(),
+                ))
+            }
+            None => None,
+        };
+        Ok(self)
     }
 
     /// The API version in use.
@@ -409,6 +428,21 @@ pub(crate) mod tests {
         assert!(!format!("{config:?}").contains("tok-123"));
         let scrubbed = crate::redact::scrub("a tok-123 b", &config.credentials.secret_values());
         assert_eq!(scrubbed, "a [redacted] b");
+    }
+
+    #[test]
+    fn a_proxy_is_used_only_when_configured_and_never_shown() {
+        let config = load(&[(TOKEN, "t"), (SERVER_ID, "1"), (APP_ID, "2")]).unwrap();
+        assert_eq!(config.proxy, None);
+        let config = config.with_proxy(Some(" ")).unwrap();
+        assert_eq!(config.proxy, None);
+        let config = config
+            .with_proxy(Some("http://user:pw-9f2@proxy.example:3128"))
+            .unwrap();
+        assert!(config.proxy.is_some());
+        assert!(!format!("{config:?}").contains("pw-9f2"));
+        let error = config.with_proxy(Some("http://[bad")).unwrap_err();
+        assert!(matches!(error, Error::Config(_)), "{error:?}");
     }
 
     #[test]

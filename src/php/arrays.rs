@@ -124,7 +124,11 @@ fn ssl_mode_name(advanced: bool) -> &'static str {
     }
 }
 
-pub fn config(diagnostics: &Diagnostics, limits: &crate::config::Limits) -> ZBox<ZendHashTable> {
+pub fn config(
+    diagnostics: &Diagnostics,
+    limits: &crate::config::Limits,
+    proxy: bool,
+) -> ZBox<ZendHashTable> {
     let mut constants = Assoc::new();
     for (name, defined) in &diagnostics.constants {
         constants = constants.set(name, *defined);
@@ -139,5 +143,6 @@ pub fn config(diagnostics: &Diagnostics, limits: &crate::config::Limits) -> ZBox
         .set("max_retries", i64::from(limits.max_retries))
         .set("max_retry_wait", limits.max_retry_wait.as_secs() as i64)
         .set("deadline", limits.deadline.as_secs() as i64)
+        .set("proxy", proxy)
         .into_table()
 }

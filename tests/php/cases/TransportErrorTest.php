@@ -125,6 +125,40 @@ final class TransportErrorTest extends SimulatorTestCase
         $this->assertSame(3, $this->sim()->pendingFaults()[0]['count'], 'the first try and one retry');
     }
 
+    public function testTheEnvironmentsProxyIsNeverUsed(): void
+    {
+        // What a request header "Proxy:" becomes under CGI (httpoxy), and its relatives.
+        $dead = 'http://127.0.0.1:' . self::closedLoopbackPort();
+        $names = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy'];
+        foreach ($names as $name) {
+            putenv("$name=$dead");
+        }
+        try {
+            $child = ChildPhp::run(TestEnvironment::constants(), 'return wu_runcloud_list_domains();');
+        } finally {
+            foreach ($names as $name) {
+                putenv($name);
+            }
+        }
+
+        $this->assertNull($child->exception(), 'sent directly: ' . ($child->exception()['message'] ?? ''));
+        $this->assertSame(['network.test'], array_column($child->result(), 'name'));
+    }
+
+    public function testAConfiguredProxyCarriesEveryRequest(): void
+    {
+        $this->assertFalse(ini_set('wu_runcloud.proxy', 'http://[not-a-proxy'), 'an unusable URL is refused');
+        $this->assertFalse(wu_runcloud_config()['proxy']);
+        ini_set('wu_runcloud.proxy', 'http://127.0.0.1:' . self::closedLoopbackPort());
+        ini_set('wu_runcloud.max_retries', '0');
+
+        $thrown = $this->catchThrown(TransportException::class, static fn () => wu_runcloud_list_domains());
+
+        $this->assertTrue(wu_runcloud_config()['proxy']);
+        $this->assertSame('connect', $thrown->getKind(), $thrown->getMessage());
+        $this->assertNoRequestsMade();
+    }
+
     /** A loopback port nothing listens on: bound by the OS, then released. */
     private static function closedLoopbackPort(): int
     {
