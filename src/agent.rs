@@ -1,12 +1,20 @@
 //! The process's HTTP agents: keep-alive connections shared by every call.
 //!
+//! TLS trusts what the system trusts: the certificate bundle the distribution
+//! keeps (Debian's `update-ca-certificates` writes it, so an operator's own CA
+//! added there works), read once per process. Only on a system without one
+//! are the bundled Mozilla roots used.
+//!
 //! A proxy is used only when configured (`wu_runcloud.proxy`), never from the
 //! environment: under CGI a request header `Proxy:` becomes `HTTP_PROXY`
 //! ("httpoxy"), so reading the environment would let a visitor route the
 //! credentials through a host of their choosing.
 
+use std::path::Path;
 use std::sync::Mutex;
 
+use once_cell::sync::Lazy;
+use ureq::tls::{parse_pem, Certificate, PemItem, RootCerts, TlsConfig};
 use ureq::{Agent, Proxy};
 
 use crate::client::lock;
@@ -28,9 +36,46 @@ pub(crate) fn agent(proxy: Option<&str>) -> Agent {
     agent
 }
 
+/// The system's trust store as one PEM bundle, where the common distributions
+/// keep it: Debian, Ubuntu, Alpine and Arch; Fedora, RHEL and CentOS;
+/// openSUSE; and the BSDs. The first that holds certificates is used.
+pub(crate) const SYSTEM_BUNDLES: [&str; 5] = [
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/ca-bundle.pem",
+    "/etc/ssl/cert.pem",
+];
+
+/// The roots every agent of the process trusts.
+static ROOTS: Lazy<RootCerts> = Lazy::new(|| trust_store(&SYSTEM_BUNDLES));
+
+/// The certificates of the first bundle in `paths` that holds any, or the
+/// bundled Mozilla roots when none does.
+pub(crate) fn trust_store(paths: &[impl AsRef<Path>]) -> RootCerts {
+    paths
+        .iter()
+        .find_map(|path| certificates(path.as_ref()))
+        .map_or(RootCerts::WebPki, RootCerts::from)
+}
+
+/// The certificates in the PEM file at `path`; `None` when it cannot be read
+/// or holds none.
+fn certificates(path: &Path) -> Option<Vec<Certificate<'static>>> {
+    let pem = std::fs::read(path).ok()?;
+    let found: Vec<Certificate<'static>> = parse_pem(&pem)
+        .filter_map(|item| match item {
+            Ok(PemItem::Certificate(certificate)) => Some(certificate),
+            _ => None,
+        })
+        .collect();
+    (!found.is_empty()).then_some(found)
+}
+
 /// Redirects are refused so the Authorization header never follows one.
 fn build(proxy: Option<&str>) -> Agent {
     Agent::config_builder()
+        .tls_config(TlsConfig::builder().root_certs(ROOTS.clone()).build())
         .http_status_as_error(false)
         .max_redirects(0)
         .max_idle_connections_per_host(16)
@@ -39,4 +84,67 @@ fn build(proxy: Option<&str>) -> Agent {
         .user_agent(concat!("wu-runcloud/", env!("CARGO_PKG_VERSION")))
         .build()
         .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use runcloud_sim::{SimConfig, Simulator};
+
+    /// A GET to the simulator's ping over TLS with `roots`: the status, or the error.
+    fn ping(sim: &Simulator, roots: RootCerts) -> Result<u16, String> {
+        let agent: Agent = Agent::config_builder()
+            .http_status_as_error(false)
+            .proxy(None)
+            .tls_config(TlsConfig::builder().root_certs(roots).build())
+            .build()
+            .into();
+        agent
+            .get(&format!("{}/api/v3/ping", sim.base_url()))
+            .call()
+            .map(|response| response.status().as_u16())
+            .map_err(|error| error.to_string())
+    }
+
+    #[test]
+    fn an_operators_own_ca_in_the_system_bundle_is_trusted() {
+        let sim = Simulator::start(SimConfig::new().tls(true)).unwrap();
+        let dir = std::env::temp_dir().join(format!("wu-runcloud-ca-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bundle = dir.join("ca-certificates.crt");
+        std::fs::write(&bundle, sim.certificate_pem().unwrap()).unwrap();
+        let missing = dir.join("absent.crt");
+        let garbage = dir.join("garbage.crt");
+        std::fs::write(&garbage, "not a certificate").unwrap();
+
+        let roots = trust_store(&[&missing, &garbage, &bundle]);
+        assert!(
+            matches!(&roots, RootCerts::Specific(c) if c.len() == 1),
+            "{roots:?}"
+        );
+        assert_eq!(
+            ping(&sim, roots),
+            Ok(401),
+            "handshake made; no credentials sent"
+        );
+
+        // Mozilla's roots do not know the operator's CA.
+        let error = ping(&sim, RootCerts::WebPki).unwrap_err();
+        assert!(error.to_lowercase().contains("certificate"), "{error}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn without_a_system_bundle_the_bundled_roots_are_used() {
+        let roots = trust_store(&["/nonexistent/ca-certificates.crt"]);
+        assert!(matches!(roots, RootCerts::WebPki), "{roots:?}");
+    }
+
+    #[test]
+    fn the_system_bundle_is_found_where_this_system_keeps_it() {
+        // Debian 12, where the suite runs (with ca-certificates), keeps it at the first path.
+        assert!(Path::new(SYSTEM_BUNDLES[0]).exists());
+        assert!(matches!(&*ROOTS, RootCerts::Specific(c) if c.len() > 10));
+    }
 }
