@@ -1,8 +1,12 @@
 # Entry points; the scripts do the work and install what they need.
-.PHONY: bench test demo
+.PHONY: bench bench-quick test demo
 
 bench:
 	bench/run.sh
+
+# Everything but the php-fpm soak (which sends 200,000 requests through nginx and php-fpm).
+bench-quick:
+	BENCH_SOAK_REQUESTS=0 bench/run.sh
 
 test:
 	scripts/test.sh

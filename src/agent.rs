@@ -10,11 +10,18 @@
 //! ("httpoxy"), so reading the environment would let a visitor route the
 //! credentials through a host of their choosing.
 
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use once_cell::sync::Lazy;
+use ureq::config::Config as AgentConfig;
+use ureq::http::Uri;
 use ureq::tls::{parse_pem, Certificate, PemItem, RootCerts, TlsConfig};
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 use ureq::{Agent, Proxy};
 
 use crate::client::lock;
@@ -72,18 +79,79 @@ fn certificates(path: &Path) -> Option<Vec<Certificate<'static>>> {
     (!found.is_empty()).then_some(found)
 }
 
+/// Idle keep-alive connections kept per process: enough for the next call to
+/// start without a handshake, few enough that many PHP workers do not hold
+/// hundreds of idle connections to RunCloud.
+pub(crate) const MAX_IDLE_CONNECTIONS: usize = 2;
+/// An idle connection older than this is closed instead of reused.
+const MAX_IDLE_AGE: Duration = Duration::from_secs(15);
+/// How long a resolved address is reused.
+const DNS_TTL: Duration = Duration::from_secs(60);
+/// Read and write buffers per connection: a page of 40 domains is about 8 KiB.
+const BUFFER_BYTES: usize = 16 * 1024;
+
 /// Redirects are refused so the Authorization header never follows one.
 fn build(proxy: Option<&str>) -> Agent {
-    Agent::config_builder()
+    let config = Agent::config_builder()
         .tls_config(TlsConfig::builder().root_certs(ROOTS.clone()).build())
         .http_status_as_error(false)
         .max_redirects(0)
-        .max_idle_connections_per_host(16)
+        .max_idle_connections(MAX_IDLE_CONNECTIONS)
+        .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
+        .max_idle_age(MAX_IDLE_AGE)
+        .input_buffer_size(BUFFER_BYTES)
+        .output_buffer_size(BUFFER_BYTES)
         // Explicitly set, replacing what ureq would read from the environment.
         .proxy(proxy.and_then(|url| Proxy::new(url).ok()))
         .user_agent(concat!("wu-runcloud/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .into()
+        .build();
+    Agent::with_parts(
+        config,
+        DefaultConnector::default(),
+        CachingResolver::default(),
+    )
+}
+
+/// ureq's resolver starts a thread for every lookup that has a timeout, that
+/// is for every request: an IP address needs no lookup, and a host name is
+/// looked up once a minute.
+#[derive(Debug, Default)]
+struct CachingResolver {
+    cache: Mutex<HashMap<String, (Instant, ResolvedSocketAddrs)>>,
+    lookup: DefaultResolver,
+}
+
+impl Resolver for CachingResolver {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &AgentConfig,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let (Some(authority), Some(scheme)) = (uri.authority(), uri.scheme_str()) else {
+            return self.lookup.resolve(uri, config, timeout);
+        };
+        let default_port = if scheme == "http" { 80 } else { 443 };
+        let port = authority.port_u16().unwrap_or(default_port);
+        let host = authority
+            .host()
+            .trim_start_matches('[')
+            .trim_end_matches(']');
+        if let Ok(ip) = host.parse::<IpAddr>() {
+            let mut addresses = self.empty();
+            addresses.push(SocketAddr::new(ip, port));
+            return Ok(addresses);
+        }
+        let key = format!("{host}:{port}");
+        if let Some((at, addresses)) = lock(&self.cache).get(&key) {
+            if at.elapsed() < DNS_TTL {
+                return Ok(addresses.clone());
+            }
+        }
+        let addresses = self.lookup.resolve(uri, config, timeout)?;
+        lock(&self.cache).insert(key, (Instant::now(), addresses.clone()));
+        Ok(addresses)
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! retries that never repeat a change RunCloud may have made, and rate-limit
 //! awareness, over one keep-alive agent per process.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
@@ -162,8 +162,9 @@ fn reason_phrase(status: u16) -> &'static str {
 }
 
 /// A client for one RunCloud web app, for one extension call: its deadline
-/// starts when it is created. Shares the process's agent.
-#[derive(Debug)]
+/// starts when it is created. Shares the process's agent; a clone shares the
+/// deadline and the rate-limit estimate too (pages fetched in parallel).
+#[derive(Debug, Clone)]
 pub struct Client {
     config: Config,
     deadline: Instant,
@@ -171,7 +172,7 @@ pub struct Client {
     secrets: Vec<Secret>,
     authorization: Secret,
     agent: Agent,
-    rate: Mutex<RateLimit>,
+    rate: Arc<Mutex<RateLimit>>,
 }
 
 impl Client {
@@ -200,7 +201,7 @@ impl Client {
             secrets,
             authorization,
             agent,
-            rate: Mutex::new(RateLimit::default()),
+            rate: Arc::new(Mutex::new(RateLimit::default())),
         }
     }
 
@@ -284,18 +285,34 @@ impl Client {
     /// refused, 429, 503 with Retry-After). Any other POST failure is returned,
     /// and the caller converges by looking.
     pub fn send(&self, call: &Call) -> Result<Answer> {
+        self.send_for(call, Ok)
+    }
+
+    /// Sends a GET and parses its 2xx body as `T`. A body that does not parse
+    /// is retried like any failure of a read (and parsed once, not validated
+    /// first).
+    pub fn get_json<T: DeserializeOwned>(&self, path: String) -> Result<T> {
+        self.send_for(&Call::get(path), |answer| answer.json())
+    }
+
+    /// [`Client::send`], with `read` turning the answer into the result; a
+    /// failure to read a 2xx counts as a failed attempt.
+    fn send_for<T>(&self, call: &Call, read: impl Fn(Answer) -> Result<T>) -> Result<T> {
         let mut waited = Duration::ZERO;
         let mut attempt = 0;
         let mut last: Option<Error> = None;
         loop {
-            let (error, retry_after) = match self.attempt(call) {
-                Ok(answer) if answer.is_success() || call.accept.contains(&answer.status) => {
-                    return Ok(Answer {
-                        retried: attempt > 0,
-                        ..answer
-                    })
+            let outcome = self.attempt(call).and_then(|answer| {
+                if answer.is_success() || call.accept.contains(&answer.status) {
+                    let retried = attempt > 0;
+                    read(Answer { retried, ..answer }).map(Ok)
+                } else {
+                    Ok(Err(answer))
                 }
-                Ok(answer) => (answer.to_error(&self.secrets()), answer.retry_after),
+            });
+            let (error, retry_after) = match outcome {
+                Ok(Ok(result)) => return Ok(result),
+                Ok(Err(answer)) => (answer.to_error(&self.secrets()), answer.retry_after),
                 // Out of time during a retry: say what was being retried.
                 Err(Error::Transport {
                     kind: TransportKind::Deadline,
@@ -373,7 +390,10 @@ impl Client {
         // Every RunCloud endpoint answers JSON; a 2xx that is not JSON at all
         // (a proxy's page) did not come from RunCloud and is no success. A JSON
         // body of any shape is RunCloud's, and its 2xx means done.
+        // Reads are parsed where they are wanted (`get_json`), so only changes
+        // are checked here.
         if (200..300).contains(&status)
+            && call.method != Method::GET
             && !body.is_empty()
             && serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err()
         {

@@ -11,9 +11,7 @@ use crate::operations::find_domain;
 
 /// Reads the web app's SSL mode.
 pub fn ssl_mode(client: &Client) -> Result<SslMode> {
-    client
-        .send(&Call::get(client.app_path("/ssl/advanced")))?
-        .json()
+    client.get_json(client.app_path("/ssl/advanced"))
 }
 
 /// What an SSL step did.
