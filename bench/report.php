@@ -44,10 +44,25 @@ foreach ($targets as [$target, $baseline, $ours, $met]) {
 	printf("| %s | %s | %s | %s |\n", $target, $baseline, $ours, $met ? 'met' : '**missed**');
 }
 echo "\n", implode("\n", $sections), "\n";
+echo large_network_block(dirname(__DIR__) . '/BENCHMARKS.md');
 echo "## Notes\n\n";
 echo static_notes($rate);
 foreach ($notes as $note) {
 	echo "- $note\n";
+}
+
+/**
+ * The 10,000-domain table that `make bench-large` wrote into BENCHMARKS.md
+ * (bench/large-report.php), kept as it is: it takes minutes to measure.
+ */
+function large_network_block(string $file): string {
+	$markdown = is_file($file) ? (string) file_get_contents($file) : '';
+	$begin    = strpos($markdown, '<!-- large-network: ');
+	$end      = strpos($markdown, '<!-- /large-network -->');
+	if (false === $begin || false === $end) {
+		return '';
+	}
+	return substr($markdown, $begin, $end - $begin) . "<!-- /large-network -->\n\n";
 }
 
 /** @return array<mixed> */

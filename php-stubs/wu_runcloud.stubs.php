@@ -107,6 +107,18 @@ namespace {
     function wu_runcloud_list_domains(): array {}
 
     /**
+     * One page of the web app's domains, 40 to a page, pages counted from 1:
+     * `domains` (as `wu_runcloud_list_domains()` gives them), `page`,
+     * `total_pages`, `total`, and `rate_limit` and `rate_remaining` as RunCloud's
+     * headers reported them (null when absent), so a caller walking the list over
+     * several processes can pace itself. A page past the last one is empty.
+     *
+     * @param int $page
+     * @return array
+     */
+    function wu_runcloud_list_domains_page(int $page): array {}
+
+    /**
      * Validates and normalises a domain name without contacting RunCloud:
      * lowercase, no trailing dot, internationalised names as punycode.
      *

@@ -23,6 +23,9 @@ const MAX_BODY_BYTES: u64 = 8 * 1024 * 1024;
 const BACKOFF_START: Duration = Duration::from_millis(200);
 /// Longest single pause between retries unless RunCloud asks for more.
 const BACKOFF_CAP: Duration = Duration::from_secs(5);
+/// The window RunCloud's per-minute rate limit refers to: the longest wait
+/// `pace_across_windows` allows past `max_retry_wait`.
+const RATE_WINDOW: Duration = Duration::from_secs(60);
 
 /// Locks `mutex`, carrying on with its data if a thread panicked while holding it:
 /// every value guarded in this crate stays consistent between statements.
@@ -173,6 +176,7 @@ pub struct Client {
     authorization: Secret,
     agent: Agent,
     rate: Arc<Mutex<RateLimit>>,
+    pace_across_windows: bool,
 }
 
 impl Client {
@@ -202,12 +206,27 @@ impl Client {
             authorization,
             agent,
             rate: Arc::new(Mutex::new(RateLimit::default())),
+            pace_across_windows: false,
         }
+    }
+
+    /// Lets a 429 wait for the next rate-limit window (at most one window a
+    /// wait) even past `max_retry_wait`: for background work that would rather
+    /// be slow than fail. The number of retries stays bounded by `max_retries`,
+    /// and a wait that would pass the call's deadline ends the call instead.
+    pub fn pacing_across_windows(mut self, pace: bool) -> Self {
+        self.pace_across_windows = pace;
+        self
     }
 
     /// The configuration in use.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The calls a window allows, as RunCloud last reported it, if it did.
+    pub fn rate_limit(&self) -> Option<u32> {
+        lock(&self.rate).limit()
     }
 
     /// The remaining calls RunCloud last reported for this window, if any.
@@ -262,20 +281,25 @@ impl Client {
 
     /// Exponential backoff with jitter for retry number `attempt`, or
     /// RunCloud's Retry-After when longer; `None` when the call's retry budget
-    /// (`max_retries`, `max_retry_wait`) does not allow another attempt.
+    /// (`max_retries`, `max_retry_wait`) does not allow another attempt. With
+    /// `pace_across_windows`, a 429 may wait for the next window (at most
+    /// [`RATE_WINDOW`] a wait) past `max_retry_wait`; the deadline still bounds
+    /// every wait (see [`Client::sleep`]).
     pub(crate) fn retry_pause(
         &self,
         attempt: u32,
         waited: Duration,
         retry_after: Option<Duration>,
+        rate_limited: bool,
     ) -> Option<Duration> {
         let limits = self.config.limits;
         if attempt >= limits.max_retries {
             return None;
         }
         let pause = retry_after.unwrap_or(Duration::ZERO).max(backoff(attempt));
+        let next_window = self.pace_across_windows && rate_limited && pause <= RATE_WINDOW;
         // Saturating: a Retry-After of any size must end the retries, not overflow.
-        (waited.saturating_add(pause) <= limits.max_retry_wait).then_some(pause)
+        (waited.saturating_add(pause) <= limits.max_retry_wait || next_window).then_some(pause)
     }
 
     /// Sends `call`: a 2xx or an accepted status is an answer, anything else an
@@ -326,7 +350,8 @@ impl Client {
             } else {
                 surely_not_processed(&error, retry_after)
             };
-            let pause = match self.retry_pause(attempt, waited, retry_after) {
+            let rate_limited = matches!(error, Error::Api { status: 429, .. });
+            let pause = match self.retry_pause(attempt, waited, retry_after, rate_limited) {
                 Some(pause) if safe => pause,
                 _ => return Err(error),
             };

@@ -82,6 +82,14 @@ pub fn list_domains(client: &Client) -> Result<Vec<Domain>> {
     Ok(domains)
 }
 
+/// One page of the web app's domains, [`PAGE_SIZE`] to a page (pages count
+/// from 1), for a caller that walks the list across several processes.
+pub fn list_domains_page(client: &Client, page: u64) -> Result<Page<Domain>> {
+    let found = domains_page(client, page, PAGE_SIZE)?;
+    plausible_page_count(&found.meta.pagination)?;
+    Ok(found)
+}
+
 /// The page count RunCloud announced, refused when absurd: a broken or hostile
 /// answer must not make the client reserve memory for, or fetch, billions of
 /// pages. The count must also fit the announced total, give or take a page.
@@ -339,7 +347,7 @@ pub fn add_domain(client: &Client, name: &DomainName, www: bool) -> Result<Added
         if let Some(domain) = find_domain(client, name)? {
             return Ok(Added::new(domain, AddOutcome::FoundAfterLostAnswer));
         }
-        let Some(pause) = client.retry_pause(attempt, waited, None) else {
+        let Some(pause) = client.retry_pause(attempt, waited, None, false) else {
             return Err(error);
         };
         client.sleep(pause, Some(&error))?;

@@ -24,6 +24,11 @@ pub(crate) struct RateLimit {
 }
 
 impl RateLimit {
+    /// The calls a window allows, as last reported.
+    pub(crate) fn limit(&self) -> Option<u32> {
+        self.limit
+    }
+
     /// The remaining calls last reported, less those sent since.
     pub(crate) fn remaining(&self) -> Option<u32> {
         self.remaining

@@ -160,3 +160,70 @@ fn the_deadline_does_not_cut_a_call_that_fits() {
     let client = client_from(&constants_for(&sim, Auth::V3), deadline_limits());
     assert_eq!(operations::list_domains(&client).unwrap().len(), 101);
 }
+
+/// Limits that allow no wait between retries, and a deadline of 2.5 s.
+fn no_wait_limits() -> Limits {
+    Limits {
+        max_retry_wait: Duration::ZERO,
+        ..deadline_limits()
+    }
+}
+
+#[test]
+fn pacing_across_windows_waits_for_the_next_window_within_the_deadline() {
+    let sim = start(SimConfig::new());
+    sim.inject(Fault::status(429).retry_after(1));
+    let client =
+        client_from(&constants_for(&sim, Auth::V3), no_wait_limits()).pacing_across_windows(true);
+    let started = Instant::now();
+    assert_eq!(operations::list_domains(&client).unwrap().len(), 1);
+    assert!(started.elapsed() >= Duration::from_millis(950));
+    assert_eq!(sim.requests().len(), 2, "the 429, then the page");
+}
+
+#[test]
+fn without_pacing_a_rate_limit_past_the_wait_budget_ends_the_call() {
+    let sim = start(SimConfig::new());
+    sim.inject(Fault::status(429).retry_after(1));
+    let client = client_from(&constants_for(&sim, Auth::V3), no_wait_limits());
+    let error = operations::list_domains(&client).unwrap_err();
+    assert!(matches!(error, Error::Api { status: 429, .. }), "{error:?}");
+    assert_eq!(sim.requests().len(), 1);
+}
+
+#[test]
+fn pacing_across_windows_never_waits_past_the_deadline() {
+    let sim = start(SimConfig::new());
+    sim.inject(Fault::status(429).retry_after(5).times(3));
+    let client =
+        client_from(&constants_for(&sim, Auth::V2), no_wait_limits()).pacing_across_windows(true);
+    let started = Instant::now();
+    let error = operations::list_domains(&client).unwrap_err();
+    assert_deadline(&error);
+    assert!(
+        error.to_string().contains("429"),
+        "names the last failure: {error}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "ends at once, without waiting: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(sim.requests().len(), 1, "not sent again");
+}
+
+#[test]
+fn pacing_across_windows_waits_at_most_one_window() {
+    let sim = start(SimConfig::new());
+    sim.inject(Fault::status(429).retry_after(61));
+    let limits = Limits {
+        deadline: Duration::from_secs(300),
+        ..no_wait_limits()
+    };
+    let client = client_from(&constants_for(&sim, Auth::V3), limits).pacing_across_windows(true);
+    let started = Instant::now();
+    let error = operations::list_domains(&client).unwrap_err();
+    assert!(matches!(error, Error::Api { status: 429, .. }), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert_eq!(sim.requests().len(), 1);
+}

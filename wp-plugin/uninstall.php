@@ -1,25 +1,50 @@
 <?php
 /**
- * Removes what the plugin stored: its network options and scheduled events.
- * Credentials live in wp-config.php (or Ultimate Multisite's own store) and
- * are left alone; the domains on RunCloud are left as they are.
+ * Removes what the plugin stored, on every site of the network: its options
+ * (network-wide and any a site holds), their transients, and every scheduled
+ * run of its hooks in Action Scheduler and WP-Cron. Credentials live in
+ * wp-config.php (or Ultimate Multisite's own store) and are left alone; the
+ * domains on RunCloud are left as they are.
  *
  * @package WuRunCloud\Plugin
  */
 
 defined('WP_UNINSTALL_PLUGIN') || exit;
 
-$wu_runcloud_options = ['wu_runcloud_managed_domains', 'wu_runcloud_ssl_pending', 'wu_runcloud_retry_queue', 'wu_runcloud_last_reconcile', 'wu_runcloud_given_up'];
-$wu_runcloud_hooks   = ['wu_runcloud_redeploy_ssl', 'wu_runcloud_retry', 'wu_runcloud_daily_reconcile'];
+require_once __DIR__ . '/inc/autoload.php';
 
-foreach ($wu_runcloud_options as $wu_runcloud_option) {
-	delete_network_option(null, $wu_runcloud_option);
-	delete_option($wu_runcloud_option);
+/**
+ * Names of the plugin's options and transients in an options table.
+ *
+ * @param string $table  Table.
+ * @param string $column Name column.
+ * @return list<string>
+ */
+function wu_runcloud_uninstall_names(string $table, string $column): array {
+	global $wpdb;
+	$names = [];
+	foreach (['wu_runcloud_', '_transient_wu_runcloud_', '_transient_timeout_wu_runcloud_', '_site_transient_wu_runcloud_', '_site_transient_timeout_wu_runcloud_'] as $prefix) {
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.DirectDatabaseQuery
+		$names = array_merge($names, (array) $wpdb->get_col($wpdb->prepare("SELECT {$column} FROM {$table} WHERE {$column} LIKE %s", $wpdb->esc_like($prefix) . '%')));
+	}
+	return array_values(array_unique($names));
 }
 
-foreach ($wu_runcloud_hooks as $wu_runcloud_hook) {
-	wp_clear_scheduled_hook($wu_runcloud_hook);
-	if (function_exists('as_unschedule_all_actions')) {
-		as_unschedule_all_actions($wu_runcloud_hook, [], 'wu-runcloud');
+(new \WuRunCloud\Plugin\Scheduler())->cancel_everywhere(\WuRunCloud\Plugin\Plugin::SCHEDULED_HOOKS);
+
+if (is_multisite()) {
+	foreach (wu_runcloud_uninstall_names($GLOBALS['wpdb']->sitemeta, 'meta_key') as $wu_runcloud_name) {
+		delete_network_option(null, $wu_runcloud_name);
 	}
+	$wu_runcloud_sites = get_sites(['fields' => 'ids', 'number' => 0]);
+} else {
+	$wu_runcloud_sites = [get_current_blog_id()];
+}
+
+foreach ($wu_runcloud_sites as $wu_runcloud_site) {
+	is_multisite() && switch_to_blog((int) $wu_runcloud_site);
+	foreach (wu_runcloud_uninstall_names($GLOBALS['wpdb']->options, 'option_name') as $wu_runcloud_name) {
+		delete_option($wu_runcloud_name);
+	}
+	is_multisite() && restore_current_blog();
 }

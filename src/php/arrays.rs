@@ -5,7 +5,7 @@ use ext_php_rs::convert::IntoZval;
 use ext_php_rs::types::ZendHashTable;
 
 use crate::config::Diagnostics;
-use crate::model::Domain;
+use crate::model::{Domain, Page};
 use crate::operations::{Added, ConnectionReport, SslOutcome};
 use crate::php::exceptions::scrubbed;
 use crate::sync::{SyncOptions, SyncReport};
@@ -46,6 +46,22 @@ pub fn domains(domains: &[Domain]) -> ZBox<ZendHashTable> {
         let _ = list.push(domain(item).into_table());
     }
     list
+}
+
+pub fn domains_page(
+    page: &Page<Domain>,
+    rate_limit: Option<u32>,
+    rate_remaining: Option<u32>,
+) -> ZBox<ZendHashTable> {
+    let pagination = &page.meta.pagination;
+    Assoc::new()
+        .set("domains", domains(&page.data))
+        .set("page", pagination.current_page as i64)
+        .set("total_pages", pagination.total_pages as i64)
+        .set("total", pagination.total as i64)
+        .set("rate_limit", rate_limit.map(i64::from))
+        .set("rate_remaining", rate_remaining.map(i64::from))
+        .into_table()
 }
 
 pub fn added(added: &Added) -> ZBox<ZendHashTable> {

@@ -16,7 +16,7 @@ use crate::sync;
 type PhpArray = PhpResult<ZBox<ZendHashTable>>;
 
 fn client() -> PhpResult<Client> {
-    Ok(Client::new(runtime::config()?))
+    Ok(Client::new(runtime::config()?).pacing_across_windows(runtime::pace_across_windows()))
 }
 
 /// Checks the credentials (ping) and the server and web app ids (web app details).
@@ -35,6 +35,29 @@ pub fn wu_runcloud_test_connection() -> PhpArray {
 pub fn wu_runcloud_list_domains() -> PhpArray {
     let domains = operations::list_domains(&client()?)?;
     Ok(arrays::domains(&domains))
+}
+
+/// One page of the web app's domains, 40 to a page, pages counted from 1:
+/// `domains` (as `wu_runcloud_list_domains()` gives them), `page`,
+/// `total_pages`, `total`, and `rate_limit` and `rate_remaining` as RunCloud's
+/// headers reported them (null when absent), so a caller walking the list over
+/// several processes can pace itself. A page past the last one is empty.
+#[php_function]
+pub fn wu_runcloud_list_domains_page(page: i64) -> PhpArray {
+    let Some(page) = u64::try_from(page).ok().filter(|&page| page > 0) else {
+        return Err(PhpException::new(
+            "the page number must be 1 or more".into(),
+            0,
+            ext_php_rs::zend::ce::value_error(),
+        ));
+    };
+    let client = client()?;
+    let found = operations::list_domains_page(&client, page)?;
+    Ok(arrays::domains_page(
+        &found,
+        client.rate_limit(),
+        client.rate_remaining(),
+    ))
 }
 
 /// Adds `$domain` to the web app as an alias; with `$www` RunCloud also serves
@@ -112,6 +135,7 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
     module
         .function(wrap_function!(wu_runcloud_test_connection))
         .function(wrap_function!(wu_runcloud_list_domains))
+        .function(wrap_function!(wu_runcloud_list_domains_page))
         .function(wrap_function!(wu_runcloud_add_domain))
         .function(wrap_function!(wu_runcloud_remove_domain))
         .function(wrap_function!(wu_runcloud_redeploy_ssl))

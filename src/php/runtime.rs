@@ -29,8 +29,12 @@ pub const INI_DEADLINE: &str = "wu_runcloud.deadline";
 /// environment (HTTP_PROXY and the like) is never read.
 pub const INI_PROXY: &str = "wu_runcloud.proxy";
 
+/// 1: a 429 waits for the next rate-limit window even past `max_retry_wait`
+/// (never past `wu_runcloud.deadline`).
+pub const INI_PACE_ACROSS_WINDOWS: &str = "wu_runcloud.pace_across_windows";
+
 /// The php.ini table; the engine borrows it for the life of the process.
-pub static INI_ENTRIES: IniEntryDefs<7> = IniEntryDefs::new([
+pub static INI_ENTRIES: IniEntryDefs<8> = IniEntryDefs::new([
     whole_seconds(c"wu_runcloud.timeout", c"30"),
     whole_seconds(c"wu_runcloud.connect_timeout", c"10"),
     whole_seconds(c"wu_runcloud.max_retries", c"3"),
@@ -40,6 +44,7 @@ pub static INI_ENTRIES: IniEntryDefs<7> = IniEntryDefs::new([
         on_modify: Some(accept_proxy_url),
         ..IniEntryDef::new(c"wu_runcloud.proxy", c"", IniEntryPermission::All)
     },
+    whole_seconds(c"wu_runcloud.pace_across_windows", c"0"),
     IniEntryDef::end(),
 ]);
 
@@ -140,6 +145,11 @@ pub fn ini_flag(name: &str) -> bool {
 
 fn ini_number(name: &str) -> Option<u64> {
     call("ini_get", name)?.string()?.trim().parse().ok()
+}
+
+/// Whether calls wait for the next rate-limit window (`wu_runcloud.pace_across_windows`).
+pub fn pace_across_windows() -> bool {
+    ini_number(INI_PACE_ACROSS_WINDOWS).is_some_and(|n| n > 0)
 }
 
 /// The configuration as the constants define it right now.

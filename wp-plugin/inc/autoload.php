@@ -1,7 +1,8 @@
 <?php
 /**
  * Class autoloader: WuRunCloud\Plugin\Foo_Bar lives in inc/class-foo-bar.php,
- * WuRunCloud\Plugin\Adapters\Foo_Bar in inc/adapters/class-foo-bar.php.
+ * WuRunCloud\Plugin\Adapters\Foo_Bar in inc/adapters/class-foo-bar.php and
+ * WuRunCloud\Plugin\Sync\Foo_Bar (the sync machinery) in inc/sync/class-foo-bar.php.
  *
  * The adapter classes extend Ultimate Multisite's own classes, so they are only
  * ever referenced once those are known to exist.

@@ -22,7 +22,7 @@ class Admin_Notices {
 	private $gateway;
 
 	/**
-	 * @var Retry_Queue
+	 * @var Sync\Name_Queue
 	 */
 	private $retries;
 
@@ -33,10 +33,10 @@ class Admin_Notices {
 
 	/**
 	 * @param Extension_Gateway $gateway  The extension.
-	 * @param Retry_Queue       $retries  Retries.
+	 * @param Sync\Name_Queue $retries  Retries.
 	 * @param Failure_Log       $failures Operations given up on.
 	 */
-	public function __construct(Extension_Gateway $gateway, Retry_Queue $retries, Failure_Log $failures) {
+	public function __construct(Extension_Gateway $gateway, Sync\Name_Queue $retries, Failure_Log $failures) {
 		$this->gateway  = $gateway;
 		$this->retries  = $retries;
 		$this->failures = $failures;

@@ -45,12 +45,12 @@ class CLI_Command {
 	private $managed;
 
 	/**
-	 * @var Ssl_Redeploy_Queue
+	 * @var Sync\Certificate_Queue
 	 */
 	private $ssl;
 
 	/**
-	 * @var Retry_Queue
+	 * @var Sync\Name_Queue
 	 */
 	private $retries;
 
@@ -59,10 +59,10 @@ class CLI_Command {
 	 * @param Credentials         $credentials Credentials.
 	 * @param Domain_Sync_Service $service     The service.
 	 * @param Managed_Domains     $managed     Names this integration added.
-	 * @param Ssl_Redeploy_Queue  $ssl         Pending redeploy.
-	 * @param Retry_Queue         $retries     Retries.
+	 * @param Sync\Certificate_Queue $ssl         Pending redeploy.
+	 * @param Sync\Name_Queue $retries     Retries.
 	 */
-	public function __construct(Extension_Gateway $gateway, Credentials $credentials, Domain_Sync_Service $service, Managed_Domains $managed, Ssl_Redeploy_Queue $ssl, Retry_Queue $retries) {
+	public function __construct(Extension_Gateway $gateway, Credentials $credentials, Domain_Sync_Service $service, Managed_Domains $managed, Sync\Certificate_Queue $ssl, Sync\Name_Queue $retries) {
 		$this->gateway     = $gateway;
 		$this->credentials = $credentials;
 		$this->service     = $service;
@@ -97,6 +97,8 @@ class CLI_Command {
 			[__('Next redeploy', 'wu-runcloud'), $this->when($this->ssl->next_run())],
 			[__('Waiting for a retry', 'wu-runcloud'), (string) count($this->retries->all())],
 			[__('Next retry', 'wu-runcloud'), $this->when($this->retries->next_run())],
+			[__('Domains on the app (as last seen)', 'wu-runcloud'), $this->app_view()],
+			[__('Reconcile under way', 'wu-runcloud'), $this->reconcile_progress()],
 		];
 		foreach ($rows as $row) {
 			\WP_CLI::line(sprintf('%-36s %s', $row[0] . ':', $row[1]));
@@ -236,14 +238,40 @@ class CLI_Command {
 	public function sync($args = [], $assoc_args = []): void {
 		$dry_run = ! empty($assoc_args['dry-run']);
 		$prune   = ! empty($assoc_args['prune']);
-		try {
-			$report = $this->service->patiently(
-				function () use ($dry_run, $prune) {
-					return $this->service->sync($dry_run, $prune);
+		$walk    = $this->service->reconcile_walk();
+		if (! $walk->start('cli', $dry_run, $prune)) {
+			$under_way = (array) $walk->progress();
+			/* translators: %s: what started the reconcile (daily, admin, cli) */
+			\WP_CLI::warning(sprintf(__('A reconcile started by "%s" is under way: going on with it to its end.', 'wu-runcloud'), $under_way['trigger'] ?? '-'));
+		}
+		$bar   = null;
+		$pages = [0, 0];
+		$this->service->patiently(
+			function () use ($walk, &$bar, &$pages) {
+				while (null !== ($next = $walk->step(PHP_INT_MAX))) {
+					$progress = (array) $walk->progress();
+					if (null === $bar && null !== $progress['total_pages']) {
+						$bar = \WP_CLI\Utils\make_progress_bar(__('Reading the web app\'s domains', 'wu-runcloud'), (int) $progress['total_pages']);
+					}
+					if (null !== $bar) {
+						$bar->tick($progress['pages_read'] - $pages[0]);
+						$pages = [$progress['pages_read'], (int) $progress['total_pages']];
+					}
+					// Waiting for RunCloud's next rate-limit window.
+					$wait = $next - microtime(true);
+					if ($wait > 0) {
+						usleep((int) ($wait * 1000000));
+					}
 				}
-			);
-		} catch (RunCloudException | Extension_Missing_Exception $e) {
-			\WP_CLI::error($e->getMessage());
+			}
+		);
+		if (null !== $bar) {
+			$bar->tick($pages[1] - $pages[0]);
+			$bar->finish();
+		}
+		$report = $walk->last;
+		if (null === $report) {
+			\WP_CLI::error(Plugin::instance()->logger()->redact($walk->last_failure ?? __('The reconcile did not finish; see the integration-runcloud log.', 'wu-runcloud')));
 			return;
 		}
 		$lists = [
@@ -255,7 +283,7 @@ class CLI_Command {
 			\WP_CLI::line(sprintf('%-12s %s', $label . ':', implode(', ', $names) ?: '-'));
 		}
 		foreach ($report['errors'] as $name => $message) {
-			\WP_CLI::warning(sprintf('%s: %s', $name, $message));
+			\WP_CLI::warning(Plugin::instance()->logger()->redact(sprintf('%s: %s', $name, $message)));
 		}
 		if ([] !== $report['errors']) {
 			/* translators: %d: number of failed names */
@@ -268,6 +296,27 @@ class CLI_Command {
 		}
 		/* translators: 1: names added, 2: names removed */
 		\WP_CLI::success(sprintf(__('Added %1$d, removed %2$d.', 'wu-runcloud'), count($report['added']), count($report['removed'])));
+	}
+
+	/**
+	 * The network's view of the app, for status.
+	 */
+	private function app_view(): string {
+		$app       = $this->service->app_domains();
+		$refreshed = $app->refreshed_at();
+		/* translators: 1: number of domains, 2: when the whole list was last read */
+		return sprintf(__('%1$d, whole list last read %2$s', 'wu-runcloud'), $app->count(), null === $refreshed ? __('never', 'wu-runcloud') : gmdate('Y-m-d H:i:s', $refreshed) . ' UTC');
+	}
+
+	/**
+	 * The reconcile under way, for status.
+	 */
+	private function reconcile_progress(): string {
+		$progress = $this->service->reconcile_walk()->progress();
+		if (null === $progress) {
+			return '-';
+		}
+		return Reconcile_Page::describe_progress($progress);
 	}
 
 	/**

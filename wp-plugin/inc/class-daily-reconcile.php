@@ -15,10 +15,20 @@ defined('ABSPATH') || exit;
  * cleared, a mapping made while the plugin was inactive) is made good within
  * a day. It adds what is missing and removes nothing, unless the
  * wu_runcloud_daily_reconcile_prune filter says so.
+ *
+ * The reconcile is a walk (Sync\Reconcile_Walk) spread over short runs of
+ * the queue: each run works for at most a budget (20 s,
+ * wu_runcloud_reconcile_run_budget) and schedules the next for when the rate
+ * limit allows.
  */
 class Daily_Reconcile {
 
 	const HOOK = 'wu_runcloud_daily_reconcile';
+
+	/**
+	 * The hook of each further run of a reconcile under way.
+	 */
+	const STEP_HOOK = 'wu_runcloud_reconcile_step';
 
 	/**
 	 * @var Scheduler
@@ -56,8 +66,10 @@ class Daily_Reconcile {
 	 * Cancels the daily run (deactivation, or nothing to do it for).
 	 */
 	public function unschedule(): void {
-		if (null !== $this->scheduler->next(self::HOOK)) {
-			$this->scheduler->cancel(self::HOOK);
+		foreach ([self::HOOK, self::STEP_HOOK] as $hook) {
+			if (null !== $this->scheduler->next($hook)) {
+				$this->scheduler->cancel($hook);
+			}
 		}
 	}
 
@@ -76,11 +88,61 @@ class Daily_Reconcile {
 		if (null === Plugin::instance()->took_over()) {
 			return;
 		}
-		$this->service->patiently(
-			function () {
-				return $this->service->reconcile('daily', false, $this->prunes());
-			}
-		);
+		$this->start_now('daily', false, $this->prunes());
+	}
+
+	/**
+	 * Starts a reconcile (or goes on with the one under way) and runs its
+	 * first run here, within the budget; the rest follows in queue runs.
+	 *
+	 * @param string $trigger 'daily' or 'admin'.
+	 * @param bool   $dry_run Only plan, change nothing.
+	 * @param bool   $prune   Also remove unwanted names this integration added.
+	 * @return string 'done', 'failed', or 'under_way' when queue runs follow.
+	 */
+	public function start_now(string $trigger, bool $dry_run, bool $prune): string {
+		$walk = $this->service->reconcile_walk();
+		$walk->start($trigger, $dry_run, $prune);
+		$next = $walk->step($this->budget());
+		if (null !== $next) {
+			$this->scheduler->replace(self::STEP_HOOK, (int) ceil($next));
+			return 'under_way';
+		}
+		return null === $walk->last ? 'failed' : 'done';
+	}
+
+	/**
+	 * One run of the reconcile under way, within the budget; the next is
+	 * scheduled when the walk has more to do.
+	 */
+	public function step(): void {
+		if (null === Plugin::instance()->took_over()) {
+			return;
+		}
+		$next = $this->service->reconcile_walk()->step($this->budget());
+		if (null !== $next) {
+			$this->scheduler->replace(self::STEP_HOOK, (int) ceil($next));
+		}
+	}
+
+	/**
+	 * When the next run of the reconcile under way is due, or null.
+	 */
+	public function next_step(): ?int {
+		return $this->scheduler->next(self::STEP_HOOK);
+	}
+
+	/**
+	 * Seconds one run of the reconcile may work.
+	 */
+	public function budget(): float {
+		/**
+		 * Seconds one queue run of the reconcile may work (default 20: Action
+		 * Scheduler expects a run to end within about 30 s).
+		 *
+		 * @param int $seconds The budget.
+		 */
+		return max(1.0, (float) apply_filters('wu_runcloud_reconcile_run_budget', 20));
 	}
 
 	/**

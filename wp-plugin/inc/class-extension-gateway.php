@@ -94,6 +94,18 @@ class Extension_Gateway {
 	}
 
 	/**
+	 * One page of the web app's domains (40 a page, from 1), with the page
+	 * count and the rate limit RunCloud reported.
+	 *
+	 * @param int $page Page number, 1 or more.
+	 * @return array{domains: list<array<string, mixed>>, page: int, total_pages: int, total: int, rate_limit: ?int, rate_remaining: ?int}
+	 */
+	public function list_domains_page(int $page): array {
+		$this->prepare();
+		return \wu_runcloud_list_domains_page($page);
+	}
+
+	/**
 	 * Adds a domain (idempotent: 'created' is false when it was there already).
 	 *
 	 * @param string $domain Domain name.

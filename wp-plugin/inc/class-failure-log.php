@@ -46,18 +46,20 @@ class Failure_Log {
 	/**
 	 * Records a failure (hooked to wu_runcloud_operation_failed).
 	 *
-	 * @param string            $operation Operation name.
-	 * @param string            $name      Domain name ('' for the web app).
-	 * @param int               $site_id   Site id.
-	 * @param RunCloudException $e         The failure.
+	 * @param string                 $operation Operation name.
+	 * @param string                 $name      Domain name ('' for the web app).
+	 * @param int                    $site_id   Site id.
+	 * @param RunCloudException|null $e         The failure, if this process saw it.
+	 * @param string|null            $reason    Why, when known without $e.
 	 */
-	public function record($operation, $name, $site_id, $e): void {
+	public function record($operation, $name, $site_id, $e, $reason = null): void {
+		$error = $e instanceof RunCloudException ? Failure::describe($e) : (string) $reason;
 		$entry = [
 			'time'      => time(),
 			'operation' => (string) $operation,
 			'domain'    => (string) $name,
 			'site_id'   => (int) $site_id,
-			'error'     => $this->logger->redact($e instanceof RunCloudException ? Failure::describe($e) : ''),
+			'error'     => $this->logger->redact($error),
 		];
 		$this->option->locked(
 			function () use ($entry) {

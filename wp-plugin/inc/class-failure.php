@@ -41,4 +41,21 @@ final class Failure {
 	public static function may_pass(RunCloudException $e): bool {
 		return $e instanceof TransportException || ($e instanceof ApiException && $e->isRetryable());
 	}
+
+	/**
+	 * Whether RunCloud may have carried the request out although the answer
+	 * says it failed: the answer was lost (a timeout, a cut connection, an
+	 * unreadable body), RunCloud broke down while handling it (500) or its
+	 * gateway gave up waiting for it (502, 504). A refused connection or
+	 * certificate, a rate limit or 503 (refused before any work) mean nothing
+	 * was done.
+	 *
+	 * @param RunCloudException $e The failure.
+	 */
+	public static function outcome_unknown(RunCloudException $e): bool {
+		if ($e instanceof TransportException) {
+			return in_array($e->getKind(), ['timeout', 'reset', 'response'], true);
+		}
+		return $e instanceof ApiException && in_array((int) $e->getCode(), [500, 502, 504], true);
+	}
 }

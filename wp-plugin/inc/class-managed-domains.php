@@ -12,7 +12,8 @@ defined('ABSPATH') || exit;
 /**
  * A network option mapping each name this integration created on RunCloud to
  * the site it belongs to. A reconcile may only ever remove names found here;
- * names that were on the web app before are never recorded.
+ * names that were on the web app before are never recorded. A name whose add
+ * was asked for but not answered yet is kept with 'adding' set.
  */
 class Managed_Domains {
 
@@ -48,6 +49,78 @@ class Managed_Domains {
 					'added'   => time(),
 					'id'      => $id,
 				];
+				ksort($all);
+				$this->option->write($all);
+			}
+		);
+	}
+
+	/**
+	 * Records, before asking RunCloud to add a name, that this integration is
+	 * adding it: if the answer is lost (a timeout, a dying process), the next
+	 * attempt that finds the name there knows it was this integration's add.
+	 *
+	 * @param string $name    Normalised name.
+	 * @param int    $site_id Site id.
+	 * @param bool   $www     With the www variant.
+	 * @param string $source  'domain' or 'subdomain'.
+	 */
+	public function mark_adding(string $name, int $site_id, bool $www, string $source): void {
+		$this->option->locked(
+			function () use ($name, $site_id, $www, $source) {
+				$all = $this->all();
+				if (isset($all[ $name ])) {
+					return;
+				}
+				$all[ $name ] = ['site_id' => $site_id, 'www' => $www, 'source' => $source, 'added' => time(), 'id' => null, 'adding' => true];
+				ksort($all);
+				$this->option->write($all);
+			}
+		);
+	}
+
+	/**
+	 * Whether an add of the name was asked for and its outcome never known.
+	 *
+	 * @param string $name Normalised name.
+	 */
+	public function is_adding(string $name): bool {
+		return ! empty($this->all()[ $name ]['adding']);
+	}
+
+	/**
+	 * Whether the name was added by this integration and RunCloud confirmed it.
+	 *
+	 * @param string $name Normalised name.
+	 */
+	public function is_confirmed(string $name): bool {
+		$all = $this->all();
+		return isset($all[ $name ]) && empty($all[ $name ]['adding']);
+	}
+
+	/**
+	 * Records what a reconcile added and removed, in one write however many
+	 * names (a first reconcile of a large network adds thousands).
+	 *
+	 * @param array<string, array{site_id: int, www: bool, source: string}> $added   By name.
+	 * @param list<string>                                                  $removed Names.
+	 */
+	public function apply(array $added, array $removed): void {
+		if ([] === $added && [] === $removed) {
+			return;
+		}
+		$this->option->locked(
+			function () use ($added, $removed) {
+				$all = array_diff_key($this->all(), array_flip($removed));
+				foreach ($added as $name => $entry) {
+					$all[ $name ] = [
+						'site_id' => (int) $entry['site_id'],
+						'www'     => (bool) $entry['www'],
+						'source'  => (string) $entry['source'],
+						'added'   => time(),
+						'id'      => null,
+					];
+				}
 				ksort($all);
 				$this->option->write($all);
 			}
@@ -91,7 +164,7 @@ class Managed_Domains {
 	/**
 	 * Every recorded name with its details.
 	 *
-	 * @return array<string, array{site_id: int, www: bool, source: string, added: int, id?: int|null}>
+	 * @return array<string, array{site_id: int, www: bool, source: string, added: int, id?: int|null, adding?: bool}>
 	 */
 	public function all(): array {
 		return $this->option->read();

@@ -18,9 +18,9 @@ defined('ABSPATH') || exit;
  *   wu_register_capabilities: our integration and domain-mapping module
  *   replace the core ones for the id "runcloud";
  * - up to 2.4.x (host providers) fires wp_ultimo_host_providers_load after
- *   instantiating its providers: ours takes the id "runcloud" over and the
- *   built-in provider's four domain hooks are removed, so RunCloud is never
- *   called twice for one event. 2.5+ fires that action too; there it is
+ *   instantiating its providers: ours takes the id "runcloud" over, and what
+ *   the built-in provider hooked (domain events, registration, settings
+ *   entry, notices) is undone, so it neither acts nor speaks. 2.5+ fires that action too; there it is
  *   ignored, the registry being the one place our integration lives.
  * Without the extension none of this happens and Ultimate Multisite's own
  * provider keeps working; a network-admin notice says how to install it.
@@ -33,6 +33,11 @@ final class Plugin {
 	 * Late enough to come after Ultimate Multisite's own registrations.
 	 */
 	const REGISTER_PRIORITY = 20;
+
+	/**
+	 * Every hook the plugin schedules (on the network's main site only).
+	 */
+	const SCHEDULED_HOOKS = [Sync\Certificate_Queue::HOOK, Sync\Name_Queue::HOOK, Daily_Reconcile::HOOK, Daily_Reconcile::STEP_HOOK];
 
 	/**
 	 * @var Plugin|null
@@ -60,12 +65,12 @@ final class Plugin {
 	private $service;
 
 	/**
-	 * @var Ssl_Redeploy_Queue
+	 * @var Sync\Certificate_Queue
 	 */
 	private $ssl;
 
 	/**
-	 * @var Retry_Queue
+	 * @var Sync\Name_Queue
 	 */
 	private $retries;
 
@@ -73,6 +78,11 @@ final class Plugin {
 	 * @var Managed_Domains
 	 */
 	private $managed;
+
+	/**
+	 * @var Sync\App_Domains
+	 */
+	private $app;
 
 	/**
 	 * @var Failure_Log
@@ -88,6 +98,11 @@ final class Plugin {
 	 * @var Daily_Reconcile
 	 */
 	private $daily;
+
+	/**
+	 * @var Scheduler
+	 */
+	private $scheduler;
 
 	/**
 	 * Which Ultimate Multisite architecture took our integration: 'registry',
@@ -122,15 +137,32 @@ final class Plugin {
 		$this->credentials = new Credentials();
 		$this->gateway     = new Extension_Gateway($this->credentials);
 		$this->logger      = new Logger($this->credentials);
-		$scheduler         = new Scheduler();
-		$this->ssl         = new Ssl_Redeploy_Queue($scheduler);
-		$this->retries     = new Retry_Queue($scheduler);
+		$this->scheduler   = new Scheduler();
+		$this->ssl         = new Sync\Certificate_Queue($this->scheduler, $this->logger);
+		$this->retries     = new Sync\Name_Queue($this->scheduler, $this->logger);
 		$this->managed     = new Managed_Domains();
+		$this->app         = new Sync\App_Domains();
 		$tester            = new Connection_Tester($this->gateway, $this->credentials, $this->logger);
 		$this->record      = new Reconcile_Record();
 		$this->failures    = new Failure_Log($this->logger);
-		$this->service     = new Domain_Sync_Service($this->gateway, $tester, $this->logger, new Network(), $this->managed, $this->ssl, $this->retries, $this->record);
-		$this->daily       = new Daily_Reconcile($scheduler, $this->service);
+		$this->service     = $this->sync_service($tester, new Network());
+		$this->daily       = new Daily_Reconcile($this->scheduler, $this->service);
+	}
+
+	/**
+	 * The sync machinery (inc/sync/) behind the service.
+	 *
+	 * @param Connection_Tester $tester  The connection test.
+	 * @param Network           $network Network facts.
+	 */
+	private function sync_service(Connection_Tester $tester, Network $network): Domain_Sync_Service {
+		$wildcards    = new Sync\Wildcards($this->gateway, $this->app);
+		$desired      = new Sync\Desired_State($network, $this->gateway, $wildcards, $this->logger);
+		$converger    = new Sync\Converger($this->gateway, $this->logger, $network, $desired, $wildcards, $this->managed, $this->app, $this->retries, $this->ssl, new Sync\Name_Lock());
+		$certificates = new Sync\Certificates($this->gateway, $this->logger, $this->ssl, $this->retries);
+		$reconciler   = new Sync\Reconciler($this->gateway, $this->logger, $network, $desired, $this->managed, $this->retries, $this->ssl, $this->record, $converger);
+		$walk         = new Sync\Reconcile_Walk($this->gateway, $this->logger, $network, $desired, $this->managed, $this->app, $this->retries, $converger, $this->record);
+		return new Domain_Sync_Service($this->gateway, $tester, $converger, $certificates, $reconciler, $desired, $this->app, $walk);
 	}
 
 	/**
@@ -147,14 +179,19 @@ final class Plugin {
 		add_action('wp_ultimo_host_providers_load', [$this, 'replace_host_provider'], self::REGISTER_PRIORITY);
 
 		// Deferred work, scheduled through Action Scheduler or WP-Cron.
-		add_action(Ssl_Redeploy_Queue::HOOK, [$this->service, 'redeploy_pending_ssl'], 10, 0);
-		add_action(Retry_Queue::HOOK, [$this->service, 'process_retries'], 10, 0);
+		add_action(Sync\Certificate_Queue::HOOK, [$this->service, 'redeploy_pending_ssl'], 10, 0);
+		add_action(Sync\Name_Queue::HOOK, [$this->service, 'process_retries'], 10, 0);
 		add_action(Daily_Reconcile::HOOK, [$this->daily, 'run'], 10, 0);
+		add_action(Daily_Reconcile::STEP_HOOK, [$this->daily, 'step'], 10, 0);
+		// On any site's wp-admin; the scheduler keeps every run on the main site.
 		add_action('admin_init', [$this->daily, 'keep_scheduled'], 10, 0);
-		register_deactivation_hook(WU_RUNCLOUD_PLUGIN_FILE, [$this->daily, 'unschedule']);
+		register_activation_hook(WU_RUNCLOUD_PLUGIN_FILE, [$this, 'activate']);
+		register_deactivation_hook(WU_RUNCLOUD_PLUGIN_FILE, [$this, 'deactivate']);
+		// Queued names keep a scheduled run, whatever happened to it meanwhile.
+		add_action('admin_init', [$this, 'keep_queues_scheduled'], 10, 0);
 
 		// Operations given up on stay visible until the admin dismisses them.
-		add_action('wu_runcloud_operation_failed', [$this->failures, 'record'], 10, 4);
+		add_action('wu_runcloud_operation_failed', [$this->failures, 'record'], 10, 5);
 
 		// Operator-facing parts.
 		$notices = new Admin_Notices($this->gateway, $this->retries, $this->failures);
@@ -189,10 +226,35 @@ final class Plugin {
 	}
 
 	/**
+	 * Schedules the runs of the queues that hold names and have none.
+	 */
+	public function keep_queues_scheduled(): void {
+		$this->retries->keep_scheduled();
+		$this->ssl->keep_scheduled();
+	}
+
+	/**
 	 * The daily reconcile.
 	 */
 	public function daily_reconcile(): Daily_Reconcile {
 		return $this->daily;
+	}
+
+	/**
+	 * Activation (again): runs are scheduled for the work still queued; the
+	 * daily run comes with the next admin page load.
+	 */
+	public function activate(): void {
+		$this->keep_queues_scheduled();
+	}
+
+	/**
+	 * Deactivation: no run of the plugin's is left on any site, since none
+	 * would find its callback. The queued work itself is kept for a
+	 * reactivation (uninstall removes it).
+	 */
+	public function deactivate(): void {
+		$this->scheduler->cancel_everywhere(self::SCHEDULED_HOOKS);
 	}
 
 	/**
@@ -244,13 +306,28 @@ final class Plugin {
 		}
 		$builtin = '\WP_Ultimo\Integrations\Host_Providers\Runcloud_Host_Provider';
 		if (class_exists($builtin) && method_exists($builtin, 'get_instance')) {
-			$provider = $builtin::get_instance();
-			foreach (['wu_add_domain' => 'on_add_domain', 'wu_remove_domain' => 'on_remove_domain', 'wu_add_subdomain' => 'on_add_subdomain', 'wu_remove_subdomain' => 'on_remove_subdomain'] as $hook => $method) {
-				remove_action($hook, [$provider, $method], 10);
-			}
+			$this->silence_builtin_provider($builtin::get_instance());
 		}
-		Adapters\Host_Provider::get_instance();
+		$provider = Adapters\Host_Provider::get_instance();
+		// The built-in provider's notices went straight into Ultimate Multisite's notice list.
+		add_filter('wu_admin_notices', [$provider, 'silence_core_notices'], 10, 1);
 		$this->took_over = 'host-providers';
+	}
+
+	/**
+	 * Undoes what the built-in provider's init() hooked: its four domain
+	 * hooks, its registration under the id (ours takes it), its entry in the
+	 * integrations list and its deferred "not properly setup" notice.
+	 *
+	 * @param object $builtin The built-in provider.
+	 */
+	private function silence_builtin_provider($builtin): void {
+		foreach (['wu_add_domain' => 'on_add_domain', 'wu_remove_domain' => 'on_remove_domain', 'wu_add_subdomain' => 'on_add_subdomain', 'wu_remove_subdomain' => 'on_remove_subdomain'] as $hook => $method) {
+			remove_action($hook, [$builtin, $method], 10);
+		}
+		remove_filter('wu_domain_manager_get_integrations', [$builtin, 'self_register'], 10);
+		remove_action('init', [$builtin, 'add_to_integration_list'], 10);
+		remove_action('init', [$builtin, 'alert_provider_not_setup'], 10);
 	}
 
 	/**

@@ -40,12 +40,12 @@ class Reconcile_Page {
 	private $service;
 
 	/**
-	 * @var Retry_Queue
+	 * @var Sync\Name_Queue
 	 */
 	private $retries;
 
 	/**
-	 * @var Ssl_Redeploy_Queue
+	 * @var Sync\Certificate_Queue
 	 */
 	private $ssl;
 
@@ -73,14 +73,14 @@ class Reconcile_Page {
 	 * @param Extension_Gateway   $gateway     The extension.
 	 * @param Credentials         $credentials Credentials.
 	 * @param Domain_Sync_Service $service     The service.
-	 * @param Retry_Queue         $retries     Retries.
-	 * @param Ssl_Redeploy_Queue  $ssl         Pending redeploy.
+	 * @param Sync\Name_Queue $retries     Retries.
+	 * @param Sync\Certificate_Queue $ssl         Pending redeploy.
 	 * @param Failure_Log         $failures    Operations given up on.
 	 * @param Reconcile_Record    $record      The last reconcile.
 	 * @param Daily_Reconcile     $daily       The daily run.
 	 * @param Logger              $logger      Redacts what RunCloud said.
 	 */
-	public function __construct(Extension_Gateway $gateway, Credentials $credentials, Domain_Sync_Service $service, Retry_Queue $retries, Ssl_Redeploy_Queue $ssl, Failure_Log $failures, Reconcile_Record $record, Daily_Reconcile $daily, Logger $logger) {
+	public function __construct(Extension_Gateway $gateway, Credentials $credentials, Domain_Sync_Service $service, Sync\Name_Queue $retries, Sync\Certificate_Queue $ssl, Failure_Log $failures, Reconcile_Record $record, Daily_Reconcile $daily, Logger $logger) {
 		$this->gateway     = $gateway;
 		$this->credentials = $credentials;
 		$this->service     = $service;
@@ -122,8 +122,13 @@ class Reconcile_Page {
 		$dry_run = 'apply' !== sanitize_key(wp_unslash($_POST['mode'] ?? ''));
 		// phpcs:ignore WordPress.Security.NonceVerification.Missing -- checked in authorize().
 		$prune  = ! empty($_POST['prune']);
-		$report = $this->service->reconcile('admin', $dry_run, $prune);
-		$this->back(null === $report ? 'failed' : ($dry_run ? 'previewed' : 'reconciled'));
+		// The reconcile reads the web app a page at a time: a large app is
+		// read over several queue runs after this page load's share.
+		$outcome = $this->daily->start_now('admin', $dry_run, $prune);
+		if ('done' === $outcome) {
+			$outcome = $dry_run ? 'previewed' : 'reconciled';
+		}
+		$this->back('under_way' === $outcome ? 'started' : $outcome);
 	}
 
 	/**
@@ -185,6 +190,7 @@ class Reconcile_Page {
 			'previewed'  => ['info', __('Preview done: nothing was changed. What a reconcile would do is shown below.', 'wu-runcloud')],
 			'reconciled' => ['success', __('Reconcile done. What it changed is shown below.', 'wu-runcloud')],
 			'failed'     => ['error', __('The reconcile could not run. The reason is shown below.', 'wu-runcloud')],
+			'started'    => ['info', __('The reconcile is under way: the web app is read a page at a time within its rate limit. How far it got is shown below.', 'wu-runcloud')],
 			'dismissed'  => ['success', __('The given-up operations were dismissed.', 'wu-runcloud')],
 		];
 		if (isset($messages[ $done ])) {
@@ -262,6 +268,11 @@ class Reconcile_Page {
 				/* translators: %s: domain names */
 				: sprintf(__('Waiting for a certificate redeploy: %s.', 'wu-runcloud'), implode(', ', $pending))
 		) . '</p>';
+		$failure = $this->ssl->failure();
+		if ([] !== $pending && $failure['attempts'] > 0) {
+			/* translators: 1: number of failed attempts, 2: the last error */
+			echo '<p>' . esc_html($this->logger->redact(sprintf(__('The last certificate redeploy failed (%1$d attempt(s) so far): %2$s', 'wu-runcloud'), $failure['attempts'], $failure['error']))) . '</p>';
+		}
 	}
 
 	/**
@@ -291,6 +302,10 @@ class Reconcile_Page {
 	private function render_last_reconcile(): void {
 		echo '<h2>' . esc_html__('Reconcile', 'wu-runcloud') . '</h2>';
 		echo '<p>' . esc_html($this->daily_line()) . '</p>';
+		$progress = $this->service->reconcile_walk()->progress();
+		if (null !== $progress) {
+			echo '<p class="wu-runcloud-reconcile-progress">' . esc_html(self::describe_progress($progress)) . '</p>';
+		}
 		$last = $this->record->last();
 		if (null === $last) {
 			echo '<p>' . esc_html__('No reconcile has run yet.', 'wu-runcloud') . '</p>';
@@ -316,6 +331,23 @@ class Reconcile_Page {
 	}
 
 	/**
+	 * One line on a reconcile under way: how far it got.
+	 *
+	 * @param array<string, mixed> $progress Sync\Reconcile_Walk::progress().
+	 */
+	public static function describe_progress(array $progress): string {
+		if ('listing' === $progress['phase']) {
+			return null === $progress['total_pages']
+				/* translators: 1: what started it, 2: date and time */
+				? sprintf(__('A reconcile (%1$s) is under way since %2$s: reading the first page of the web app\'s domains.', 'wu-runcloud'), $progress['trigger'], gmdate('Y-m-d H:i:s', (int) $progress['started_at']) . ' UTC')
+				/* translators: 1: what started it, 2: date and time, 3: pages read, 4: pages in all, 5: queue runs so far */
+				: sprintf(__('A reconcile (%1$s) is under way since %2$s: %3$d of %4$d pages of the web app\'s domains read, in %5$d runs.', 'wu-runcloud'), $progress['trigger'], gmdate('Y-m-d H:i:s', (int) $progress['started_at']) . ' UTC', $progress['pages_read'], $progress['total_pages'], $progress['runs']);
+		}
+		/* translators: 1: what started it, 2: date and time, 3: names done, 4: names left */
+		return sprintf(__('A reconcile (%1$s) is under way since %2$s: every page read; %3$d names converged, %4$d left.', 'wu-runcloud'), $progress['trigger'], gmdate('Y-m-d H:i:s', (int) $progress['started_at']) . ' UTC', $progress['converged'], $progress['pending']);
+	}
+
+	/**
 	 * When the daily reconcile runs next and what it does.
 	 */
 	private function daily_line(): string {
@@ -336,7 +368,7 @@ class Reconcile_Page {
 	 * @param array<string, mixed> $last The record.
 	 */
 	private function last_heading(array $last): string {
-		$how = 'daily' === $last['trigger'] ? __('daily run', 'wu-runcloud') : __('started from this page', 'wu-runcloud');
+		$how = 'daily' === $last['trigger'] ? __('daily run', 'wu-runcloud') : ('cli' === $last['trigger'] ? __('started with WP-CLI', 'wu-runcloud') : __('started from this page', 'wu-runcloud'));
 		if ($last['dry_run']) {
 			/* translators: 1: date and time, 2: how it was started */
 			return sprintf(__('Last preview: %1$s (%2$s).', 'wu-runcloud'), $this->when((int) $last['time']), $how);

@@ -10,8 +10,8 @@ namespace WuRunCloud\Plugin;
 defined('ABSPATH') || exit;
 
 /**
- * A network option holding the outcome of the last reconcile (daily or from
- * the network-admin page), so the page can show it: when, how it was
+ * A network option holding the outcome of the last reconcile (daily, from
+ * the network-admin page or from WP-CLI), so the page can show it: when, how it was
  * started, what it found and changed, or why it could not run.
  */
 class Reconcile_Record {
@@ -30,7 +30,7 @@ class Reconcile_Record {
 	/**
 	 * Records a reconcile that ran.
 	 *
-	 * @param string               $trigger 'daily' or 'admin'.
+	 * @param string               $trigger 'daily', 'admin' or 'cli'.
 	 * @param bool                 $prune   Whether pruning was asked for.
 	 * @param array<string, mixed> $report  The extension's report.
 	 */
@@ -55,7 +55,7 @@ class Reconcile_Record {
 	/**
 	 * Records a reconcile that could not run.
 	 *
-	 * @param string $trigger 'daily' or 'admin'.
+	 * @param string $trigger 'daily', 'admin' or 'cli'.
 	 * @param bool   $dry_run Whether it was a dry run.
 	 * @param bool   $prune   Whether pruning was asked for.
 	 * @param string $reason  Why (no secrets).

@@ -35,12 +35,12 @@ class Site_Health {
 	private $service;
 
 	/**
-	 * @var Retry_Queue
+	 * @var Sync\Name_Queue
 	 */
 	private $retries;
 
 	/**
-	 * @var Ssl_Redeploy_Queue
+	 * @var Sync\Certificate_Queue
 	 */
 	private $ssl;
 
@@ -48,10 +48,10 @@ class Site_Health {
 	 * @param Extension_Gateway   $gateway     The extension.
 	 * @param Credentials         $credentials Credentials.
 	 * @param Domain_Sync_Service $service     The service.
-	 * @param Retry_Queue         $retries     Retries.
-	 * @param Ssl_Redeploy_Queue  $ssl         Pending redeploy.
+	 * @param Sync\Name_Queue $retries     Retries.
+	 * @param Sync\Certificate_Queue $ssl         Pending redeploy.
 	 */
-	public function __construct(Extension_Gateway $gateway, Credentials $credentials, Domain_Sync_Service $service, Retry_Queue $retries, Ssl_Redeploy_Queue $ssl) {
+	public function __construct(Extension_Gateway $gateway, Credentials $credentials, Domain_Sync_Service $service, Sync\Name_Queue $retries, Sync\Certificate_Queue $ssl) {
 		$this->gateway     = $gateway;
 		$this->credentials = $credentials;
 		$this->service     = $service;

@@ -62,4 +62,30 @@ final class ListDomainsTest extends SimulatorTestCase
         $this->assertSame(['network.test'], array_column($domains, 'name'));
         $this->assertSame(['GET ' . $this->appPath('/domains') . '?page=1&perPage=40 -> 200'], $this->requestLines());
     }
+
+    public function testOnePageAtATimeWithTheCountsAndTheRateLimit(): void
+    {
+        $this->sim()->seedNumberedDomains(100);
+
+        $third = wu_runcloud_list_domains_page(3);
+
+        $this->assertSame(['domains', 'page', 'total_pages', 'total', 'rate_limit', 'rate_remaining'], array_keys($third));
+        $this->assertSame(3, $third['page']);
+        $this->assertSame(3, $third['total_pages']);
+        $this->assertSame(101, $third['total']);
+        $this->assertSame(array_slice($this->sim()->domainNames(), 80), array_column($third['domains'], 'name'));
+        $this->assertSame(['id', 'name', 'type', 'www', 'redirection', 'wildcard'], array_keys($third['domains'][0]));
+        $this->assertSame(['GET ' . $this->appPath('/domains') . '?page=3&perPage=40 -> 200'], $this->requestLines());
+        $this->assertTrue(null === $third['rate_limit'] || is_int($third['rate_limit']));
+        $this->assertTrue(null === $third['rate_remaining'] || is_int($third['rate_remaining']));
+        $this->assertSame([], wu_runcloud_list_domains_page(4)['domains'], 'past the last page');
+    }
+
+    public function testAPageNumberBelowOneIsRefusedWithoutARequest(): void
+    {
+        foreach ([0, -1] as $page) {
+            $this->catchThrown(\ValueError::class, static fn () => wu_runcloud_list_domains_page($page));
+        }
+        $this->assertNoRequestsMade();
+    }
 }

@@ -20,6 +20,7 @@ abstract class SimulatorTestCase extends TestCase
         'wu_runcloud.max_retry_wait',
         'wu_runcloud.deadline',
         'wu_runcloud.proxy',
+        'wu_runcloud.pace_across_windows',
     ];
 
     /** @var array<string, string> the extension's settings before the test */

@@ -1,9 +1,12 @@
 <?php
 /**
- * TEST STAND-IN, written for this project's tests: the few functions of
- * Action Scheduler's public API (which Ultimate Multisite bundles) that the
- * plugin calls. Not Action Scheduler's code. Actions are kept in a network
- * option, so they outlive the PHP process that scheduled them, and run only
+ * TEST STAND-IN, written for this project's tests: the functions of Action
+ * Scheduler's public API (functions.php; Ultimate Multisite bundles the
+ * library) that the plugin calls. Not Action Scheduler's code. Like the
+ * library, which keeps actions in {$wpdb->prefix}actionscheduler_actions,
+ * it stores them per site: in an option of the current site's own options
+ * table, so an action scheduled while a subsite is current lives with that
+ * subsite. Actions outlive the PHP process that scheduled them and run only
  * when a test (or the demo) asks the queue runner to.
  *
  * @package WuRunCloud\Tests
@@ -19,20 +22,43 @@ namespace WP_Ultimo\Test {
 		const OPTION = 'wu_test_action_scheduler';
 
 		/**
-		 * Pending actions, by id.
+		 * Hooks of actions that failed for want of a callback.
+		 *
+		 * @var list<string>
+		 */
+		public static $failed = [];
+
+		/**
+		 * Pending actions of the current site, by id.
 		 *
 		 * @return array<int, array{hook: string, args: array, group: string, timestamp: int}>
 		 */
 		public static function pending(): array {
-			$actions = get_network_option(null, self::OPTION, []);
+			wp_cache_delete(self::OPTION, 'options');
+			$actions = get_option(self::OPTION, []);
 			return is_array($actions) ? $actions : [];
 		}
 
 		/**
-		 * @param array<int, array> $actions Pending actions.
+		 * Pending actions of one site, by id.
+		 *
+		 * @param int $blog_id Site.
+		 * @return array<int, array>
+		 */
+		public static function pending_on(int $blog_id): array {
+			switch_to_blog($blog_id);
+			try {
+				return self::pending();
+			} finally {
+				restore_current_blog();
+			}
+		}
+
+		/**
+		 * @param array<int, array> $actions Pending actions of the current site.
 		 */
 		public static function save(array $actions): void {
-			update_network_option(null, self::OPTION, $actions);
+			update_option(self::OPTION, $actions, false);
 		}
 
 		/**
@@ -66,6 +92,11 @@ namespace WP_Ultimo\Test {
 				self::save($actions);
 				if (! empty($due[ $id ]['interval'])) {
 					as_schedule_recurring_action($due[ $id ]['timestamp'] + $due[ $id ]['interval'], $due[ $id ]['interval'], $due[ $id ]['hook'], $due[ $id ]['args'], $due[ $id ]['group']);
+				}
+				if (! has_action($due[ $id ]['hook'])) {
+					// The library marks it failed: "no callbacks are registered".
+					self::$failed[] = $due[ $id ]['hook'];
+					continue;
 				}
 				do_action_ref_array($due[ $id ]['hook'], array_values($due[ $id ]['args']));
 				++$ran;
@@ -117,8 +148,8 @@ namespace {
 		 */
 		function as_schedule_single_action($timestamp, $hook, $args = [], $group = '') {
 			$actions = Action_Scheduler::pending();
-			$id      = (int) get_network_option(null, Action_Scheduler::OPTION . '_last_id', 0) + 1;
-			update_network_option(null, Action_Scheduler::OPTION . '_last_id', $id);
+			$id      = (int) get_option(Action_Scheduler::OPTION . '_last_id', 0) + 1;
+			update_option(Action_Scheduler::OPTION . '_last_id', $id, false);
 			$actions[ $id ] = ['hook' => (string) $hook, 'args' => (array) $args, 'group' => (string) $group, 'timestamp' => (int) $timestamp];
 			Action_Scheduler::save($actions);
 			return $id;
@@ -156,20 +187,27 @@ namespace {
 		 * @return int Action id.
 		 */
 		function as_enqueue_async_action($hook, $args = [], $group = '') {
-			return as_schedule_single_action(time(), $hook, $args, $group);
+			$id      = as_schedule_single_action(time(), $hook, $args, $group);
+			$actions = Action_Scheduler::pending();
+			// No schedule (NullSchedule): as_next_scheduled_action() answers true.
+			$actions[ $id ]['async'] = true;
+			Action_Scheduler::save($actions);
+			return $id;
 		}
 	}
 
 	if (! function_exists('as_unschedule_all_actions')) {
 		/**
-		 * Stand-in: cancels every pending matching action.
+		 * Stand-in: cancels every pending matching action of the current site;
+		 * as the library does, empty arguments match any only when no group
+		 * is given (cancel_actions_by_hook), else exactly no arguments.
 		 *
 		 * @param string     $hook  Hook.
-		 * @param array|null $args  Arguments (empty or null: any).
+		 * @param array|null $args  Arguments.
 		 * @param string     $group Group.
 		 */
 		function as_unschedule_all_actions($hook, $args = [], $group = '') {
-			$args    = [] === $args ? null : $args;
+			$args    = empty($args) && '' === (string) $group ? null : (array) $args;
 			$actions = array_filter(
 				Action_Scheduler::pending(),
 				static function ($action) use ($hook, $args, $group) {
@@ -182,7 +220,8 @@ namespace {
 
 	if (! function_exists('as_next_scheduled_action')) {
 		/**
-		 * Stand-in: when the next matching action runs, or false.
+		 * Stand-in: when the next matching action of the current site runs
+		 * (true for an async one), or false.
 		 *
 		 * @param string     $hook  Hook.
 		 * @param array|null $args  Arguments (null: any).
@@ -193,6 +232,9 @@ namespace {
 			$next = false;
 			foreach (Action_Scheduler::pending() as $action) {
 				if (Action_Scheduler::matches($action, (string) $hook, $args, (string) $group)) {
+					if (! empty($action['async'])) {
+						return true;
+					}
 					$next = false === $next ? $action['timestamp'] : min($next, $action['timestamp']);
 				}
 			}

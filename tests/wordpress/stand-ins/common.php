@@ -1,9 +1,10 @@
 <?php
 /**
  * TEST STAND-IN, written for this project's tests: the parts of Ultimate
- * Multisite's documented API that both architectures share. It imitates the
- * documented behaviour only (see the hooks table in the project's reference
- * notes); it is not Ultimate Multisite's code.
+ * Multisite that both architectures share, each following the file of
+ * Ultimate Multisite (2.4.10 and the 2.5 line) it names. Not Ultimate
+ * Multisite's code: the same behaviour, in a few lines, with storage in
+ * options instead of Ultimate Multisite's own tables.
  *
  * @package WuRunCloud\Tests
  */
@@ -11,28 +12,30 @@
 namespace WP_Ultimo\Traits {
 
 	/**
-	 * Stand-in: one instance per class, init() called on creation.
+	 * Follows inc/traits/trait-singleton.php (2.4.10, 2.5): one instance per
+	 * class that uses the trait, kept in a public static property, init()
+	 * called once on creation.
 	 */
 	trait Singleton {
 
 		/**
-		 * @var static|null
+		 * @var object
 		 */
-		protected static $stand_in_instance;
+		public static $instance;
 
 		/**
 		 * @return static
 		 */
 		public static function get_instance() {
-			if (! isset(static::$stand_in_instance) || ! static::$stand_in_instance instanceof static) {
-				static::$stand_in_instance = new static();
-				static::$stand_in_instance->init();
+			if (! isset(static::$instance) || ! static::$instance instanceof static) {
+				static::$instance = new static();
+				static::$instance->init();
 			}
-			return static::$stand_in_instance;
+			return static::$instance;
 		}
 
 		/**
-		 * Stand-in: runs the parent's init() when there is one.
+		 * Runs the parent's init() when there is one.
 		 */
 		public function init(): void {
 			$parent = get_parent_class($this);
@@ -46,30 +49,45 @@ namespace WP_Ultimo\Traits {
 namespace WP_Ultimo\Test {
 
 	/**
-	 * Stand-in for Action Scheduler's async queue as Domain_Manager uses it
-	 * (wu_enqueue_async_action): actions are stored, and run() runs them the
-	 * way a queue runner does, arguments passed positionally.
+	 * Action Scheduler's async queue as wu_enqueue_async_action() uses it
+	 * (inc/functions/scheduler.php: on the main site, via
+	 * wu_switch_blog_and_run()). Kept in memory here; run() runs the actions
+	 * the way a queue runner does, arguments passed positionally.
 	 */
 	final class Async_Queue {
 
 		/**
-		 * @var list<array{hook: string, args: array, group: string}>
+		 * The four domain events, which run() counts.
+		 */
+		const DOMAIN_EVENTS = ['wu_add_domain', 'wu_remove_domain', 'wu_add_subdomain', 'wu_remove_subdomain'];
+
+		/**
+		 * @var list<array{hook: string, args: array, group: string, blog_id: int}>
 		 */
 		public static $actions = [];
 
 		/**
 		 * Runs every queued action, oldest first, including those queued meanwhile.
 		 *
-		 * @return int How many ran.
+		 * @return int How many domain events (of the four) ran.
 		 */
 		public static function run(): int {
 			$ran = 0;
 			while ([] !== self::$actions) {
 				$action = array_shift(self::$actions);
 				do_action_ref_array($action['hook'], array_values($action['args']));
-				++$ran;
+				$ran += in_array($action['hook'], self::DOMAIN_EVENTS, true) ? 1 : 0;
 			}
 			return $ran;
+		}
+
+		/**
+		 * The hooks queued so far, in order.
+		 *
+		 * @return list<string>
+		 */
+		public static function hooks(): array {
+			return array_column(self::$actions, 'hook');
 		}
 
 		/**
@@ -90,27 +108,398 @@ namespace WP_Ultimo\Test {
 		 */
 		public static $lines = [];
 	}
+
+	/**
+	 * Follows WP_Ultimo in inc/class-wp-ultimo.php: the object WP_Ultimo()
+	 * returns, with its notices layer.
+	 */
+	final class Main {
+
+		/**
+		 * @var \WP_Ultimo\Admin_Notices
+		 */
+		public $notices;
+
+		/**
+		 * @var Main|null
+		 */
+		private static $main;
+
+		/**
+		 * @return Main
+		 */
+		public static function get(): Main {
+			if (null === self::$main) {
+				self::$main          = new self();
+				self::$main->notices = \WP_Ultimo\Admin_Notices::get_instance();
+			}
+			return self::$main;
+		}
+
+		/**
+		 * Loaded (its requirements are met) in the test network.
+		 */
+		public function is_loaded(): bool {
+			return true;
+		}
+	}
+
+	/**
+	 * The settings fields registered through wu_register_settings_field().
+	 */
+	final class Settings {
+
+		/**
+		 * @var array<string, array<string, array>>
+		 */
+		public static $fields = [];
+	}
+}
+
+namespace WP_Ultimo {
+
+	/**
+	 * Follows inc/class-admin-notices.php (2.4.10, 2.5): notices kept per
+	 * panel by id (the dismissible key), read through the wu_admin_notices filter.
+	 */
+	class Admin_Notices {
+
+		use \WP_Ultimo\Traits\Singleton;
+
+		/**
+		 * @var array<string, array<string, array>>
+		 */
+		protected $notices = [
+			'admin'         => [],
+			'network-admin' => [],
+			'user'          => [],
+		];
+
+		/**
+		 * As add(): a later notice with the same key replaces the earlier one.
+		 *
+		 * @param string       $notice          Message.
+		 * @param string       $type            success, info, warning, error.
+		 * @param string       $panel           admin, network-admin, user.
+		 * @param string|false $dismissible_key Key.
+		 * @param array        $actions         Buttons.
+		 */
+		public function add($notice, $type = 'success', $panel = 'admin', $dismissible_key = false, $actions = []): void {
+			$id                             = $dismissible_key ? $dismissible_key : md5($notice);
+			$this->notices[ $panel ][ $id ] = [
+				'type'            => $type,
+				'message'         => $notice,
+				'dismissible_key' => is_string($dismissible_key) ? $dismissible_key : false,
+				'actions'         => $actions,
+			];
+		}
+
+		/**
+		 * As get_notices() (dismissals are not imitated).
+		 *
+		 * @param string $panel  Panel.
+		 * @param bool   $filter Whether to leave out dismissed ones.
+		 * @return array<string, array>
+		 */
+		public function get_notices($panel = 'admin', $filter = true) {
+			$notices = $this->notices[ $panel ] ?? [];
+			return apply_filters('wu_admin_notices', $notices, $this->notices, $panel, $filter, []);
+		}
+
+		/**
+		 * Test helper: forgets every notice (a new request).
+		 */
+		public function clear(): void {
+			$this->notices = ['admin' => [], 'network-admin' => [], 'user' => []];
+		}
+	}
+
+	/**
+	 * Follows inc/class-domain-mapping.php (2.4.10, 2.5): loaded at sunrise,
+	 * so its wp_delete_site callback runs before Domain_Manager's: it deletes
+	 * every domain record of the site (each deletion queues wu_remove_domain).
+	 */
+	class Domain_Mapping {
+
+		use \WP_Ultimo\Traits\Singleton;
+
+		/**
+		 * As startup(): the hook this project's tests need.
+		 */
+		public function init(): void {
+			add_action('wp_delete_site', [$this, 'clear_mappings_on_delete']);
+		}
+
+		/**
+		 * As clear_mappings_on_delete().
+		 *
+		 * @param \WP_Site $site Site.
+		 */
+		public function clear_mappings_on_delete($site): void {
+			foreach (\WP_Ultimo\Models\Domain::get_by_site((int) $site->blog_id) as $mapping) {
+				$mapping->delete();
+			}
+		}
+	}
+}
+
+namespace WP_Ultimo\Helpers {
+
+	/**
+	 * Follows inc/helpers/class-wp-config.php (2.4.10): writes
+	 * "define( 'NAME', 'value' );" lines into wp-config.php, replacing an
+	 * existing define of the constant. Here the file is the one a test names
+	 * in WP_Config::$path (never the test network's wp-config.php).
+	 */
+	class WP_Config {
+
+		use \WP_Ultimo\Traits\Singleton;
+
+		/**
+		 * The file standing in for wp-config.php.
+		 *
+		 * @var string|null
+		 */
+		public static $path;
+
+		/**
+		 * As inject_wp_config_constant().
+		 *
+		 * @param string $constant Name.
+		 * @param mixed  $value    Value, written as a string.
+		 * @return int|false|\WP_Error
+		 */
+		public function inject_wp_config_constant($constant, $value) {
+			if (null === self::$path || ! is_writable(self::$path)) {
+				return new \WP_Error('not-writeable', 'The file standing in for wp-config.php is not writable');
+			}
+			$config  = file(self::$path);
+			$content = str_pad(sprintf("define( '%s', '%s' );", $constant, $value), 50) . '// Automatically injected by Ultimate Multisite;' . PHP_EOL;
+			foreach ($config as $index => $line) {
+				if (preg_match("/^define\(\s*['|\"]" . preg_quote((string) $constant, '/') . "['|\"],/", $line)) {
+					$config[ $index ] = $content;
+					return file_put_contents(self::$path, implode('', $config), LOCK_EX);
+				}
+			}
+			// After the opening tag (the real one prefers the $table_prefix line).
+			array_splice($config, 1, 0, [PHP_EOL . $content]);
+			return file_put_contents(self::$path, implode('', $config), LOCK_EX);
+		}
+	}
+}
+
+namespace WP_Ultimo\Admin_Pages {
+
+	/**
+	 * Thrown where a wizard handler redirects and exits, so a test gets control back.
+	 */
+	final class Wizard_Redirect extends \RuntimeException {
+	}
+
+	/**
+	 * The steps of inc/admin-pages/class-hosting-integration-wizard-admin-page.php
+	 * that read the same in 2.4.10 and 2.5: the activation, testing and
+	 * ready views (templates not imitated: they print what they pass on)
+	 * and the activation handler.
+	 */
+	trait Host_Integration_Wizard_Steps {
+
+		/**
+		 * As section_activation(): title, description, logo, explainer lines.
+		 */
+		public function section_activation(): void {
+			$lines = $this->integration->get_explainer_lines();
+			printf('<h1>%s</h1><p>%s</p><img src="%s">', esc_html($this->integration->get_title()), wp_kses_post($this->integration->get_description()), esc_url($this->integration->get_logo()));
+			foreach (array_merge($lines['will'], $lines['will_not']) as $line) {
+				printf('<li>%s</li>', esc_html($line));
+			}
+		}
+
+		/**
+		 * As section_test() (the script then calls wu_test_hosting_integration).
+		 */
+		public function section_test(): void {
+			printf('<div id="integration-test" data-integration="%s"></div>', esc_attr($this->integration->get_id()));
+		}
+
+		/**
+		 * As section_ready().
+		 */
+		public function section_ready(): void {
+			printf('<p>The integration with %s was correctly setup and is now ready!</p>', esc_html($this->integration->get_title()));
+		}
+
+		/**
+		 * As handle_activation(): toggles; enabling goes on to the next section.
+		 */
+		public function handle_activation(): void {
+			if ($this->integration->is_enabled()) {
+				$this->integration->disable();
+				return;
+			}
+			$this->integration->enable();
+			wp_safe_redirect($this->get_next_section_link());
+			throw new Wizard_Redirect('exit');
+		}
+	}
+
+	/**
+	 * Follows inc/admin-pages/class-wizard-admin-page.php (2.4.10, 2.5): the
+	 * sections of a wizard, the current one from ?step=, and process_save()
+	 * calling the section's handler after the nonce check.
+	 */
+	abstract class Wizard_Admin_Page {
+
+		/**
+		 * @var string
+		 */
+		protected $section_slug = 'step';
+
+		/**
+		 * @var array
+		 */
+		protected $current_section;
+
+		/**
+		 * As page_loaded().
+		 */
+		public function page_loaded() {
+			$sections              = $this->get_sections();
+			$this->current_section = $sections[ $this->get_current_section() ];
+			$this->process_save();
+		}
+
+		/**
+		 * As process_save().
+		 */
+		final public function process_save() {
+			$saving_tag = sprintf('saving_%s', $this->get_current_section());
+			if (isset($_REQUEST[ $saving_tag ])) { // phpcs:ignore WordPress.Security.NonceVerification.Recommended
+				check_admin_referer($saving_tag, '_wpultimo_nonce');
+				$handler = $this->current_section['handler'] ?? [$this, 'default_handler'];
+				call_user_func($handler);
+			}
+		}
+
+		/**
+		 * As get_current_section().
+		 */
+		public function get_current_section() {
+			$sections = $this->get_sections();
+			return isset($_GET[ $this->section_slug ]) ? sanitize_key(wp_unslash($_GET[ $this->section_slug ])) : current(array_keys($sections)); // phpcs:ignore WordPress.Security.NonceVerification.Recommended
+		}
+
+		/**
+		 * As get_next_section_link().
+		 */
+		public function get_next_section_link() {
+			$keys = array_keys($this->get_sections());
+			return add_query_arg($this->section_slug, $keys[ array_search($this->get_current_section(), $keys, true) + 1 ]);
+		}
+
+		/**
+		 * As default_handler().
+		 */
+		public function default_handler() {
+			wp_safe_redirect($this->get_next_section_link());
+			throw new Wizard_Redirect('exit');
+		}
+
+		/**
+		 * As render_submit_box() (the markup is not imitated).
+		 */
+		public function render_submit_box(): void {
+			echo '<button type="submit">Continue</button>';
+		}
+
+		/**
+		 * Renders a form's fields the way the views under views/admin-pages/fields
+		 * do for text and password fields: one input each, its value filled in.
+		 *
+		 * @param array $fields Fields by name.
+		 */
+		protected function render_fields(array $fields): void {
+			foreach ($fields as $name => $field) {
+				$attributes = '';
+				foreach ((array) ($field['html_attr'] ?? []) as $attribute => $value) {
+					$attributes .= sprintf(' %s="%s"', esc_attr($attribute), esc_attr($value));
+				}
+				printf('<input type="%s" name="%s" value="%s"%s>', esc_attr($field['type'] ?? 'text'), esc_attr($name), esc_attr((string) ($field['value'] ?? '')), $attributes); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
+			}
+		}
+
+		/**
+		 * @return array
+		 */
+		abstract public function get_sections();
+	}
 }
 
 namespace {
 
+	if (! function_exists('WP_Ultimo')) {
+		/**
+		 * Follows WP_Ultimo() in wp-ultimo.php / ultimate-multisite.php.
+		 *
+		 * @return \WP_Ultimo\Test\Main
+		 */
+		function WP_Ultimo() { // phpcs:ignore WordPress.NamingConventions.ValidFunctionName.FunctionNameInvalid
+			return \WP_Ultimo\Test\Main::get();
+		}
+	}
+
+	if (! function_exists('wu_get_main_site_id')) {
+		/**
+		 * Follows wu_get_main_site_id() (inc/functions/site.php).
+		 *
+		 * @param int|null $network_id Network.
+		 */
+		function wu_get_main_site_id($network_id = null) {
+			return get_main_site_id($network_id);
+		}
+	}
+
+	if (! function_exists('wu_switch_blog_and_run')) {
+		/**
+		 * Follows wu_switch_blog_and_run() (inc/functions/site-context.php):
+		 * runs $callback on $site_id, the main site by default.
+		 *
+		 * @param callable  $callback Callback.
+		 * @param int|false $site_id  Site.
+		 */
+		function wu_switch_blog_and_run($callback, $site_id = false) {
+			if (! $site_id) {
+				$site_id = wu_get_main_site_id();
+			}
+			is_multisite() && switch_to_blog($site_id);
+			$result = call_user_func($callback);
+			is_multisite() && restore_current_blog();
+			return $result;
+		}
+	}
+
 	if (! function_exists('wu_enqueue_async_action')) {
 		/**
-		 * Stand-in: queues an async action (Action Scheduler in Ultimate Multisite).
+		 * Follows wu_enqueue_async_action() (inc/functions/scheduler.php):
+		 * as_enqueue_async_action() on the main site (the queue above here).
 		 *
 		 * @param string $hook  Action.
 		 * @param array  $args  Arguments (named; passed positionally when run).
 		 * @param string $group Group.
 		 */
 		function wu_enqueue_async_action($hook, $args = [], $group = '') {
-			\WP_Ultimo\Test\Async_Queue::$actions[] = ['hook' => $hook, 'args' => (array) $args, 'group' => $group];
-			return count(\WP_Ultimo\Test\Async_Queue::$actions);
+			return wu_switch_blog_and_run(
+				static function () use ($hook, $args, $group) {
+					\WP_Ultimo\Test\Async_Queue::$actions[] = ['hook' => $hook, 'args' => (array) $args, 'group' => $group, 'blog_id' => get_current_blog_id()];
+					return count(\WP_Ultimo\Test\Async_Queue::$actions);
+				}
+			);
 		}
 	}
 
 	if (! function_exists('wu_log_add')) {
 		/**
-		 * Stand-in: Ultimate Multisite's logger (writes wu-logs/{handle}.log).
+		 * Follows wu_log_add() (inc/functions/helper.php): writes wu-logs/{handle}.log.
 		 *
 		 * @param string $handle  Channel.
 		 * @param mixed  $message Message.
@@ -118,7 +507,7 @@ namespace {
 		 */
 		function wu_log_add($handle, $message, $level = 'info') {
 			\WP_Ultimo\Test\Log::$lines[] = ['handle' => (string) $handle, 'message' => (string) $message, 'level' => (string) $level];
-			$dir = WP_CONTENT_DIR . '/uploads/wu-logs';
+			$dir                          = WP_CONTENT_DIR . '/uploads/wu-logs';
 			if (wp_mkdir_p($dir)) {
 				file_put_contents($dir . '/' . $handle . '.log', gmdate('Y-m-d H:i:s') . ' - ' . strtoupper((string) $level) . ' - ' . $message . PHP_EOL, FILE_APPEND);
 			}
@@ -127,20 +516,59 @@ namespace {
 
 	if (! function_exists('wu_get_domains')) {
 		/**
-		 * Stand-in: queries mapped domains (kept in the network option
-		 * wu_test_domains, name => site id, by the stand-in Domain_Manager).
-		 * Understands number and offset; every stored mapping is active.
+		 * Follows wu_get_domains() (inc/functions/domain.php) over the stand-in
+		 * domain table: understands blog_id, active, number and offset.
 		 *
 		 * @param array $query Query arguments.
 		 * @return list<\WP_Ultimo\Models\Domain>
 		 */
 		function wu_get_domains($query = []) {
 			$domains = [];
-			foreach ((array) get_network_option(null, 'wu_test_domains', []) as $name => $site_id) {
-				$domains[] = new \WP_Ultimo\Models\Domain((string) $name, (int) $site_id);
+			foreach (\WP_Ultimo\Models\Domain::table() as $row) {
+				if (isset($query['blog_id']) && (int) $query['blog_id'] !== (int) $row['blog_id']) {
+					continue;
+				}
+				if (isset($query['active']) && (bool) $query['active'] !== (bool) $row['active']) {
+					continue;
+				}
+				$domains[] = new \WP_Ultimo\Models\Domain($row);
 			}
 			$number = isset($query['number']) ? (int) $query['number'] : 100;
 			return array_slice($domains, isset($query['offset']) ? (int) $query['offset'] : 0, $number > 0 ? $number : null);
+		}
+	}
+
+	if (! function_exists('wu_get_domain')) {
+		/**
+		 * Follows wu_get_domain() (inc/functions/domain.php).
+		 *
+		 * @param int $id Record id.
+		 * @return \WP_Ultimo\Models\Domain|false
+		 */
+		function wu_get_domain($id) {
+			$table = \WP_Ultimo\Models\Domain::table();
+			return isset($table[ (int) $id ]) ? new \WP_Ultimo\Models\Domain($table[ (int) $id ]) : false;
+		}
+	}
+
+	if (! function_exists('wu_create_domain')) {
+		/**
+		 * Follows wu_create_domain() (inc/functions/domain.php): saves the record
+		 * (whose new name queues wu_add_domain through Domain_Manager), then
+		 * queues the DNS/SSL stage check.
+		 *
+		 * @param array $domain_data Fields.
+		 * @return \WP_Ultimo\Models\Domain|\WP_Error
+		 */
+		function wu_create_domain($domain_data) {
+			$domain_data = wp_parse_args(
+				$domain_data,
+				['blog_id' => false, 'domain' => false, 'active' => true, 'primary_domain' => false, 'secure' => false, 'stage' => 'checking-dns']
+			);
+			$domain = new \WP_Ultimo\Models\Domain($domain_data);
+			$domain->save();
+			wu_enqueue_async_action('wu_async_process_domain_stage', ['domain_id' => $domain->get_id()], 'domain');
+			return $domain;
 		}
 	}
 
@@ -159,7 +587,7 @@ namespace {
 
 	if (! function_exists('wu_get_isset')) {
 		/**
-		 * Stand-in: array lookup with a default.
+		 * Follows wu_get_isset() (inc/functions/helper.php).
 		 *
 		 * @param array  $array   Array.
 		 * @param string $key     Key.
@@ -169,53 +597,172 @@ namespace {
 			return is_array($array) && isset($array[ $key ]) ? $array[ $key ] : $default;
 		}
 	}
+
+	if (! function_exists('wu_request')) {
+		/**
+		 * Follows wu_request() (inc/functions/http.php): $_REQUEST or a default.
+		 *
+		 * @param string $key     Key.
+		 * @param mixed  $default Default.
+		 */
+		function wu_request($key, $default = false) {
+			return $_REQUEST[ $key ] ?? $default; // phpcs:ignore WordPress.Security
+		}
+	}
+
+	if (! function_exists('wu_network_admin_url')) {
+		/**
+		 * Follows wu_network_admin_url() (inc/functions/url.php).
+		 *
+		 * @param string $path  Page slug.
+		 * @param array  $query Query arguments.
+		 */
+		function wu_network_admin_url($path, $query = []) {
+			return add_query_arg($query, network_admin_url('admin.php?page=' . $path));
+		}
+	}
+
+	if (! function_exists('wu_register_settings_field')) {
+		/**
+		 * Follows wu_register_settings_field() (inc/functions/settings.php): records the field.
+		 *
+		 * @param string $section Section.
+		 * @param string $field   Field id.
+		 * @param array  $atts    Field.
+		 */
+		function wu_register_settings_field($section, $field, $atts) {
+			\WP_Ultimo\Test\Settings::$fields[ $section ][ $field ] = $atts;
+		}
+	}
 }
 
 namespace WP_Ultimo\Models {
 
 	/**
-	 * Stand-in for a mapped domain record: its name and site.
+	 * Follows inc/models/class-domain.php (2.4.10, 2.5) over a stand-in table
+	 * (the network option wu_test_domains, id => row; the real table is
+	 * network-wide too). Saving a new record or a new name fires
+	 * wu_transition_domain_domain (BerlinDB's transition of the "domain"
+	 * column), which Domain_Manager turns into wu_add_domain; deleting fires
+	 * wu_domain_post_delete, which it turns into wu_remove_domain.
 	 */
 	class Domain {
 
-		/**
-		 * @var string
-		 */
-		private $domain;
+		const TABLE = 'wu_test_domains';
 
 		/**
-		 * @var int
+		 * @var array{id: int, blog_id: int, domain: string, active: bool, primary_domain: bool, secure: bool, stage: string}
 		 */
-		private $site_id;
+		private $row;
 
 		/**
-		 * @param string $domain  Name.
-		 * @param int    $site_id Site id.
+		 * @param array $row Fields.
 		 */
-		public function __construct(string $domain, int $site_id) {
-			$this->domain  = $domain;
-			$this->site_id = $site_id;
+		public function __construct(array $row) {
+			$this->row = [
+				'id'             => (int) ($row['id'] ?? 0),
+				'blog_id'        => (int) ($row['blog_id'] ?? 0),
+				'domain'         => strtolower((string) ($row['domain'] ?? '')),
+				'active'         => (bool) ($row['active'] ?? true),
+				'primary_domain' => (bool) ($row['primary_domain'] ?? false),
+				'secure'         => (bool) ($row['secure'] ?? false),
+				'stage'          => (string) ($row['stage'] ?? 'checking-dns'),
+			];
+		}
+
+		/**
+		 * Every stored row, by id.
+		 *
+		 * @return array<int, array>
+		 */
+		public static function table(): array {
+			$table = get_network_option(null, self::TABLE, []);
+			return is_array($table) ? $table : [];
+		}
+
+		/**
+		 * As Domain::get_by_site().
+		 *
+		 * @param int $site_id Site.
+		 * @return list<Domain>
+		 */
+		public static function get_by_site($site_id) {
+			return wu_get_domains(['blog_id' => (int) $site_id, 'number' => 0]);
+		}
+
+		/**
+		 * Saves; a new record or a changed name fires the transition.
+		 *
+		 * @return bool
+		 */
+		public function save() {
+			$table = self::table();
+			$old   = $this->row['id'] && isset($table[ $this->row['id'] ]) ? $table[ $this->row['id'] ]['domain'] : '';
+			if (! $this->row['id']) {
+				$this->row['id'] = (int) get_network_option(null, self::TABLE . '_last_id', 0) + 1;
+				update_network_option(null, self::TABLE . '_last_id', $this->row['id']);
+			}
+			$table[ $this->row['id'] ] = $this->row;
+			update_network_option(null, self::TABLE, $table);
+			if ($old !== $this->row['domain']) {
+				do_action('wu_transition_domain_domain', $old, $this->row['domain'], $this->row['id']);
+			}
+			return true;
+		}
+
+		/**
+		 * Deletes the record, then fires wu_domain_post_delete.
+		 *
+		 * @return bool
+		 */
+		public function delete() {
+			$table = self::table();
+			unset($table[ $this->row['id'] ]);
+			update_network_option(null, self::TABLE, $table);
+			do_action('wu_domain_post_delete', true, $this);
+			return true;
+		}
+
+		/**
+		 * @return int
+		 */
+		public function get_id() {
+			return $this->row['id'];
 		}
 
 		/**
 		 * @return string
 		 */
 		public function get_domain() {
-			return $this->domain;
+			return $this->row['domain'];
 		}
 
 		/**
 		 * @return int
 		 */
 		public function get_site_id() {
-			return $this->site_id;
+			return $this->row['blog_id'];
 		}
 
 		/**
 		 * @return bool
 		 */
 		public function is_active() {
-			return true;
+			return $this->row['active'];
+		}
+
+		/**
+		 * @return bool
+		 */
+		public function is_primary_domain() {
+			return $this->row['primary_domain'];
+		}
+
+		/**
+		 * @return string
+		 */
+		public function get_stage() {
+			return $this->row['stage'];
 		}
 	}
 }
@@ -223,87 +770,159 @@ namespace WP_Ultimo\Models {
 namespace WP_Ultimo\Managers {
 
 	/**
-	 * Stand-in for Domain_Manager: queues the four domain actions as the
-	 * documentation describes (async, group "domain"), answers the www setting,
-	 * and (architecture A) loads the host providers on plugins_loaded.
+	 * Follows inc/managers/class-domain-manager.php: 2.4.10 when the host
+	 * provider architecture is loaded alone, the 2.5 line when the
+	 * integration registry is there. The DNS/SSL stage checks it queues
+	 * (wu_async_process_domain_stage) are not imitated.
 	 */
 	class Domain_Manager {
 
 		use \WP_Ultimo\Traits\Singleton;
 
 		/**
-		 * Stand-in: hooks site creation and deletion; loads providers (A).
+		 * As init(): the hooks this project touches.
 		 */
 		public function init(): void {
+			add_action('plugins_loaded', [$this, 'load_integrations']);
+			add_action('wp_ajax_wu_test_hosting_integration', [$this, 'test_integration']);
+			add_action('wu_transition_domain_domain', [$this, 'send_domain_to_host'], 10, 3);
+			add_action('wu_domain_post_delete', [$this, 'handle_domain_deleted'], 10, 2);
 			add_action('wp_insert_site', [$this, 'handle_site_created']);
 			add_action('wp_delete_site', [$this, 'handle_site_deleted']);
-			if (class_exists('\WP_Ultimo\Integrations\Host_Providers\Base_Host_Provider')) {
-				add_action('plugins_loaded', [$this, 'load_integrations']);
-			}
-			add_action('wp_ajax_wu_test_hosting_integration', [$this, 'test_integration']);
 		}
 
 		/**
-		 * A site was inserted: queue wu_add_subdomain when its host differs from
-		 * the network's (subdomain installs).
+		 * Whether this is the 2.5 line (integration registry).
+		 */
+		private static function is_2_5(): bool {
+			return class_exists('\WP_Ultimo\Integrations\Integration_Registry');
+		}
+
+		/**
+		 * As handle_site_created(): a site whose host is not the network's
+		 * queues wu_add_subdomain, then gets a domain record of its own.
 		 *
 		 * @param \WP_Site $site Site.
 		 */
 		public function handle_site_created($site): void {
-			if (! $this->is_subdomain_of_network($site->domain)) {
+			$network = get_network();
+			if (! str_replace($network->domain, '', $site->domain)) {
 				return;
 			}
 			wu_enqueue_async_action('wu_add_subdomain', ['subdomain' => $site->domain, 'site_id' => $site->blog_id], 'domain');
-			if (class_exists('\WP_Ultimo\Integrations\Integration_Registry')) {
-				// 2.5+ also records the new site's host as a domain of the site;
-				// creating that record fires wu_add_domain for the host as well.
-				$this->map_domain($site->domain, (int) $site->blog_id);
-			}
+			$this->create_domain_record_for_site($site);
 		}
 
 		/**
-		 * A site was deleted: queue wu_remove_subdomain likewise.
+		 * As create_domain_record_for_site(): a primary, active record in stage
+		 * checking-dns, unless the site has one already.
+		 *
+		 * @param \WP_Site $site Site.
+		 * @return \WP_Ultimo\Models\Domain
+		 */
+		public function create_domain_record_for_site($site) {
+			$existing = wu_get_domains(['blog_id' => $site->blog_id, 'number' => 1]);
+			if (! empty($existing)) {
+				return $existing[0];
+			}
+			$domain = wu_create_domain(
+				[
+					'blog_id'        => $site->blog_id,
+					'domain'         => $site->domain,
+					'active'         => true,
+					'primary_domain' => true,
+					'secure'         => false,
+					'stage'          => 'checking-dns',
+				]
+			);
+			if (is_wp_error($domain)) {
+				return $domain;
+			}
+			wu_enqueue_async_action('wu_async_process_domain_stage', ['domain_id' => $domain->get_id()], 'domain');
+			return $domain;
+		}
+
+		/**
+		 * As handle_site_deleted(): queues wu_remove_subdomain.
 		 *
 		 * @param \WP_Site $site Site.
 		 */
 		public function handle_site_deleted($site): void {
-			if (! $this->is_subdomain_of_network($site->domain)) {
+			$network = get_network();
+			if (! str_replace($network->domain, '', $site->domain)) {
 				return;
 			}
 			wu_enqueue_async_action('wu_remove_subdomain', ['subdomain' => $site->domain, 'site_id' => $site->blog_id], 'domain');
-			$mapped = get_network_option(null, 'wu_test_domains', []);
-			unset($mapped[ $site->domain ]);
-			update_network_option(null, 'wu_test_domains', $mapped);
 		}
 
 		/**
-		 * Stand-in for a mapped domain being created or renamed.
+		 * As send_domain_to_host(): a new name queues wu_add_domain (2.5 also
+		 * fires wu_domain_added).
+		 *
+		 * @param mixed $old_value Old name.
+		 * @param mixed $new_value New name.
+		 * @param int   $item_id   Record id.
+		 */
+		public function send_domain_to_host($old_value, $new_value, $item_id): void {
+			if ($old_value === $new_value) {
+				return;
+			}
+			$domain = wu_get_domain($item_id);
+			wu_enqueue_async_action('wu_add_domain', ['domain' => $new_value, 'site_id' => $domain->get_site_id()], 'domain');
+			if (self::is_2_5()) {
+				do_action('wu_domain_added', $new_value, $domain->get_site_id());
+			}
+		}
+
+		/**
+		 * As handle_domain_deleted(): queues wu_remove_domain (2.5 also fires
+		 * wu_domain_removed).
+		 *
+		 * @param bool                     $result Whether it was deleted.
+		 * @param \WP_Ultimo\Models\Domain $domain Record.
+		 */
+		public function handle_domain_deleted($result, $domain): void {
+			if (! $result) {
+				return;
+			}
+			wu_enqueue_async_action('wu_remove_domain', ['domain' => $domain->get_domain(), 'site_id' => $domain->get_site_id()], 'domain');
+			if (self::is_2_5()) {
+				do_action('wu_domain_removed', $domain->get_domain(), $domain->get_site_id());
+			}
+		}
+
+		/**
+		 * Test helper: what adding a domain in the admin does (wu_create_domain()).
 		 *
 		 * @param string $domain  Domain.
 		 * @param int    $site_id Site id.
 		 */
 		public function map_domain(string $domain, int $site_id): void {
-			$mapped            = get_network_option(null, 'wu_test_domains', []);
-			$mapped[ $domain ] = $site_id;
-			update_network_option(null, 'wu_test_domains', $mapped);
-			wu_enqueue_async_action('wu_add_domain', ['domain' => $domain, 'site_id' => $site_id], 'domain');
+			wu_create_domain(['blog_id' => $site_id, 'domain' => $domain]);
 		}
 
 		/**
-		 * Stand-in for a mapped domain being deleted.
+		 * Test helper: what deleting a domain in the admin does ($domain->delete()).
 		 *
 		 * @param string $domain  Domain.
 		 * @param int    $site_id Site id.
 		 */
 		public function unmap_domain(string $domain, int $site_id): void {
-			$mapped = get_network_option(null, 'wu_test_domains', []);
-			unset($mapped[ $domain ]);
-			update_network_option(null, 'wu_test_domains', $mapped);
-			wu_enqueue_async_action('wu_remove_domain', ['domain' => $domain, 'site_id' => $site_id], 'domain');
+			$found = false;
+			foreach (\WP_Ultimo\Models\Domain::get_by_site($site_id) as $record) {
+				if ($record->get_domain() === strtolower($domain)) {
+					$record->delete();
+					$found = true;
+				}
+			}
+			if (! $found) {
+				// A record from before the test's own ones.
+				(new \WP_Ultimo\Models\Domain(['blog_id' => $site_id, 'domain' => $domain]))->delete();
+			}
 		}
 
 		/**
-		 * Stand-in: the "Create www subdomain" setting for one domain.
+		 * As should_create_www_subdomain().
 		 *
 		 * @param string $domain Domain.
 		 */
@@ -323,85 +942,64 @@ namespace WP_Ultimo\Managers {
 		}
 
 		/**
-		 * Stand-in: instantiates the built-in providers (A), then lets others load (A and B).
+		 * As load_integrations(): 2.4.10 instantiates the core providers
+		 * (RunCloud's here), then both versions fire wp_ultimo_host_providers_load.
 		 */
 		public function load_integrations(): void {
-			if (class_exists('\WP_Ultimo\Integrations\Host_Providers\Runcloud_Host_Provider')) {
+			if (! self::is_2_5() && class_exists('\WP_Ultimo\Integrations\Host_Providers\Runcloud_Host_Provider')) {
 				\WP_Ultimo\Integrations\Host_Providers\Runcloud_Host_Provider::get_instance();
 			}
-			// 2.5+ still fires it, for third-party providers of the old kind.
 			do_action('wp_ultimo_host_providers_load');
 		}
 
 		/**
-		 * Stand-in (A): id => class name of every provider.
+		 * As get_integrations(): id => class name of every host provider.
 		 */
-		public function get_integrations(): array {
+		public function get_integrations() {
 			return apply_filters('wu_domain_manager_get_integrations', [], $this);
 		}
 
 		/**
-		 * Stand-in (A): the provider registered under an id.
+		 * As get_integration_instance().
 		 *
 		 * @param string $id Provider id.
 		 */
 		public function get_integration_instance($id) {
 			$integrations = $this->get_integrations();
-			if (! isset($integrations[ $id ])) {
-				return false;
+			if (isset($integrations[ $id ])) {
+				$class_name = $integrations[ $id ];
+				return $class_name::get_instance();
 			}
-			$class = $integrations[ $id ];
-			return $class::get_instance();
+			return false;
 		}
 
 		/**
-		 * Stand-in (A): the wizard's AJAX "test connection".
+		 * As test_integration(), the wizard's AJAX "test connection": no
+		 * capability check; 2.5 asks the registry first, then host providers.
 		 */
-		public function test_integration(): void {
-			$id = isset($_REQUEST['integration']) ? sanitize_key(wp_unslash($_REQUEST['integration'])) : 'none'; // phpcs:ignore WordPress.Security.NonceVerification.Recommended
-			if (class_exists('\WP_Ultimo\Integrations\Integration_Registry')) {
-				$this->test_registry_integration($id);
-				return;
+		public function test_integration() {
+			$integration_id = wu_request('integration', 'none');
+			if (self::is_2_5()) {
+				$integration = \WP_Ultimo\Integrations\Integration_Registry::get_instance()->get($integration_id);
+				if ($integration) {
+					if (! $integration->is_setup()) {
+						wp_send_json_error(['message' => 'The necessary constants were not found on your wp-config.php file: ' . implode(', ', $integration->get_missing_constants())]);
+					}
+					$result = $integration->test_connection();
+					if (is_wp_error($result)) {
+						wp_send_json_error(['message' => $result->get_error_message()]);
+					}
+					wp_send_json_success(['message' => 'Access Authorized']);
+				}
 			}
-			$integration = $this->get_integration_instance($id);
+			$integration = $this->get_integration_instance($integration_id);
 			if (! $integration) {
 				wp_send_json_error(['message' => 'Invalid Integration ID']);
 			}
 			if (! $integration->is_setup()) {
-				wp_send_json_error(['message' => 'Missing constants: ' . implode(', ', $integration->get_missing_constants())]);
+				wp_send_json_error(['message' => 'The necessary constants were not found on your wp-config.php file: ' . implode(', ', $integration->get_missing_constants())]);
 			}
 			$integration->test_connection();
-		}
-
-		/**
-		 * Stand-in (B): the wizard's AJAX "test connection" through the registry:
-		 * test_connection() answers true or a WP_Error.
-		 *
-		 * @param string $id Integration id.
-		 */
-		private function test_registry_integration(string $id): void {
-			$integration = \WP_Ultimo\Integrations\Integration_Registry::get_instance()->get($id);
-			if (! $integration) {
-				wp_send_json_error(['message' => 'Invalid Integration ID']);
-			}
-			if (! $integration->is_setup()) {
-				wp_send_json_error(['message' => 'Missing constants: ' . implode(', ', $integration->get_missing_constants())]);
-			}
-			$result = $integration->test_connection();
-			if (is_wp_error($result)) {
-				wp_send_json_error(['message' => $result->get_error_message()]);
-			}
-			wp_send_json_success(['message' => 'Connection successful']);
-		}
-
-		/**
-		 * Whether a host is below the network's own (not the network itself).
-		 *
-		 * @param string $host Host.
-		 */
-		private function is_subdomain_of_network(string $host): bool {
-			$network = get_network();
-			return $network && '' !== str_replace($network->domain, '', $host);
 		}
 	}
 }

@@ -1,7 +1,7 @@
 <?php
 /**
  * Plugin Name: Ultimate Multisite test stand-ins (tests only)
- * Description: TEST STAND-INS written for this project's WordPress suite. Loads a minimal imitation of Ultimate Multisite's documented API for one architecture, chosen by the environment variable WU_TEST_UM: "a" (host providers, up to 2.4.x), "b" (integration registry, 2.5+) or "none". Not Ultimate Multisite's code; never shipped.
+ * Description: TEST STAND-INS written for this project's WordPress suite. Loads stand-ins of the Ultimate Multisite classes the plugin touches (each following the file it names) for one architecture, chosen by the environment variable WU_TEST_UM: "a" (host providers, up to 2.4.x), "b" (integration registry, 2.5+) or "none". Not Ultimate Multisite's code; never shipped.
  *
  * @package WuRunCloud\Tests
  */
@@ -21,5 +21,7 @@ defined('ABSPATH') || exit;
 		// Ultimate Multisite bundles Action Scheduler; the 2.5+ runs use this stand-in of its API.
 		require_once $dir . '/action-scheduler.php';
 	}
+	// Domain_Mapping loads at sunrise, before Domain_Manager (its wp_delete_site callback runs first).
+	\WP_Ultimo\Domain_Mapping::get_instance();
 	\WP_Ultimo\Managers\Domain_Manager::get_instance();
 })();

@@ -88,6 +88,77 @@ namespace WP_CLI {
 namespace WP_CLI\Utils {
 
 	/**
+	 * Stand-in for the progress bar (follows php/utils.php make_progress_bar()
+	 * in WP-CLI, which returns a cli\progress\Bar, or a NoOp when piped): it
+	 * records its message, count, ticks and whether it finished.
+	 */
+	class Progress_Bar {
+
+		/**
+		 * Every bar made, in order.
+		 *
+		 * @var list<Progress_Bar>
+		 */
+		public static $made = [];
+
+		/**
+		 * @var string
+		 */
+		public $message;
+
+		/**
+		 * @var int
+		 */
+		public $count;
+
+		/**
+		 * @var int
+		 */
+		public $ticks = 0;
+
+		/**
+		 * @var bool
+		 */
+		public $finished = false;
+
+		/**
+		 * @param string $message Text before the bar.
+		 * @param int    $count   Ticks in all.
+		 */
+		public function __construct($message, $count) {
+			$this->message = (string) $message;
+			$this->count   = (int) $count;
+		}
+
+		/**
+		 * @param int $increment Ticks done.
+		 */
+		public function tick($increment = 1) {
+			$this->ticks += (int) $increment;
+		}
+
+		/**
+		 * Ends the bar.
+		 */
+		public function finish() {
+			$this->finished = true;
+		}
+	}
+
+	/**
+	 * Stand-in: follows php/utils.php make_progress_bar() in WP-CLI.
+	 *
+	 * @param string $message  Text before the bar.
+	 * @param int    $count    Ticks in all.
+	 * @param int    $interval Milliseconds between redraws (unused here).
+	 */
+	function make_progress_bar($message, $count, $interval = 100) {
+		$bar                   = new Progress_Bar($message, $count);
+		Progress_Bar::$made[] = $bar;
+		return $bar;
+	}
+
+	/**
 	 * Stand-in: records the items as JSON (the real one prints a table, CSV, ...).
 	 *
 	 * @param string $format Format.

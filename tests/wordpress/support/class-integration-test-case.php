@@ -51,7 +51,7 @@ abstract class Integration_Test_Case extends TestCase {
 		$this->sim->reset();
 		// Other PHP processes of earlier tests wrote to the database behind this process's object cache.
 		wp_cache_flush();
-		foreach (['wu_runcloud_managed_domains', 'wu_runcloud_ssl_pending', 'wu_runcloud_retry_queue', 'wu_runcloud_last_reconcile', 'wu_runcloud_given_up', 'wu_test_settings', 'wu_test_domains'] as $option) {
+		foreach (['wu_runcloud_managed_domains', 'wu_runcloud_ssl_pending', 'wu_runcloud_retry_queue', 'wu_runcloud_last_reconcile', 'wu_runcloud_given_up', 'wu_runcloud_app_domains', 'wu_runcloud_app_domains_meta', 'wu_runcloud_reconcile_walk', 'wu_test_settings', 'wu_test_domains'] as $option) {
 			delete_network_option(null, $option);
 		}
 		Queue_Runner::clear();
@@ -191,10 +191,13 @@ abstract class Integration_Test_Case extends TestCase {
 	 * Presses "Test connection": the AJAX action wu_test_hosting_integration,
 	 * answered through wp_send_json_*(). Returns the decoded JSON.
 	 *
+	 * @param int $user_id Who presses it (the network admin by default).
 	 * @return array{success: bool, data: array<string, mixed>}
 	 */
-	protected function press_test_connection(): array {
+	protected function press_test_connection(int $user_id = 1): array {
 		$_REQUEST['integration'] = 'runcloud';
+		$previous_user           = get_current_user_id();
+		wp_set_current_user($user_id);
 		$die_handler             = static function () {
 			return static function () {
 				throw new Ajax_Died();
@@ -213,6 +216,7 @@ abstract class Integration_Test_Case extends TestCase {
 			remove_filter('wp_doing_ajax', '__return_true');
 			remove_filter('wp_die_ajax_handler', $die_handler);
 			unset($_REQUEST['integration']);
+			wp_set_current_user($previous_user);
 		}
 		$answer = json_decode($output, true);
 		$this->assertIsArray($answer, 'the AJAX answer is JSON: ' . $output);

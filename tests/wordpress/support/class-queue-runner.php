@@ -17,7 +17,7 @@ final class Queue_Runner {
 	/**
 	 * The plugin's hooks, whose scheduled runs fast_forward() moves.
 	 */
-	const HOOKS = ['wu_runcloud_redeploy_ssl', 'wu_runcloud_retry', 'wu_runcloud_daily_reconcile'];
+	const HOOKS = ['wu_runcloud_redeploy_ssl', 'wu_runcloud_retry', 'wu_runcloud_daily_reconcile', 'wu_runcloud_reconcile_step'];
 
 	/**
 	 * Runs every due event (and those that become due meanwhile).
@@ -37,9 +37,9 @@ final class Queue_Runner {
 	}
 
 	/**
-	 * Moves the plugin's scheduled runs and the times it stored (retry queue,
-	 * start and lease of the redeploy batch) $seconds earlier, as if that much
-	 * time had passed.
+	 * Moves the plugin's scheduled runs and the times it stored (the queue of
+	 * names and its leases, the certificate batch, its backoff and leases)
+	 * $seconds earlier, as if that much time had passed.
 	 *
 	 * @param int $seconds Seconds.
 	 */
@@ -59,12 +59,18 @@ final class Queue_Runner {
 		$queue = get_network_option(null, 'wu_runcloud_retry_queue', []);
 		foreach ((array) $queue as $key => $entry) {
 			$queue[ $key ]['next_at'] = (int) $entry['next_at'] - $seconds;
+			if (! empty($entry['leased_until'])) {
+				$queue[ $key ]['leased_until'] = (int) $entry['leased_until'] - $seconds;
+			}
 		}
 		update_network_option(null, 'wu_runcloud_retry_queue', $queue);
 		$batch = get_network_option(null, 'wu_runcloud_ssl_pending', []);
 		if (is_array($batch) && [] !== $batch) {
-			foreach (['since', 'until'] as $key) {
+			foreach (['since', 'due', 'next_at'] as $key) {
 				$batch[ $key ] = empty($batch[ $key ]) ? 0 : (int) $batch[ $key ] - $seconds;
+			}
+			foreach ((array) ($batch['leases'] ?? []) as $token => $lease) {
+				$batch['leases'][ $token ]['until'] = (int) $lease['until'] - $seconds;
 			}
 			update_network_option(null, 'wu_runcloud_ssl_pending', $batch);
 		}

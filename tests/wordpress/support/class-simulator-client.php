@@ -125,6 +125,25 @@ final class Simulator_Client {
 	}
 
 	/**
+	 * Seeds $count numbered domains (site-00001.example.test, ...).
+	 *
+	 * @param int $count How many.
+	 */
+	public function seed_numbered(int $count): void {
+		$this->call('POST', 'domains', ['count' => $count]);
+	}
+
+	/**
+	 * Sets the rate limit: $per_window API requests a window of $window_secs.
+	 *
+	 * @param int   $per_window  Requests a window, 0 for none.
+	 * @param float $window_secs Seconds of a window.
+	 */
+	public function rate_limit(int $per_window, float $window_secs = 60): void {
+		$this->call('POST', 'rate-limit', ['per_minute' => $per_window, 'window_secs' => $window_secs]);
+	}
+
+	/**
 	 * Sets the SSL mode and certificates.
 	 *
 	 * @param array<string, mixed> $ssl advancedSSL, autoSSL, certificate.

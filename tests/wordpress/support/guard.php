@@ -28,3 +28,17 @@ if (getenv('WU_TEST_LOCALE')) {
 		}
 	);
 }
+
+// Every string of the plugin translated before init (translations load at init; WordPress 6.7+ warns).
+$GLOBALS['wu_test_translated_before_init'] = [];
+add_filter(
+	'gettext_wu-runcloud',
+	static function ($translation, $text) {
+		if (! did_action('init')) {
+			$GLOBALS['wu_test_translated_before_init'][] = $text;
+		}
+		return $translation;
+	},
+	10,
+	2
+);

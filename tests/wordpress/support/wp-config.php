@@ -22,10 +22,15 @@ foreach (['AUTH_KEY', 'SECURE_AUTH_KEY', 'LOGGED_IN_KEY', 'NONCE_KEY', 'AUTH_SAL
 	define($wu_test_key, 'test-only-' . $wu_test_key);
 }
 
+// Constants Ultimate Multisite's wizard wrote (into a file standing in for this one), first.
+if (getenv('WU_TEST_WIZARD_CONFIG')) {
+	require getenv('WU_TEST_WIZARD_CONFIG');
+}
+
 // The RunCloud constants, only those the environment sets (tests leave some out on purpose).
 foreach (['WU_RUNCLOUD_API_TOKEN', 'WU_RUNCLOUD_API_KEY', 'WU_RUNCLOUD_API_SECRET', 'WU_RUNCLOUD_SERVER_ID', 'WU_RUNCLOUD_APP_ID', 'WU_RUNCLOUD_API_URL'] as $wu_test_constant) {
 	$wu_test_value = getenv($wu_test_constant);
-	if (false !== $wu_test_value && '' !== $wu_test_value) {
+	if (false !== $wu_test_value && '' !== $wu_test_value && ! defined($wu_test_constant)) {
 		define($wu_test_constant, $wu_test_value);
 	}
 }

@@ -52,11 +52,22 @@ final class CertificateTest extends Integration_Test_Case {
 		$this->run_scheduled_after(31);
 
 		$this->assertSame(0, $this->sim->counters()['redeploys']);
-		$queued = get_network_option(null, 'wu_runcloud_retry_queue', []);
-		$this->assertSame(['*ssl:cert.example.com'], array_keys($queued));
-		$this->assertSame('redeploy_ssl', $queued['*ssl:cert.example.com']['operation']);
+		$this->assertSame([], get_network_option(null, 'wu_runcloud_retry_queue', []), 'the queue of names is for names, not certificates');
+		$batch = get_network_option(null, 'wu_runcloud_ssl_pending', []);
+		$this->assertSame(['cert.example.com'], $batch['domains'], 'the name waits again');
+		$this->assertSame([], $batch['leases'], 'the lease of the failed run ended');
+		$this->assertSame(1, $batch['attempts']);
+		$this->assertSame('ApiException (HTTP 503) RunCloud API error 503: Service Unavailable', $batch['error']);
+		wp_set_current_user(1);
+		ob_start();
+		\WuRunCloud\Plugin\Plugin::instance()->reconcile_page()->render();
+		$page = (string) ob_get_clean();
+		wp_set_current_user(0);
+		$this->assertStringContainsString('Waiting for a certificate redeploy: cert.example.com.', $page);
+		$this->assertStringContainsString('The last certificate redeploy failed (1 attempt(s) so far): ApiException (HTTP 503)', $page);
+		$this->assertSame(0, $this->run_scheduled_after(55), 'the retry waits a minute');
 
-		$this->run_scheduled_after(60);
+		$this->run_scheduled_after(5);
 
 		$this->assertSame(1, $this->sim->counters()['redeploys']);
 		$this->assertSame([], get_network_option(null, 'wu_runcloud_retry_queue', []));
@@ -72,8 +83,7 @@ final class CertificateTest extends Integration_Test_Case {
 		$this->run_scheduled_after(31);
 
 		$this->assertSame([], $this->sim->state()['ssl']['domains'], 'RunCloud failed on the first name');
-		$this->assertSame(['*ssl:wait-1.example.com'], array_keys(get_network_option(null, 'wu_runcloud_retry_queue', [])));
-		$this->assertSame(['wait-2.example.com', 'wait-3.example.com'], get_network_option(null, 'wu_runcloud_ssl_pending')['domains'], 'the others wait');
+		$this->assertSame(['wait-1.example.com', 'wait-2.example.com', 'wait-3.example.com'], get_network_option(null, 'wu_runcloud_ssl_pending')['domains'], 'all three wait');
 		$this->assertSame(1, count(preg_grep('#^POST .*/ssl$#', $this->sim->request_lines())), 'no hammering of a failing RunCloud');
 
 		$this->run_scheduled_after(60);

@@ -113,6 +113,8 @@ PHP;
 		\WP_CLI::$output = [];
 		$this->cli->sync([], []);
 		$this->assertSame(['Added 2, removed 0.'], $this->printed('success'));
+		$last = get_network_option(null, 'wu_runcloud_last_reconcile');
+		$this->assertSame(['cli', false, ['blog.network.test', 'wanted.example.com']], [$last['trigger'], $last['dry_run'], $last['added']], 'recorded as a reconcile, as the page shows it');
 		$this->assertTrue((bool) $this->sim->domain('wanted.example.com')['www'], 'the www setting applies');
 		$this->assertFalse((bool) $this->sim->domain('blog.network.test')['www']);
 		$this->assertSame($site_id, get_network_option(null, 'wu_runcloud_managed_domains')['blog.network.test']['site_id']);
@@ -188,5 +190,6 @@ PHP;
 		} catch (\WP_CLI\ExitException $e) {
 			$this->assertSame('RunCloud API error 401: Unauthenticated.', $e->getMessage());
 		}
+		$this->assertSame(['cli', 'ApiException (HTTP 401) RunCloud API error 401: Unauthenticated.'], [get_network_option(null, 'wu_runcloud_last_reconcile')['trigger'], get_network_option(null, 'wu_runcloud_last_reconcile')['failure']]);
 	}
 }

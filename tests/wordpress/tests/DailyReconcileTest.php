@@ -24,7 +24,7 @@ final class DailyReconcileTest extends Integration_Test_Case {
 	public function test_it_is_scheduled_once_through_the_architectures_scheduler(): void {
 		$daily = Plugin::instance()->daily_reconcile();
 		$this->assertSame(10, has_action('admin_init', [$daily, 'keep_scheduled']));
-		$this->assertSame(10, has_action('deactivate_wu-runcloud/wu-runcloud.php', [$daily, 'unschedule']));
+		$this->assertSame(10, has_action('deactivate_wu-runcloud/wu-runcloud.php', [Plugin::instance(), 'deactivate']));
 		$this->assertNull(Queue_Runner::next(self::HOOK));
 		if ('b' === self::architecture()) {
 			// Left by WP-Cron from before Ultimate Multisite brought Action Scheduler.
@@ -67,7 +67,7 @@ final class DailyReconcileTest extends Integration_Test_Case {
 		$this->assertSame(4, get_network_option(null, 'wu_runcloud_managed_domains')['missing.example.com']['site_id']);
 		$last = get_network_option(null, 'wu_runcloud_last_reconcile');
 		$this->assertSame(['daily', false, false, ['missing.example.com'], [], null], [$last['trigger'], $last['dry_run'], $last['prune'], $last['added'], $last['removed'], $last['failure']]);
-		$this->assertCount(1, preg_grep('/^sync: .*added 1, removed 0$/', $this->log_lines('info')), implode("\n", $this->log_lines()));
+		$this->assertCount(1, preg_grep('/^reconcile \(daily\): 1 pages in 1 runs .*added 1, removed 0, 0 failed$/', $this->log_lines('info')), implode("\n", $this->log_lines()));
 		$this->assertGreaterThan(time(), Queue_Runner::next(self::HOOK), 'the next daily run is scheduled');
 	}
 

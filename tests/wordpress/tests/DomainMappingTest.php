@@ -97,8 +97,16 @@ final class DomainMappingTest extends Integration_Test_Case {
 		$this->run_domain_events();
 
 		$this->assertSame(1, $this->sim->counters()['domains_added']);
-		$this->assertContains('add_domain twice.example.com (site 4): already on RunCloud (domain id 2), nothing to add', $this->log_lines('info'));
+		$this->assertSame(1, count(preg_grep('#^POST #', $this->sim->request_lines())), 'the second event of the burst costs nothing');
+		$this->assertContains('add_domain twice.example.com (site 4): converged moments ago, nothing changed since', $this->log_lines('info'));
 		$this->assertSame([], $this->log_lines('error'));
+
+		// Later (another burst), the id kept from the add says it is there.
+		Plugin::instance()->service()->forget_cached_domains();
+		$this->sim->reset_requests();
+		do_action('wu_add_domain', 'twice.example.com', 4);
+		$this->assertSame([], $this->sim->request_lines());
+		$this->assertContains('add_domain twice.example.com (site 4): already on RunCloud (domain id 2, added by this integration), nothing to add', $this->log_lines('info'));
 	}
 
 	public function test_an_invalid_name_is_refused_without_a_request(): void {

@@ -184,6 +184,27 @@ final class ReconcilePageTest extends Integration_Test_Case {
 		$this->assertSame([false, true, [], ['stale.example.com']], [$last['dry_run'], $last['prune'], $last['added'], $last['removed']]);
 	}
 
+	public function test_on_a_large_rate_limited_app_reconcile_now_starts_the_walk_and_the_page_shows_how_far_it_got(): void {
+		// 301 domains (8 pages), 5 requests a 2 s window: this page load reads 4 pages.
+		$this->sim->seed_numbered(300);
+		$this->sim->rate_limit(5, 2);
+		$window = static function () {
+			return 2;
+		};
+		add_filter('wu_runcloud_rate_window', $window);
+		wp_set_current_user(1);
+		try {
+			$this->assertSame(network_admin_url('settings.php?page=wu-runcloud&wu_runcloud_done=started'), $this->reconcile(['mode' => 'apply']));
+			$this->assertNotNull(Queue_Runner::next(\WuRunCloud\Plugin\Daily_Reconcile::STEP_HOOK), 'the rest follows in queue runs');
+			$_GET = ['wu_runcloud_done' => 'started'];
+			$page = $this->render_page();
+			$this->assertStringContainsString('The reconcile is under way', $page);
+			$this->assertMatchesRegularExpression('#A reconcile \(admin\) is under way since [^:]+:\d\d:\d\d UTC: 4 of 8 pages of the web app&\#039;s domains read, in 1 runs\.#', $page);
+		} finally {
+			remove_filter('wu_runcloud_rate_window', $window);
+		}
+	}
+
 	public function test_a_reconcile_runcloud_refuses_says_why(): void {
 		$this->map_domain('missing.example.com', 4);
 		\WP_Ultimo\Test\Async_Queue::clear();

@@ -44,6 +44,31 @@ final class RegistrationTest extends Integration_Test_Case {
 		$this->assertCount(2, $lines['will_not']);
 	}
 
+	public function test_features_logo_tutorial_and_translations(): void {
+		if ('a' === self::architecture()) {
+			$integration = \WP_Ultimo\Managers\Domain_Manager::get_instance()->get_integration_instance('runcloud');
+			$this->assertTrue($integration->supports('autossl'));
+			$this->assertFalse($integration->supports('no-instructions'), 'the wizard shows our instructions');
+			$this->assertSame('https://ultimatemultisite.com/docs/user-guide/host-integrations/runcloud', (new \ReflectionProperty($integration, 'tutorial_link'))->getValue($integration));
+		} else {
+			$registry    = \WP_Ultimo\Integrations\Integration_Registry::get_instance();
+			$integration = $registry->get('runcloud');
+			$module      = $registry->get_capability('runcloud', 'domain-mapping');
+			foreach (['autossl', 'subdomains', 'www'] as $feature) {
+				$this->assertTrue($integration->supports($feature), $feature);
+				$this->assertTrue($module->supports($feature), $feature);
+			}
+			$property = new \ReflectionProperty(\WP_Ultimo\Integrations\Base_Capability_Module::class, 'supported_features');
+			$property->setAccessible(true);
+			$this->assertSame(['autossl', 'subdomains', 'www'], $property->getValue($module), 'what the base class\'s supports() reads');
+			$this->assertSame('https://ultimatemultisite.com/docs/user-guide/host-integrations/runcloud', $integration->get_tutorial_link());
+		}
+		$this->assertSame(plugins_url('assets/logo.svg', WU_RUNCLOUD_PLUGIN_FILE), $integration->get_logo());
+		$this->assertFileExists(WP_PLUGIN_DIR . '/wu-runcloud/assets/logo.svg');
+		$this->assertStringContainsString('native wu_runcloud extension', $integration->get_description());
+		$this->assertSame([], $GLOBALS['wu_test_translated_before_init'], 'nothing of the plugin translated before init');
+	}
+
 	public function test_the_domain_events_are_hooked_once(): void {
 		foreach (['wu_add_domain', 'wu_remove_domain', 'wu_add_subdomain', 'wu_remove_subdomain'] as $hook) {
 			$callbacks = $GLOBALS['wp_filter'][ $hook ]->callbacks;

@@ -7,6 +7,8 @@
 
 namespace WuRunCloud\Tests;
 
+use WuRunCloud\Plugin\Plugin;
+
 /**
  * A failure that may pass (503, 429, a timeout) is queued in a network option
  * and retried with backoff through Action Scheduler (architecture b, whose
@@ -135,6 +137,8 @@ PHP
 		$this->assertNull(Queue_Runner::next('wu_runcloud_retry'));
 		$this->assertNull($this->sim->domain('doomed.example.com'));
 		$this->assertSame(['add_domain doomed.example.com (site 7): failed after 2 attempts, the last ones never finished: ApiException (HTTP 503) RunCloud API error 503: Service Unavailable'], $this->log_lines('error'));
+		$given_up = get_network_option(null, 'wu_runcloud_given_up');
+		$this->assertSame(['add_domain', 'doomed.example.com', 7, 'ApiException (HTTP 503) RunCloud API error 503: Service Unavailable'], [$given_up[0]['operation'], $given_up[0]['domain'], $given_up[0]['site_id'], $given_up[0]['error']], 'the page and the notice show it');
 	}
 
 	public function test_a_timeout_is_retried_and_finds_the_domain_already_there(): void {
@@ -151,7 +155,30 @@ PHP
 
 		$this->assertSame([], $this->queued());
 		$this->assertSame(1, $this->sim->counters()['domains_added'], 'added once, not twice');
-		$this->assertContains('add_domain slow.example.com (site 9): already on RunCloud (domain id 2), nothing to add', $this->log_lines('info'));
+		$this->assertContains('add_domain slow.example.com (site 9): already on RunCloud (domain id 2), added by an earlier attempt whose answer was lost', $this->log_lines('info'));
+		$managed = get_network_option(null, 'wu_runcloud_managed_domains');
+		$this->assertSame(2, $managed['slow.example.com']['id'], 'recorded as added by this integration, with its id');
+		$this->assertArrayNotHasKey('adding', $managed['slow.example.com']);
+
+		// So a reconcile with pruning may remove it once nothing wants it.
+		$this->unmap_domain('slow.example.com', 9);
+		\WP_Ultimo\Test\Async_Queue::clear();
+		Plugin::instance()->service()->reconcile('admin', false, true);
+		$this->assertNull($this->sim->domain('slow.example.com'));
+	}
+
+	public function test_a_name_that_was_there_before_is_not_claimed_by_a_failed_add(): void {
+		$this->sim->seed([['name' => 'theirs.example.com']]);
+		$this->sim->fault(['kind' => 'status', 'status' => 503, 'count' => 1] + self::ADD_FAULT);
+		$this->map_domain('theirs.example.com', 9);
+		$this->run_domain_events();
+		$this->assertSame(['theirs.example.com'], array_keys($this->queued()), 'a 503: RunCloud did not do it');
+
+		$this->run_scheduled_after(60);
+
+		$this->assertSame([], $this->queued());
+		$this->assertArrayNotHasKey('theirs.example.com', (array) get_network_option(null, 'wu_runcloud_managed_domains', []), 'never this integration\'s to prune');
+		$this->assertContains('add_domain theirs.example.com (site 9): already on RunCloud (domain id 2), nothing to add', $this->log_lines('info'));
 	}
 
 	/**
@@ -190,6 +217,9 @@ PHP
 		$this->assertSame([], $this->queued());
 		$this->assertNull(Queue_Runner::next('wu_runcloud_retry'), 'nothing left scheduled');
 		$this->assertSame(['add_domain hopeless.example.com (site 5): failed after 5 attempts: ApiException (HTTP 502) RunCloud API error 502: Bad Gateway'], $this->log_lines('error'));
+		$given_up = get_network_option(null, 'wu_runcloud_given_up');
+		$this->assertCount(1, $given_up, 'wu_runcloud_operation_failed fired once');
+		$this->assertSame(['add_domain', 'hopeless.example.com', 5], [$given_up[0]['operation'], $given_up[0]['domain'], $given_up[0]['site_id']]);
 		$this->assertCount(4, $this->log_lines('warning'));
 		$this->assertSame(5, count(preg_grep('#^POST #', $this->sim->request_lines())));
 	}

@@ -23,12 +23,12 @@ final class SharedOptionTest extends Integration_Test_Case {
 	 * a managed name for each of its names, as fast as it can.
 	 */
 	private const WRITER = <<<'PHP'
-		$queue   = new \WuRunCloud\Plugin\Retry_Queue(new \WuRunCloud\Plugin\Scheduler());
+		$queue   = new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Scheduler(), \WuRunCloud\Plugin\Plugin::instance()->logger());
 		$managed = new \WuRunCloud\Plugin\Managed_Domains();
 		time_sleep_until(START);
 		for ($i = 0; $i < COUNT; $i++) {
 			$name = sprintf('p%d-%02d.example.com', PROCESS, $i);
-			$queue->push('add_domain', $name, PROCESS, 1, 'test');
+			$queue->failed($name, PROCESS, false, 'add_domain', 'test', '');
 			$managed->remember($name, PROCESS, false, 'domain', 1000 + $i);
 		}
 		echo json_encode(['done' => COUNT]), "\n";

@@ -18,8 +18,9 @@ final class SubdomainSitesTest extends Integration_Test_Case {
 
 	public function test_a_new_site_adds_its_host_and_deleting_it_removes_it(): void {
 		$site_id = $this->create_site('shop');
-		// 2.5+ also records the host as a domain of the site, which fires wu_add_domain for it.
-		$this->assertSame('b' === self::architecture() ? 2 : 1, $this->run_domain_events());
+		// Ultimate Multisite (2.4.10 and 2.5) also records the host as a domain of the site, which fires wu_add_domain for it.
+		$this->assertSame(['wu_add_subdomain', 'wu_add_domain'], array_values(array_intersect(\WP_Ultimo\Test\Async_Queue::hooks(), \WP_Ultimo\Test\Async_Queue::DOMAIN_EVENTS)));
+		$this->assertSame(2, $this->run_domain_events());
 
 		$record = $this->sim->domain('shop.network.test');
 		$this->assertNotNull($record, 'the new site\'s host is on the web app');
@@ -28,7 +29,9 @@ final class SubdomainSitesTest extends Integration_Test_Case {
 		$this->assertSame("add_subdomain shop.network.test (site $site_id): added to RunCloud as alias (domain id 2, www no)", $this->log_lines('info')[0]);
 
 		wp_delete_site($site_id);
-		$this->assertSame(1, $this->run_domain_events());
+		// The site's domain record goes first (wu_remove_domain), then wu_remove_subdomain.
+		$this->assertSame(['wu_remove_domain', 'wu_remove_subdomain'], \WP_Ultimo\Test\Async_Queue::hooks());
+		$this->assertSame(2, $this->run_domain_events());
 
 		$this->assertNull($this->sim->domain('shop.network.test'));
 		$this->assertSame(['network.test'], $this->sim->domain_names());
@@ -63,7 +66,8 @@ final class SubdomainSitesTest extends Integration_Test_Case {
 
 	public function test_a_wildcard_serves_one_level_only(): void {
 		$this->sim->seed([['name' => '*.network.test', 'wildcard' => true]]);
-		do_action('wu_add_subdomain', 'deep.shop.network.test', 7);
+		$this->create_site('deep.shop');
+		$this->run_domain_events();
 
 		$this->assertNotNull($this->sim->domain('deep.shop.network.test'), 'a wildcard certificate does not cover two levels');
 	}

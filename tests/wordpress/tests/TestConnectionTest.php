@@ -26,6 +26,38 @@ final class TestConnectionTest extends Integration_Test_Case {
 		$this->assertContains('test_connection: OK, web app "multisite", API v3, 1 domains, basic SSL', $this->log_lines('info'));
 	}
 
+	/**
+	 * @return array<string, array{0: string}>
+	 */
+	public function not_network_admins(): array {
+		return [
+			'subscriber'               => ['subscriber'],
+			'administrator of a site'  => ['administrator'],
+		];
+	}
+
+	/**
+	 * Ultimate Multisite's AJAX action checks no capability: ours does.
+	 *
+	 * @dataProvider not_network_admins
+	 *
+	 * @param string $role Role on the main site.
+	 */
+	public function test_only_network_admins_may_test(string $role): void {
+		$user_id = wp_insert_user(['user_login' => 'tester-' . $role, 'user_pass' => wp_generate_password(), 'user_email' => $role . '@example.com', 'role' => $role]);
+		$this->assertIsInt($user_id);
+		try {
+			$answer = $this->press_test_connection($user_id);
+		} finally {
+			wpmu_delete_user($user_id);
+		}
+
+		$this->assertFalse($answer['success']);
+		$this->assertSame('Only network administrators may test the RunCloud connection.', $answer['data']['message']);
+		$this->assertArrayNotHasKey('webapp_name', $answer['data'], 'nothing about the web app');
+		$this->assertSame([], $this->sim->requests(), 'RunCloud was not asked');
+	}
+
 	public function test_site_health_shows_the_connection_and_its_failure(): void {
 		$connection = apply_filters('site_status_tests', [])['async']['wu_runcloud_connection'];
 		$this->assertSame('good', call_user_func($connection['async_direct_test'])['status']);

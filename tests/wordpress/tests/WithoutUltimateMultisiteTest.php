@@ -51,18 +51,20 @@ final class WithoutUltimateMultisiteTest extends Integration_Test_Case {
 	}
 
 	public function test_the_service_logs_to_error_log(): void {
+		// A live site's host is wanted on the app, Ultimate Multisite or not.
+		$site_id  = $this->create_site('direct');
 		$log      = (string) tempnam(sys_get_temp_dir(), 'wu-runcloud-log');
 		$previous = ini_set('error_log', $log);
 		try {
-			Plugin::instance()->service()->add_domain('direct.example.com', 1);
+			Plugin::instance()->service()->add_subdomain('direct.network.test', $site_id);
 		} finally {
 			ini_set('error_log', (string) $previous);
 		}
 		$written = (string) file_get_contents($log);
 		unlink($log);
 
-		$this->assertNotNull($this->sim->domain('direct.example.com'));
-		$this->assertStringContainsString('[integration-runcloud] INFO: add_domain direct.example.com (site 1): added to RunCloud', $written);
+		$this->assertNotNull($this->sim->domain('direct.network.test'));
+		$this->assertStringContainsString("[integration-runcloud] INFO: add_subdomain direct.network.test (site $site_id): added to RunCloud", $written);
 		$this->assertStringNotContainsString('test-token', $written);
 	}
 

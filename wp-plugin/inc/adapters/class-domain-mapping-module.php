@@ -23,6 +23,11 @@ defined('ABSPATH') || exit;
 class Domain_Mapping_Module extends \WP_Ultimo\Integrations\Base_Capability_Module implements \WP_Ultimo\Integrations\Capabilities\Domain_Mapping_Capability {
 
 	/**
+	 * Features this module supports.
+	 */
+	const FEATURES = ['autossl', 'subdomains', 'www'];
+
+	/**
 	 * @var Domain_Sync_Service
 	 */
 	private $service;
@@ -32,6 +37,19 @@ class Domain_Mapping_Module extends \WP_Ultimo\Integrations\Base_Capability_Modu
 	 */
 	public function __construct(Domain_Sync_Service $service) {
 		$this->service = $service;
+		// Ultimate Multisite's supports() reads this property, not get_supported_features().
+		if (property_exists($this, 'supported_features')) {
+			$this->supported_features = self::FEATURES;
+		}
+	}
+
+	/**
+	 * Whether the module supports a feature, whichever way the base class answers it.
+	 *
+	 * @param string $feature Feature.
+	 */
+	public function supports(string $feature): bool {
+		return in_array($feature, self::FEATURES, true);
 	}
 
 	/**
@@ -63,7 +81,7 @@ class Domain_Mapping_Module extends \WP_Ultimo\Integrations\Base_Capability_Modu
 	 * @return list<string>
 	 */
 	public function get_supported_features(): array {
-		return ['autossl', 'subdomains', 'www'];
+		return self::FEATURES;
 	}
 
 	/**
@@ -110,9 +128,14 @@ class Domain_Mapping_Module extends \WP_Ultimo\Integrations\Base_Capability_Modu
 	}
 
 	/**
+	 * Network admins only, as the integration's own test.
+	 *
 	 * @return true|\WP_Error
 	 */
 	public function test_connection() {
+		if (! current_user_can('manage_network')) {
+			return new \WP_Error('forbidden', __('Only network administrators may test the RunCloud connection.', 'wu-runcloud'), ['status' => 403]);
+		}
 		return $this->service->test_connection()->to_wp_result();
 	}
 }

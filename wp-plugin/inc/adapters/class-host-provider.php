@@ -15,8 +15,10 @@ defined('ABSPATH') || exit;
 /**
  * Takes the provider id "runcloud" in place of the built-in provider. Each
  * domain event delegates to the service; the connection test answers the
- * wizard's AJAX call with RunCloud's own reason on failure.
- * Only loaded when Ultimate Multisite's Base_Host_Provider exists.
+ * wizard's AJAX call, for network admins only, with RunCloud's own reason on
+ * failure. Every constant it declares has a wizard field (the wizard writes
+ * each declared constant into wp-config.php). Only loaded when Ultimate
+ * Multisite's Base_Host_Provider exists.
  */
 class Host_Provider extends \WP_Ultimo\Integrations\Host_Providers\Base_Host_Provider {
 
@@ -33,6 +35,11 @@ class Host_Provider extends \WP_Ultimo\Integrations\Host_Providers\Base_Host_Pro
 	protected $title = 'RunCloud';
 
 	/**
+	 * @var string
+	 */
+	protected $tutorial_link = Instructions::TUTORIAL_LINK;
+
+	/**
 	 * @var array
 	 */
 	protected $supports = ['autossl'];
@@ -45,15 +52,18 @@ class Host_Provider extends \WP_Ultimo\Integrations\Host_Providers\Base_Host_Pro
 	protected $constants = [[Credentials::TOKEN, Credentials::KEY], Credentials::SERVER_ID, Credentials::APP_ID];
 
 	/**
+	 * The secret goes with the key. WU_RUNCLOUD_API_URL is not declared: it
+	 * has no wizard field, and is only ever written by hand.
+	 *
 	 * @var array
 	 */
-	protected $optional_constants = [Credentials::SECRET, Credentials::API_URL];
+	protected $optional_constants = [Credentials::SECRET];
 
 	/**
-	 * Hints that the site runs on a RunCloud server.
+	 * Hints that the site runs on a RunCloud server (the core provider's hint included).
 	 */
 	public function detect(): bool {
-		return false !== strpos(ABSPATH, '/home/runcloud/') || is_dir('/RunCloud/Packages');
+		return false !== strpos(ABSPATH, 'runcloud') || is_dir('/RunCloud/Packages');
 	}
 
 	/**
@@ -88,6 +98,46 @@ class Host_Provider extends \WP_Ultimo\Integrations\Host_Providers\Base_Host_Pro
 	 */
 	public function get_explainer_lines(): array {
 		return Explainer::lines();
+	}
+
+	/**
+	 * The wizard's Instructions step.
+	 */
+	public function get_instructions(): void {
+		Instructions::render();
+	}
+
+	/**
+	 * The logo for the wizard.
+	 */
+	public function get_logo(): string {
+		return Instructions::logo_url();
+	}
+
+	/**
+	 * Leaves out the notices only the core provider would raise: "V2 of the
+	 * API discontinued" (key and secret are supported here), "not properly
+	 * setup" while ours is set up, "not active" unless ours detects RunCloud
+	 * and is disabled. Filter wu_admin_notices.
+	 *
+	 * @param mixed $notices Notices by key.
+	 * @return mixed
+	 */
+	public function silence_core_notices($notices) {
+		if (! is_array($notices)) {
+			return $notices;
+		}
+		$raised_by_ours = [
+			'should-enable-runcloudv3-integration' => false,
+			'should-setup-runcloud-integration'    => $this->is_enabled() && ! $this->is_setup(),
+			'should-enable-runcloud-integration'   => $this->detect() && ! $this->is_enabled(),
+		];
+		foreach ($raised_by_ours as $key => $ours) {
+			if (! $ours) {
+				unset($notices[ $key ]);
+			}
+		}
+		return $notices;
 	}
 
 	/**
@@ -130,9 +180,14 @@ class Host_Provider extends \WP_Ultimo\Integrations\Host_Providers\Base_Host_Pro
 	}
 
 	/**
-	 * Answers the wizard's "test connection" AJAX call.
+	 * Answers the wizard's "test connection" AJAX call, which Ultimate
+	 * Multisite leaves open to any logged-in user: network admins only.
 	 */
 	public function test_connection(): void {
+		if (! current_user_can('manage_network')) {
+			wp_send_json_error(['message' => __('Only network administrators may test the RunCloud connection.', 'wu-runcloud'), 'reason' => 'forbidden'], 403);
+			return;
+		}
 		$report = Plugin::instance()->service()->test_connection();
 		if ($report->ok) {
 			wp_send_json_success(['message' => $report->message] + $report->details);

@@ -42,11 +42,28 @@ class RunCloud_Integration extends \WP_Ultimo\Integrations\Integration {
 		$this->service     = $service;
 		$this->credentials = $credentials;
 
-		$this->call_if_exists('set_description', __('Adds mapped domains and new sites\' subdomains to your RunCloud web app and keeps its SSL certificate up to date, through the native wu_runcloud extension.', 'wu-runcloud'));
+		// Nothing is translated here: this runs at plugins_loaded, before translations load.
 		// An array entry means "any one of these", as in the setup documented for RunCloud.
 		$this->call_if_exists('set_constants', [[Credentials::TOKEN, Credentials::KEY], Credentials::SERVER_ID, Credentials::APP_ID]);
-		$this->call_if_exists('set_optional_constants', [Credentials::SECRET, Credentials::API_URL]);
+		// WU_RUNCLOUD_API_URL has no wizard field: it is only ever written by hand.
+		$this->call_if_exists('set_optional_constants', [Credentials::SECRET]);
 		$this->call_if_exists('set_supports', ['autossl', 'domain-mapping']);
+		$this->call_if_exists('set_logo', Instructions::logo_url());
+		$this->call_if_exists('set_tutorial_link', Instructions::TUTORIAL_LINK);
+	}
+
+	/**
+	 * The description, translated when asked for (after init).
+	 */
+	public function get_description(): string {
+		return __('Adds mapped domains and new sites\' subdomains to your RunCloud web app and keeps its SSL certificate up to date, through the native wu_runcloud extension.', 'wu-runcloud');
+	}
+
+	/**
+	 * The wizard's Instructions step.
+	 */
+	public function get_instructions(): void {
+		Instructions::render();
 	}
 
 	/**
@@ -68,25 +85,29 @@ class RunCloud_Integration extends \WP_Ultimo\Integrations\Integration {
 	/**
 	 * The wizard's credential fields.
 	 *
-	 * @return array<string, array<string, string>>
+	 * @return array<string, array<string, mixed>>
 	 */
 	public function get_fields(): array {
 		return Credential_Fields::all();
 	}
 
 	/**
-	 * Hints that the site runs on a RunCloud server.
+	 * Hints that the site runs on a RunCloud server (the core integration's hint included).
 	 */
 	public function detect(): bool {
-		return false !== strpos(ABSPATH, '/home/runcloud/') || is_dir('/RunCloud/Packages');
+		return false !== strpos(ABSPATH, 'runcloud') || is_dir('/RunCloud/Packages');
 	}
 
 	/**
-	 * Asks RunCloud; true, or a WP_Error carrying RunCloud's reason.
+	 * Asks RunCloud; true, or a WP_Error carrying RunCloud's reason. The
+	 * wizard's AJAX call is open to any logged-in user: network admins only.
 	 *
 	 * @return true|\WP_Error
 	 */
 	public function test_connection() {
+		if (! current_user_can('manage_network')) {
+			return new \WP_Error('forbidden', __('Only network administrators may test the RunCloud connection.', 'wu-runcloud'), ['status' => 403]);
+		}
 		return $this->service->test_connection()->to_wp_result();
 	}
 

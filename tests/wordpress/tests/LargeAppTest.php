@@ -1,0 +1,314 @@
+<?php
+/**
+ * A web app of hundreds of domains under a rate limit.
+ *
+ * @package WuRunCloud\Tests
+ */
+
+namespace WuRunCloud\Tests;
+
+use WuRunCloud\Plugin\Daily_Reconcile;
+use WuRunCloud\Plugin\Plugin;
+use WuRunCloud\Plugin\Reconcile_Page;
+
+/**
+ * Each domain event costs the same few requests whatever the app's size
+ * (the network's view of the app answers the wildcard and id questions), and
+ * the daily reconcile walks the app a page at a time across short queue runs,
+ * paced by the rate limit, never overrunning a run's budget.
+ *
+ * @group um
+ */
+final class LargeAppTest extends Integration_Test_Case {
+
+	/**
+	 * Seconds of the simulator's rate-limit window in these tests.
+	 */
+	const WINDOW = 2;
+
+	protected function tearDown(): void {
+		remove_all_filters('wu_runcloud_rate_window');
+		remove_all_filters('wu_runcloud_reconcile_run_budget');
+		parent::tearDown();
+	}
+
+	public function test_each_domain_event_costs_the_floor_whatever_the_apps_size(): void {
+		$this->sim->seed_numbered(300);
+		$this->sim->rate_limit(60, 60);
+		$this->reconcile_to_the_end();
+		$this->assertSame(301, Plugin::instance()->service()->app_domains()->count(), 'the reconcile filled the view');
+
+		$this->sim->reset_requests();
+		$site_id = $this->create_site('shop');
+		$this->run_domain_events();
+		$this->assertSame(['POST /api/v3/servers/1/webapps/1/domains'], $this->api_lines(), 'a new site: one add, no listing');
+
+		$this->sim->reset_requests();
+		$this->map_domain('mapped.example.com', $site_id);
+		$this->run_domain_events();
+		$this->assertLessThanOrEqual(2, count($this->api_lines()));
+		$this->assertSame([], preg_grep('/^GET .*\/domains\?page=/', $this->api_lines()), 'a mapping lists nothing');
+
+		$this->sim->reset_requests();
+		$this->unmap_domain('mapped.example.com', $site_id);
+		$this->run_domain_events();
+		$this->assertCount(2, $this->api_lines(), 'an unmapping with a known id: ' . implode(', ', $this->api_lines()));
+		$this->assertNull($this->sim->domain('mapped.example.com'));
+
+		$this->sim->reset_requests();
+		wp_delete_site($site_id);
+		$this->run_domain_events();
+		$this->assertCount(2, $this->api_lines(), 'a site deletion: ' . implode(', ', $this->api_lines()));
+		$this->assertNull($this->sim->domain('shop.network.test'));
+		$this->assertFalse(Plugin::instance()->service()->app_domains()->has('shop.network.test'), 'the removal left the view');
+		$this->assertSame([], $this->rate_limited(), 'no 429 at 60 a minute');
+	}
+
+	public function test_a_name_this_integration_did_not_add_is_removed_by_the_id_the_view_kept(): void {
+		$this->sim->seed_numbered(300);
+		$this->reconcile_to_the_end();
+		$this->map_domain('site-00290.example.test', 3);
+		$this->run_domain_events();
+		$this->assertArrayNotHasKey('site-00290.example.test', get_network_option(null, 'wu_runcloud_managed_domains', []));
+
+		$this->sim->reset_requests();
+		$this->unmap_domain('site-00290.example.test', 3);
+		$this->run_domain_events();
+
+		$this->assertCount(2, $this->api_lines(), 'a read by id and the delete, no walk to page 8: ' . implode(', ', $this->api_lines()));
+		$this->assertNull($this->sim->domain('site-00290.example.test'));
+	}
+
+	public function test_a_new_site_under_a_wildcard_costs_no_request(): void {
+		$this->sim->seed([['name' => '*.network.test', 'wildcard' => true]]);
+		$this->sim->seed_numbered(100);
+		$this->reconcile_to_the_end();
+		$this->assertSame(['network.test'], Plugin::instance()->service()->app_domains()->wildcards());
+
+		$this->sim->reset_requests();
+		$site_id = $this->create_site('blog');
+		$this->run_domain_events();
+		wp_delete_site($site_id);
+		$this->run_domain_events();
+
+		$this->assertSame([], $this->api_lines());
+		$this->assertNull($this->sim->domain('blog.network.test'));
+	}
+
+	public function test_the_daily_reconcile_walks_the_app_in_runs_within_their_budget(): void {
+		// 301 domains: 8 pages of 40. 5 requests a 2 s window, one kept for events.
+		$this->sim->seed_numbered(300);
+		$this->map_domain('missing.example.com', 4);
+		\WP_Ultimo\Test\Async_Queue::clear();
+		$app = Plugin::instance()->service()->app_domains();
+		$app->record(['name' => 'gone.example.com', 'id' => 999, 'www' => false, 'wildcard' => false]);
+		$this->sim->reset_requests();
+		$this->sim->rate_limit(5, self::WINDOW);
+		add_filter('wu_runcloud_rate_window', [$this, 'window']);
+		add_filter('wu_runcloud_reconcile_run_budget', [$this, 'budget']);
+
+		$began = microtime(true);
+		Plugin::instance()->daily_reconcile()->run();
+		$first = Plugin::instance()->service()->reconcile_walk()->progress();
+		$this->assertSame(['listing', 4, 8], [$first['phase'], $first['pages_read'], $first['total_pages']], 'the first run stopped at the window\'s reserve');
+		$this->assertNotNull(Queue_Runner::next(Daily_Reconcile::STEP_HOOK), 'the next run is scheduled');
+		$this->assertStringContainsString('4 of 8 pages of the web app\'s domains read, in 1 runs', Reconcile_Page::describe_progress($first));
+		// Recorded by an add while the walk is under way: kept, though its page was read already.
+		$app->record(['name' => 'site-00001.example.test', 'id' => 2, 'www' => false, 'wildcard' => false]);
+
+		$runs = $this->run_steps_until_done();
+		$took = microtime(true) - $began;
+
+		$this->assertGreaterThanOrEqual(1, count($runs));
+		foreach ($runs as $seconds) {
+			$this->assertLessThan(1.5, $seconds, 'no run overran its budget by more than a request');
+		}
+		$this->assertLessThan(3 * self::WINDOW + 2, $took, 'two windows of pages, then the add');
+		$this->assertNull(Plugin::instance()->service()->reconcile_walk()->progress(), 'the walk is over');
+		$this->assertSame([], $this->rate_limited(), 'paced by the reported limit: no 429');
+		$pages = preg_grep('/^GET .*\/domains\?page=/', $this->api_lines());
+		$this->assertCount(8, $pages, 'each page read once');
+		$this->assertNotNull($this->sim->domain('missing.example.com'));
+		$this->assertSame($this->sorted($this->sim->domain_names()), array_keys($app->all()), 'the view is the app: a name the walk did not see is gone');
+		$this->assertNotNull($app->refreshed_at());
+		$last = get_network_option(null, 'wu_runcloud_last_reconcile');
+		$this->assertSame(['daily', ['missing.example.com'], 0], [$last['trigger'], $last['added'], $last['unchanged']], 'the numbered domains are not the network\'s');
+	}
+
+	public function test_a_failed_page_is_read_again_in_a_later_run_and_a_lasting_refusal_ends_the_walk(): void {
+		$this->sim->seed_numbered(100);
+		add_filter('wu_runcloud_rate_window', [$this, 'window']);
+		$this->sim->fault(['kind' => 'status', 'status' => 503, 'path_contains' => '/domains?page=2']);
+
+		Plugin::instance()->daily_reconcile()->run();
+		$this->assertSame(1, Plugin::instance()->service()->reconcile_walk()->progress()['pages_read'], 'the cursor stays on page 2');
+		$this->run_steps_until_done();
+		$this->assertNull(get_network_option(null, 'wu_runcloud_last_reconcile')['failure']);
+		$this->assertSame(101, Plugin::instance()->service()->app_domains()->count());
+
+		$this->sim->fault(['kind' => 'status', 'status' => 401, 'message' => 'Unauthenticated.', 'count' => 5]);
+		Plugin::instance()->daily_reconcile()->run();
+		$this->assertNull(Plugin::instance()->service()->reconcile_walk()->progress(), 'not retried: it cannot pass');
+		$this->assertSame('ApiException (HTTP 401) RunCloud API error 401: Unauthenticated.', get_network_option(null, 'wu_runcloud_last_reconcile')['failure']);
+	}
+
+	public function test_wp_runcloud_sync_runs_the_walk_in_one_go_with_a_progress_bar_and_status_shows_a_walk_under_way(): void {
+		$this->sim->seed_numbered(300);
+		$this->map_domain('missing.example.com', 4);
+		\WP_Ultimo\Test\Async_Queue::clear();
+		$this->sim->rate_limit(5, self::WINDOW);
+		add_filter('wu_runcloud_rate_window', [$this, 'window']);
+		add_filter('wu_runcloud_reconcile_run_budget', [$this, 'budget']);
+		$cli = Plugin::instance()->cli_command();
+
+		Plugin::instance()->daily_reconcile()->run();
+		\WP_CLI::$output = [];
+		$cli->status();
+		$this->assertContains('Reconcile under way:                 ' . Reconcile_Page::describe_progress(Plugin::instance()->service()->reconcile_walk()->progress()), $this->printed_lines());
+
+		// The CLI goes on with the walk under way, to its end.
+		\WP_CLI::$output                         = [];
+		\WP_CLI\Utils\Progress_Bar::$made        = [];
+		$cli->sync([], []);
+		$this->assertSame(['Added 1, removed 0.'], array_column(array_filter(\WP_CLI::$output, static function ($line) {
+			return 'success' === $line[0];
+		}), 1));
+		$bar = \WP_CLI\Utils\Progress_Bar::$made[0];
+		$this->assertSame([8, 8, true], [$bar->count, $bar->ticks, $bar->finished], 'the bar counts every page, those read before too');
+		$this->assertSame([], $this->rate_limited());
+		$this->assertNotNull($this->sim->domain('missing.example.com'));
+
+		\WP_CLI::$output = [];
+		$cli->status();
+		$this->assertContains('Reconcile under way:                 -', $this->printed_lines());
+		$this->assertNotEmpty(preg_grep('/^Domains on the app \(as last seen\): +302, whole list last read /', $this->printed_lines()));
+	}
+
+	public function test_the_view_answers_in_pages_by_name_with_a_search(): void {
+		$app = Plugin::instance()->service()->app_domains();
+		$this->assertSame([null, 0, []], [$app->refreshed_at(), $app->count(), $app->wildcards()]);
+		$app->replace(
+			[
+				['id' => 1, 'name' => 'network.test', 'www' => false, 'wildcard' => true],
+				['id' => 7, 'name' => 'b.example.com', 'www' => true, 'wildcard' => false],
+				['id' => 5, 'name' => 'a.example.com', 'www' => false, 'wildcard' => false],
+				['id' => 9, 'name' => 'shop.other.test', 'www' => false, 'wildcard' => false],
+			]
+		);
+
+		$this->assertSame(['network.test'], $app->wildcards());
+		$this->assertSame(7, $app->id_of('b.example.com'));
+		$this->assertNull($app->id_of('nothere.example.com'));
+		$this->assertSame(['name' => 'b.example.com', 'id' => 7, 'www' => true, 'wildcard' => false], $app->get('b.example.com'));
+		$this->assertSame(['total' => 4, 'domains' => [$app->get('b.example.com'), $app->get('network.test')]], $app->page(1, 2));
+		$this->assertSame(['total' => 2, 'domains' => [$app->get('b.example.com')]], $app->page(1, 5, 'EXAMPLE'));
+		$app->forget('a.example.com');
+		$this->assertSame(['b.example.com', 'network.test', 'shop.other.test'], array_keys($app->all()));
+		$this->assertSame(3, $app->count());
+		$this->expectException(\InvalidArgumentException::class);
+		$app->page(0, 0);
+	}
+
+	/**
+	 * @return int Seconds of the test's rate-limit window.
+	 */
+	public function window(): int {
+		return self::WINDOW;
+	}
+
+	/**
+	 * @return int Seconds a run may work in these tests.
+	 */
+	public function budget(): int {
+		return 1;
+	}
+
+	/**
+	 * Starts the daily reconcile and runs its steps until it is over.
+	 */
+	private function reconcile_to_the_end(): void {
+		Plugin::instance()->daily_reconcile()->run();
+		$this->run_steps_until_done();
+	}
+
+	/**
+	 * Runs each scheduled step of the walk when it is due, as the queue does.
+	 *
+	 * @return list<float> Seconds each run took.
+	 */
+	private function run_steps_until_done(): array {
+		$runs = [];
+		for ($i = 0; $i < 50; $i++) {
+			$next = Queue_Runner::next(Daily_Reconcile::STEP_HOOK);
+			if (null === $next) {
+				return $runs;
+			}
+			$wait = $next - microtime(true);
+			if ($wait > 0) {
+				usleep((int) ($wait * 1000000));
+			}
+			$began = microtime(true);
+			Queue_Runner::run_due();
+			$runs[] = microtime(true) - $began;
+		}
+		$this->fail('the walk did not end');
+	}
+
+	/**
+	 * "METHOD path?query" of each API request since the log was cleared.
+	 *
+	 * @return list<string>
+	 */
+	private function api_lines(): array {
+		return array_values(
+			array_map(
+				static function ($request) {
+					return $request['method'] . ' ' . $request['path'] . ('' === (string) $request['query'] ? '' : '?' . $request['query']);
+				},
+				$this->sim->requests()
+			)
+		);
+	}
+
+	/**
+	 * Requests RunCloud answered with 429.
+	 *
+	 * @return list<array<string, mixed>>
+	 */
+	private function rate_limited(): array {
+		return array_values(
+			array_filter(
+				$this->sim->requests(),
+				static function ($request) {
+					return 429 === ($request['status'] ?? null);
+				}
+			)
+		);
+	}
+
+	/**
+	 * @param list<string> $names Names.
+	 * @return list<string>
+	 */
+	private function sorted(array $names): array {
+		sort($names, SORT_STRING);
+		return $names;
+	}
+
+	/**
+	 * Lines the CLI printed.
+	 *
+	 * @return list<string>
+	 */
+	private function printed_lines(): array {
+		return array_column(
+			array_filter(
+				\WP_CLI::$output,
+				static function ($line) {
+					return 'line' === $line[0];
+				}
+			),
+			1
+		);
+	}
+}
