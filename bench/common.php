@@ -120,3 +120,32 @@ function bench_proc_status_kib(string $field): int {
 function bench_emit(array $document): void {
 	echo json_encode($document, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR), "\n";
 }
+
+/**
+ * The PHP way: one page after another on a reused curl handle.
+ *
+ * @return list<array<string, mixed>>
+ */
+function sequential_list(string $url, int $page_size = 40): array {
+	$curl    = curl_init();
+	$domains = [];
+	$page    = 1;
+	do {
+		curl_reset($curl);
+		curl_setopt_array($curl, [
+			CURLOPT_URL            => sprintf('%s/api/v3/servers/%d/webapps/%d/domains?page=%d&perPage=%d', $url, BENCH_SERVER_ID, BENCH_APP_ID, $page, $page_size),
+			CURLOPT_RETURNTRANSFER => true,
+			CURLOPT_TIMEOUT        => 30,
+			CURLOPT_HTTPHEADER     => ['Authorization: Bearer ' . BENCH_TOKEN, 'Accept: application/json'],
+		]);
+		$text   = curl_exec($curl);
+		$status = curl_getinfo($curl, CURLINFO_RESPONSE_CODE);
+		if (false === $text || 200 !== $status) {
+			throw new RuntimeException("HTTP $status on page $page");
+		}
+		$body = json_decode($text, true, 512, JSON_THROW_ON_ERROR);
+		array_push($domains, ...$body['data']);
+		$last = $body['meta']['pagination']['total_pages'];
+	} while ($page++ < $last);
+	return $domains;
+}

@@ -13,7 +13,6 @@ declare(strict_types=1);
 
 require __DIR__ . '/common.php';
 
-const PAGE_SIZE     = 40;
 const EXPECTED      = 10000;
 const NEW_WANTED    = 10;
 
@@ -88,35 +87,6 @@ function wanted_names(): array {
 		}
 	}
 	return $names;
-}
-
-/**
- * The PHP way: one page after another on a reused curl handle.
- *
- * @return list<array<string, mixed>>
- */
-function sequential_list(string $url): array {
-	$curl    = curl_init();
-	$domains = [];
-	$page    = 1;
-	do {
-		curl_reset($curl);
-		curl_setopt_array($curl, [
-			CURLOPT_URL            => sprintf('%s/api/v3/servers/%d/webapps/%d/domains?page=%d&perPage=%d', $url, BENCH_SERVER_ID, BENCH_APP_ID, $page, PAGE_SIZE),
-			CURLOPT_RETURNTRANSFER => true,
-			CURLOPT_TIMEOUT        => 30,
-			CURLOPT_HTTPHEADER     => ['Authorization: Bearer ' . BENCH_TOKEN, 'Accept: application/json'],
-		]);
-		$text   = curl_exec($curl);
-		$status = curl_getinfo($curl, CURLINFO_RESPONSE_CODE);
-		if (false === $text || 200 !== $status) {
-			throw new RuntimeException("HTTP $status on page $page");
-		}
-		$body = json_decode($text, true, 512, JSON_THROW_ON_ERROR);
-		array_push($domains, ...$body['data']);
-		$last = $body['meta']['pagination']['total_pages'];
-	} while ($page++ < $last);
-	return $domains;
 }
 
 /**

@@ -13,6 +13,7 @@ $dir        = $argv[1] ?? throw new InvalidArgumentException('usage: report.php 
 $operations = read_json("$dir/operations.json");
 $startup    = read_json("$dir/startup.json");
 $listing    = array_map('read_json', glob("$dir/listing/*.json"));
+$soak       = array_column(array_map('read_json', glob("$dir/soak/soak-*.json")), null, 'impl');
 $started    = (int) (getenv('BENCH_STARTED') ?: time());
 $rate       = (int) getenv('BENCH_LISTING_RATE');
 
@@ -25,6 +26,7 @@ $sections = [
 	section_time($operations, $by_id, $targets, $notes),
 	section_listing($operations, $listing, $rate, $targets, $notes),
 	section_startup($startup, $targets),
+	section_soak($soak, $targets),
 ];
 
 echo "# Benchmarks\n\n";
@@ -205,7 +207,7 @@ function section_listing(array $operations, array $runs, int $rate, array &$targ
 		'',
 		"250 pages of 40 at $latency ms a request. Sequential: a PHP curl loop, one page after another on a",
 		'reused handle (the PHP way; the extension has no one-page-at-a-time setting). Ours:',
-		'`wu_runcloud_list_domains()` reads the first page, then the rest at most 8 at a time, fewer when the',
+		'`wu_runcloud_list_domains()` reads the first page, then the rest at most 8 at a time (one connection per 16 pages), fewer when the',
 		'`X-RateLimit-Remaining` header runs low. Reconcile: `wu_runcloud_sync()` as a dry run against 10,000',
 		'wanted names (10 of them new), versus the sequential loop plus `array_diff`. Every run is its own PHP',
 		'process. Peak RSS growth is `VmHWM` after the call minus `VmHWM` before it (inputs already built),',
@@ -374,6 +376,57 @@ function section_startup(array $startup, array &$targets): string {
 		),
 		'agent is created on the first request, not at start-up.',
 	];
+	return implode("\n", $lines) . "\n";
+}
+
+function section_soak(array $soak, array &$targets): string {
+	$lines = ['## Under php-fpm: 8 clients against 4 workers', ''];
+	if (!isset($soak['ours'], $soak['curl'])) {
+		return implode("\n", array_merge($lines, ['Not run (`BENCH_SOAK_REQUESTS=0`).', ''])) . "\n";
+	}
+	$row = static function (array $run): array {
+		$cpu_ms = $run['cpu_ticks'] / $run['ticks_per_second'] * 1000 / $run['requests'];
+		$rss    = array_sum($run['rss_after_kib']) / count($run['rss_after_kib']) / 1024;
+		$growth = (array_sum($run['rss_after_kib']) - array_sum($run['rss_before_kib'])) / count($run['rss_after_kib']) / 1024;
+		$anon   = array_sum($run['anon_after_kib']) / count($run['anon_after_kib']) / 1024;
+		return [$cpu_ms, $rss, $growth, $anon];
+	};
+	[$ours_cpu, $ours_rss, $ours_growth, $ours_anon] = $row($soak['ours']);
+	[$curl_cpu, $curl_rss, $curl_growth, $curl_anon] = $row($soak['curl']);
+	$targets[] = ['php-fpm: worker CPU per request at most the curl loop\'s', sprintf('%.2f ms', $curl_cpu), sprintf('%.2f ms', $ours_cpu), $ours_cpu <= $curl_cpu];
+	$targets[] = ['php-fpm: no RSS growth over the soak (at most 1 MiB a worker)', sprintf('%+.1f MiB', $curl_growth), sprintf('%+.1f MiB', $ours_growth), $ours_growth <= 1];
+	$targets[] = ['php-fpm: at most 2 idle connections a worker afterwards', '—', sprintf('%.1f', $soak['ours']['idle_connections'] / $soak['ours']['workers']), $soak['ours']['idle_connections'] <= 2 * $soak['ours']['workers']];
+	$cell = static fn (array $run, float $cpu, float $rss, float $growth, float $anon): string => sprintf(
+		'%s | %.0f | %.2f ms | %.1f MiB | %.1f MiB | %+.1f MiB | %.1f | %s',
+		number_format($run['requests']),
+		$run['requests_per_second'],
+		$cpu,
+		$rss,
+		$anon,
+		$growth,
+		$run['idle_connections'] / $run['workers'],
+		number_format($run['failed'] + $run['non_2xx'])
+	);
+	$lines = array_merge($lines, [
+		"Debian's nginx and php-fpm 8.2, started and stopped by [`bench/fpm-soak.sh`](bench/fpm-soak.sh): {$soak['ours']['workers']} static",
+		"workers, `ab` with {$soak['ours']['clients']} concurrent clients, a page ([`bench/fpm/app.php`](bench/fpm/app.php)) that lists an app",
+		'of 401 domains (11 pages) from the simulator without latency, so the CPU decides. Ours:',
+		'`wu_runcloud_list_domains()`; curl: a PHP curl loop (a handle per request, reused for its pages),',
+		'with the extension not loaded. After a warm-up, CPU is the workers\' utime + stime from `/proc`',
+		'divided by the requests; RSS is the workers\' mean `VmRSS` after the run and its growth since the',
+		'warm-up (`RssAnon`, the worker\'s own memory without the shared library pages it touched);',
+		'idle connections are those each worker holds to the simulator afterwards. The machine\'s',
+		'two cores also run nginx, the simulator and `ab`. Both read the 11 pages one after another on one',
+		'connection (the extension goes parallel from 18 pages on); the extension keeps its connections',
+		'alive between requests (at most 2), the curl loop opens one per request. The RSS both count',
+		'includes the shared library pages a worker touched (most of the difference); `RssAnon` does not.',
+		'',
+		'| way | requests | requests/s | worker CPU per request | RSS a worker | of it private (`RssAnon`) | RSS growth | idle connections a worker | failed |',
+		'|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+		'| ours (`wu_runcloud_list_domains`) | ' . $cell($soak['ours'], $ours_cpu, $ours_rss, $ours_growth, $ours_anon) . ' |',
+		'| PHP curl loop | ' . $cell($soak['curl'], $curl_cpu, $curl_rss, $curl_growth, $curl_anon) . ' |',
+		'',
+	]);
 	return implode("\n", $lines) . "\n";
 }
 

@@ -4,7 +4,8 @@
 # RunCloud simulator first, installing the Debian packages the build needs.
 #   bench/run.sh    (or: make bench)
 # Repetitions can be changed for a quick look: BENCH_REPEATS (per operation,
-# default 9), BENCH_LISTING_REPEATS (10,000 domains, 3), BENCH_STARTUP_RUNS (300).
+# default 9), BENCH_LISTING_REPEATS (10,000 domains, 3), BENCH_STARTUP_RUNS (300),
+# BENCH_SOAK_REQUESTS (php-fpm soak, 100000 per way; 0 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,12 +13,13 @@ started=$(date -u +%s)
 repeats=${BENCH_REPEATS:-9}
 listing_repeats=${BENCH_LISTING_REPEATS:-3}
 startup_runs=${BENCH_STARTUP_RUNS:-300}
+soak_requests=${BENCH_SOAK_REQUESTS:-100000}
 # Requests a minute for the 10,000-domain listing: a full listing (250 pages)
 # fits in one window, so the extension's rate-limit pacing is active but the
 # limit does not decide the result (see the notes in BENCHMARKS.md).
 listing_rate=1000
 
-scripts/install-deps.sh build
+scripts/install-deps.sh bench
 echo "building the release extension and the simulator"
 cargo build --release --quiet -p wu_runcloud -p runcloud-sim
 extension="$PWD/target/release/libwu_runcloud.so"
@@ -59,11 +61,11 @@ start_simulator() {
 
 php_with_extension=(php -d "extension=$extension")
 
-echo "1/3 API calls and wall time per operation (${repeats} runs each, 20 ms latency)"
+echo "1/4 API calls and wall time per operation (${repeats} runs each, 20 ms latency)"
 start_simulator --rate-limit 0 --extra-domains 199
 "${php_with_extension[@]}" bench/operations.php "$sim_url" "$repeats" >"$results/operations.json"
 
-echo "2/3 listing and reconciling 10,000 domains (${listing_repeats} runs each)"
+echo "2/4 listing and reconciling 10,000 domains (${listing_repeats} runs each)"
 start_simulator --rate-limit 0 --extra-domains 9999
 mkdir "$results/listing"
 for run in $(seq "$listing_repeats"); do
@@ -82,8 +84,14 @@ for mode in sequential-list ours-list; do
 done
 stop_simulator
 
-echo "3/3 start-up cost of loading the extension (${startup_runs} runs each)"
+echo "3/4 start-up cost of loading the extension (${startup_runs} runs each)"
 php -n bench/startup.php "$extension" "$startup_runs" >"$results/startup.json"
+
+mkdir "$results/soak"
+if [ "$soak_requests" -gt 0 ]; then
+  echo "4/4 php-fpm soak: ${soak_requests} requests each, ours and the curl loop"
+  bench/fpm-soak.sh "$extension" "$simulator" "$results/soak" "$soak_requests"
+fi
 
 BENCH_STARTED="$started" BENCH_LISTING_RATE="$listing_rate" \
   php bench/report.php "$results" >BENCHMARKS.md.new

@@ -47,14 +47,17 @@ namespace WuRunCloud {
     }
 
     /**
-     * RunCloud could not be reached or its answer could not be read: DNS, connect,
-     * TLS, timeout, reset, or an unreadable body. `getKind()` tells which.
+     * RunCloud could not be reached or its answer could not be used: DNS, connect,
+     * TLS, timeout, reset, an unreadable body, the call's deadline, or a domain
+     * list that kept changing. `getKind()` tells which; all are worth a later retry.
      */
     class TransportException extends \WuRunCloud\RunCloudException {
         public function __construct() {}
 
         /**
-         * `dns`, `connect`, `tls`, `timeout`, `reset`, or `response` (an unreadable answer).
+         * `dns`, `connect`, `tls`, `timeout`, `reset`, `response` (an unreadable
+         * answer), `deadline` (`wu_runcloud.deadline` ran out) or `unsettled` (the
+         * domain list kept changing while it was read).
          *
          * @return string
          */
@@ -88,7 +91,8 @@ namespace {
 
     /**
      * Diagnostics: extension version, API version, base URL, which constants are
-     * defined (names only, never values), timeouts and retry limits.
+     * defined (names only, never values), timeouts, retry limits, the deadline,
+     * and whether a proxy is configured (`proxy`, never its URL).
      *
      * @return array
      */

@@ -5,6 +5,7 @@
 #   scripts/install-deps.sh wordpress  test + WordPress, MariaDB and gettext
 #   scripts/install-deps.sh browser    wordpress + Chromium and Node.js (the browser tests)
 #   scripts/install-deps.sh dist       build + binutils and zip (release artefacts)
+#   scripts/install-deps.sh bench      build + nginx, php-fpm and ab (the php-fpm soak)
 #   scripts/install-deps.sh all        all of these, and debootstrap (the Debian 13 stack)
 set -euo pipefail
 
@@ -14,14 +15,16 @@ test=("${build[@]}" phpunit curl)
 wordpress=("${test[@]}" wordpress mariadb-server php8.2-mysql gettext)
 dist=("${build[@]}" binutils zip unzip)
 browser=("${wordpress[@]}" chromium fonts-dejavu-core)
+bench=("${build[@]}" php8.2-fpm nginx-light apache2-utils curl iproute2 procps)
 case "$group" in
   build) wanted=("${build[@]}") ;;
   test) wanted=("${test[@]}") ;;
   wordpress) wanted=("${wordpress[@]}") ;;
   dist) wanted=("${dist[@]}") ;;
   browser) wanted=("${browser[@]}") ;;
+  bench) wanted=("${bench[@]}") ;;
   all) wanted=("${browser[@]}" binutils zip unzip debootstrap) ;;
-  *) echo "usage: $0 build|test|wordpress|browser|dist|all" >&2; exit 2 ;;
+  *) echo "usage: $0 build|test|wordpress|browser|dist|bench|all" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -1,18 +1,21 @@
-//! The RunCloud HTTP client: authentication, timeouts, bounded retries and
-//! rate-limit awareness over one keep-alive agent per process.
+//! The RunCloud HTTP client: authentication, one deadline per call, bounded
+//! retries that never repeat a change RunCloud may have made, and rate-limit
+//! awareness, over one keep-alive agent per process.
 
-use std::sync::Mutex;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use once_cell::sync::Lazy;
+use base64::Engine as _;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use ureq::http::{self, Method, Request, Response};
 use ureq::{Agent, AsSendBody, Body};
 
-use crate::config::{Config, Credentials};
+use crate::config::{Config, Credentials, Secret};
 use crate::error::{Error, Result, TransportKind};
 use crate::model::ErrorBody;
+use crate::rate_limit::RateLimit;
+use crate::redact;
 
 /// Largest response body read; a list page of 40 domains is a few kilobytes.
 const MAX_BODY_BYTES: u64 = 8 * 1024 * 1024;
@@ -20,35 +23,91 @@ const MAX_BODY_BYTES: u64 = 8 * 1024 * 1024;
 const BACKOFF_START: Duration = Duration::from_millis(200);
 /// Longest single pause between retries unless RunCloud asks for more.
 const BACKOFF_CAP: Duration = Duration::from_secs(5);
-/// Below this many remaining calls in the window, requests are spaced out.
-const RATE_LOW_WATERMARK: u32 = 8;
-/// The window RunCloud's per-minute limit refers to.
+/// The window RunCloud's per-minute rate limit refers to: the longest wait
+/// `pace_across_windows` allows past `max_retry_wait`.
 const RATE_WINDOW: Duration = Duration::from_secs(60);
 
-/// One agent per PHP process: connections stay alive across calls.
-/// Redirects are refused so the Authorization header never follows one.
-static AGENT: Lazy<Agent> = Lazy::new(|| {
-    Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .max_idle_connections_per_host(16)
-        .user_agent(concat!("wu-runcloud/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .into()
-});
+/// Locks `mutex`, carrying on with its data if a thread panicked while holding it:
+/// every value guarded in this crate stays consistent between statements.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
-/// A response that arrived, whatever its status.
+/// One request to send: method, path under `/api/vN`, JSON body, and the
+/// error statuses the caller handles itself (any other non-2xx is an error).
 #[derive(Debug, Clone)]
-pub struct ApiResponse {
+pub struct Call {
+    method: Method,
+    path: String,
+    body: Option<Vec<u8>>,
+    accept: &'static [u16],
+    /// Whether sending it twice has the effect of sending it once.
+    idempotent: bool,
+}
+
+impl Call {
+    fn new(method: Method, path: String, body: Option<Vec<u8>>) -> Self {
+        Call {
+            idempotent: method != Method::POST && method != Method::PATCH,
+            method,
+            path,
+            body,
+            accept: &[],
+        }
+    }
+
+    /// `GET path`.
+    pub fn get(path: String) -> Self {
+        Call::new(Method::GET, path, None)
+    }
+
+    /// `POST path` with `body` as JSON.
+    pub fn post<B: Serialize>(path: String, body: &B) -> Self {
+        let json = serde_json::to_vec(body).expect("request bodies are plain data");
+        Call::new(Method::POST, path, Some(json))
+    }
+
+    /// `PUT path` without a body.
+    pub fn put(path: String) -> Self {
+        Call::new(Method::PUT, path, None)
+    }
+
+    /// `DELETE path`.
+    pub fn delete(path: String) -> Self {
+        Call::new(Method::DELETE, path, None)
+    }
+
+    /// Statuses returned as answers instead of errors (e.g. 404 for "gone").
+    pub fn accepting(mut self, statuses: &'static [u16]) -> Self {
+        self.accept = statuses;
+        self
+    }
+
+    /// Sent again only when it surely was not processed, like a POST: for a
+    /// PUT whose repetition costs something (a certificate redeploy is a new
+    /// Let's Encrypt order).
+    pub fn not_repeatable(mut self) -> Self {
+        self.idempotent = false;
+        self
+    }
+}
+
+/// An answer that arrived: a 2xx, or a status the call accepts.
+#[derive(Debug, Clone)]
+pub struct Answer {
     /// The HTTP status.
     pub status: u16,
     /// The raw body.
     pub body: Vec<u8>,
     /// How long RunCloud asked the client to wait (`Retry-After`, in seconds).
     pub retry_after: Option<Duration>,
+    /// Whether the request was sent more than once before this answer.
+    pub retried: bool,
 }
 
-impl ApiResponse {
+impl Answer {
     /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
@@ -57,40 +116,44 @@ impl ApiResponse {
     /// Parses the body as `T`; a body that does not fit is an [`Error::InvalidResponse`].
     pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
         serde_json::from_slice(&self.body).map_err(|e| {
-            Error::invalid_response(
-                self.status,
-                format!("unexpected JSON ({})", e.classify_name()),
-            )
+            Error::invalid_response(self.status, format!("unexpected JSON ({})", classify(&e)))
         })
     }
 
-    /// The error this response stands for, with RunCloud's message when it sent one.
-    pub fn to_error(&self) -> Error {
-        let body: ErrorBody = serde_json::from_slice(&self.body).unwrap_or_default();
-        // An empty message says nothing; the status's reason phrase says more.
-        let message = body
-            .summary()
-            .filter(|message| !message.trim().is_empty())
-            .unwrap_or_else(|| reason_phrase(self.status).to_string());
-        Error::Api {
-            status: self.status,
-            message,
-        }
+    /// The record in the body, bare or wrapped in `{"data": ...}`, when there
+    /// is one that fits `T`. RunCloud does not document every success body, so
+    /// its absence is not an error.
+    pub fn record<T: DeserializeOwned>(&self) -> Option<T> {
+        let value: serde_json::Value = serde_json::from_slice(&self.body).ok()?;
+        let record = value.get("data").cloned().unwrap_or(value);
+        serde_json::from_value(record).ok()
+    }
+
+    /// The error this answer stands for, with RunCloud's message when it sent
+    /// one, made safe to show (see [`api_error`]).
+    pub fn to_error(&self, secrets: &[&str]) -> Error {
+        api_error(self.status, &self.body, secrets)
     }
 }
 
-trait ClassifyName {
-    fn classify_name(&self) -> &'static str;
+/// The error for an error status: RunCloud's message (redacted after
+/// decoding, cleaned, bounded), or the status's reason phrase.
+pub fn api_error(status: u16, body: &[u8], secrets: &[&str]) -> Error {
+    let body: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
+    let message = body
+        .summary()
+        .map(|message| redact::clean_message(&message, secrets))
+        .filter(|message| !message.is_empty())
+        .unwrap_or_else(|| reason_phrase(status).to_string());
+    Error::Api { status, message }
 }
 
-impl ClassifyName for serde_json::Error {
-    fn classify_name(&self) -> &'static str {
-        match self.classify() {
-            serde_json::error::Category::Io => "read error",
-            serde_json::error::Category::Syntax => "malformed",
-            serde_json::error::Category::Data => "wrong shape",
-            serde_json::error::Category::Eof => "truncated",
-        }
+fn classify(error: &serde_json::Error) -> &'static str {
+    match error.classify() {
+        serde_json::error::Category::Io => "read error",
+        serde_json::error::Category::Syntax => "malformed",
+        serde_json::error::Category::Data => "wrong shape",
+        serde_json::error::Category::Eof => "truncated",
     }
 }
 
@@ -101,42 +164,56 @@ fn reason_phrase(status: u16) -> &'static str {
         .unwrap_or("unexpected status")
 }
 
-/// What the responses said about the rate limit, adjusted for the requests
-/// sent since. Requests are numbered as they leave, so an answer overtaken by a
-/// newer one (pages are fetched in parallel) cannot raise the estimate again.
-#[derive(Debug, Default, Clone, Copy)]
-struct RateState {
-    limit: Option<u32>,
-    remaining: Option<u32>,
-    /// Requests sent so far; the last one's number.
-    sent: u64,
-    /// The number of the newest request whose answer was read.
-    newest_answered: u64,
-}
-
-/// A client for one RunCloud web app. Cheap to create; shares the process's agent.
-#[derive(Debug)]
+/// A client for one RunCloud web app, for one extension call: its deadline
+/// starts when it is created. Shares the process's agent; a clone shares the
+/// deadline and the rate-limit estimate too (pages fetched in parallel).
+#[derive(Debug, Clone)]
 pub struct Client {
     config: Config,
+    deadline: Instant,
+    /// The credentials in every form they could come back in.
+    secrets: Vec<Secret>,
+    authorization: Secret,
     agent: Agent,
-    rate: Mutex<RateState>,
+    rate: Arc<Mutex<RateLimit>>,
     pace_across_windows: bool,
 }
 
 impl Client {
-    /// A client for the app `config` names, over the process-wide agent.
+    /// A client for the app `config` names; the call's deadline starts now.
     pub fn new(config: Config) -> Self {
+        let authorization = authorization(&config.credentials);
+        let mut secrets: Vec<Secret> = config
+            .credentials
+            .secret_values()
+            .into_iter()
+            .map(Secret::new)
+            .collect();
+        if let Some(("Basic", encoded)) = authorization.split_once(' ') {
+            secrets.push(Secret::new(encoded));
+        }
+        // A proxy URL may carry a user and password.
+        let proxy = config.proxy.as_ref().map(Secret::expose);
+        if let Some(url) = proxy.filter(|url| url.contains('@')) {
+            secrets.push(Secret::new(url));
+        }
+        let authorization = Secret::new(authorization);
+        let agent = crate::agent::agent(proxy);
         Client {
+            deadline: Instant::now() + config.limits.deadline,
             config,
-            agent: AGENT.clone(),
-            rate: Mutex::new(RateState::default()),
+            secrets,
+            authorization,
+            agent,
+            rate: Arc::new(Mutex::new(RateLimit::default())),
             pace_across_windows: false,
         }
     }
 
     /// Lets a 429 wait for the next rate-limit window (at most one window a
     /// wait) even past `max_retry_wait`: for background work that would rather
-    /// be slow than fail. The number of retries stays bounded by `max_retries`.
+    /// be slow than fail. The number of retries stays bounded by `max_retries`,
+    /// and a wait that would pass the call's deadline ends the call instead.
     pub fn pacing_across_windows(mut self, pace: bool) -> Self {
         self.pace_across_windows = pace;
         self
@@ -149,22 +226,22 @@ impl Client {
 
     /// The calls a window allows, as RunCloud last reported it, if it did.
     pub fn rate_limit(&self) -> Option<u32> {
-        self.rate_state().limit
+        lock(&self.rate).limit()
     }
 
     /// The remaining calls RunCloud last reported for this window, if any.
     pub fn rate_remaining(&self) -> Option<u32> {
-        self.rate_state().remaining
+        lock(&self.rate).remaining()
     }
 
-    /// `/api/vN` plus `path` (which starts with `/`).
-    fn url(&self, path: &str) -> String {
-        format!(
-            "{}/api/{}{}",
-            self.config.base_url.as_str(),
-            self.config.api_version().as_str(),
-            path
-        )
+    /// The credentials in every form a message could carry them.
+    pub fn secrets(&self) -> Vec<&str> {
+        self.secrets.iter().map(Secret::expose).collect()
+    }
+
+    /// Text from RunCloud made safe to show (see [`redact::clean_message`]).
+    pub fn clean(&self, text: &str) -> String {
+        redact::clean_message(text, &self.secrets())
     }
 
     /// The path of the configured web app, plus `rest`.
@@ -175,110 +252,158 @@ impl Client {
         )
     }
 
-    /// GETs `path` and parses a 2xx body; any other status is an error.
-    pub fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
-        self.expect_success(self.call(Method::GET, path, None::<&()>)?)?
-            .json()
+    /// Time left before this call's deadline.
+    fn time_left(&self) -> Duration {
+        self.deadline.saturating_duration_since(Instant::now())
     }
 
-    /// Sends `body` with `method` and parses a 2xx answer.
-    pub fn send<B: Serialize, T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&B>,
-    ) -> Result<T> {
-        self.expect_success(self.call(method, path, body)?)?.json()
-    }
-
-    /// Sends a request and requires a 2xx answer, whose body the caller may read.
-    pub fn perform<B: Serialize>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&B>,
-    ) -> Result<ApiResponse> {
-        self.expect_success(self.call(method, path, body)?)
-    }
-
-    fn expect_success(&self, response: ApiResponse) -> Result<ApiResponse> {
-        if response.is_success() {
-            Ok(response)
-        } else {
-            Err(response.to_error())
+    /// The error for a call whose deadline ran out, naming the last failure.
+    fn deadline_error(&self, last: Option<&Error>) -> Error {
+        let budget = self.config.limits.deadline.as_secs_f64();
+        let detail = match last {
+            Some(error) => format!("the call's deadline of {budget} s ran out (last: {error})"),
+            None => format!("the call's deadline of {budget} s ran out"),
+        };
+        Error::Transport {
+            kind: TransportKind::Deadline,
+            detail,
         }
     }
 
-    /// Sends one request, retrying rate limits, gateway errors and dropped
-    /// connections with backoff, within the configured bounds. Returns whatever
-    /// response arrived last, success or not.
-    pub fn call<B: Serialize>(
+    /// Waits `pause`, unless that would pass the deadline.
+    pub(crate) fn sleep(&self, pause: Duration, last: Option<&Error>) -> Result<()> {
+        if pause >= self.time_left() {
+            return Err(self.deadline_error(last));
+        }
+        std::thread::sleep(pause);
+        Ok(())
+    }
+
+    /// Exponential backoff with jitter for retry number `attempt`, or
+    /// RunCloud's Retry-After when longer; `None` when the call's retry budget
+    /// (`max_retries`, `max_retry_wait`) does not allow another attempt. With
+    /// `pace_across_windows`, a 429 may wait for the next window (at most
+    /// [`RATE_WINDOW`] a wait) past `max_retry_wait`; the deadline still bounds
+    /// every wait (see [`Client::sleep`]).
+    pub(crate) fn retry_pause(
         &self,
-        method: Method,
-        path: &str,
-        body: Option<&B>,
-    ) -> Result<ApiResponse> {
-        let payload = body
-            .map(serde_json::to_vec)
-            .transpose()
-            .expect("request bodies are plain data and always serialise");
+        attempt: u32,
+        waited: Duration,
+        retry_after: Option<Duration>,
+        rate_limited: bool,
+    ) -> Option<Duration> {
         let limits = self.config.limits;
+        if attempt >= limits.max_retries {
+            return None;
+        }
+        let pause = retry_after.unwrap_or(Duration::ZERO).max(backoff(attempt));
+        let next_window = self.pace_across_windows && rate_limited && pause <= RATE_WINDOW;
+        // Saturating: a Retry-After of any size must end the retries, not overflow.
+        (waited.saturating_add(pause) <= limits.max_retry_wait || next_window).then_some(pause)
+    }
+
+    /// Sends `call`: a 2xx or an accepted status is an answer, anything else an
+    /// error. Failures are retried within the call's bounds only when sending
+    /// again is safe: always for idempotent methods when the failure is
+    /// transient; for a POST only when it surely was not processed (connection
+    /// refused, 429, 503 with Retry-After). Any other POST failure is returned,
+    /// and the caller converges by looking.
+    pub fn send(&self, call: &Call) -> Result<Answer> {
+        self.send_for(call, Ok)
+    }
+
+    /// Sends a GET and parses its 2xx body as `T`. A body that does not parse
+    /// is retried like any failure of a read (and parsed once, not validated
+    /// first).
+    pub fn get_json<T: DeserializeOwned>(&self, path: String) -> Result<T> {
+        self.send_for(&Call::get(path), |answer| answer.json())
+    }
+
+    /// [`Client::send`], with `read` turning the answer into the result; a
+    /// failure to read a 2xx counts as a failed attempt.
+    fn send_for<T>(&self, call: &Call, read: impl Fn(Answer) -> Result<T>) -> Result<T> {
         let mut waited = Duration::ZERO;
         let mut attempt = 0;
+        let mut last: Option<Error> = None;
         loop {
-            let ticket = self.pace();
-            let outcome = self.attempt(ticket, &method, path, payload.as_deref());
-            let (error, retry_after) = match &outcome {
-                Ok(response) if response.is_success() => return outcome,
-                Ok(response) => (response.to_error(), response.retry_after),
-                Err(error) => (error.clone(), None),
+            let outcome = self.attempt(call).and_then(|answer| {
+                if answer.is_success() || call.accept.contains(&answer.status) {
+                    let retried = attempt > 0;
+                    read(Answer { retried, ..answer }).map(Ok)
+                } else {
+                    Ok(Err(answer))
+                }
+            });
+            let (error, retry_after) = match outcome {
+                Ok(Ok(result)) => return Ok(result),
+                Ok(Err(answer)) => (answer.to_error(&self.secrets()), answer.retry_after),
+                // Out of time during a retry: say what was being retried.
+                Err(Error::Transport {
+                    kind: TransportKind::Deadline,
+                    ..
+                }) if last.is_some() => return Err(self.deadline_error(last.as_ref())),
+                Err(error) => (error, None),
             };
-            if !error.is_retryable_now() || attempt >= limits.max_retries {
-                return outcome;
-            }
-            let pause = retry_after.unwrap_or(Duration::ZERO).max(backoff(attempt));
-            let next_window = self.pace_across_windows
-                && matches!(error, Error::Api { status: 429, .. })
-                && pause <= RATE_WINDOW;
-            // Saturating: a Retry-After of any size must end the retries, not overflow.
-            if waited.saturating_add(pause) > limits.max_retry_wait && !next_window {
-                return outcome;
-            }
-            std::thread::sleep(pause);
+            let safe = if call.idempotent {
+                // Sending it again is harmless, so an unreadable answer is worth another try too.
+                error.is_retryable_now() || matches!(error, Error::InvalidResponse { .. })
+            } else {
+                surely_not_processed(&error, retry_after)
+            };
+            let rate_limited = matches!(error, Error::Api { status: 429, .. });
+            let pause = match self.retry_pause(attempt, waited, retry_after, rate_limited) {
+                Some(pause) if safe => pause,
+                _ => return Err(error),
+            };
+            self.sleep(pause, Some(&error))?;
             waited += pause;
             attempt += 1;
+            last = Some(error);
         }
     }
 
-    /// One HTTP exchange. Transport failures are errors; every status is a response.
-    fn attempt(
-        &self,
-        ticket: u64,
-        method: &Method,
-        path: &str,
-        payload: Option<&[u8]>,
-    ) -> Result<ApiResponse> {
+    /// One HTTP exchange. Transport failures are errors; every status is an answer.
+    fn attempt(&self, call: &Call) -> Result<Answer> {
+        let (ticket, pause) = lock(&self.rate).next_request();
+        if !pause.is_zero() {
+            self.sleep(pause, None)?;
+        }
+        let left = self.time_left();
+        if left.is_zero() {
+            return Err(self.deadline_error(None));
+        }
+        let limits = self.config.limits;
+        let cut_by_deadline = left < limits.timeout;
+        let uri = format!(
+            "{}/api/{}{}",
+            self.config.base_url.as_str(),
+            self.config.api_version().as_str(),
+            call.path
+        );
         let builder = Request::builder()
-            .method(method.clone())
-            .uri(self.url(path))
+            .method(call.method.clone())
+            .uri(uri)
             .header("Accept", "application/json")
-            .header("Authorization", self.authorization());
+            .header("Authorization", self.authorization.expose());
+        let timeouts = (limits.timeout.min(left), limits.connect_timeout.min(left));
         // A bodyless PUT or POST still gets `Content-Length: 0`: without a body
         // ureq would announce a chunked one, which some servers refuse.
-        let payload = match (payload, method_carries_body(method)) {
-            (Some(bytes), _) => Some(bytes),
-            (None, true) => Some(&[][..]),
-            (None, false) => None,
-        };
-        let response = match payload {
-            Some(bytes) => self.run(
+        let carries_body = matches!(call.method, Method::POST | Method::PUT | Method::PATCH);
+        let sent = match (&call.body, carries_body) {
+            (Some(bytes), _) => run(
+                &self.agent,
                 builder
                     .header("Content-Type", "application/json")
-                    .body(bytes.to_vec()),
+                    .body(bytes.as_slice()),
+                timeouts,
             ),
-            None => self.run(builder.body(())),
-        }?;
-        self.note_rate_headers(ticket, &response);
+            (None, true) => run(&self.agent, builder.body(&[][..]), timeouts),
+            (None, false) => run(&self.agent, builder.body(()), timeouts),
+        };
+        let response = sent?.map_err(|error| self.transport_error(error, cut_by_deadline))?;
+        let limit = header_u64(&response, "x-ratelimit-limit");
+        let remaining = header_u64(&response, "x-ratelimit-remaining");
+        lock(&self.rate).observe(ticket, limit, remaining);
         let retry_after = header_u64(&response, "retry-after").map(Duration::from_secs);
         let status = response.status().as_u16();
         let body = response
@@ -286,121 +411,102 @@ impl Client {
             .with_config()
             .limit(MAX_BODY_BYTES)
             .read_to_vec()
-            .map_err(|error| body_error(status, error))?;
-        let response = ApiResponse {
-            status,
-            body: redact(body, &self.credential_forms()),
-            retry_after,
-        };
-        // Every RunCloud endpoint answers JSON; a 2xx that is not JSON is
-        // something else (a proxy's page) and must not pass for success.
-        if response.is_success()
-            && !response.body.is_empty()
-            && serde_json::from_slice::<serde::de::IgnoredAny>(&response.body).is_err()
+            .map_err(|error| self.body_error(status, error, cut_by_deadline))?;
+        // Every RunCloud endpoint answers JSON; a 2xx that is not JSON at all
+        // (a proxy's page) did not come from RunCloud and is no success. A JSON
+        // body of any shape is RunCloud's, and its 2xx means done.
+        // Reads are parsed where they are wanted (`get_json`), so only changes
+        // are checked here.
+        if (200..300).contains(&status)
+            && call.method != Method::GET
+            && !body.is_empty()
+            && serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err()
         {
             return Err(Error::invalid_response(
                 status,
                 "a success status with a body that is not JSON",
             ));
         }
-        Ok(response)
+        Ok(Answer {
+            status,
+            body,
+            retry_after,
+            retried: false,
+        })
     }
 
-    fn run<S: AsSendBody>(
-        &self,
-        request: std::result::Result<Request<S>, http::Error>,
-    ) -> Result<Response<Body>> {
-        let request = request.map_err(|_| Error::Config("the API URL cannot be used".into()))?;
-        let limits = self.config.limits;
-        let request = self
-            .agent
-            .configure_request(request)
-            .timeout_global(Some(limits.timeout))
-            .timeout_connect(Some(limits.connect_timeout))
-            .build();
-        self.agent.run(request).map_err(transport_error)
-    }
-
-    fn authorization(&self) -> String {
-        match &self.config.credentials {
-            Credentials::Token(token) => format!("Bearer {}", token.expose()),
-            Credentials::KeyPair { key, secret } => {
-                let pair = format!("{}:{}", key.expose(), secret.expose());
-                format!("Basic {}", base64(pair.as_bytes()))
-            }
+    /// Maps ureq's errors onto the kinds callers act on; a timeout that the
+    /// deadline shortened is the deadline's.
+    fn transport_error(&self, error: ureq::Error, cut_by_deadline: bool) -> Error {
+        let kind = transport_kind(&error);
+        if kind == TransportKind::Timeout && cut_by_deadline {
+            return self.deadline_error(None);
+        }
+        Error::Transport {
+            kind,
+            detail: self.clean(&error.to_string()),
         }
     }
 
-    /// Every form in which a credential of this client could come back: the
-    /// values themselves and the encoded Basic pair.
-    fn credential_forms(&self) -> Vec<String> {
-        let mut forms: Vec<String> = self
-            .config
-            .credentials
-            .secret_values()
-            .into_iter()
-            .map(str::to_string)
-            .collect();
-        if let Some(("Basic", encoded)) = self.authorization().split_once(' ') {
-            forms.push(encoded.to_string());
+    /// A body that could not be read whole. The status line arrived, so unless
+    /// the clock ran out this is a broken answer rather than an unreachable
+    /// RunCloud; the request may well have been carried out.
+    fn body_error(&self, status: u16, error: ureq::Error, cut_by_deadline: bool) -> Error {
+        if let ureq::Error::BodyExceedsLimit(_) = error {
+            return Error::invalid_response(status, "the body is larger than the client accepts");
         }
-        forms
-    }
-
-    fn rate_state(&self) -> RateState {
-        *self
-            .rate
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Takes in the answer to request `ticket`. RunCloud counted neither the
-    /// requests sent after it nor, perhaps, some sent before, so the estimate
-    /// subtracts the ones sent after it and ignores answers already overtaken.
-    fn note_rate_headers(&self, ticket: u64, response: &Response<Body>) {
-        let limit = header_u64(response, "x-ratelimit-limit");
-        let remaining = header_u64(response, "x-ratelimit-remaining");
-        let mut rate = self.rate.lock().unwrap_or_else(|p| p.into_inner());
-        if ticket < rate.newest_answered {
-            return;
+        match self.transport_error(error, cut_by_deadline) {
+            timeout @ Error::Transport {
+                kind: TransportKind::Timeout | TransportKind::Deadline,
+                ..
+            } => timeout,
+            _ => Error::invalid_response(
+                status,
+                "the connection closed before the whole body arrived (truncated)",
+            ),
         }
-        rate.newest_answered = ticket;
-        if let Some(limit) = limit {
-            rate.limit = u32::try_from(limit).ok();
-        }
-        if let Some(remaining) = remaining {
-            let sent_since = u32::try_from(rate.sent - ticket).unwrap_or(u32::MAX);
-            rate.remaining = u32::try_from(remaining)
-                .ok()
-                .map(|r| r.saturating_sub(sent_since));
-        }
-    }
-
-    /// Spaces requests out when the window is nearly used up, so a burst slows
-    /// down instead of collecting 429s. Counts the request about to be sent
-    /// and returns its number.
-    fn pace(&self) -> u64 {
-        let (pause, ticket) = {
-            let mut rate = self.rate.lock().unwrap_or_else(|p| p.into_inner());
-            let pause = match (rate.limit, rate.remaining) {
-                (Some(limit), Some(remaining)) if limit > 0 && remaining < RATE_LOW_WATERMARK => {
-                    RATE_WINDOW / limit
-                }
-                _ => Duration::ZERO,
-            };
-            rate.remaining = rate.remaining.map(|r| r.saturating_sub(1));
-            rate.sent += 1;
-            (pause, rate.sent)
-        };
-        if !pause.is_zero() {
-            std::thread::sleep(pause.min(BACKOFF_CAP));
-        }
-        ticket
     }
 }
 
-fn method_carries_body(method: &Method) -> bool {
-    matches!(*method, Method::POST | Method::PUT | Method::PATCH)
+/// Sends `request` over the process's agent with these (whole, connect) timeouts.
+fn run<S: AsSendBody>(
+    agent: &Agent,
+    request: std::result::Result<Request<S>, http::Error>,
+    (timeout, connect): (Duration, Duration),
+) -> Result<std::result::Result<Response<Body>, ureq::Error>> {
+    let request = request.map_err(|_| Error::Config("the API URL cannot be used".into()))?;
+    let request = agent
+        .configure_request(request)
+        .timeout_global(Some(timeout))
+        .timeout_connect(Some(connect))
+        .build();
+    Ok(agent.run(request))
+}
+
+/// Whether a failed request surely never reached RunCloud's application, so
+/// sending it again cannot repeat a change: no connection was made, or RunCloud
+/// refused it before doing anything (rate limit; maintenance that says when to
+/// come back).
+fn surely_not_processed(error: &Error, retry_after: Option<Duration>) -> bool {
+    match error {
+        Error::Api { status: 429, .. } => true,
+        Error::Api { status: 503, .. } => retry_after.is_some(),
+        Error::Transport { kind, .. } => matches!(kind, TransportKind::Connect),
+        _ => false,
+    }
+}
+
+fn authorization(credentials: &Credentials) -> String {
+    match credentials {
+        Credentials::Token(token) => format!("Bearer {}", token.expose()),
+        Credentials::KeyPair { key, secret } => {
+            let pair = format!("{}:{}", key.expose(), secret.expose());
+            format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(pair)
+            )
+        }
+    }
 }
 
 fn header_u64(response: &Response<Body>, name: &str) -> Option<u64> {
@@ -426,9 +532,8 @@ fn backoff(attempt: u32) -> Duration {
     base + base.mul_f64(f64::from(nanos % 250) / 1000.0)
 }
 
-/// Maps ureq's errors onto the transport kinds callers act on.
-fn transport_error(error: ureq::Error) -> Error {
-    let kind = match &error {
+fn transport_kind(error: &ureq::Error) -> TransportKind {
+    match error {
         ureq::Error::Timeout(_) => TransportKind::Timeout,
         ureq::Error::HostNotFound => TransportKind::Dns,
         ureq::Error::ConnectionFailed => TransportKind::Connect,
@@ -444,45 +549,7 @@ fn transport_error(error: ureq::Error) -> Error {
             _ => TransportKind::Reset,
         },
         _ => TransportKind::Reset,
-    };
-    Error::Transport {
-        kind,
-        detail: error.to_string(),
     }
-}
-
-/// A body that could not be read whole. The status line arrived, so unless the
-/// clock ran out this is a broken answer rather than an unreachable RunCloud;
-/// the request may well have been carried out, so it is not retried at once.
-fn body_error(status: u16, error: ureq::Error) -> Error {
-    if let ureq::Error::BodyExceedsLimit(_) = error {
-        return Error::invalid_response(status, "the body is larger than the client accepts");
-    }
-    match transport_error(error) {
-        timeout @ Error::Transport {
-            kind: TransportKind::Timeout,
-            ..
-        } => timeout,
-        _ => Error::invalid_response(
-            status,
-            "the connection closed before the whole body arrived (truncated)",
-        ),
-    }
-}
-
-/// Replaces any credential RunCloud (or a proxy) echoes back, so no error
-/// message built from the body can carry one.
-fn redact(body: Vec<u8>, secrets: &[String]) -> Vec<u8> {
-    let needles: Vec<&str> = secrets
-        .iter()
-        .map(String::as_str)
-        .filter(|s| !s.is_empty())
-        .collect();
-    let text = String::from_utf8_lossy(&body);
-    if !needles.iter().any(|needle| text.contains(needle)) {
-        return body;
-    }
-    crate::config::scrub_values(&text, &needles).into_bytes()
 }
 
 fn is_tls_message(message: &str) -> bool {
@@ -490,46 +557,17 @@ fn is_tls_message(message: &str) -> bool {
     lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
 }
 
-/// Standard base64 (RFC 4648 §4) for the Basic credentials; small enough not
-/// to warrant a dependency.
-fn base64(input: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn base64_matches_rfc_4648_vectors() {
-        for (input, expected) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ] {
-            assert_eq!(base64(input.as_bytes()), expected);
-        }
+    fn basic_credentials_are_base64() {
+        let credentials = Credentials::KeyPair {
+            key: crate::config::Secret::new("foo"),
+            secret: crate::config::Secret::new("bar"),
+        };
+        assert_eq!(authorization(&credentials), "Basic Zm9vOmJhcg==");
     }
 
     #[test]
@@ -540,24 +578,51 @@ mod tests {
     }
 
     #[test]
-    fn error_responses_carry_runcloud_message_or_reason() {
-        let with_message = ApiResponse {
-            status: 403,
-            body: br#"{"message":"Your plan does not allow API access."}"#.to_vec(),
-            retry_after: None,
+    fn a_post_is_resent_only_when_surely_not_processed() {
+        let api = |status| Error::Api {
+            status,
+            message: String::new(),
         };
+        let transport = |kind| Error::Transport {
+            kind,
+            detail: String::new(),
+        };
+        let wait = Some(Duration::from_secs(1));
+        assert!(surely_not_processed(&api(429), None));
+        assert!(surely_not_processed(&api(503), wait));
+        assert!(surely_not_processed(
+            &transport(TransportKind::Connect),
+            None
+        ));
+        assert!(!surely_not_processed(&api(503), None));
+        for status in [500, 502, 504] {
+            assert!(!surely_not_processed(&api(status), wait), "{status}");
+        }
+        for kind in [TransportKind::Reset, TransportKind::Timeout] {
+            assert!(!surely_not_processed(&transport(kind), None), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn error_answers_carry_runcloud_message_or_reason() {
+        let message = br#"{"message":"Your plan does not allow API access."}"#;
         assert_eq!(
-            with_message.to_error().to_string(),
+            api_error(403, message, &[]).to_string(),
             "RunCloud API error 403: Your plan does not allow API access."
         );
-        let bare = ApiResponse {
-            status: 502,
-            body: b"<html>bad gateway</html>".to_vec(),
-            retry_after: None,
-        };
         assert_eq!(
-            bare.to_error().to_string(),
+            api_error(502, b"<html>bad gateway</html>", &[]).to_string(),
             "RunCloud API error 502: Bad Gateway"
+        );
+    }
+
+    #[test]
+    fn escaped_credentials_are_redacted_after_decoding() {
+        let body = br#"{"message":"bad token a\/b\u0063-123 and a/bc-123"}"#;
+        let error = api_error(401, body, &["a/bc-123"]).to_string();
+        assert_eq!(
+            error,
+            "RunCloud API error 401: bad token [redacted] and [redacted]"
         );
     }
 }

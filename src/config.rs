@@ -108,6 +108,10 @@ impl Credentials {
     }
 }
 
+/// Seconds one extension call may take in all: well under PHP-FPM's usual
+/// `request_terminate_timeout` (60 s or more), which would kill the worker mid-change.
+pub const DEFAULT_DEADLINE_SECS: u64 = 45;
+
 /// Timeouts and retry limits, from php.ini.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -119,6 +123,8 @@ pub struct Limits {
     pub max_retries: u32,
     /// Upper bound for all waiting between retries within one call.
     pub max_retry_wait: Duration,
+    /// Upper bound for one whole extension call: every attempt, pause and page.
+    pub deadline: Duration,
 }
 
 impl Default for Limits {
@@ -128,6 +134,7 @@ impl Default for Limits {
             connect_timeout: Duration::from_secs(10),
             max_retries: 3,
             max_retry_wait: Duration::from_secs(20),
+            deadline: Duration::from_secs(DEFAULT_DEADLINE_SECS),
         }
     }
 }
@@ -136,7 +143,6 @@ impl Default for Limits {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaseUrl {
     url: String,
-    host: String,
 }
 
 impl BaseUrl {
@@ -168,18 +174,12 @@ impl BaseUrl {
         }
         Ok(BaseUrl {
             url: trimmed.to_string(),
-            host,
         })
     }
 
     /// The URL without a trailing slash.
     pub fn as_str(&self) -> &str {
         &self.url
-    }
-
-    /// The host alone, for diagnostics.
-    pub fn host(&self) -> &str {
-        &self.host
     }
 }
 
@@ -207,6 +207,9 @@ pub struct Config {
     pub base_url: BaseUrl,
     /// Timeouts and retry limits.
     pub limits: Limits,
+    /// The HTTP(S) proxy to use, only when configured (`wu_runcloud.proxy`);
+    /// never taken from the environment. It may carry credentials.
+    pub proxy: Option<Secret>,
 }
 
 impl Config {
@@ -255,28 +258,29 @@ impl Config {
             app_id: parse_id(APP_ID, app_id.as_deref())?,
             base_url,
             limits,
+            proxy: None,
         })
+    }
+
+    /// Sends every request through `proxy` (a URL such as
+    /// `http://user:pass@proxy.example:3128`); none when empty or absent.
+    pub fn with_proxy(mut self, proxy: Option<&str>) -> Result<Self> {
+        self.proxy = match proxy.map(str::trim).filter(|p| !p.is_empty()) {
+            Some(url) if ureq::Proxy::new(url).is_ok() => Some(Secret::new(url)),
+            Some(_) => {
+                return Err(Error::Config(
+                    "wu_runcloud.proxy is not a usable proxy URL".into(),
+                ))
+            }
+            None => None,
+        };
+        Ok(self)
     }
 
     /// The API version in use.
     pub fn api_version(&self) -> ApiVersion {
         self.credentials.api_version()
     }
-
-    /// Replaces every credential value in `text`, so no message can leak one.
-    pub fn scrub(&self, text: &str) -> String {
-        scrub_values(text, &self.credentials.secret_values())
-    }
-}
-
-/// Replaces each non-empty value in `text` with `[redacted]`.
-pub fn scrub_values(text: &str, values: &[&str]) -> String {
-    values
-        .iter()
-        .filter(|value| !value.is_empty())
-        .fold(text.to_string(), |acc, value| {
-            acc.replace(value, "[redacted]")
-        })
 }
 
 /// What diagnostics may show about the configuration: names and flags, never values.
@@ -422,7 +426,23 @@ pub(crate) mod tests {
     fn secrets_are_redacted_in_debug_and_scrubbed_from_text() {
         let config = load(&[(TOKEN, "tok-123"), (SERVER_ID, "1"), (APP_ID, "2")]).unwrap();
         assert!(!format!("{config:?}").contains("tok-123"));
-        assert_eq!(config.scrub("a tok-123 b"), "a [redacted] b");
+        let scrubbed = crate::redact::scrub("a tok-123 b", &config.credentials.secret_values());
+        assert_eq!(scrubbed, "a [redacted] b");
+    }
+
+    #[test]
+    fn a_proxy_is_used_only_when_configured_and_never_shown() {
+        let config = load(&[(TOKEN, "t"), (SERVER_ID, "1"), (APP_ID, "2")]).unwrap();
+        assert_eq!(config.proxy, None);
+        let config = config.with_proxy(Some(" ")).unwrap();
+        assert_eq!(config.proxy, None);
+        let config = config
+            .with_proxy(Some("http://user:pw-9f2@proxy.example:3128"))
+            .unwrap();
+        assert!(config.proxy.is_some());
+        assert!(!format!("{config:?}").contains("pw-9f2"));
+        let error = config.with_proxy(Some("http://[bad")).unwrap_err();
+        assert!(matches!(error, Error::Config(_)), "{error:?}");
     }
 
     #[test]

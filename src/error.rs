@@ -46,6 +46,9 @@ pub enum Error {
     },
     /// The operation would touch a domain that must never be removed.
     ProtectedDomain(String),
+    /// The domain list kept changing during every walk through it, so whether
+    /// a name is on the app could not be settled; worth trying again later.
+    Unsettled(String),
 }
 
 /// The kinds of transport failure, so callers can tell "RunCloud is down" from
@@ -62,6 +65,9 @@ pub enum TransportKind {
     Timeout,
     /// The connection was closed before a whole response arrived.
     Reset,
+    /// The call's overall deadline (`wu_runcloud.deadline`) ran out, across
+    /// every attempt, pause and page.
+    Deadline,
 }
 
 impl TransportKind {
@@ -73,6 +79,7 @@ impl TransportKind {
             TransportKind::Tls => "tls",
             TransportKind::Timeout => "timeout",
             TransportKind::Reset => "reset",
+            TransportKind::Deadline => "deadline",
         }
     }
 }
@@ -89,7 +96,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api { status, .. } => RETRY_LATER_STATUSES.contains(status),
-            Error::InvalidResponse { .. } | Error::Transport { .. } => true,
+            Error::InvalidResponse { .. } | Error::Transport { .. } | Error::Unsettled(_) => true,
             Error::Config(_) | Error::InvalidDomain { .. } | Error::ProtectedDomain(_) => false,
         }
     }
@@ -102,6 +109,21 @@ impl Error {
             Error::Transport { kind, .. } => {
                 matches!(kind, TransportKind::Reset | TransportKind::Connect)
             }
+            _ => false,
+        }
+    }
+
+    /// Whether a request that failed this way may still have been carried out
+    /// by RunCloud (a gateway gave up waiting, the answer was lost or cut), so
+    /// that a change must be looked for before it is made again.
+    pub fn may_have_been_applied(&self) -> bool {
+        match self {
+            Error::Api { status, .. } => *status >= 500,
+            Error::InvalidResponse { .. } => true,
+            Error::Transport { kind, .. } => matches!(
+                kind,
+                TransportKind::Timeout | TransportKind::Reset | TransportKind::Deadline
+            ),
             _ => false,
         }
     }
@@ -139,6 +161,7 @@ impl fmt::Display for Error {
                 write!(f, "could not reach RunCloud ({}): {detail}", kind.as_str())
             }
             Error::ProtectedDomain(message) => write!(f, "{message}"),
+            Error::Unsettled(message) => write!(f, "RunCloud's domain list {message}"),
         }
     }
 }

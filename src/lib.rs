@@ -4,13 +4,18 @@
 //! operations) is plain Rust with no PHP types and is tested by `cargo test`.
 //! The `php` module is the thin layer PHP sees.
 
+mod agent;
 pub mod client;
 pub mod config;
 pub mod domain_name;
 pub mod error;
 pub mod model;
 pub mod operations;
+mod rate_limit;
+pub mod redact;
+pub mod ssl;
 pub mod sync;
+mod workers;
 
 #[cfg(not(test))]
 mod php;

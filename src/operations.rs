@@ -1,24 +1,38 @@
 //! What the extension does for Ultimate Multisite, each as the fewest RunCloud
-//! calls that do it correctly: idempotent adds, removals found on any page,
-//! and the SSL step each mode needs.
+//! calls that do it correctly: adds that never repeat a change RunCloud made,
+//! removals found on any page, bounded walks through the list.
 
 use std::collections::HashSet;
 use std::ops::RangeInclusive;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use ureq::http::Method;
-
-use crate::client::Client;
+use crate::client::{lock, Call, Client};
 use crate::config::ApiVersion;
 use crate::domain_name::DomainName;
 use crate::error::{Error, Result};
-use crate::model::{Certificate, Domain, NewCertificate, NewDomain, Page, SslMode, WebApp};
+use crate::model::{Domain, NewDomain, Page, Pagination, SslMode, WebApp};
+
+pub use crate::ssl::{
+    app_wide_ssl, redeploy_domain_certificate, redeploy_ssl, ssl_mode, AppWideSsl, SslAction,
+    SslOutcome,
+};
 
 /// RunCloud's largest page size: fewer calls for every walk through the list.
 pub const PAGE_SIZE: u64 = 40;
 /// Pages fetched at once when listing everything.
 pub const MAX_PARALLEL_PAGES: usize = 8;
+/// Pages each parallel fetch takes on at least. Up to 17 pages (680 domains)
+/// are read one after another on one kept-alive connection: measured under
+/// php-fpm with busy cores, handing pages to a helper thread costs more CPU than
+/// it saves time. Larger lists, where waiting on RunCloud dominates, use up to
+/// eight connections: 10,000 domains take 8.
+const PAGES_PER_CONNECTION: usize = 16;
+/// More pages than any web app has: a million domains at 40 a page.
+pub const MAX_PAGES: u64 = 25_000;
+/// Passes over the list at most, when it keeps changing underneath.
+const MAX_WALKS: usize = 3;
 
 /// What `test_connection` found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,20 +50,20 @@ pub struct ConnectionReport {
 /// Checks credentials (ping), the server and app ids (web app details), and
 /// reads the domain count and SSL mode.
 pub fn test_connection(client: &Client) -> Result<ConnectionReport> {
-    client.perform(Method::GET, "/ping", None::<&()>)?;
-    let webapp: WebApp = client.get(&client.app_path(""))?;
+    client.get_json::<serde::de::IgnoredAny>("/ping".into())?;
+    let webapp: WebApp = client.get_json(client.app_path(""))?;
     let domain_count = domains_page(client, 1, 1)?.meta.pagination.total;
     let ssl_mode = ssl_mode(client)?;
     Ok(ConnectionReport {
         api_version: client.config().api_version(),
-        webapp_name: webapp.name,
+        webapp_name: client.clean(&webapp.name),
         domain_count,
         ssl_mode,
     })
 }
 
 fn domains_page(client: &Client, page: u64, per_page: u64) -> Result<Page<Domain>> {
-    client.get(&client.app_path(&format!("/domains?page={page}&perPage={per_page}")))
+    client.get_json(client.app_path(&format!("/domains?page={page}&perPage={per_page}")))
 }
 
 /// Every domain of the web app, across all pages. After the first page the rest
@@ -76,78 +90,109 @@ pub fn list_domains_page(client: &Client, page: u64) -> Result<Page<Domain>> {
     Ok(found)
 }
 
-/// More pages than any web app has: a million domains at 40 a page.
-const MAX_PAGES: u64 = 25_000;
-
 /// The page count RunCloud announced, refused when absurd: a broken or hostile
-/// answer must not make the client reserve memory for, or fetch, billions of pages.
-fn plausible_page_count(pagination: &crate::model::Pagination) -> Result<u64> {
-    if pagination.total_pages > MAX_PAGES {
+/// answer must not make the client reserve memory for, or fetch, billions of
+/// pages. The count must also fit the announced total, give or take a page.
+fn plausible_page_count(pagination: &Pagination) -> Result<u64> {
+    let needed = pagination.total.div_ceil(pagination.per_page.max(1)).max(1);
+    if pagination.total_pages > MAX_PAGES || pagination.total_pages > needed.saturating_add(1) {
         return Err(Error::invalid_response(
             200,
-            format!("implausible page count {}", pagination.total_pages),
+            format!(
+                "implausible page count {} for {} domains",
+                pagination.total_pages, pagination.total
+            ),
         ));
     }
     Ok(pagination.total_pages)
 }
 
+/// What the threads fetching pages share: the next page to take, the pages
+/// fetched, the first failure.
+struct PageWork {
+    client: Client,
+    next: AtomicU64,
+    end: u64,
+    start: u64,
+    stop: AtomicBool,
+    results: Mutex<Vec<Option<Vec<Domain>>>>,
+    failure: Mutex<Option<Error>>,
+}
+
+impl PageWork {
+    /// Takes pages until none is left or one failed.
+    fn run(&self) {
+        while !self.stop.load(Ordering::Relaxed) {
+            let page = self.next.fetch_add(1, Ordering::Relaxed);
+            if page > self.end {
+                break;
+            }
+            match domains_page(&self.client, page, PAGE_SIZE) {
+                Ok(found) => lock(&self.results)[(page - self.start) as usize] = Some(found.data),
+                Err(error) => {
+                    self.stop.store(true, Ordering::Relaxed);
+                    lock(&self.failure).get_or_insert(error);
+                }
+            }
+        }
+    }
+}
+
+/// Fetches `pages` on the calling thread and, for more than a few pages, on
+/// helper threads kept by the process (see [`crate::workers`]).
 fn fetch_pages(client: &Client, pages: RangeInclusive<u64>) -> Result<Vec<Vec<Domain>>> {
     let (start, end) = (*pages.start(), *pages.end());
     if start > end {
         return Ok(Vec::new());
     }
     let count = usize::try_from(end - start + 1).unwrap_or(usize::MAX);
-    let next = AtomicU64::new(start);
-    let stop = AtomicBool::new(false);
-    let results: Mutex<Vec<Option<Vec<Domain>>>> = Mutex::new(vec![None; count]);
-    let failure: Mutex<Option<Error>> = Mutex::new(None);
-    std::thread::scope(|scope| {
-        for _ in 0..parallelism(client, count) {
-            scope.spawn(|| {
-                while !stop.load(Ordering::Relaxed) {
-                    let page = next.fetch_add(1, Ordering::Relaxed);
-                    if page > end {
-                        break;
-                    }
-                    match domains_page(client, page, PAGE_SIZE) {
-                        Ok(found) => lock(&results)[(page - start) as usize] = Some(found.data),
-                        Err(error) => {
-                            stop.store(true, Ordering::Relaxed);
-                            lock(&failure).get_or_insert(error);
-                        }
-                    }
-                }
-            });
-        }
+    let work = Arc::new(PageWork {
+        client: client.clone(),
+        next: AtomicU64::new(start),
+        end,
+        start,
+        stop: AtomicBool::new(false),
+        results: Mutex::new(vec![None; count]),
+        failure: Mutex::new(None),
     });
-    if let Some(error) = lock(&failure).take() {
+    let shared = Arc::clone(&work);
+    crate::workers::run_parallel(
+        parallelism(client, count) - 1,
+        Arc::new(move || shared.run()),
+    );
+    if let Some(error) = lock(&work.failure).take() {
         return Err(error);
     }
-    let pages = std::mem::take(&mut *lock(&results));
+    // A page a helper could not fetch (it panicked) is fetched here.
+    let mut pages = std::mem::take(&mut *lock(&work.results));
+    for (offset, slot) in pages.iter_mut().enumerate() {
+        if slot.is_none() {
+            *slot = Some(domains_page(client, start + offset as u64, PAGE_SIZE)?.data);
+        }
+    }
     Ok(pages.into_iter().map(Option::unwrap_or_default).collect())
 }
 
-/// How many pages to fetch at once: bounded, and no more than the rate-limit
-/// window can take without tipping into 429s.
+/// How many pages to fetch at once: one connection per [`PAGES_PER_CONNECTION`]
+/// pages (each parallel fetch needs its own connection, and only a couple stay
+/// open between calls), at most [`MAX_PARALLEL_PAGES`], and no more than the
+/// rate-limit window can take without tipping into 429s.
 fn parallelism(client: &Client, pages: usize) -> usize {
     let by_rate = client
         .rate_remaining()
         .map_or(MAX_PARALLEL_PAGES, |remaining| {
             (remaining as usize / 4).max(1)
         });
-    MAX_PARALLEL_PAGES.min(pages).min(by_rate).max(1)
+    MAX_PARALLEL_PAGES
+        .min(pages.div_ceil(PAGES_PER_CONNECTION))
+        .min(by_rate)
+        .max(1)
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// Passes over the list at most, when it keeps changing underneath.
-const MAX_WALKS: usize = 3;
-
-/// Finds `name` on the web app, walking pages in order and stopping at the match.
+/// Finds `name` on the web app, walking pages in order and stopping at the
+/// match. A list that changed during every one of [`MAX_WALKS`] passes is an
+/// [`Error::Unsettled`], never "not found": a removal must not be skipped
+/// because the name slipped past a moving list.
 pub fn find_domain(client: &Client, name: &DomainName) -> Result<Option<Domain>> {
     for _ in 0..MAX_WALKS {
         match walk_for(client, name)? {
@@ -156,7 +201,9 @@ pub fn find_domain(client: &Client, name: &DomainName) -> Result<Option<Domain>>
             Walk::ListChanged => continue,
         }
     }
-    Ok(None)
+    Err(Error::Unsettled(format!(
+        "changed during each of {MAX_WALKS} walks looking for {name}; try again later"
+    )))
 }
 
 /// What one pass over the pages found.
@@ -167,44 +214,69 @@ enum Walk {
     ListChanged,
 }
 
-/// One pass over the pages in order. A domain removed from an earlier page
-/// meanwhile shifts the rest forward, so a name can slip past a pass: a pass
-/// that saw the list's total change does not prove the name absent.
+/// One pass over the pages in order, at most as many as the first page
+/// announced (itself bounded by [`plausible_page_count`]). A domain removed
+/// from an earlier page meanwhile shifts the rest forward, so a name can slip
+/// past a pass: a pass that saw the list's total change does not prove the
+/// name absent.
 fn walk_for(client: &Client, name: &DomainName) -> Result<Walk> {
-    let mut first_total = None;
-    let mut page = 1;
+    let first = domains_page(client, 1, PAGE_SIZE)?;
+    let first_total = first.meta.pagination.total;
+    let last_page = plausible_page_count(&first.meta.pagination)?;
+    let mut page = first;
+    let mut number = 1;
     loop {
-        let found = domains_page(client, page, PAGE_SIZE)?;
-        let pagination = found.meta.pagination;
-        if let Some(domain) = found.data.into_iter().find(|d| d.name == name.as_str()) {
-            return Ok(Walk::Found(domain));
+        if let Some(domain) = page.data.iter().find(|d| d.name == name.as_str()) {
+            return Ok(Walk::Found(domain.clone()));
         }
-        let first_total = *first_total.get_or_insert(pagination.total);
-        if page >= pagination.total_pages {
-            return Ok(if pagination.total == first_total {
-                Walk::Absent
-            } else {
-                Walk::ListChanged
-            });
+        // A page short of the announced last that holds nothing: the list
+        // shrank under the walk (or its pagination is wrong).
+        let empty = page.data.is_empty() && number < last_page;
+        if page.meta.pagination.total != first_total || empty {
+            return Ok(Walk::ListChanged);
         }
-        page += 1;
+        if number >= last_page.min(page.meta.pagination.total_pages) {
+            return Ok(Walk::Absent);
+        }
+        number += 1;
+        page = domains_page(client, number, PAGE_SIZE)?;
     }
 }
 
 /// The domain with RunCloud id `id`, if it still exists and still is `name`.
 fn domain_by_id(client: &Client, id: u64, name: &DomainName) -> Result<Option<Domain>> {
-    let response = client.call(
-        Method::GET,
-        &client.app_path(&format!("/domains/{id}")),
-        None::<&()>,
-    )?;
-    match response.status {
-        200..=299 => {
-            let domain = response.json::<OneOrData<Domain>>()?.into_inner();
-            Ok((domain.name == name.as_str()).then_some(domain))
+    let path = client.app_path(&format!("/domains/{id}"));
+    let answer = client.send(&Call::get(path).accepting(&[404]))?;
+    if answer.status == 404 {
+        return Ok(None);
+    }
+    let domain: Domain = answer
+        .record()
+        .ok_or_else(|| Error::invalid_response(answer.status, "a domain record without an id"))?;
+    Ok((domain.name == name.as_str()).then_some(domain))
+}
+
+/// How an add ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddOutcome {
+    /// RunCloud answered this call's request with a success: made by this call.
+    Created,
+    /// RunCloud refused the add and the name is on the app: it was there before.
+    AlreadyThere,
+    /// This call's request failed in a way that may follow the change (a
+    /// gateway error, a cut connection, a timeout), and the name was found on
+    /// the app afterwards: most likely made by this call, but not confirmed.
+    FoundAfterLostAnswer,
+}
+
+impl AddOutcome {
+    /// A short lowercase name for PHP and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AddOutcome::Created => "created",
+            AddOutcome::AlreadyThere => "already_there",
+            AddOutcome::FoundAfterLostAnswer => "found_after_lost_answer",
         }
-        404 => Ok(None),
-        _ => Err(response.to_error()),
     }
 }
 
@@ -213,13 +285,27 @@ fn domain_by_id(client: &Client, id: u64, name: &DomainName) -> Result<Option<Do
 pub struct Added {
     /// RunCloud's record for the domain.
     pub domain: Domain,
-    /// False when the domain was already on the web app.
+    /// True only when RunCloud confirmed that this call made the domain.
     pub created: bool,
+    /// How the add ended.
+    pub outcome: AddOutcome,
+}
+
+impl Added {
+    fn new(domain: Domain, outcome: AddOutcome) -> Self {
+        Added {
+            domain,
+            created: outcome == AddOutcome::Created,
+            outcome,
+        }
+    }
 }
 
 /// Adds `name` as an alias; with `www` RunCloud serves `www.name` too and
-/// redirects it to `name`. Already there is success, decided by looking, not by
-/// reading RunCloud's wording: one call when new, a search only after a 422.
+/// redirects it to `name`. Never adds twice: the POST is sent again only when
+/// the earlier one surely was not processed, or when a look at the list after
+/// an ambiguous failure shows the name absent. Already there is success,
+/// decided by looking, not by RunCloud's wording.
 pub fn add_domain(client: &Client, name: &DomainName, www: bool) -> Result<Added> {
     let body = NewDomain {
         name: name.as_str(),
@@ -227,39 +313,46 @@ pub fn add_domain(client: &Client, name: &DomainName, www: bool) -> Result<Added
         redirection: if www { "non-www" } else { "none" },
         kind: "alias",
     };
-    let response = client.call(Method::POST, &client.app_path("/domains"), Some(&body))?;
-    if response.is_success() {
-        let domain = response.json::<OneOrData<Domain>>()?.into_inner();
-        return Ok(Added {
-            domain,
-            created: true,
-        });
-    }
-    let error = response.to_error();
-    if response.status == 422 {
+    let call = Call::post(client.app_path("/domains"), &body).accepting(&[422]);
+    let mut waited = Duration::ZERO;
+    let mut attempt = 0;
+    loop {
+        let error = match client.send(&call) {
+            Ok(answer) if answer.status == 422 => {
+                return match find_domain(client, name)? {
+                    Some(domain) => Ok(Added::new(domain, AddOutcome::AlreadyThere)),
+                    None => Err(answer.to_error(&client.secrets())),
+                };
+            }
+            // A 2xx means done: the record from the body when it has one,
+            // else from the list.
+            Ok(answer) => match answer.record::<Domain>() {
+                Some(domain) if domain.name == name.as_str() => {
+                    return Ok(Added::new(domain, AddOutcome::Created))
+                }
+                _ => {
+                    return match find_domain(client, name)? {
+                        Some(domain) => Ok(Added::new(domain, AddOutcome::Created)),
+                        None => Err(Error::invalid_response(
+                            answer.status,
+                            "RunCloud answered success but does not list the domain",
+                        )),
+                    }
+                }
+            },
+            Err(error) if error.may_have_been_applied() => error,
+            Err(error) => return Err(error),
+        };
+        // The POST may have been carried out: look before sending it again.
         if let Some(domain) = find_domain(client, name)? {
-            return Ok(Added {
-                domain,
-                created: false,
-            });
+            return Ok(Added::new(domain, AddOutcome::FoundAfterLostAnswer));
         }
-    }
-    Err(error)
-}
-
-/// Accepts a record either bare or wrapped in `{"data": ...}`.
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum OneOrData<T> {
-    Wrapped { data: T },
-    Bare(T),
-}
-
-impl<T> OneOrData<T> {
-    fn into_inner(self) -> T {
-        match self {
-            OneOrData::Wrapped { data } | OneOrData::Bare(data) => data,
-        }
+        let Some(pause) = client.retry_pause(attempt, waited, None, false) else {
+            return Err(error);
+        };
+        client.sleep(pause, Some(&error))?;
+        waited += pause;
+        attempt += 1;
     }
 }
 
@@ -286,207 +379,21 @@ pub fn remove_domain(client: &Client, name: &DomainName, known_id: Option<u64>) 
             "{name} is the web app's primary domain and is never removed"
         )));
     }
-    let path = client.app_path(&format!("/domains/{}", domain.id));
-    let response = client.call(Method::DELETE, &path, None::<&()>)?;
-    match response.status {
-        200..=299 => Ok(true),
-        // Removed by someone else between the lookup and the delete.
-        404 => Ok(false),
-        _ => Err(response.to_error()),
-    }
+    delete_domain(client, domain.id)
 }
 
-/// Reads the web app's SSL mode.
-pub fn ssl_mode(client: &Client) -> Result<SslMode> {
-    client.get(&client.app_path("/ssl/advanced"))
-}
-
-/// What an SSL step did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SslAction {
-    /// An existing certificate was redeployed, so it covers the current names.
-    Redeployed,
-    /// A certificate was installed for a domain that had none (advanced mode).
-    Installed,
-    /// Nothing to do: no certificate is installed in basic mode.
-    Nothing,
-    /// AutoSSL is on: RunCloud issues the certificates itself.
-    Auto,
-}
-
-impl SslAction {
-    /// A short lowercase name for PHP and logs.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SslAction::Redeployed => "redeployed",
-            SslAction::Installed => "installed",
-            SslAction::Nothing => "none",
-            SslAction::Auto => "auto",
-        }
-    }
-}
-
-/// The result of an SSL step. Never carries certificate or key material.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SslOutcome {
-    /// The app's SSL mode.
-    pub mode: SslMode,
-    /// What was done.
-    pub action: SslAction,
-    /// The certificate acted on, if any.
-    pub certificate_id: Option<u64>,
-    /// The domain acted on (advanced mode).
-    pub domain: Option<String>,
-    /// One sentence for logs and CLI output.
-    pub message: String,
-}
-
-/// Brings certificates up to date after domains changed: in basic mode the
-/// app's certificate is redeployed so it covers every current name; in advanced
-/// mode `domain`'s certificate is installed or redeployed, unless AutoSSL does it.
-pub fn redeploy_ssl(client: &Client, domain: Option<&DomainName>) -> Result<SslOutcome> {
-    match app_wide_ssl(client)? {
-        // AutoSSL looks after the named domain; the other outcomes concern the app.
-        AppWideSsl::Done(outcome) if outcome.action == SslAction::Auto => Ok(SslOutcome {
-            domain: domain.map(ToString::to_string),
-            ..outcome
-        }),
-        AppWideSsl::Done(outcome) => Ok(outcome),
-        AppWideSsl::PerDomain(mode) => {
-            let name = domain.ok_or_else(|| {
-                Error::invalid_domain(
-                    "",
-                    "the web app uses advanced SSL (one certificate per domain): name the domain",
-                )
-            })?;
-            redeploy_domain_certificate(client, mode, name)
-        }
-    }
-}
-
-/// What the app-wide part of an SSL refresh found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AppWideSsl {
-    /// Nothing is left to do per domain: the app's certificate was redeployed,
-    /// there is none, or AutoSSL issues them.
-    Done(SslOutcome),
-    /// Advanced SSL without AutoSSL: each domain's certificate is its own step.
-    PerDomain(SslMode),
-}
-
-/// The part of an SSL refresh that concerns the whole app. The common case,
-/// basic SSL with a certificate, costs two calls: the app's certificate is
-/// looked up first, and the mode is read only when there is none.
-pub fn app_wide_ssl(client: &Client) -> Result<AppWideSsl> {
-    if let Some(certificate) = app_certificate(client)? {
-        return redeploy_basic(client, certificate).map(AppWideSsl::Done);
-    }
-    let mode = ssl_mode(client)?;
-    let (action, message) = match (mode.advanced, mode.auto) {
-        (false, _) => (
-            SslAction::Nothing,
-            "no SSL certificate is installed on the web app; nothing to redeploy",
-        ),
-        (true, true) => (
-            SslAction::Auto,
-            "AutoSSL is on: RunCloud issues and renews each domain's certificate itself",
-        ),
-        (true, false) => return Ok(AppWideSsl::PerDomain(mode)),
-    };
-    Ok(AppWideSsl::Done(SslOutcome {
-        mode,
-        action,
-        certificate_id: None,
-        domain: None,
-        message: message.into(),
-    }))
-}
-
-/// The web app's own (basic mode) certificate, if it has one. A refusal of the
-/// basic endpoint (RunCloud's answer in advanced mode is unconfirmed: 404 or
-/// 422 are both read as "none") leaves the decision to the SSL mode; failures
-/// that would fail the mode read too (credentials, rate limit, outage) are errors.
-fn app_certificate(client: &Client) -> Result<Option<Certificate>> {
-    match installed_certificate(client, &client.app_path("/ssl")) {
-        Err(Error::Api {
-            status: 400 | 409 | 422,
-            ..
-        }) => Ok(None),
-        other => other,
-    }
-}
-
-fn redeploy_basic(client: &Client, certificate: Certificate) -> Result<SslOutcome> {
-    let path = client.app_path(&format!("/ssl/{}", certificate.id));
-    client.perform(Method::PUT, &path, None::<&()>)?;
-    Ok(SslOutcome {
-        mode: SslMode::BASIC,
-        action: SslAction::Redeployed,
-        certificate_id: Some(certificate.id),
-        domain: None,
-        message: format!("redeployed the web app's certificate {}", certificate.id),
-    })
-}
-
-/// Installs or redeploys the certificate of `name` (advanced SSL).
-pub fn redeploy_domain_certificate(
-    client: &Client,
-    mode: SslMode,
-    name: &DomainName,
-) -> Result<SslOutcome> {
-    let domain = find_domain(client, name)?
-        .ok_or_else(|| Error::invalid_domain(name.as_str(), "is not a domain of the web app"))?;
-    let ssl_path = client.app_path(&format!("/domains/{}/ssl", domain.id));
-    let (action, certificate_id) = match installed_certificate(client, &ssl_path)? {
-        Some(certificate) => {
-            let path = format!("{ssl_path}/{}", certificate.id);
-            client.perform(Method::PUT, &path, None::<&()>)?;
-            (SslAction::Redeployed, certificate.id)
-        }
-        None => {
-            let response =
-                client.perform(Method::POST, &ssl_path, Some(&NewCertificate::default()))?;
-            let certificate = response.json::<OneOrData<Certificate>>()?.into_inner();
-            (SslAction::Installed, certificate.id)
-        }
-    };
-    Ok(SslOutcome {
-        mode,
-        action,
-        certificate_id: Some(certificate_id),
-        domain: Some(name.to_string()),
-        message: format!("{} the certificate of {name}", action.as_str()),
-    })
-}
-
-/// The certificate at `path`, or `None` when RunCloud says none is installed.
-/// RunCloud answers that with `{"message":"SSL not installed!"}`; whether with
-/// a 2xx or a 404 is unconfirmed, so both are read as "none". The callers have
-/// already reached the app (the SSL mode call), so a 404 here is not a wrong id.
-fn installed_certificate(client: &Client, path: &str) -> Result<Option<Certificate>> {
-    let response = client.call(Method::GET, path, None::<&()>)?;
-    match response.status {
-        200..=299 => {
-            let body: serde_json::Value = response.json()?;
-            let record = body.get("data").unwrap_or(&body);
-            if record.get("id").is_none() {
-                return Ok(None);
-            }
-            serde_json::from_value(record.clone())
-                .map(Some)
-                .map_err(|_| {
-                    Error::invalid_response(response.status, "certificate without a usable id")
-                })
-        }
-        404 => Ok(None),
-        _ => Err(response.to_error()),
-    }
+/// Deletes the domain record `id`. True when this call removed it, including a
+/// DELETE retried after a lost answer that then finds it gone (a 404 on a
+/// retry); false when it was already gone at the first attempt.
+pub fn delete_domain(client: &Client, id: u64) -> Result<bool> {
+    let path = client.app_path(&format!("/domains/{id}"));
+    let answer = client.send(&Call::delete(path).accepting(&[404]))?;
+    Ok(answer.status != 404 || answer.retried)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Pagination;
 
     fn pages(total_pages: u64) -> Pagination {
         Pagination {
@@ -506,5 +413,16 @@ mod tests {
             let error = plausible_page_count(&pages(absurd)).unwrap_err();
             assert!(matches!(error, Error::InvalidResponse { .. }), "{error:?}");
         }
+        let lying = Pagination {
+            total: 3,
+            total_pages: 1_000,
+            ..pages(1)
+        };
+        assert!(plausible_page_count(&lying).is_err());
+        let empty = Pagination {
+            total: 0,
+            ..pages(1)
+        };
+        assert_eq!(plausible_page_count(&empty).unwrap(), 1);
     }
 }

@@ -4,8 +4,6 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use ureq::http::Method;
-
 use crate::client::Client;
 use crate::domain_name::DomainName;
 use crate::error::Result;
@@ -155,14 +153,9 @@ fn apply_adds(
 
 fn apply_removals(client: &Client, domains: &[Domain], report: &mut SyncReport) {
     for domain in domains {
-        let path = client.app_path(&format!("/domains/{}", domain.id));
-        match client.call(Method::DELETE, &path, None::<&()>) {
-            Ok(response) if response.is_success() || response.status == 404 => {
-                report.removed.push(domain.name.clone());
-            }
-            Ok(response) => report
-                .errors
-                .push((domain.name.clone(), response.to_error().to_string())),
+        // Removed now, or gone already since the listing: either way off the app.
+        match operations::delete_domain(client, domain.id) {
+            Ok(_) => report.removed.push(domain.name.clone()),
             Err(error) => report.errors.push((domain.name.clone(), error.to_string())),
         }
     }

@@ -246,16 +246,22 @@ fn a_dropped_connection_is_a_reset_after_the_retries() {
 
 #[test]
 fn malformed_and_truncated_bodies_are_invalid_responses() {
+    // Injected on every attempt: a GET is sent again after an unreadable
+    // answer (it changes nothing), so the error shows once the retries are spent.
     for fault in [Fault::malformed_json(), Fault::truncated()] {
         let sim = start(SimConfig::new().extra_domains(3));
-        sim.inject(fault.clone());
+        sim.inject(fault.clone().times(10));
         let error = operations::list_domains(&client(&sim, Auth::V3)).unwrap_err();
         assert!(
             matches!(error, Error::InvalidResponse { status: 200, .. }),
             "{fault:?}: {error:?}"
         );
         assert!(error.is_retryable());
-        assert_eq!(sim.requests().len(), 1, "{fault:?} is not retried at once");
+        assert_eq!(
+            sim.requests().len(),
+            4,
+            "{fault:?}: one try and three retries"
+        );
         assert!(
             !error.to_string().contains("site-0000"),
             "no body in {error}"
@@ -264,7 +270,7 @@ fn malformed_and_truncated_bodies_are_invalid_responses() {
 }
 
 #[test]
-fn runcloud_messages_reach_the_caller_bounded_and_as_sent() {
+fn runcloud_messages_reach_the_caller_as_sent() {
     let sim = start(SimConfig::new());
     sim.inject(Fault::status(500).message("Server Error").on_path("/ping"));
     let error = operations::test_connection(&client(&sim, Auth::V3)).unwrap_err();
@@ -280,4 +286,30 @@ fn runcloud_messages_reach_the_caller_bounded_and_as_sent() {
         "a 500 is for the caller's durable retry"
     );
     assert_eq!(sim.requests().len(), 1, "a 500 is not retried at once");
+}
+
+#[test]
+fn runcloud_messages_are_bounded_and_free_of_control_characters() {
+    let sim = start(SimConfig::new());
+    let long = format!("line one\r\nline\ttwo\u{1b}[2J {}", "x".repeat(5_000));
+    sim.inject(Fault::status(403).message(&long).on_path("/ping"));
+    let error = operations::test_connection(&client(&sim, Auth::V3)).unwrap_err();
+    let Error::Api {
+        status: 403,
+        message,
+    } = &error
+    else {
+        panic!("{error:?}");
+    };
+    assert!(
+        message.starts_with("line one line two [2J xxx"),
+        "{message}"
+    );
+    assert!(
+        message.chars().count() <= 301,
+        "{}",
+        message.chars().count()
+    );
+    assert!(message.ends_with('…'));
+    assert!(!error.to_string().chars().any(char::is_control), "{error}");
 }

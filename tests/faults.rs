@@ -1,60 +1,72 @@
-//! The fault matrix: every failure the simulator can inject, against every
-//! operation, on the request that matters most to that operation.
+//! The fault matrix: every failure the simulator can inject, before or after
+//! RunCloud acts, against every operation, on the request that matters most to
+//! that operation.
 //!
 //! Each cell injects the fault once, on the operation's key request, and runs
 //! with the v3 token and again with the v2 key and secret:
 //!
-//! | operation       | key request                   | fixture                         |
-//! |-----------------|-------------------------------|---------------------------------|
-//! | test_connection | `GET /ping`                   | default app                     |
-//! | list_domains    | `GET APP/domains?page=2`      | 81 domains, 3 pages             |
-//! | add_domain      | `POST APP/domains`            | a new name                      |
-//! | remove_domain   | `DELETE APP/domains/{id}`     | an alias found on page 1        |
-//! | redeploy_ssl    | `PUT APP/ssl/{id}`            | basic SSL with a certificate    |
+//! | operation       | key request                        | fixture                          |
+//! |-----------------|------------------------------------|----------------------------------|
+//! | test_connection | `GET /ping`                        | default app                      |
+//! | list_domains    | `GET APP/domains?page=2`           | 81 domains, 3 pages              |
+//! | add_domain      | `POST APP/domains`                 | a new name                       |
+//! | remove_domain   | `DELETE APP/domains/{id}`          | an alias found on page 1         |
+//! | redeploy_ssl    | `PUT APP/ssl/{id}`                 | basic SSL with a certificate     |
+//! | install (adv.)  | `POST APP/domains/{id}/ssl`        | advanced SSL, a domain without   |
 //!
-//! Expected outcome of each cell. "retried" means: the call succeeds, the key
-//! request was sent exactly twice and the whole call sent exactly one request
-//! more than without the fault. Any other entry means: the call fails with that
-//! error and the key request was sent exactly once (no retry).
+//! Outcomes: `R` retried within the call, which then succeeds (the key request
+//! sent twice, one request more than without the fault); `L` the add looked at
+//! the list (page 1), did not find the name and sent the POST again (key
+//! request twice), the call succeeds with `created` true; `F` found: the change
+//! was made, its answer lost, and the call looked and found it (key request
+//! once; an add reports `created` false, outcome "found_after_lost_answer", an
+//! install "installed"); `G` a retried DELETE found the domain gone: removed
+//! (true); `ok` succeeds with no retry; anything else is the error reported,
+//! the key request sent once, `*` marking a change made all the same.
 //!
-//! | fault                 | test_connection | list_domains | add_domain      | remove_domain      | redeploy_ssl |
-//! |-----------------------|-----------------|--------------|-----------------|--------------------|--------------|
-//! | 429 + Retry-After: 1  | retried (>= 1s) | retried      | retried         | retried            | retried      |
-//! | 500                   | Api 500         | Api 500      | Api 500         | Api 500            | Api 500      |
-//! | 502                   | retried         | retried      | retried         | retried            | retried      |
-//! | 503                   | retried         | retried      | retried         | retried            | retried      |
-//! | hang (> timeout)      | Timeout         | Timeout      | Timeout *       | Timeout *          | Timeout *    |
-//! | drop (reset)          | retried         | retried      | retried         | retried            | retried      |
-//! | malformed JSON (200)  | InvalidResponse | InvalidResp. | InvalidResp.    | InvalidResp.       | InvalidResp. |
-//! | truncated body        | InvalidResponse | InvalidResp. | InvalidResp. *  | InvalidResp. *     | InvalidResp. *|
-//! | 401                   | Api 401         | Api 401      | Api 401         | Api 401            | Api 401      |
-//! | 404                   | Api 404         | Api 404      | Api 404         | false (gone) **    | Api 404      |
-//! | 422                   | Api 422         | Api 422      | Api 422 ***     | Api 422            | Api 422      |
+//! | fault                     | test_connection | list  | add    | remove | redeploy  | install   |
+//! |---------------------------|-----------------|-------|--------|--------|-----------|-----------|
+//! | 429 + Retry-After: 1      | R (>= 1 s)      | R     | R      | R      | R         | R         |
+//! | 500                       | 500             | 500   | L      | 500    | 500       | 500       |
+//! | 502                       | R               | R     | L      | R      | 502       | 502       |
+//! | 503 (no Retry-After)      | R               | R     | L      | R      | 503       | 503       |
+//! | hang (> timeout)          | timeout         | tmo.  | F      | tmo. * | timeout * | F         |
+//! | drop (before)             | R               | R     | L      | R      | reset     | reset     |
+//! | malformed JSON 200        | R               | R     | L      | R      | response  | response  |
+//! | truncated (after)         | R               | R     | F      | G      | response *| F         |
+//! | 401                       | 401             | 401   | 401    | 401    | 401       | 401       |
+//! | 404                       | 404             | 404   | 404    | false  | 404       | 404       |
+//! | 422                       | 422             | 422   | 422 ** | 422    | 422       | 422       |
+//! | 502 after the change      | R               | R     | F      | G      | 502 *     | F         |
+//! | 504 after the change      | R               | R     | F      | G      | 504 *     | F         |
+//! | cut after the change      | R               | R     | F      | G      | reset *   | F         |
+//! | 200 `{}` after the change | ok              | R     | ok *** | ok     | ok        | ok        |
 //!
-//! `*` The simulator carries a hung or truncated request out before the answer
-//! fails, as RunCloud would: the change is on the app although the call failed.
-//! Doing the same call again then reports it done (add: `created` false; remove:
-//! false) and the app holds the name once or not at all: never twice.
-//! Every other failure leaves the app as it was.
+//! A POST, and the PUT of a certificate redeploy (a Let's Encrypt order), are
+//! sent again only when they surely were not processed (429 here); after any
+//! other failure the call looks instead. Where a `*` cell fails, doing the same
+//! call again reports it done (remove: false; redeploy: redeployed). Every cell
+//! ends with the app holding each name at most once and at most one
+//! certificate issued per name.
 //!
-//! `**` A 404 on the DELETE of a domain just found means someone removed it
-//! meanwhile, so remove reports false ("not there") rather than an error.
-//!
-//! `***` After a 422 the add looks at the list once (page 1) to see whether the
+//! `**` After a 422 the add looks at the list once (page 1) to see whether the
 //! name is there after all; it is not, so the 422 is reported.
+//! `***` A success without a record: the add takes the id from the list.
 
 mod common;
 
 use std::time::{Duration, Instant};
 
-use runcloud_sim::{DomainSeed, Fault, SimConfig, Simulator};
-use wu_runcloud::operations::{self, SslAction};
+use runcloud_sim::{DomainSeed, Fault, SimConfig, Simulator, SslMode};
+use serde_json::json;
+use wu_runcloud::operations::{self, AddOutcome, SslAction};
 use wu_runcloud::{Client, DomainName, Error, Limits, TransportKind};
 
 use common::{client_from, constants_for, count, fast_limits, occurrences, start, Auth};
 
 const ADDED: &str = "new-site.example";
 const REMOVED: &str = "old-site.example";
+const SECURED: &str = "secure-site.example";
 const LISTED: usize = 81;
 
 /// A timeout short enough to keep the hang cells fast.
@@ -72,14 +84,16 @@ enum Op {
     AddDomain,
     RemoveDomain,
     RedeploySsl,
+    InstallCertificate,
 }
 
-const OPS: [Op; 5] = [
+const OPS: [Op; 6] = [
     Op::TestConnection,
     Op::ListDomains,
     Op::AddDomain,
     Op::RemoveDomain,
     Op::RedeploySsl,
+    Op::InstallCertificate,
 ];
 
 /// What a successful call returned, reduced to what the cells compare.
@@ -87,7 +101,7 @@ const OPS: [Op; 5] = [
 enum Done {
     Connected { domains: u64 },
     Listed(usize),
-    Added { created: bool },
+    Added { created: bool, outcome: AddOutcome },
     Removed(bool),
     Ssl(SslAction),
 }
@@ -99,6 +113,15 @@ impl Op {
             Op::RemoveDomain => {
                 let sim = start(SimConfig::new());
                 sim.seed_domain(DomainSeed::new(REMOVED)).unwrap();
+                sim
+            }
+            Op::InstallCertificate => {
+                let sim = start(
+                    SimConfig::new()
+                        .ssl_mode(SslMode::Advanced)
+                        .certificate(false),
+                );
+                sim.seed_domain(DomainSeed::new(SECURED)).unwrap();
                 sim
             }
             _ => start(SimConfig::new()),
@@ -113,6 +136,7 @@ impl Op {
             Op::AddDomain => ("POST", "/domains"),
             Op::RemoveDomain => ("DELETE", "/domains/"),
             Op::RedeploySsl => ("PUT", "/ssl/"),
+            Op::InstallCertificate => ("POST", "/ssl"),
         }
     }
 
@@ -127,6 +151,7 @@ impl Op {
             Op::AddDomain => {
                 operations::add_domain(client, &name(ADDED), false).map(|added| Done::Added {
                     created: added.created,
+                    outcome: added.outcome,
                 })
             }
             Op::RemoveDomain => {
@@ -135,6 +160,8 @@ impl Op {
             Op::RedeploySsl => {
                 operations::redeploy_ssl(client, None).map(|outcome| Done::Ssl(outcome.action))
             }
+            Op::InstallCertificate => operations::redeploy_ssl(client, Some(&name(SECURED)))
+                .map(|outcome| Done::Ssl(outcome.action)),
         }
     }
 
@@ -142,28 +169,49 @@ impl Op {
         match self {
             Op::TestConnection => Done::Connected { domains: 1 },
             Op::ListDomains => Done::Listed(LISTED),
-            Op::AddDomain => Done::Added { created: true },
+            Op::AddDomain => Done::Added {
+                created: true,
+                outcome: AddOutcome::Created,
+            },
             Op::RemoveDomain => Done::Removed(true),
             Op::RedeploySsl => Done::Ssl(SslAction::Redeployed),
+            Op::InstallCertificate => Done::Ssl(SslAction::Installed),
+        }
+    }
+
+    /// What the call returns when it finds its change made after a lost answer.
+    fn found(self) -> Done {
+        match self {
+            Op::AddDomain => Done::Added {
+                created: false,
+                outcome: AddOutcome::FoundAfterLostAnswer,
+            },
+            _ => self.success(),
         }
     }
 
     /// What the same call returns when its change is already on the app.
     fn repeated(self) -> Done {
         match self {
-            Op::AddDomain => Done::Added { created: false },
+            Op::AddDomain => Done::Added {
+                created: false,
+                outcome: AddOutcome::AlreadyThere,
+            },
             Op::RemoveDomain => Done::Removed(false),
+            Op::InstallCertificate => Done::Ssl(SslAction::Redeployed),
             _ => self.success(),
         }
     }
 
     /// Whether the operation's change is on the app.
     fn applied(self, sim: &Simulator) -> bool {
+        let state = sim.state();
         match self {
             Op::TestConnection | Op::ListDomains => false,
             Op::AddDomain => occurrences(sim, ADDED) == 1,
             Op::RemoveDomain => occurrences(sim, REMOVED) == 0,
-            Op::RedeploySsl => sim.state().counters.redeploys > 0,
+            Op::RedeploySsl => state.counters.redeploys > 0,
+            Op::InstallCertificate => state.counters.certificates_issued > 0,
         }
     }
 
@@ -197,6 +245,10 @@ enum Case {
     Unauthenticated,
     NotFound,
     Unprocessable,
+    BadGatewayAfter,
+    GatewayTimeoutAfter,
+    DropAfter,
+    EmptySuccessAfter,
 }
 
 impl Case {
@@ -215,19 +267,31 @@ impl Case {
             Case::Unauthenticated => Fault::status(401).message("Unauthenticated."),
             Case::NotFound => Fault::status(404).message("Not Found."),
             Case::Unprocessable => Fault::status(422).message("The given data was invalid."),
+            Case::BadGatewayAfter => Fault::status(502).message("Bad Gateway").applied(),
+            Case::GatewayTimeoutAfter => Fault::status(504).message("Gateway Timeout").applied(),
+            Case::DropAfter => Fault::drop_connection().applied(),
+            Case::EmptySuccessAfter => Fault::status(200).body(json!({})).applied(),
         }
     }
 
     /// The simulator carries these requests out before the answer fails.
     fn carries_out(self) -> bool {
-        matches!(self, Case::Hang | Case::Truncated)
+        matches!(
+            self,
+            Case::Hang
+                | Case::Truncated
+                | Case::BadGatewayAfter
+                | Case::GatewayTimeoutAfter
+                | Case::DropAfter
+                | Case::EmptySuccessAfter
+        )
     }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Failure {
     Api(u16),
-    Timeout,
+    Transport(TransportKind),
     InvalidResponse,
 }
 
@@ -235,7 +299,7 @@ impl Failure {
     fn matches(self, error: &Error) -> bool {
         match (self, error) {
             (Failure::Api(expected), Error::Api { status, .. }) => expected == *status,
-            (Failure::Timeout, Error::Transport { kind, .. }) => *kind == TransportKind::Timeout,
+            (Failure::Transport(expected), Error::Transport { kind, .. }) => *kind == expected,
             (Failure::InvalidResponse, Error::InvalidResponse { .. }) => true,
             _ => false,
         }
@@ -246,25 +310,50 @@ impl Failure {
 enum Expect {
     /// Retried within the call, which then succeeds.
     Retried,
+    /// An add that looked, did not find the name, and sent the POST again.
+    LookedAndResent,
     /// Reported at once, with no retry.
     Fails(Failure),
-    /// Succeeds without a retry, with this result.
+    /// Succeeds without sending the key request again, with this result.
     Answers(Done),
 }
 
 /// The table at the top of this file.
 fn expected(case: Case, op: Op) -> Expect {
-    match case {
-        Case::TooManyRequests | Case::BadGateway | Case::Unavailable | Case::Drop => {
+    use Case::*;
+    let reads = matches!(op, Op::TestConnection | Op::ListDomains);
+    let certificate = matches!(op, Op::RedeploySsl | Op::InstallCertificate);
+    let fails = |failure| Expect::Fails(failure);
+    match (case, op) {
+        (TooManyRequests, _) => Expect::Retried,
+        (Unauthenticated, _) => fails(Failure::Api(401)),
+        (Unprocessable, _) => fails(Failure::Api(422)),
+        (NotFound, Op::RemoveDomain) => Expect::Answers(Done::Removed(false)),
+        (NotFound, _) => fails(Failure::Api(404)),
+        (EmptySuccessAfter, Op::ListDomains) => Expect::Retried,
+        (EmptySuccessAfter, _) => Expect::Answers(op.success()),
+        (ServerError | BadGateway | Unavailable | Drop | MalformedJson, Op::AddDomain) => {
+            Expect::LookedAndResent
+        }
+        (Hang | Truncated | BadGatewayAfter | GatewayTimeoutAfter | DropAfter, Op::AddDomain) => {
+            Expect::Answers(op.found())
+        }
+        (
+            Hang | Truncated | BadGatewayAfter | GatewayTimeoutAfter | DropAfter,
+            Op::InstallCertificate,
+        ) => Expect::Answers(op.found()),
+        (Hang, _) => fails(Failure::Transport(TransportKind::Timeout)),
+        (ServerError, _) => fails(Failure::Api(500)),
+        (BadGateway | BadGatewayAfter, _) if certificate => fails(Failure::Api(502)),
+        (GatewayTimeoutAfter, _) if certificate => fails(Failure::Api(504)),
+        (Unavailable, _) if certificate => fails(Failure::Api(503)),
+        (Drop | DropAfter, _) if certificate => fails(Failure::Transport(TransportKind::Reset)),
+        (MalformedJson | Truncated, _) if certificate => fails(Failure::InvalidResponse),
+        (Truncated | BadGatewayAfter | GatewayTimeoutAfter | DropAfter, Op::RemoveDomain) => {
             Expect::Retried
         }
-        Case::ServerError => Expect::Fails(Failure::Api(500)),
-        Case::Hang => Expect::Fails(Failure::Timeout),
-        Case::MalformedJson | Case::Truncated => Expect::Fails(Failure::InvalidResponse),
-        Case::Unauthenticated => Expect::Fails(Failure::Api(401)),
-        Case::NotFound if op == Op::RemoveDomain => Expect::Answers(Done::Removed(false)),
-        Case::NotFound => Expect::Fails(Failure::Api(404)),
-        Case::Unprocessable => Expect::Fails(Failure::Api(422)),
+        (_, _) if reads || op == Op::RemoveDomain => Expect::Retried,
+        (case, op) => unreachable!("{case:?} on {op:?} is not in the table"),
     }
 }
 
@@ -293,15 +382,27 @@ fn run_cell(case: Case, op: Op, auth: Auth) {
                 assert!(elapsed >= Duration::from_secs(1), "{label}: {elapsed:?}");
             }
         }
+        Expect::LookedAndResent => {
+            assert_eq!(result, Ok(op.success()), "{label}");
+            assert_eq!(key_requests, 2, "{label}: sent again after looking");
+            assert_eq!(
+                sim.requests().len(),
+                baseline + 2,
+                "{label}: one page looked at"
+            );
+        }
         Expect::Answers(done) => {
             assert_eq!(result, Ok(done), "{label}");
-            assert_eq!(key_requests, 1, "{label}: no retry");
+            assert_eq!(key_requests, 1, "{label}: not sent again");
+            let carried_out = op.changes_the_app() && case.carries_out();
+            assert_eq!(op.applied(&sim), carried_out, "{label}");
         }
         Expect::Fails(failure) => {
             let error = result.expect_err(&label);
             assert!(failure.matches(&error), "{label}: {error:?}");
-            assert_eq!(key_requests, 1, "{label}: no retry");
+            assert_eq!(key_requests, 1, "{label}: not sent again");
             let carried_out = op.changes_the_app() && case.carries_out();
+            assert!(error.is_retryable() || !carried_out, "{label}");
             assert_eq!(op.applied(&sim), carried_out, "{label}");
             if carried_out {
                 // The caller's later retry finds the change done.
@@ -310,10 +411,15 @@ fn run_cell(case: Case, op: Op, auth: Auth) {
             }
         }
     }
-    assert!(occurrences(&sim, ADDED) <= 1, "{label}: duplicate");
-    if case == Case::Hang {
-        assert!(elapsed < Duration::from_secs(3), "{label}: {elapsed:?}");
+    let state = sim.state();
+    for domain in &state.domains {
+        assert_eq!(occurrences(&sim, &domain.name), 1, "{label}: duplicate");
     }
+    assert!(
+        state.counters.certificates_issued <= 1,
+        "{label}: certificates"
+    );
+    assert!(elapsed < Duration::from_secs(4), "{label}: {elapsed:?}");
 }
 
 fn run_row(case: Case) {
@@ -330,37 +436,37 @@ fn too_many_requests_waits_for_retry_after_and_retries() {
 }
 
 #[test]
-fn server_error_is_reported_without_retry() {
+fn server_error_is_retried_only_where_it_cannot_repeat_a_change() {
     run_row(Case::ServerError);
 }
 
 #[test]
-fn bad_gateway_is_retried() {
+fn bad_gateway_is_retried_only_where_it_cannot_repeat_a_change() {
     run_row(Case::BadGateway);
 }
 
 #[test]
-fn service_unavailable_is_retried() {
+fn service_unavailable_is_retried_only_where_it_cannot_repeat_a_change() {
     run_row(Case::Unavailable);
 }
 
 #[test]
-fn hang_is_a_timeout_and_the_change_may_be_done() {
+fn hang_is_a_timeout_and_a_change_made_is_found() {
     run_row(Case::Hang);
 }
 
 #[test]
-fn dropped_connection_is_retried() {
+fn dropped_connection_is_retried_only_where_it_cannot_repeat_a_change() {
     run_row(Case::Drop);
 }
 
 #[test]
-fn malformed_json_is_an_invalid_response() {
+fn malformed_json_is_no_success() {
     run_row(Case::MalformedJson);
 }
 
 #[test]
-fn truncated_body_is_an_invalid_response_and_the_change_may_be_done() {
+fn truncated_body_after_the_change_is_found_not_repeated() {
     run_row(Case::Truncated);
 }
 
@@ -377,6 +483,26 @@ fn not_found_is_reported_without_retry() {
 #[test]
 fn unprocessable_is_reported_without_retry() {
     run_row(Case::Unprocessable);
+}
+
+#[test]
+fn bad_gateway_after_the_change_is_found_not_repeated() {
+    run_row(Case::BadGatewayAfter);
+}
+
+#[test]
+fn gateway_timeout_after_the_change_is_found_not_repeated() {
+    run_row(Case::GatewayTimeoutAfter);
+}
+
+#[test]
+fn connection_cut_after_the_change_is_found_not_repeated() {
+    run_row(Case::DropAfter);
+}
+
+#[test]
+fn a_success_with_an_empty_body_is_a_success() {
+    run_row(Case::EmptySuccessAfter);
 }
 
 #[test]
@@ -444,9 +570,9 @@ fn sync_records_a_failing_name_and_goes_on() {
     }
     // The second add and the first removal fail for good; the rest must happen.
     // Faults apply in the order injected: a hang of zero lets the first POST
-    // through unharmed, so the 500 lands on the second.
+    // through unharmed, so the 422 lands on the second.
     sim.inject(Fault::hang(Duration::ZERO).on_method("POST"));
-    sim.inject(Fault::status(500).on_method("POST"));
+    sim.inject(Fault::status(422).on_method("POST"));
     sim.inject(Fault::status(500).on_method("DELETE"));
     let client = client_from(&constants_for(&sim, Auth::V3), limits());
     let wanted: Vec<String> = ["a.example", "b.example", "c.example"]
@@ -466,11 +592,8 @@ fn sync_records_a_failing_name_and_goes_on() {
     assert_eq!(report.removed, ["stale-2.example"]);
     let failed: Vec<&str> = report.errors.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(failed, ["b.example", "stale-1.example"]);
-    assert!(
-        report.errors.iter().all(|(_, m)| m.contains("500")),
-        "{:?}",
-        report.errors
-    );
+    assert!(report.errors[0].1.contains("422"), "{:?}", report.errors);
+    assert!(report.errors[1].1.contains("500"), "{:?}", report.errors);
     let state = sim.state();
     assert!(state.domain("b.example").is_none());
     assert!(state.domain("stale-1.example").is_some());
@@ -494,11 +617,17 @@ fn an_absurd_retry_after_is_reported_not_waited_for() {
 }
 
 #[test]
-fn an_install_whose_answer_was_lost_is_redeployed_next_time() {
-    // Advanced SSL: the certificate install is carried out but its answer
-    // fails. Asking again must find the certificate and redeploy it, never
-    // install a second one.
-    for fault in [Fault::truncated(), Fault::hang(Duration::from_secs(20))] {
+fn an_install_whose_answer_was_lost_is_found_not_ordered_again() {
+    // Advanced SSL: the certificate order is carried out but its answer is
+    // lost. The call reads the certificate back and reports it installed;
+    // asking again redeploys it. A second certificate is never issued.
+    for fault in [
+        Fault::truncated(),
+        Fault::hang(Duration::from_secs(20)),
+        Fault::status(502).applied(),
+        Fault::status(504).applied(),
+        Fault::drop_connection().applied(),
+    ] {
         let sim = start(
             SimConfig::new()
                 .ssl_mode(runcloud_sim::SslMode::Advanced)
@@ -509,8 +638,8 @@ fn an_install_whose_answer_was_lost_is_redeployed_next_time() {
             .unwrap()
             .domain;
         sim.inject(fault.clone().on_method("POST").on_path("/ssl"));
-        let error = operations::redeploy_ssl(&client, Some(&name(ADDED))).unwrap_err();
-        assert!(error.is_retryable(), "{fault:?}: {error:?}");
+        let first = operations::redeploy_ssl(&client, Some(&name(ADDED))).unwrap();
+        assert_eq!(first.action, SslAction::Installed, "{fault:?}");
         let again = operations::redeploy_ssl(&client, Some(&name(ADDED))).unwrap();
         assert_eq!(again.action, SslAction::Redeployed, "{fault:?}");
         let state = sim.state();
@@ -521,7 +650,55 @@ fn an_install_whose_answer_was_lost_is_redeployed_next_time() {
             .filter(|c| c.domain_id == Some(domain.id))
             .collect();
         assert_eq!(certificates.len(), 1, "{fault:?}");
+        assert_eq!(first.certificate_id, Some(certificates[0].id));
         assert_eq!(again.certificate_id, Some(certificates[0].id));
         assert_eq!(state.counters.certificates_issued, 1, "{fault:?}");
+        assert_eq!(count(&sim, "POST", "/ssl"), 1, "{fault:?}: one order");
+    }
+}
+
+#[test]
+fn an_install_failing_before_the_order_is_not_repeated_in_the_call() {
+    // A 502 that RunCloud did not act on: the call reads the certificate, sees
+    // none, and reports the failure rather than ordering again blind.
+    let sim = start(
+        SimConfig::new()
+            .ssl_mode(runcloud_sim::SslMode::Advanced)
+            .certificate(false),
+    );
+    let client = client_from(&constants_for(&sim, Auth::V3), limits());
+    operations::add_domain(&client, &name(ADDED), false).unwrap();
+    sim.inject(Fault::status(502).on_method("POST").on_path("/ssl"));
+    let error = operations::redeploy_ssl(&client, Some(&name(ADDED))).unwrap_err();
+    assert!(matches!(error, Error::Api { status: 502, .. }), "{error:?}");
+    assert!(error.is_retryable());
+    assert_eq!(count(&sim, "POST", "/ssl"), 1);
+    assert_eq!(sim.state().counters.certificates_issued, 0);
+    let later = operations::redeploy_ssl(&client, Some(&name(ADDED))).unwrap();
+    assert_eq!(later.action, SslAction::Installed);
+    assert_eq!(sim.state().counters.certificates_issued, 1);
+}
+
+#[test]
+fn sync_counts_a_delete_retried_into_a_404_as_removed() {
+    for fault in [
+        Fault::status(502).applied(),
+        Fault::drop_connection().applied(),
+        Fault::truncated(),
+    ] {
+        let sim = start(SimConfig::new());
+        sim.seed_domain(DomainSeed::new(REMOVED)).unwrap();
+        sim.inject(fault.clone().on_method("DELETE"));
+        let client = client_from(&constants_for(&sim, Auth::V2), limits());
+        let options = wu_runcloud::sync::SyncOptions {
+            prune: true,
+            managed: [REMOVED.to_string()].into(),
+            ..Default::default()
+        };
+        let report = wu_runcloud::sync::sync(&client, &[], &options).unwrap();
+        assert_eq!(report.removed, [REMOVED], "{fault:?}");
+        assert!(report.errors.is_empty(), "{fault:?}: {:?}", report.errors);
+        assert_eq!(occurrences(&sim, REMOVED), 0);
+        assert_eq!(count(&sim, "DELETE", "/domains/"), 2, "{fault:?}");
     }
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 use serde_json::Value;
-use wu_runcloud::client::ApiResponse;
+use wu_runcloud::client::{api_error, Answer};
 use wu_runcloud::config::BaseUrl;
 use wu_runcloud::model::{Certificate, Domain, ErrorBody, Meta, Page, Pagination, SslMode, WebApp};
 use wu_runcloud::sync::{plan, SyncOptions};
@@ -235,10 +235,11 @@ proptest! {
 
     #[test]
     fn api_responses_never_panic(status in any::<u16>(), bytes in body_bytes(), wait in any::<Option<u16>>()) {
-        let response = ApiResponse {
+        let response = Answer {
             status,
             body: bytes,
             retry_after: wait.map(|s| Duration::from_secs(s.into())),
+            retried: false,
         };
         let _ = response.is_success();
         if let Err(error) = response.json::<Page<Domain>>() {
@@ -247,10 +248,14 @@ proptest! {
         }
         let _ = response.json::<Value>();
         let _ = response.json::<SslMode>();
-        match response.to_error() {
+        let _ = response.record::<Domain>();
+        match api_error(response.status, &response.body, &["secret"]) {
             Error::Api { status: s, message } => {
                 prop_assert_eq!(s, status);
                 prop_assert!(!message.is_empty());
+                prop_assert!(!message.contains("secret"));
+                prop_assert!(message.chars().count() <= 301);
+                prop_assert!(!message.chars().any(char::is_control));
             }
             other => prop_assert!(false, "{:?}", other),
         }

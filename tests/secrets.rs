@@ -161,6 +161,65 @@ fn echoed_credentials_are_redacted_from_runcloud_messages() {
     }
 }
 
+/// `value` as JSON writes it when it escapes every character: `\u0063...`,
+/// with `/` as `\/`. Decoded, it is the value; as bytes it never contains it.
+fn json_escaped(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| match c {
+            '/' => "\\/".to_string(),
+            c => format!("\\u{:04x}", c as u32),
+        })
+        .collect()
+}
+
+#[test]
+fn json_escaped_echoes_are_redacted_after_decoding() {
+    let sim = canary_simulator(SimConfig::new());
+    let clients = canary_clients(sim.base_url());
+    let echoes = [
+        format!("Bearer {} and a\\/b", json_escaped(CANARY_TOKEN)),
+        format!(
+            "pair {}:{} ({})",
+            json_escaped(CANARY_KEY),
+            json_escaped(CANARY_SECRET),
+            json_escaped(&encoded_pair())
+        ),
+    ];
+    for (client, echo) in clients.iter().zip(&echoes) {
+        let raw = format!(r#"{{"message":"Refused {echo}\u000d\u000aInjected: header"}}"#);
+        assert!(CANARIES.iter().all(|c| !raw.contains(c)), "{raw}");
+        sim.inject(Fault::status(403).raw_body(&raw));
+        let error = operations::list_domains(client).unwrap_err();
+        let shown = error.to_string();
+        assert!(shown.contains("[redacted]"), "{shown}");
+        assert!(!shown.contains('\r') && !shown.contains('\n'), "{shown}");
+        assert_error_clean("escaped echo", &error);
+        assert!(!shown.contains(&encoded_pair()), "{shown}");
+
+        // Sync's per-name messages go through the same path.
+        sim.inject(Fault::status(422).raw_body(&raw).on_method("POST"));
+        let options = SyncOptions::default();
+        let report = sync::sync(
+            client,
+            &["new.example.com".to_string()],
+            &SyncOptions {
+                dry_run: false,
+                ..options
+            },
+        )
+        .unwrap();
+        assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+        assert!(
+            report.errors[0].1.contains("[redacted]"),
+            "{:?}",
+            report.errors
+        );
+        assert_clean("sync errors", &format!("{report:?}"));
+        sim.clear_faults();
+    }
+}
+
 #[test]
 fn transport_and_response_failures_show_no_credential() {
     let sim = canary_simulator(SimConfig::new().extra_domains(3));
@@ -172,8 +231,8 @@ fn transport_and_response_failures_show_no_credential() {
     let faults = [
         Fault::hang(Duration::from_secs(20)),
         Fault::drop_connection().times(2),
-        Fault::malformed_json(),
-        Fault::truncated(),
+        Fault::malformed_json().times(4),
+        Fault::truncated().times(4),
         Fault::status(401),
         Fault::status(404),
         Fault::status(429).retry_after(60),

@@ -7,6 +7,7 @@ use ext_php_rs::types::ZendHashTable;
 use crate::config::Diagnostics;
 use crate::model::{Domain, Page};
 use crate::operations::{Added, ConnectionReport, SslOutcome};
+use crate::php::exceptions::scrubbed;
 use crate::sync::{SyncOptions, SyncReport};
 use ext_php_rs::types::Zval;
 
@@ -66,6 +67,7 @@ pub fn domains_page(
 pub fn added(added: &Added) -> ZBox<ZendHashTable> {
     domain(&added.domain)
         .set("created", added.created)
+        .set("outcome", added.outcome.as_str())
         .into_table()
 }
 
@@ -82,7 +84,7 @@ pub fn connection(report: &ConnectionReport) -> ZBox<ZendHashTable> {
 pub fn sync_report(report: &SyncReport) -> ZBox<ZendHashTable> {
     let mut errors = Assoc::new();
     for (name, message) in &report.errors {
-        errors = errors.set(name, message.as_str());
+        errors = errors.set(name, scrubbed(message).as_str());
     }
     let mut ssl_steps = ZendHashTable::new();
     for outcome in &report.ssl {
@@ -138,7 +140,11 @@ fn ssl_mode_name(advanced: bool) -> &'static str {
     }
 }
 
-pub fn config(diagnostics: &Diagnostics, limits: &crate::config::Limits) -> ZBox<ZendHashTable> {
+pub fn config(
+    diagnostics: &Diagnostics,
+    limits: &crate::config::Limits,
+    proxy: bool,
+) -> ZBox<ZendHashTable> {
     let mut constants = Assoc::new();
     for (name, defined) in &diagnostics.constants {
         constants = constants.set(name, *defined);
@@ -152,5 +158,7 @@ pub fn config(diagnostics: &Diagnostics, limits: &crate::config::Limits) -> ZBox
         .set("connect_timeout", limits.connect_timeout.as_secs() as i64)
         .set("max_retries", i64::from(limits.max_retries))
         .set("max_retry_wait", limits.max_retry_wait.as_secs() as i64)
+        .set("deadline", limits.deadline.as_secs() as i64)
+        .set("proxy", proxy)
         .into_table()
 }

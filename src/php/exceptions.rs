@@ -9,10 +9,11 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendClassObject;
 use ext_php_rs::zend::{ce, ClassEntry};
 
-use crate::config::{scrub_values, ConstantSource, API_KEY, API_SECRET, TOKEN};
-use crate::error::{Error, TransportKind};
+use crate::config::{ConstantSource, API_KEY, API_SECRET, TOKEN};
+use crate::error::Error;
 use crate::php::origin;
 use crate::php::runtime::PhpConstants;
+use crate::redact;
 
 /// `\RuntimeException`, looked up in the compiler's class table: this runs at
 /// module startup, before the executor's table exists. SPL, which defines the
@@ -85,8 +86,9 @@ impl ApiException {
     }
 }
 
-/// RunCloud could not be reached or its answer could not be read: DNS, connect,
-/// TLS, timeout, reset, or an unreadable body. `getKind()` tells which.
+/// RunCloud could not be reached or its answer could not be used: DNS, connect,
+/// TLS, timeout, reset, an unreadable body, the call's deadline, or a domain
+/// list that kept changing. `getKind()` tells which; all are worth a later retry.
 #[php_class]
 #[php(name = "WuRunCloud\\TransportException")]
 #[php(extends(RunCloudException))]
@@ -94,18 +96,22 @@ impl ApiException {
 pub struct TransportException;
 
 /// `getCode()` of a TransportException, per kind.
-const TRANSPORT_KINDS: [(i32, &str); 6] = [
+const TRANSPORT_KINDS: [(i32, &str); 8] = [
     (1, "dns"),
     (2, "connect"),
     (3, "tls"),
     (4, "timeout"),
     (5, "reset"),
     (6, "response"),
+    (7, "deadline"),
+    (8, "unsettled"),
 ];
 
 #[php_impl]
 impl TransportException {
-    /// `dns`, `connect`, `tls`, `timeout`, `reset`, or `response` (an unreadable answer).
+    /// `dns`, `connect`, `tls`, `timeout`, `reset`, `response` (an unreadable
+    /// answer), `deadline` (`wu_runcloud.deadline` ran out) or `unsettled` (the
+    /// domain list kept changing while it was read).
     pub fn get_kind(self_: &mut ZendClassObject<TransportException>) -> &'static str {
         let code = exception_code(self_);
         TRANSPORT_KINDS
@@ -129,8 +135,7 @@ fn exception_code<T>(object: &ZendClassObject<T>) -> i64 {
         .unwrap_or(0)
 }
 
-fn transport_code(kind: Option<TransportKind>) -> i32 {
-    let name = kind.map_or("response", TransportKind::as_str);
+fn transport_code(name: &str) -> i32 {
     TRANSPORT_KINDS
         .iter()
         .find(|(_, kind_name)| *kind_name == name)
@@ -139,14 +144,14 @@ fn transport_code(kind: Option<TransportKind>) -> i32 {
 
 /// Removes every configured credential from `message`, whatever the error, as a
 /// second line of defence behind the core, which never puts one there.
-fn scrubbed(message: &str) -> String {
+pub(crate) fn scrubbed(message: &str) -> String {
     let values: Vec<String> = [TOKEN, API_KEY, API_SECRET]
         .iter()
         .filter_map(|name| PhpConstants.constant(name))
         .filter(|value| value.len() >= 4)
         .collect();
     let values: Vec<&str> = values.iter().map(String::as_str).collect();
-    scrub_values(message, &values)
+    redact::scrub(message, &values)
 }
 
 impl From<Error> for PhpException {
@@ -158,11 +163,15 @@ impl From<Error> for PhpException {
             Error::ProtectedDomain(_) => (0, ProtectedDomainException::get_metadata().ce()),
             Error::Api { status, .. } => (i32::from(*status), ApiException::get_metadata().ce()),
             Error::Transport { kind, .. } => (
-                transport_code(Some(*kind)),
+                transport_code(kind.as_str()),
                 TransportException::get_metadata().ce(),
             ),
             Error::InvalidResponse { .. } => (
-                transport_code(None),
+                transport_code("response"),
+                TransportException::get_metadata().ce(),
+            ),
+            Error::Unsettled(_) => (
+                transport_code("unsettled"),
                 TransportException::get_metadata().ce(),
             ),
         };

@@ -119,12 +119,14 @@ pub fn wu_runcloud_sync(domains: Vec<String>, options: Option<&ZendHashTable>) -
 }
 
 /// Diagnostics: extension version, API version, base URL, which constants are
-/// defined (names only, never values), timeouts and retry limits.
+/// defined (names only, never values), timeouts, retry limits, the deadline,
+/// and whether a proxy is configured (`proxy`, never its URL).
 #[php_function]
 pub fn wu_runcloud_config() -> PhpArray {
     Ok(arrays::config(
         &Diagnostics::read(&PhpConstants),
         &runtime::limits(),
+        runtime::proxy().is_some(),
     ))
 }
 

@@ -33,6 +33,13 @@ fn print_table() {
         "max retry wait (s)",
         limits.max_retry_wait.as_secs().to_string()
     );
+    info_table_row!("deadline (s)", limits.deadline.as_secs().to_string());
+    let proxy = if runtime::proxy().is_some() {
+        "configured"
+    } else {
+        "none (the environment is never read)"
+    };
+    info_table_row!("proxy", proxy);
     for (name, defined) in &diagnostics.constants {
         info_table_row!(*name, if *defined { "defined" } else { "not defined" });
     }

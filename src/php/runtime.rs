@@ -22,15 +22,28 @@ pub const INI_MAX_RETRIES: &str = "wu_runcloud.max_retries";
 /// Seconds of waiting between retries allowed within one call.
 pub const INI_MAX_RETRY_WAIT: &str = "wu_runcloud.max_retry_wait";
 
-/// 1: a 429 waits for the next rate-limit window even past `max_retry_wait`.
+/// Seconds one whole extension call may take, every attempt, pause and page included.
+pub const INI_DEADLINE: &str = "wu_runcloud.deadline";
+
+/// An HTTP(S) proxy URL for every request; empty (the default) for none. The
+/// environment (HTTP_PROXY and the like) is never read.
+pub const INI_PROXY: &str = "wu_runcloud.proxy";
+
+/// 1: a 429 waits for the next rate-limit window even past `max_retry_wait`
+/// (never past `wu_runcloud.deadline`).
 pub const INI_PACE_ACROSS_WINDOWS: &str = "wu_runcloud.pace_across_windows";
 
 /// The php.ini table; the engine borrows it for the life of the process.
-pub static INI_ENTRIES: IniEntryDefs<6> = IniEntryDefs::new([
+pub static INI_ENTRIES: IniEntryDefs<8> = IniEntryDefs::new([
     whole_seconds(c"wu_runcloud.timeout", c"30"),
     whole_seconds(c"wu_runcloud.connect_timeout", c"10"),
     whole_seconds(c"wu_runcloud.max_retries", c"3"),
     whole_seconds(c"wu_runcloud.max_retry_wait", c"20"),
+    whole_seconds(c"wu_runcloud.deadline", c"45"),
+    IniEntryDef {
+        on_modify: Some(accept_proxy_url),
+        ..IniEntryDef::new(c"wu_runcloud.proxy", c"", IniEntryPermission::All)
+    },
     whole_seconds(c"wu_runcloud.pace_across_windows", c"0"),
     IniEntryDef::end(),
 ]);
@@ -45,24 +58,32 @@ const fn whole_seconds(name: &'static CStr, default: &'static CStr) -> IniEntryD
     }
 }
 
-/// `SUCCESS` (0) for a whole number, `FAILURE` (-1) for anything else.
-unsafe extern "C" fn accept_whole_number(
-    _entry: *mut zend_ini_entry,
-    new_value: *mut zend_string,
-    _arg1: *mut c_void,
-    _arg2: *mut c_void,
-    _arg3: *mut c_void,
-    _stage: c_int,
-) -> c_int {
-    // SAFETY: the engine passes the new value as a live string, or null.
-    let text = unsafe { new_value.as_ref() }.map_or(&[][..], |value| value.as_bytes());
-    let number = std::str::from_utf8(text).ok().map(str::trim);
-    if number.is_some_and(|n| n.parse::<u64>().is_ok()) {
-        0
-    } else {
-        -1
-    }
+/// A modify handler: `SUCCESS` (0) when `accept` takes the new value
+/// (trimmed), `FAILURE` (-1) otherwise, so `ini_set()` refuses it.
+macro_rules! ini_check {
+    ($name:ident, $accept:expr) => {
+        unsafe extern "C" fn $name(
+            _entry: *mut zend_ini_entry,
+            new_value: *mut zend_string,
+            _arg1: *mut c_void,
+            _arg2: *mut c_void,
+            _arg3: *mut c_void,
+            _stage: c_int,
+        ) -> c_int {
+            // SAFETY: the engine passes the new value as a live string, or null.
+            let text = unsafe { new_value.as_ref() }.map_or(&[][..], |value| value.as_bytes());
+            let accept: fn(&str) -> bool = $accept;
+            match std::str::from_utf8(text) {
+                Ok(value) if accept(value.trim()) => 0,
+                _ => -1,
+            }
+        }
+    };
 }
+
+ini_check!(accept_whole_number, |n| n.parse::<u64>().is_ok());
+ini_check!(accept_proxy_url, |url| url.is_empty()
+    || ureq::Proxy::new(url).is_ok());
 
 /// PHP's constant table, through `defined()` and `constant()`.
 pub struct PhpConstants;
@@ -106,6 +127,7 @@ pub fn limits() -> Limits {
         }),
         max_retry_wait: ini_number(INI_MAX_RETRY_WAIT)
             .map_or(defaults.max_retry_wait, Duration::from_secs),
+        deadline: seconds(INI_DEADLINE, defaults.deadline),
     }
 }
 
@@ -132,5 +154,12 @@ pub fn pace_across_windows() -> bool {
 
 /// The configuration as the constants define it right now.
 pub fn config() -> Result<Config> {
-    Config::from_constants(&PhpConstants, limits())
+    Config::from_constants(&PhpConstants, limits())?.with_proxy(proxy().as_deref())
+}
+
+/// The configured proxy URL, if any.
+pub fn proxy() -> Option<String> {
+    call("ini_get", INI_PROXY)?
+        .string()
+        .filter(|url| !url.trim().is_empty())
 }

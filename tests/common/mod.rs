@@ -71,6 +71,7 @@ pub fn fast_limits() -> Limits {
         connect_timeout: Duration::from_millis(500),
         max_retries: 3,
         max_retry_wait: Duration::from_secs(3),
+        deadline: Duration::from_secs(20),
     }
 }
 

@@ -11,7 +11,7 @@ final class AddDomainTest extends SimulatorTestCase
         $added = wu_runcloud_add_domain('shop.example.com');
 
         $this->assertSame(
-            ['id', 'name', 'type', 'www', 'redirection', 'wildcard', 'created'],
+            ['id', 'name', 'type', 'www', 'redirection', 'wildcard', 'created', 'outcome'],
             array_keys($added)
         );
         $this->assertIsInt($added['id']);
@@ -36,10 +36,50 @@ final class AddDomainTest extends SimulatorTestCase
 
         $this->assertTrue($first['created']);
         $this->assertFalse($second['created']);
+        $this->assertSame(['created', 'already_there'], [$first['outcome'], $second['outcome']]);
         $this->assertSame($first['id'], $second['id']);
         $this->assertSame('shop.example.com', $second['name']);
         $this->assertSame(1, count(array_keys($this->sim()->domainNames(), 'shop.example.com')));
         $this->assertSame([200, 422], array_column($this->loggedRequests('POST'), 'status'));
+    }
+
+    /** @return array<string, array{array<string, mixed>}> */
+    public function lostAnswers(): array
+    {
+        return [
+            '502 after the change' => [['kind' => 'status', 'status' => 502, 'applied' => true]],
+            '504 after the change' => [['kind' => 'status', 'status' => 504, 'applied' => true]],
+            'connection cut after the change' => [['kind' => 'drop', 'applied' => true]],
+            'truncated answer' => [['kind' => 'truncated']],
+        ];
+    }
+
+    /**
+     * @dataProvider lostAnswers
+     * @param array<string, mixed> $fault
+     */
+    public function testAnAddWhoseAnswerIsLostIsFoundNotRepeated(array $fault): void
+    {
+        $this->sim()->injectFault($fault + ['method' => 'POST']);
+
+        $added = wu_runcloud_add_domain('shop.example.com');
+
+        $this->assertFalse($added['created'], 'not confirmed by RunCloud');
+        $this->assertSame('found_after_lost_answer', $added['outcome']);
+        $this->assertSame($this->sim()->domain('shop.example.com')['id'], $added['id']);
+        $this->assertCount(1, $this->loggedRequests('POST'), 'the POST is never sent twice');
+        $this->assertSame(1, count(array_keys($this->sim()->domainNames(), 'shop.example.com')));
+    }
+
+    public function testAnAddFailingBeforeRunCloudActsIsSentAgainAfterLooking(): void
+    {
+        $this->sim()->injectFault(['kind' => 'status', 'status' => 502, 'method' => 'POST']);
+
+        $added = wu_runcloud_add_domain('shop.example.com');
+
+        $this->assertTrue($added['created']);
+        $this->assertSame('created', $added['outcome']);
+        $this->assertSame([502, 200], array_column($this->loggedRequests('POST'), 'status'));
     }
 
     public function testARepeatedAddFindsADomainOnTheThirdPage(): void

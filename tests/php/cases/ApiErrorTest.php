@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace WuRunCloud\Tests;
 
 use WuRunCloud\ApiException;
+use WuRunCloud\TransportException;
 
 /**
  * Error statuses from RunCloud: ApiException with the HTTP status as code and RunCloud's
@@ -88,6 +89,23 @@ final class ApiErrorTest extends SimulatorTestCase
         $this->assertSame([429, 200], array_column($this->sim()->requests(), 'status'));
         $this->assertGreaterThanOrEqual(1.9, microtime(true) - $started, 'it waited for the window');
         $this->assertFalse(ini_set('wu_runcloud.pace_across_windows', 'yes'), 'a number, as every setting');
+    }
+
+    public function testPacingAcrossWindowsNeverWaitsPastTheDeadline(): void
+    {
+        ini_set('wu_runcloud.max_retry_wait', '0');
+        ini_set('wu_runcloud.pace_across_windows', '1');
+        ini_set('wu_runcloud.deadline', '2');
+        $this->sim()->injectFault(['kind' => 'status', 'status' => 429, 'retry_after' => 5, 'message' => 'Too Many Attempts.']);
+        $started = microtime(true);
+
+        $thrown = $this->catchThrown(TransportException::class, static fn () => wu_runcloud_list_domains());
+
+        $this->assertSame('deadline', $thrown->getKind());
+        $this->assertTrue($thrown->isRetryable());
+        $this->assertStringContainsString('429', $thrown->getMessage(), 'names the last failure');
+        $this->assertLessThan(1.0, microtime(true) - $started, 'ends at once instead of waiting');
+        $this->assertSame([429], array_column($this->sim()->requests(), 'status'));
     }
 
     public function testPacingAcrossWindowsLeavesOtherFailuresBoundedByTheWait(): void

@@ -15,7 +15,7 @@ final class DiagnosticsTest extends SimulatorTestCase
         $v3 = $this->auth() === 'v3';
 
         $this->assertSame(
-            ['version', 'api_version', 'base_url', 'constants', 'timeout', 'connect_timeout', 'max_retries', 'max_retry_wait'],
+            ['version', 'api_version', 'base_url', 'constants', 'timeout', 'connect_timeout', 'max_retries', 'max_retry_wait', 'deadline', 'proxy'],
             array_keys($config)
         );
         $this->assertSame(WU_RUNCLOUD_VERSION, $config['version']);
@@ -63,7 +63,22 @@ final class DiagnosticsTest extends SimulatorTestCase
         $this->assertStringContainsString('WU_RUNCLOUD_SERVER_ID => defined', $info);
         $this->assertStringContainsString("timeout (s) => 30\n", $info);
         $this->assertStringContainsString("max retries => 3\n", $info);
+        $this->assertStringContainsString("deadline (s) => 45\n", $info);
+        $this->assertStringContainsString('proxy => none', $info);
         $this->assertContainsNoCredential($info);
+    }
+
+    public function testAProxyIsShownAsConfiguredNeverItsUrl(): void
+    {
+        ini_set('wu_runcloud.proxy', 'http://proxyuser:proxy-pass-5c1@proxy.example:3128');
+        ob_start();
+        phpinfo(INFO_MODULES);
+        var_dump(wu_runcloud_config());
+        $info = ob_get_clean();
+
+        $this->assertStringContainsString('proxy => configured', $info);
+        $this->assertStringNotContainsString('proxy-pass-5c1', $info);
+        $this->assertStringNotContainsString('proxy.example', $info);
     }
 
     public function testPhpRiShowsTheTable(): void

@@ -158,12 +158,17 @@ final class ExtensionSurfaceTest extends SimulatorTestCase
         $this->assertSame('10', ini_get('wu_runcloud.connect_timeout'));
         $this->assertSame('3', ini_get('wu_runcloud.max_retries'));
         $this->assertSame('20', ini_get('wu_runcloud.max_retry_wait'));
+        $this->assertSame('45', ini_get('wu_runcloud.deadline'));
+        $this->assertSame('', ini_get('wu_runcloud.proxy'));
 
         ini_set('wu_runcloud.timeout', '7');
+        ini_set('wu_runcloud.deadline', '12');
         ini_set('wu_runcloud.max_retries', '25');
         $config = wu_runcloud_config();
 
         $this->assertSame(7, $config['timeout']);
+        $this->assertSame(12, $config['deadline']);
+        $this->assertFalse(ini_set('wu_runcloud.deadline', 'soon'), 'a whole number of seconds');
         $this->assertSame(10, $config['max_retries'], 'capped at 10');
     }
 

@@ -53,7 +53,7 @@ final class HostileInputTest extends SimulatorTestCase
 
     public function testTheProcessSurvivesAFailedCallAndWorksOn(): void
     {
-        $this->sim()->injectFault(['kind' => 'malformed_json']);
+        $this->sim()->injectFault(['kind' => 'malformed_json', 'count' => 4]);
         try {
             wu_runcloud_list_domains();
             $this->fail('the malformed answer must throw');

@@ -76,6 +76,35 @@ final class RedeploySslTest extends SimulatorTestCase
         $this->assertSame(1, $this->sim()->state()['ssl']['domains'][0]['redeploys']);
     }
 
+    public function testAnInstallAnsweredWithAnEmptySuccessIsInstalled(): void
+    {
+        $this->sim()->changeSsl(['advancedSSL' => true]);
+        wu_runcloud_add_domain('shop.example.com');
+        $this->sim()->injectFault(['kind' => 'status', 'status' => 200, 'body' => new \stdClass(), 'applied' => true, 'method' => 'POST', 'path_contains' => '/ssl']);
+
+        $installed = wu_runcloud_redeploy_ssl('shop.example.com');
+        $certificates = $this->sim()->state()['ssl']['domains'];
+
+        $this->assertSame('installed', $installed['action']);
+        $this->assertCount(1, $certificates);
+        $this->assertSame($certificates[0]['id'], $installed['certificate_id'], 'the id read back');
+        $this->assertCount(1, array_filter($this->loggedRequests('POST'), static fn (array $r): bool => str_ends_with($r['path'], '/ssl')));
+    }
+
+    public function testAnInstallWhoseAnswerIsLostIsNotOrderedAgain(): void
+    {
+        $this->sim()->changeSsl(['advancedSSL' => true]);
+        wu_runcloud_add_domain('shop.example.com');
+        $this->sim()->injectFault(['kind' => 'status', 'status' => 504, 'applied' => true, 'method' => 'POST', 'path_contains' => '/ssl']);
+
+        $installed = wu_runcloud_redeploy_ssl('shop.example.com');
+
+        $this->assertSame('installed', $installed['action']);
+        $this->assertSame(1, $this->sim()->state()['counters']['certificates_issued']);
+        $this->assertSame('redeployed', wu_runcloud_redeploy_ssl('shop.example.com')['action']);
+        $this->assertSame(1, $this->sim()->state()['counters']['certificates_issued']);
+    }
+
     public function testAdvancedModeOnADomainOnTheThirdPage(): void
     {
         $this->sim()->changeSsl(['advancedSSL' => true]);

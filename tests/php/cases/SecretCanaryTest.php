@@ -83,6 +83,11 @@ final class SecretCanaryTest extends SimulatorTestCase
             'wrong credentials (401)' => ['main', [], [], [], $list, ApiException::class],
             'forbidden (403)' => ['canary', [], [['kind' => 'status', 'status' => 403, 'message' => 'Forbidden.']], [], $list, ApiException::class],
             'RunCloud echoing the credentials' => ['canary', [], [['kind' => 'status', 'status' => 403, 'message' => $echoedCredentials]], [], $list, ApiException::class],
+            'RunCloud echoing the credentials JSON-escaped' => ['canary', [], [['kind' => 'status', 'status' => 403, 'raw_body' => '{"message":"Credentials {escaped} refused"}']], [], $list, ApiException::class],
+            'sync error echoing the credentials JSON-escaped' => [
+                'canary', [], [['kind' => 'status', 'status' => 422, 'method' => 'POST', 'raw_body' => '{"message":"Credentials {escaped} refused"}']], [],
+                "return wu_runcloud_sync(['new.example.com'], ['dry_run' => false]);", null,
+            ],
             'sync error echoing the credentials' => [
                 'canary', [], [['kind' => 'status', 'status' => 422, 'method' => 'POST', 'message' => $echoedCredentials]], [],
                 "return wu_runcloud_sync(['new.example.com'], ['dry_run' => false]);", null,
@@ -91,8 +96,8 @@ final class SecretCanaryTest extends SimulatorTestCase
             'validation (422)' => ['canary', [], [['kind' => 'status', 'status' => 422, 'method' => 'POST', 'message' => 'The name is invalid.']], [], $add, ApiException::class],
             'unavailable (503)' => ['canary', [], [['kind' => 'status', 'status' => 503, 'count' => 5]], $noRetry, $list, ApiException::class],
             'rate limited (429)' => ['canary', [], [['kind' => 'status', 'status' => 429, 'retry_after' => 1, 'count' => 5]], $noRetry, $list, ApiException::class],
-            'server error (500)' => ['canary', [], [['kind' => 'status', 'status' => 500]], [], $add, ApiException::class],
-            'unreadable answer' => ['canary', [], [['kind' => 'malformed_json']], [], $list, TransportException::class],
+            'server error (500)' => ['canary', [], [['kind' => 'status', 'status' => 500]], [], $list, ApiException::class],
+            'unreadable answer' => ['canary', [], [['kind' => 'malformed_json', 'count' => 5]], $noRetry, $list, TransportException::class],
             'truncated answer' => ['canary', [], [['kind' => 'truncated', 'count' => 5]], $noRetry, $list, TransportException::class],
             'dropped connection' => ['canary', [], [['kind' => 'drop', 'count' => 5]], $noRetry, $list, TransportException::class],
             'timeout' => ['canary', [], [['kind' => 'hang', 'delay_ms' => 3000]], ['wu_runcloud.timeout' => 1], $list, TransportException::class],
@@ -123,6 +128,16 @@ final class SecretCanaryTest extends SimulatorTestCase
         foreach ($faults as $fault) {
             if (isset($fault['message'])) {
                 $fault['message'] = str_replace('{credentials}', implode(' ', $this->configuredCredentials()), $fault['message']);
+            }
+            if (isset($fault['raw_body'])) {
+                // Every character as a JSON \u escape, and '/' as '\/': what a
+                // byte-level search for the credential would not recognise.
+                $escape = static fn (string $value): string => implode('', array_map(
+                    static fn (string $c): string => $c === '/' ? '\\/' : sprintf('\\u%04x', ord($c)),
+                    str_split($value)
+                ));
+                $escaped = implode(' ', array_map($escape, $this->configuredCredentials()));
+                $fault['raw_body'] = str_replace('{escaped}', $escaped, $fault['raw_body']);
             }
             self::$canarySimulator->injectFault($fault);
         }

@@ -35,6 +35,27 @@ final class TransportErrorTest extends SimulatorTestCase
         $this->assertLessThan(3.0, $elapsed, 'one timeout, not retried within the call');
     }
 
+    public function testTheDeadlineBoundsTheWholeCall(): void
+    {
+        // Every answer comes just inside the timeout; a walk of many pages
+        // would take far longer than the deadline allows.
+        ini_set('wu_runcloud.timeout', '1');
+        ini_set('wu_runcloud.deadline', '2');
+        $this->sim()->seedNumberedDomains(400);
+        $this->sim()->injectFault(['kind' => 'hang', 'delay_ms' => 700, 'method' => 'GET', 'count' => 50]);
+
+        $started = microtime(true);
+        $thrown = $this->catchThrown(TransportException::class, static fn () => wu_runcloud_remove_domain('absent.example.com'));
+        $elapsed = microtime(true) - $started;
+
+        $this->assertSame('deadline', $thrown->getKind());
+        $this->assertSame(7, $thrown->getCode());
+        $this->assertTrue($thrown->isRetryable());
+        $this->assertLessThan(2.5, $elapsed);
+        $this->assertGreaterThanOrEqual(1.9, $elapsed);
+        $this->assertNoChangingRequests();
+    }
+
     public function testARefusedConnectionIsAConnectFailure(): void
     {
         $closedPort = self::closedLoopbackPort();
@@ -71,7 +92,7 @@ final class TransportErrorTest extends SimulatorTestCase
 
     public function testAnAnswerThatIsNotJsonIsAResponseFailure(): void
     {
-        $this->sim()->injectFault(['kind' => 'malformed_json', 'path_contains' => '/domains']);
+        $this->sim()->injectFault(['kind' => 'malformed_json', 'path_contains' => '/domains', 'count' => 4]);
 
         $thrown = $this->catchThrown(TransportException::class, static fn () => wu_runcloud_list_domains());
 
@@ -102,6 +123,40 @@ final class TransportErrorTest extends SimulatorTestCase
         $this->assertSame(5, $thrown->getCode());
         $this->assertStringStartsWith('could not reach RunCloud (reset)', $thrown->getMessage());
         $this->assertSame(3, $this->sim()->pendingFaults()[0]['count'], 'the first try and one retry');
+    }
+
+    public function testTheEnvironmentsProxyIsNeverUsed(): void
+    {
+        // What a request header "Proxy:" becomes under CGI (httpoxy), and its relatives.
+        $dead = 'http://127.0.0.1:' . self::closedLoopbackPort();
+        $names = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy'];
+        foreach ($names as $name) {
+            putenv("$name=$dead");
+        }
+        try {
+            $child = ChildPhp::run(TestEnvironment::constants(), 'return wu_runcloud_list_domains();');
+        } finally {
+            foreach ($names as $name) {
+                putenv($name);
+            }
+        }
+
+        $this->assertNull($child->exception(), 'sent directly: ' . ($child->exception()['message'] ?? ''));
+        $this->assertSame(['network.test'], array_column($child->result(), 'name'));
+    }
+
+    public function testAConfiguredProxyCarriesEveryRequest(): void
+    {
+        $this->assertFalse(ini_set('wu_runcloud.proxy', 'http://[not-a-proxy'), 'an unusable URL is refused');
+        $this->assertFalse(wu_runcloud_config()['proxy']);
+        ini_set('wu_runcloud.proxy', 'http://127.0.0.1:' . self::closedLoopbackPort());
+        ini_set('wu_runcloud.max_retries', '0');
+
+        $thrown = $this->catchThrown(TransportException::class, static fn () => wu_runcloud_list_domains());
+
+        $this->assertTrue(wu_runcloud_config()['proxy']);
+        $this->assertSame('connect', $thrown->getKind(), $thrown->getMessage());
+        $this->assertNoRequestsMade();
     }
 
     /** A loopback port nothing listens on: bound by the OS, then released. */

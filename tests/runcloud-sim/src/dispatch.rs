@@ -51,11 +51,15 @@ fn api_request(
     }
     if let Some(reply) = fault
         .as_ref()
+        .filter(|fault| !fault.applied)
         .and_then(|fault| replace_request(shared, fault, &mut record))
     {
         return reply;
     }
     let mut world = shared.world();
+    if fault.as_ref().is_some_and(|f| f.kind == FaultKind::Churn) {
+        world.app.seed_numbered(1);
+    }
     let response = answer(shared, &mut world, version, segments, request);
     record.status = Some(response.status);
     world.log.push(record);
@@ -64,6 +68,11 @@ fn api_request(
             Reply::SendAfter(response, fault.hang_delay())
         }
         Some(fault) if fault.kind == FaultKind::Truncated => Reply::Truncate(response),
+        // Carried out above; now the answer is lost or replaced.
+        Some(fault) if fault.applied && fault.kind == FaultKind::Drop => Reply::Drop,
+        Some(fault) if fault.applied => {
+            Reply::Send(fault.replacement_response().unwrap_or(response))
+        }
         _ => Reply::Send(response),
     }
 }
@@ -77,7 +86,7 @@ fn replace_request(shared: &Shared, fault: &Fault, record: &mut RequestRecord) -
             record.status = Some(response.status);
             Reply::Send(response)
         }
-        FaultKind::Hang | FaultKind::Truncated => return None,
+        FaultKind::Hang | FaultKind::Truncated | FaultKind::Churn => return None,
     };
     shared.world().log.push(record.clone());
     Some(reply)

@@ -9,6 +9,14 @@
 //! - `truncated`: RunCloud carried the request out, the answer is cut mid-body.
 //! - `hang`: RunCloud carried the request out, the answer comes after `delay_ms` (so a client
 //!   that timed out finds the change done, the ambiguity a retrying client must handle).
+//! - `churn`: another client adds a domain just before the request is carried out, so a
+//!   walk through the list sees it change under it.
+//!
+//! With `applied: true`, a `status`, `drop` or `malformed_json` fault strikes after RunCloud
+//! carried the request out: the change is made and its answer lost (a gateway that timed
+//! out waiting for it, a connection cut on the way back). A `status` fault with `body`
+//! answers that JSON instead of `{"message": ...}` (e.g. a success with an undocumented
+//! body, or a page whose pagination lies); with `raw_body`, exactly those bytes.
 
 use std::time::Duration;
 
@@ -36,6 +44,8 @@ pub enum FaultKind {
     MalformedJson,
     /// Carry the request out, send a Content-Length larger than the bytes that follow, close.
     Truncated,
+    /// Add one numbered domain, then carry the request out.
+    Churn,
 }
 
 impl FaultKind {
@@ -46,6 +56,7 @@ impl FaultKind {
             FaultKind::Hang => "hang",
             FaultKind::MalformedJson => "malformed_json",
             FaultKind::Truncated => "truncated",
+            FaultKind::Churn => "churn",
         }
     }
 }
@@ -81,6 +92,16 @@ pub struct Fault {
     /// Only requests whose path and query contain this text match.
     #[serde(default)]
     pub path_contains: Option<String>,
+    /// Strike after the request was carried out (`status`, `drop`, `malformed_json`).
+    #[serde(default)]
+    pub applied: bool,
+    /// The JSON body of a `status` fault, in place of `{"message": ...}`.
+    #[serde(default)]
+    pub body: Option<serde_json::Value>,
+    /// The exact body of a `status` fault, sent as `application/json` byte for
+    /// byte (e.g. with `\/` or `\u00xx` escapes a JSON writer would not produce).
+    #[serde(default)]
+    pub raw_body: Option<String>,
 }
 
 fn one() -> u32 {
@@ -102,6 +123,9 @@ impl Fault {
             delay_ms: None,
             method: None,
             path_contains: None,
+            applied: false,
+            body: None,
+            raw_body: None,
         }
     }
 
@@ -134,6 +158,29 @@ impl Fault {
     /// Promise more body than is sent.
     pub fn truncated() -> Fault {
         Fault::of_kind(FaultKind::Truncated)
+    }
+
+    /// Change the list (add a domain) before carrying the request out.
+    pub fn churn() -> Fault {
+        Fault::of_kind(FaultKind::Churn)
+    }
+
+    /// Strike after the request was carried out: the change is made, its answer lost.
+    pub fn applied(mut self) -> Fault {
+        self.applied = true;
+        self
+    }
+
+    /// Answer this JSON (a `status` fault) instead of a message.
+    pub fn body(mut self, body: serde_json::Value) -> Fault {
+        self.body = Some(body);
+        self
+    }
+
+    /// Answer exactly these bytes (a `status` fault).
+    pub fn raw_body(mut self, body: &str) -> Fault {
+        self.raw_body = Some(body.to_string());
+        self
     }
 
     /// Apply to the next `count` matching requests.
@@ -181,7 +228,13 @@ impl Fault {
         match self.kind {
             FaultKind::Status => {
                 let text = self.message.as_deref().unwrap_or(DEFAULT_FAULT_MESSAGE);
-                let response = Response::message(self.status, text);
+                let response = match (&self.raw_body, &self.body) {
+                    (Some(raw), _) => {
+                        Response::raw(self.status, "application/json", raw.as_bytes().to_vec())
+                    }
+                    (None, Some(body)) => Response::json(self.status, body),
+                    (None, None) => Response::message(self.status, text),
+                };
                 Some(match self.retry_after {
                     Some(seconds) => response.with_header("Retry-After", seconds),
                     None => response,
@@ -192,7 +245,7 @@ impl Fault {
                 "application/json",
                 MALFORMED_BODY.to_vec(),
             )),
-            FaultKind::Drop | FaultKind::Hang | FaultKind::Truncated => None,
+            FaultKind::Drop | FaultKind::Hang | FaultKind::Truncated | FaultKind::Churn => None,
         }
     }
 }

@@ -337,3 +337,76 @@ fn stopping_ends_a_hang_at_once() {
     assert!(started.elapsed() < Duration::from_secs(5));
     assert!(received.is_empty(), "the hung request is never answered");
 }
+
+#[test]
+fn an_applied_status_fault_makes_the_change_and_answers_the_status() {
+    for status in [502, 504] {
+        let sim = start(SimConfig::new());
+        inject(
+            &sim,
+            json!({"kind": "status", "status": status, "applied": true, "path_contains": "/domains"}),
+        );
+        let answer = Client::v3(&sim).post("/domains", add_body("lost.example.com"));
+        assert_eq!(answer.status, status);
+        assert_eq!(answer.body, json!({"message": "Service Unavailable"}));
+        assert!(sim.state().domain("lost.example.com").is_some(), "{status}");
+        assert_eq!(sim.requests()[0].fault.as_deref(), Some("status"));
+    }
+}
+
+#[test]
+fn an_applied_drop_makes_the_change_and_sends_no_answer() {
+    let sim = start(SimConfig::new());
+    inject(&sim, json!({"kind": "drop", "applied": true}));
+    let received = raw_exchange(
+        sim.addr(),
+        &raw_add(&sim, "cut-after.example.com"),
+        Duration::from_secs(5),
+    );
+    assert!(
+        received.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&received)
+    );
+    assert!(sim.state().domain("cut-after.example.com").is_some());
+}
+
+#[test]
+fn a_status_fault_with_a_body_answers_that_body() {
+    let sim = start(SimConfig::new());
+    inject(
+        &sim,
+        json!({"kind": "status", "status": 200, "applied": true, "body": {}, "method": "POST"}),
+    );
+    let answer = Client::v3(&sim).post("/domains", add_body("empty.example.com"));
+    assert_eq!((answer.status, answer.body.clone()), (200, json!({})));
+    assert!(sim.state().domain("empty.example.com").is_some());
+}
+
+#[test]
+fn churn_adds_a_domain_before_each_matching_request() {
+    let sim = start(SimConfig::new());
+    inject(&sim, json!({"kind": "churn", "count": 2, "method": "GET"}));
+    let client = Client::v3(&sim);
+    let totals: Vec<u64> = (0..3)
+        .map(|_| {
+            client.get("/domains?page=1").body["meta"]["pagination"]["total"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(totals, [2, 3, 3]);
+}
+
+#[test]
+fn a_raw_body_is_sent_byte_for_byte() {
+    let sim = start(SimConfig::new());
+    let raw = r#"{"message":"a\/b \u0041"}"#;
+    inject(
+        &sim,
+        json!({"kind": "status", "status": 403, "raw_body": raw}),
+    );
+    let answer = ping(&sim);
+    assert_eq!((answer.status, answer.text.as_str()), (403, raw));
+    assert_eq!(answer.body["message"], "a/b A");
+}

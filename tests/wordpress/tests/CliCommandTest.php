@@ -279,6 +279,48 @@ PHP;
 		$this->assertContains('Added 1, removed 0.', $this->printed('success'));
 	}
 
+	public function test_background_work_raises_the_calls_deadline_with_its_wait(): void {
+		$service  = Plugin::instance()->service();
+		$settings = static function (): array {
+			return [
+				(int) ini_get('wu_runcloud.max_retry_wait'),
+				(int) ini_get('wu_runcloud.deadline'),
+				ini_get('wu_runcloud.pace_across_windows'),
+			];
+		};
+		$before = [ini_get('wu_runcloud.deadline'), ini_get('wu_runcloud.max_retries')];
+		$this->assertSame('45', $before[0], 'the extension\'s default, which a page load keeps');
+		try {
+			// In-call retries off (the suite's setting): the wait, plus a minute for the requests.
+			ini_set('wu_runcloud.max_retries', '0');
+			$this->assertSame([120, 180, '1'], $service->patiently($settings));
+			// With retries, room for a rate-limit window each.
+			ini_set('wu_runcloud.max_retries', '3');
+			$this->assertSame([120, 240, '1'], $service->patiently($settings));
+			$this->assertSame('45', ini_get('wu_runcloud.deadline'), 'restored after the work');
+
+			// The filter is bounded: above the wait, at most 15 minutes.
+			$deadline = static function () use (&$wanted) {
+				return $wanted;
+			};
+			add_filter('wu_runcloud_background_deadline', $deadline);
+			$wanted = 5;
+			$this->assertSame(150, $service->patiently($settings)[1], 'never below the wait');
+			$wanted = 100000;
+			$this->assertSame(900, $service->patiently($settings)[1], 'at most 15 minutes');
+			remove_filter('wu_runcloud_background_deadline', $deadline);
+
+			// A deadline already longer is left as it is.
+			ini_set('wu_runcloud.deadline', '1200');
+			$this->assertSame(1200, $service->patiently($settings)[1]);
+			$this->assertSame('1200', ini_get('wu_runcloud.deadline'));
+		} finally {
+			ini_set('wu_runcloud.deadline', (string) $before[0]);
+			ini_set('wu_runcloud.max_retries', (string) $before[1]);
+		}
+		$this->assertSame('45', ini_get('wu_runcloud.deadline'));
+	}
+
 	public function test_sync_fails_cleanly_when_runcloud_cannot_be_read(): void {
 		$this->sim->fault(['kind' => 'status', 'status' => 401, 'message' => 'Unauthenticated.', 'count' => 10]);
 		$this->map_domain('wanted.example.com', 4);

@@ -142,23 +142,26 @@ PHP
 		$this->assertSame(['add_domain', 'doomed.example.com', 7, 'RunCloud answered HTTP 503, "Service Unavailable": RunCloud had trouble on its side; it usually passes by itself.'], [$given_up[0]['operation'], $given_up[0]['domain'], $given_up[0]['site_id'], $given_up[0]['error']], 'the page and the notice show it');
 	}
 
-	public function test_a_timeout_is_retried_and_finds_the_domain_already_there(): void {
+	public function test_a_timeout_is_looked_up_and_finds_the_domain_added(): void {
 		// RunCloud carries the request out but answers after the client's 2 s timeout.
 		$this->sim->fault(['kind' => 'hang', 'delay_ms' => 3000] + self::ADD_FAULT);
 		$this->map_domain('slow.example.com', 9);
 		$this->run_domain_events();
 
-		$queued = $this->queued();
-		$this->assertSame(['slow.example.com'], array_keys($queued));
-		$this->assertStringStartsWith('RunCloud could not be reached', $queued['slow.example.com']['error']);
-
-		$this->run_scheduled_after(60);
-
-		$this->assertSame([], $this->queued());
+		// The extension looks for the name after the lost answer and finds it: success in the same call.
+		$this->assertSame([], $this->queued(), 'nothing to retry');
 		$this->assertSame(1, $this->sim->counters()['domains_added'], 'added once, not twice');
-		$this->assertContains('add_domain slow.example.com (site 9): already on RunCloud (domain id 2), added by an earlier attempt whose answer was lost', $this->log_lines('info'));
+		$posts = array_filter(
+			$this->sim->request_lines(),
+			static function (string $line): bool {
+				return 0 === strpos($line, 'POST ') && false !== strpos($line, '/domains');
+			}
+		);
+		$this->assertCount(1, $posts, 'the add was sent once, never again blind');
+		$this->assertContains('add_domain slow.example.com (site 9): added to RunCloud (domain id 2, www yes); the answer was lost, the name was found afterwards', $this->log_lines('info'), implode("\n", $this->log_lines()));
+		$this->assertSame([], $this->log_lines('error'));
 		$managed = get_network_option(null, 'wu_runcloud_managed_domains');
-		$this->assertSame(2, $managed['slow.example.com']['id'], 'recorded as added by this integration, with its id');
+		$this->assertSame(2, $managed['slow.example.com']['id'], 'recorded as added by this integration (outcome found_after_lost_answer), with its id');
 		$this->assertArrayNotHasKey('adding', $managed['slow.example.com']);
 
 		// So a reconcile with pruning may remove it once nothing wants it.
@@ -170,16 +173,33 @@ PHP
 
 	public function test_a_name_that_was_there_before_is_not_claimed_by_a_failed_add(): void {
 		$this->sim->seed([['name' => 'theirs.example.com']]);
-		$this->sim->fault(['kind' => 'status', 'status' => 503, 'count' => 1] + self::ADD_FAULT);
+		// A 429: RunCloud surely did not do it, so the add fails without a look (no in-call retries here).
+		$this->sim->fault(['kind' => 'status', 'status' => 429, 'count' => 1, 'retry_after' => 1, 'message' => 'Too Many Attempts.'] + self::ADD_FAULT);
 		$this->map_domain('theirs.example.com', 9);
 		$this->run_domain_events();
-		$this->assertSame(['theirs.example.com'], array_keys($this->queued()), 'a 503: RunCloud did not do it');
+		$this->assertSame(['theirs.example.com'], array_keys($this->queued()), 'a 429: RunCloud did not do it');
 
 		$this->run_scheduled_after(60);
 
 		$this->assertSame([], $this->queued());
 		$this->assertArrayNotHasKey('theirs.example.com', (array) get_network_option(null, 'wu_runcloud_managed_domains', []), 'never this integration\'s to prune');
 		$this->assertContains('add_domain theirs.example.com (site 9): already on RunCloud (domain id 2), nothing to add', $this->log_lines('info'));
+		$this->assertSame(0, $this->sim->counters()['domains_added']);
+	}
+
+	public function test_a_name_the_view_held_before_is_not_claimed_when_found_after_a_lost_answer(): void {
+		$this->sim->seed([['name' => 'theirs.example.com']]);
+		Plugin::instance()->service()->list_domains();
+		$this->assertSame(2, Plugin::instance()->service()->app_domains()->id_of('theirs.example.com'), 'the network\'s view holds it');
+		// A 503 without Retry-After: RunCloud may have acted, so the extension looks and finds the name.
+		$this->sim->fault(['kind' => 'status', 'status' => 503, 'count' => 1] + self::ADD_FAULT);
+		$this->map_domain('theirs.example.com', 9);
+		$this->run_domain_events();
+
+		$this->assertSame([], $this->queued(), 'settled in the same call');
+		$this->assertArrayNotHasKey('theirs.example.com', (array) get_network_option(null, 'wu_runcloud_managed_domains', []), 'the same id as before the add: not this integration\'s');
+		$this->assertContains('add_domain theirs.example.com (site 9): already on RunCloud (domain id 2), nothing to add', $this->log_lines('info'));
+		$this->assertSame(0, $this->sim->counters()['domains_added']);
 	}
 
 	/**
@@ -244,9 +264,15 @@ PHP
 	}
 
 	public function test_a_failed_remove_replaces_the_queued_add(): void {
-		$this->sim->fault(['kind' => 'status', 'status' => 503, 'count' => 1] + self::ADD_FAULT);
-		$this->sim->fault(['kind' => 'status', 'status' => 503, 'count' => 1, 'method' => 'GET', 'path_contains' => '/domains']);
+		// A 429: RunCloud surely did not add it, so the add fails without a look and is queued.
+		$this->sim->fault(['kind' => 'status', 'status' => 429, 'count' => 1, 'retry_after' => 1, 'message' => 'Too Many Attempts.'] + self::ADD_FAULT);
 		$this->map_domain('flop.example.com', 3);
+		$this->run_domain_events();
+		$this->assertSame(['flop.example.com'], array_keys($this->queued()));
+		$this->assertSame('add_domain', $this->queued()['flop.example.com']['operation']);
+
+		// The removal fails too (its look at the list), and takes the add's place.
+		$this->sim->fault(['kind' => 'status', 'status' => 503, 'count' => 1, 'method' => 'GET', 'path_contains' => '/domains']);
 		$this->unmap_domain('flop.example.com', 3);
 		$this->run_domain_events();
 
@@ -256,6 +282,7 @@ PHP
 
 		$this->assertSame([], $this->queued());
 		$this->assertNull($this->sim->domain('flop.example.com'));
+		$this->assertSame(0, $this->sim->counters()['domains_added'], 'the late add never came back');
 	}
 
 	public function test_after_a_stormy_burst_the_app_holds_exactly_the_wanted_domains(): void {

@@ -355,6 +355,7 @@ class Converger {
 		}
 		$this->action = 'add_domain';
 		$earlier      = $this->managed->is_adding($name);
+		$seen_id      = $this->app->id_of($name);
 		$this->managed->mark_adding($name, $desired['site_id'], $desired['www'], $desired['source']);
 		try {
 			$record = $this->gateway->add_domain($name, $desired['www']);
@@ -366,11 +367,22 @@ class Converger {
 		}
 		$id = isset($record['id']) ? (int) $record['id'] : null;
 		$this->app->record($record);
-		if (! empty($record['created'])) {
+		// Extensions that report it say how the name got there; older ones
+		// only say `created`, and the "adding" mark stands in for the rest.
+		$outcome = isset($record['outcome']) && is_string($record['outcome']) ? $record['outcome'] : null;
+		if ('created' === $outcome || (null === $outcome && ! empty($record['created']))) {
 			$this->managed->remember($name, $desired['site_id'], $desired['www'], $desired['source'], $id);
 			$this->logger->info(sprintf('%s %s (site %d): added to RunCloud as %s (domain id %d, www %s)', $trigger, $name, $site_id, $record['type'] ?? 'alias', (int) $id, $desired['www'] ? 'yes' : 'no'));
+		} elseif ('found_after_lost_answer' === $outcome && (null === $seen_id || $seen_id !== $id)) {
+			// This call's add went through but its answer was lost; the extension
+			// found the name afterwards. Unless the network's view held it under
+			// the same id before the add: then it was there already, not ours.
+			$this->managed->remember($name, $desired['site_id'], $desired['www'], $desired['source'], $id);
+			$this->logger->info(sprintf('%s %s (site %d): added to RunCloud (domain id %d, www %s); the answer was lost, the name was found afterwards', $trigger, $name, $site_id, (int) $id, $desired['www'] ? 'yes' : 'no'));
 		} elseif ($earlier) {
-			// An earlier attempt's add went through but its answer was lost.
+			// An earlier attempt's add went through but its answer was lost
+			// (`already_there` says only that the name was there before this
+			// call's request; the call that made it ended without knowing).
 			$this->managed->remember($name, $desired['site_id'], $desired['www'], $desired['source'], $id);
 			$this->logger->info(sprintf('%s %s (site %d): already on RunCloud (domain id %d), added by an earlier attempt whose answer was lost', $trigger, $name, $site_id, (int) $id));
 		} else {

@@ -144,8 +144,10 @@ class Reconciler {
 	 * app of a few thousand domains must wait for the next minute, longer than
 	 * a request may wait by default (wu_runcloud.max_retry_wait): the wait is
 	 * raised, and where the extension supports it a 429 waits for the next
-	 * window (wu_runcloud.pace_across_windows). Only for work in the
-	 * background (WP-CLI): a page load should fail fast.
+	 * window (wu_runcloud.pace_across_windows); the call's deadline
+	 * (wu_runcloud.deadline) is raised to match, so it does not cut those
+	 * waits off. Only for work in the background (WP-CLI): a page load
+	 * should fail fast.
 	 *
 	 * @template T
 	 * @param callable(): T $work The work.
@@ -157,9 +159,27 @@ class Reconciler {
 		 *
 		 * @param int $seconds Default 120.
 		 */
-		$wait    = (int) apply_filters('wu_runcloud_background_max_retry_wait', 120);
-		$changed = [];
-		foreach (['wu_runcloud.max_retry_wait' => $wait, 'wu_runcloud.pace_across_windows' => 1] as $setting => $value) {
+		$wait = max(0, (int) apply_filters('wu_runcloud_background_max_retry_wait', 120));
+		/**
+		 * Seconds one request of background work may take in all, its waits
+		 * included (wu_runcloud.deadline, where the extension has one). Kept
+		 * above the wait, and at most 15 minutes.
+		 *
+		 * @param int $seconds Default: the longest of the wait and a rate-limit
+		 *                     window for each retry (wu_runcloud.max_retries),
+		 *                     plus 60 s for the requests themselves.
+		 * @param int $wait    The wait allowed (wu_runcloud_background_max_retry_wait).
+		 */
+		$windows  = 60 * max(0, (int) ini_get('wu_runcloud.max_retries'));
+		$deadline = (int) apply_filters('wu_runcloud_background_deadline', max($wait, $windows) + 60, $wait);
+		$deadline = min(max($deadline, $wait + 30), 900);
+		$changed  = [];
+		$settings = [
+			'wu_runcloud.max_retry_wait'      => $wait,
+			'wu_runcloud.pace_across_windows' => 1,
+			'wu_runcloud.deadline'            => $deadline,
+		];
+		foreach ($settings as $setting => $value) {
 			$previous = ini_get($setting);
 			if (false !== $previous && $value > (int) $previous && false !== ini_set($setting, (string) $value)) {
 				$changed[ $setting ] = $previous;
