@@ -44,7 +44,7 @@ final class AddDomainTest extends SimulatorTestCase
     }
 
     /** @return array<string, array{array<string, mixed>}> */
-    public function lostAnswers(): array
+    public static function lostAnswers(): array
     {
         return [
             '502 after the change' => [['kind' => 'status', 'status' => 502, 'applied' => true]],
@@ -58,6 +58,7 @@ final class AddDomainTest extends SimulatorTestCase
      * @dataProvider lostAnswers
      * @param array<string, mixed> $fault
      */
+    #[\PHPUnit\Framework\Attributes\DataProvider('lostAnswers')]
     public function testAnAddWhoseAnswerIsLostIsFoundNotRepeated(array $fault): void
     {
         $this->sim()->injectFault($fault + ['method' => 'POST']);
