@@ -312,6 +312,14 @@ impl Client {
         self.send_for(call, Ok)
     }
 
+    /// [`Client::send`], telling with a failure whether it surely was not
+    /// processed (429, 503 with Retry-After, connection refused). For a call
+    /// that is not idempotent this covers every attempt: it is sent again
+    /// only after such a failure, so nothing needs looking for.
+    pub(crate) fn send_telling(&self, call: &Call) -> std::result::Result<Answer, Failed> {
+        self.attempt_all(call, Ok)
+    }
+
     /// Sends a GET and parses its 2xx body as `T`. A body that does not parse
     /// is retried like any failure of a read (and parsed once, not validated
     /// first).
@@ -322,6 +330,16 @@ impl Client {
     /// [`Client::send`], with `read` turning the answer into the result; a
     /// failure to read a 2xx counts as a failed attempt.
     fn send_for<T>(&self, call: &Call, read: impl Fn(Answer) -> Result<T>) -> Result<T> {
+        self.attempt_all(call, read).map_err(|failed| failed.error)
+    }
+
+    /// The attempts of [`Client::send_for`], a failure telling whether it
+    /// surely was not processed.
+    fn attempt_all<T>(
+        &self,
+        call: &Call,
+        read: impl Fn(Answer) -> Result<T>,
+    ) -> std::result::Result<T, Failed> {
         let mut waited = Duration::ZERO;
         let mut attempt = 0;
         let mut last: Option<Error> = None;
@@ -341,21 +359,25 @@ impl Client {
                 Err(Error::Transport {
                     kind: TransportKind::Deadline,
                     ..
-                }) if last.is_some() => return Err(self.deadline_error(last.as_ref())),
+                }) if last.is_some() => {
+                    return Err(Failed::maybe(self.deadline_error(last.as_ref())))
+                }
                 Err(error) => (error, None),
             };
+            let unprocessed = surely_not_processed(&error, retry_after);
             let safe = if call.idempotent {
                 // Sending it again is harmless, so an unreadable answer is worth another try too.
                 error.is_retryable_now() || matches!(error, Error::InvalidResponse { .. })
             } else {
-                surely_not_processed(&error, retry_after)
+                unprocessed
             };
             let rate_limited = matches!(error, Error::Api { status: 429, .. });
             let pause = match self.retry_pause(attempt, waited, retry_after, rate_limited) {
                 Some(pause) if safe => pause,
-                _ => return Err(error),
+                _ => return Err(Failed { error, unprocessed }),
             };
-            self.sleep(pause, Some(&error))?;
+            self.sleep(pause, Some(&error))
+                .map_err(|error| Failed { error, unprocessed })?;
             waited += pause;
             attempt += 1;
             last = Some(error);
@@ -481,6 +503,25 @@ fn run<S: AsSendBody>(
         .timeout_connect(Some(connect))
         .build();
     Ok(agent.run(request))
+}
+
+/// A failed call: the error, and whether the call surely was not processed.
+#[derive(Debug)]
+pub(crate) struct Failed {
+    /// What went wrong.
+    pub error: Error,
+    /// True when RunCloud surely did not act on the call.
+    pub unprocessed: bool,
+}
+
+impl Failed {
+    /// A failure after which the call may have been carried out.
+    fn maybe(error: Error) -> Failed {
+        Failed {
+            error,
+            unprocessed: false,
+        }
+    }
 }
 
 /// Whether a failed request surely never reached RunCloud's application, so

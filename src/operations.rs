@@ -317,7 +317,7 @@ pub fn add_domain(client: &Client, name: &DomainName, www: bool) -> Result<Added
     let mut waited = Duration::ZERO;
     let mut attempt = 0;
     loop {
-        let error = match client.send(&call) {
+        let (error, unprocessed) = match client.send_telling(&call) {
             Ok(answer) if answer.status == 422 => {
                 return match find_domain(client, name)? {
                     Some(domain) => Ok(Added::new(domain, AddOutcome::AlreadyThere)),
@@ -340,12 +340,18 @@ pub fn add_domain(client: &Client, name: &DomainName, www: bool) -> Result<Added
                     }
                 }
             },
-            Err(error) if error.may_have_been_applied() => error,
-            Err(error) => return Err(error),
+            Err(failed) if failed.error.may_have_been_applied() => {
+                (failed.error, failed.unprocessed)
+            }
+            Err(failed) => return Err(failed.error),
         };
-        // The POST may have been carried out: look before sending it again.
-        if let Some(domain) = find_domain(client, name)? {
-            return Ok(Added::new(domain, AddOutcome::FoundAfterLostAnswer));
+        // After an ambiguous failure the POST may have been carried out: look
+        // before sending it again (not after one surely not processed, such
+        // as a 503 with Retry-After).
+        if !unprocessed {
+            if let Some(domain) = find_domain(client, name)? {
+                return Ok(Added::new(domain, AddOutcome::FoundAfterLostAnswer));
+            }
         }
         let Some(pause) = client.retry_pause(attempt, waited, None, false) else {
             return Err(error);

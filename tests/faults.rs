@@ -52,6 +52,8 @@
 //! `**` After a 422 the add looks at the list once (page 1) to see whether the
 //! name is there after all; it is not, so the 422 is reported.
 //! `***` A success without a record: the add takes the id from the list.
+//! A 503 with Retry-After was surely not processed: the add sends the POST
+//! again without looking first.
 
 mod common;
 
@@ -546,6 +548,47 @@ fn an_add_retried_after_each_ambiguous_failure_stays_single() {
         assert_eq!(occurrences(&sim, ADDED), 1);
         assert_eq!(sim.state().domains.len(), 62);
     }
+}
+
+#[test]
+fn an_add_refused_with_retry_after_is_sent_again_without_looking() {
+    // Every attempt the client makes is refused with a 503 and Retry-After
+    // (surely not processed): the add sends the POST again without reading
+    // the list first.
+    let attempts = 1 + limits().max_retries;
+    let sim = start(SimConfig::new().extra_domains(60));
+    sim.inject(
+        Fault::status(503)
+            .retry_after(0)
+            .times(attempts)
+            .on_method("POST")
+            .on_path("/domains"),
+    );
+    let client = client_from(&constants_for(&sim, Auth::V2), limits());
+    let added = operations::add_domain(&client, &name(ADDED), true).unwrap();
+    assert_eq!(added.outcome, AddOutcome::Created);
+    assert_eq!(count(&sim, "POST", "/domains"), attempts as usize + 1);
+    assert_eq!(
+        count(&sim, "GET", "/domains"),
+        0,
+        "no look after a 503 with Retry-After"
+    );
+    assert_eq!(occurrences(&sim, ADDED), 1);
+}
+
+#[test]
+fn an_add_after_a_503_without_retry_after_looks_before_sending_again() {
+    let sim = start(SimConfig::new().extra_domains(60));
+    sim.inject(Fault::status(503).on_method("POST").on_path("/domains"));
+    let client = client_from(&constants_for(&sim, Auth::V2), limits());
+    let added = operations::add_domain(&client, &name(ADDED), true).unwrap();
+    assert_eq!(added.outcome, AddOutcome::Created);
+    assert_eq!(count(&sim, "POST", "/domains"), 2);
+    assert!(
+        count(&sim, "GET", "/domains") >= 1,
+        "an ambiguous failure is looked into"
+    );
+    assert_eq!(occurrences(&sim, ADDED), 1);
 }
 
 #[test]

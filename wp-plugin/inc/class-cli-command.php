@@ -268,10 +268,17 @@ class CLI_Command {
 	 * [<domain>...]
 	 * : Domains (advanced SSL: one certificate each). Default: those waiting, else the web app.
 	 *
+	 * [--force]
+	 * : Order even when a name the certificate would cover does not point at
+	 * this server (Let's Encrypt then refuses the order, and allows 5 failed
+	 * validations per name an hour). Without it, such names are listed and
+	 * nothing is ordered. The waiting names are always checked.
+	 *
 	 * ## EXAMPLES
 	 *
 	 *     wp runcloud redeploy-ssl
 	 *     wp runcloud redeploy-ssl shop.example.com
+	 *     wp runcloud redeploy-ssl shop.example.com --force
 	 *
 	 * @subcommand redeploy-ssl
 	 *
@@ -283,6 +290,20 @@ class CLI_Command {
 			\WP_CLI::error(__('The wu_runcloud PHP extension is not loaded.', 'wu-runcloud'));
 			return;
 		}
+		$waiting = [] === $args && [] !== $this->ssl->pending();
+		if (! $waiting && empty($assoc_args['force'])) {
+			$blockers = $this->service->redeploy_blockers(array_values($args));
+			if ([] !== $blockers) {
+				$lines = [];
+				foreach ($blockers as $name => $why) {
+					$lines[] = sprintf('  %s: %s', $name, $why);
+				}
+				/* translators: 1: number of names, 2: one line per name with why */
+				$refused = _n('Nothing ordered: Let\'s Encrypt would refuse the certificate, %1$d name it covers does not pass:%2$s', 'Nothing ordered: Let\'s Encrypt would refuse the certificate, %1$d names it covers do not pass:%2$s', count($lines), 'wu-runcloud');
+				\WP_CLI::error(sprintf($refused, count($lines), "\n" . implode("\n", $lines) . "\n") . __('Wait for the DNS to point at this server, unmap the name, or switch the web app to advanced SSL (one certificate per domain); --force orders anyway.', 'wu-runcloud'));
+				return;
+			}
+		}
 		// The reasons of failures, as the Failure_Log hears them.
 		$reasons = [];
 		$hear    = static function ($operation, $name, $site_id, $e, $reason = null) use (&$reasons) {
@@ -291,7 +312,7 @@ class CLI_Command {
 		add_action('wu_runcloud_operation_failed', $hear, 5, 5);
 		if ([] !== $args) {
 			$results = $this->service->redeploy(array_values($args));
-		} elseif ([] === $this->ssl->pending()) {
+		} elseif (! $waiting) {
 			// Nothing waits: the web app's own certificate.
 			$results = $this->service->redeploy();
 		} else {

@@ -193,6 +193,19 @@ class Domain_Sync_Service {
 	}
 
 	/**
+	 * Why an order now for the given names (none: the app's certificate)
+	 * would be refused: the names it would cover that fail the check the
+	 * automatic step makes, with why (empty when none fails or the check is
+	 * off).
+	 *
+	 * @param list<string> $domains Names; empty for the app's certificate.
+	 * @return array<string, string> Failing name => reason.
+	 */
+	public function redeploy_blockers(array $domains = []): array {
+		return $this->certificates->order_blockers($domains);
+	}
+
+	/**
 	 * Redeploys now, for the given names or (none given) the app's certificate.
 	 *
 	 * @param list<string> $domains Names; empty for the app's certificate.

@@ -353,4 +353,84 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->assertSame(0, $this->sim->dns_state()['refused_orders']);
 		$this->assertStringContainsString('issued 4 times this week', $this->queue()->held()['again.example.com']['reason']);
 	}
+
+	/**
+	 * `wp runcloud redeploy-ssl` with the names it was given.
+	 *
+	 * @param list<string>         $domains    Domains.
+	 * @param array<string, mixed> $assoc_args Options.
+	 * @return string|null The error it stopped with, or null.
+	 */
+	private function cli_redeploy(array $domains, array $assoc_args = []): ?string {
+		\WP_CLI::$output = [];
+		try {
+			Plugin::instance()->cli_command()->redeploy_ssl($domains, $assoc_args);
+		} catch (\WP_CLI\ExitException $e) {
+			return $e->getMessage();
+		}
+		return null;
+	}
+
+	public function test_redeploy_ssl_refuses_while_a_covered_name_does_not_point_and_force_orders_anyway(): void {
+		$this->sim->dns(['bad.example.com' => 'elsewhere']);
+		$this->map_domain('one.example.com', 2);
+		$this->map_domain('bad.example.com', 2);
+		$this->run_domain_events();
+		$this->sim->reset_requests();
+
+		// Basic SSL: the certificate covers every name, so the good name alone is refused too.
+		$error = $this->cli_redeploy(['one.example.com']);
+		$this->assertNotNull($error, 'the command stops');
+		$this->assertStringContainsString('Nothing ordered', $error);
+		$this->assertStringContainsString('bad.example.com: resolves to 192.0.2.1, not to this server (127.0.0.1)', $error);
+		$this->assertStringNotContainsString('one.example.com', $error);
+		$this->assertStringContainsString('--force', $error);
+		$this->assertSame([], $this->certificate_orders(), 'no certificate request');
+		$this->assertSame(0, $this->sim->dns_state()['refused_orders']);
+
+		// --force orders: Let's Encrypt refuses it, as the check said.
+		$error = $this->cli_redeploy(['one.example.com'], ['force' => true]);
+		$this->assertCount(1, $this->certificate_orders());
+		$this->assertSame(1, $this->sim->dns_state()['refused_orders']);
+		$this->assertSame('The redeploy failed (1 reason above).', $error);
+
+		// Every name points: ordered as before.
+		$this->sim->dns(['bad.example.com' => 'server']);
+		$this->assertNull($this->cli_redeploy(['one.example.com']));
+		$this->assertCount(2, $this->certificate_orders());
+		$this->assertContains('bad.example.com', $this->basic_covers());
+		$this->assertContains('one.example.com', $this->basic_covers());
+	}
+
+	public function test_redeploy_ssl_in_advanced_ssl_checks_only_the_named_domains(): void {
+		$this->sim->ssl(['advancedSSL' => true, 'autoSSL' => false]);
+		$this->sim->dns(['late.example.com' => 'missing']);
+		$this->map_domain('ready.example.com', 2);
+		$this->map_domain('late.example.com', 2);
+		$this->run_domain_events();
+		$this->sim->reset_requests();
+
+		$error = $this->cli_redeploy(['late.example.com']);
+		$this->assertNotNull($error);
+		$this->assertStringContainsString('late.example.com: ', $error);
+		$this->assertSame([], $this->certificate_orders());
+
+		// The other name's certificate is its own: ordered.
+		$this->assertNull($this->cli_redeploy(['ready.example.com']));
+		$this->assertCount(1, $this->certificate_orders());
+		$covered = array_merge(...array_column($this->sim->state()['ssl']['domains'], 'covers'));
+		$this->assertContains('ready.example.com', $covered);
+		$this->assertNotContains('late.example.com', $covered);
+	}
+
+	public function test_redeploy_ssl_without_a_known_server_address_orders_as_before(): void {
+		$this->sim->dns(['bad.example.com' => 'elsewhere']);
+		$this->map_domain('bad.example.com', 2);
+		$this->run_domain_events();
+		remove_filter('wu_get_network_public_ip', $this->network_ip);
+		$this->sim->reset_requests();
+
+		$this->cli_redeploy(['bad.example.com']);
+		$this->assertCount(1, $this->certificate_orders(), 'no address to check against: the order goes');
+	}
 }

@@ -173,16 +173,65 @@ class Certificates {
 			return [];
 		}
 		if ('basic' !== $mode) {
-			// Advanced: the batch's own names (a name RunCloud does not list, alone).
-			$served = array_intersect_key($served, array_flip($names)) + array_fill_keys(array_diff($names, array_keys($served)), []);
-			foreach ($served as $name => $own) {
-				$served[ $name ] = [] === $own ? [$name] : $own;
-			}
+			$served = $this->own_names($served, $names);
 		}
 		$checked = array_values(array_unique(array_merge([], ...array_values($served))));
 		$failing = $this->failing($checked);
 		$this->queue->blocked_by($checked, $failing, 'basic' === $mode);
 		return 'basic' === $mode ? $this->order_basic($names, $checked, $failing, $lease) : $this->order_advanced($names, $served, $failing, $lease);
+	}
+
+	/**
+	 * Why an order now for $domains (none: the app's certificate) would be
+	 * refused, checked as the batch's order is: every name the certificate
+	 * would cover (basic SSL: every name of the app; advanced SSL: the
+	 * domains' own names). Nothing is ordered or held. Empty when every name
+	 * passes, when names cannot be checked (no server address known, AutoSSL,
+	 * advanced SSL without a domain, a name the extension refuses, RunCloud
+	 * not readable now): the order's own answer says then what happened.
+	 *
+	 * @param list<string> $domains Names; empty for the app's certificate.
+	 * @return array<string, string> Failing name => reason.
+	 */
+	public function order_blockers(array $domains = []): array {
+		if (! $this->dns->enabled()) {
+			return [];
+		}
+		try {
+			$names = array_values(array_unique(array_map([$this->gateway, 'normalize'], array_map('strval', $domains))));
+			$mode  = $this->mode();
+			if ('auto' === $mode || ('basic' !== $mode && [] === $names)) {
+				return [];
+			}
+			$served = $this->served_names('basic' === $mode ? null : $names);
+		} catch (RunCloudException | Extension_Missing_Exception $e) {
+			return [];
+		}
+		if ('basic' !== $mode) {
+			$served = $this->own_names($served, $names);
+		}
+		$checked = array_values(array_unique(array_merge([], ...array_values($served))));
+		$reasons = [];
+		foreach ($this->failing($checked) as $name => $why) {
+			$reasons[ $name ] = $why['reason'];
+		}
+		return $reasons;
+	}
+
+	/**
+	 * Advanced SSL: each name of $names with the names its certificate
+	 * covers (a name RunCloud does not list, alone).
+	 *
+	 * @param array<string, list<string>> $served Domain => names it serves.
+	 * @param list<string>                $names  Names.
+	 * @return array<string, list<string>>
+	 */
+	private function own_names(array $served, array $names): array {
+		$served = array_intersect_key($served, array_flip($names)) + array_fill_keys(array_diff($names, array_keys($served)), []);
+		foreach ($served as $name => $own) {
+			$served[ $name ] = [] === $own ? [$name] : $own;
+		}
+		return $served;
 	}
 
 	/**
