@@ -44,7 +44,8 @@ foreach ($targets as [$target, $baseline, $ours, $met]) {
 	printf("| %s | %s | %s | %s |\n", $target, $baseline, $ours, $met ? 'met' : '**missed**');
 }
 echo "\n", implode("\n", $sections), "\n";
-echo large_network_block(dirname(__DIR__) . '/BENCHMARKS.md');
+echo kept_block(dirname(__DIR__) . '/BENCHMARKS.md', 'large-network');
+echo kept_block(dirname(__DIR__) . '/BENCHMARKS.md', 'domains-view');
 echo "## Notes\n\n";
 echo static_notes($rate);
 foreach ($notes as $note) {
@@ -52,17 +53,22 @@ foreach ($notes as $note) {
 }
 
 /**
- * The 10,000-domain table that `make bench-large` wrote into BENCHMARKS.md
- * (bench/large-report.php), kept as it is: it takes minutes to measure.
+ * A block that another script wrote into BENCHMARKS.md between its markers,
+ * kept as it is: the 10,000-domain table (`make bench-large`,
+ * bench/large-report.php) takes minutes to measure; the Domains tab's figures
+ * (bench/domains-view.sh) compare two versions of the plugin.
+ *
+ * @param string $file BENCHMARKS.md.
+ * @param string $name The marker's name ("large-network").
  */
-function large_network_block(string $file): string {
+function kept_block(string $file, string $name): string {
 	$markdown = is_file($file) ? (string) file_get_contents($file) : '';
-	$begin    = strpos($markdown, '<!-- large-network: ');
-	$end      = strpos($markdown, '<!-- /large-network -->');
+	$begin    = strpos($markdown, "<!-- $name: ");
+	$end      = strpos($markdown, "<!-- /$name -->");
 	if (false === $begin || false === $end) {
 		return '';
 	}
-	return substr($markdown, $begin, $end - $begin) . "<!-- /large-network -->\n\n";
+	return substr($markdown, $begin, $end - $begin) . "<!-- /$name -->\n\n";
 }
 
 /** @return array<mixed> */

@@ -122,6 +122,46 @@ final class DomainsViewTest extends Integration_Test_Case {
 		$this->assertStringNotContainsString('data-name="added.example.com"', $searched);
 	}
 
+	public function test_a_page_is_built_from_the_rows_every_name_has(): void {
+		$this->sim->seed([['name' => 'foreign.example.com']]);
+		$this->map_domain('added.example.com', 2);
+		$this->run_domain_events();
+		$this->run_scheduled_after(31);
+		$this->map_domain('bücher.example', 2);
+		$this->run_domain_events();
+		$this->sim->fault(['kind' => 'status', 'status' => 503, 'method' => 'POST', 'message' => 'Service Unavailable']);
+		$this->map_domain('waiting.example.com', 2);
+		$this->run_domain_events();
+		$this->map_domain('missing.example.com', 2);
+		\WP_Ultimo\Test\Async_Queue::clear();
+		Plugin::instance()->service()->list_domains();
+		$builder = Plugin::instance()->reconcile_page()->domains_view()->builder();
+
+		$all    = array_values($builder->all());
+		$counts = array_count_values(array_column($all, 'state'));
+		$states = array_column($all, 'state', 'name');
+		$this->assertSame('live', $states['added.example.com']);
+		$this->assertSame('waiting', $states['xn--bcher-kva.example'], 'its certificate waits');
+		$this->assertSame('waiting', $states['waiting.example.com'], 'its add waits');
+		$this->assertSame('missing', $states['missing.example.com']);
+		$this->assertSame('extra', $states['foreign.example.com']);
+		for ($offset = 0; $offset < count($all); $offset += 2) {
+			$page = $builder->query('', '', $offset, 2);
+			$this->assertSame(array_slice($all, $offset, 2), $page['rows'], "the page at $offset holds the full rows");
+			$this->assertSame(count($all), $page['total']);
+			$this->assertSame(count($all), $page['counts']['all']);
+			foreach (Domain_Row_Builder::STATES as $state) {
+				$this->assertSame($counts[ $state ] ?? 0, $page['counts'][ $state ], "the count of $state");
+			}
+		}
+		$waiting = $builder->query('', 'waiting', 0, 50);
+		$this->assertSame(array_values(array_filter($all, static fn ($row) => 'waiting' === $row['state'])), $waiting['rows']);
+		$this->assertSame(['xn--bcher-kva.example'], array_column($builder->query('BüCH', '', 0, 50)['rows'], 'name'), 'a Unicode search, whatever the ASCII case, finds the IDN');
+		$this->assertSame(['xn--bcher-kva.example'], array_column($builder->query('xn--bc', '', 0, 50)['rows'], 'name'), 'so does its punycode');
+		$this->assertSame(['waiting.example.com'], array_column($builder->query('waiting.ex', 'waiting', 0, 50)['rows'], 'name'));
+		$this->assertSame([], $builder->query('waiting.ex', 'live', 0, 50)['rows']);
+	}
+
 	public function test_ten_thousand_names_page_without_a_listing(): void {
 		$app     = Plugin::instance()->service()->app_domains();
 		$domains = [];

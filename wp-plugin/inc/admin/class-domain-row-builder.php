@@ -79,45 +79,17 @@ class Domain_Row_Builder {
 	 * @return array<string, array<string, mixed>> By normalised name.
 	 */
 	public function all(): array {
-		$this->certificate_facts = null;
-		$app                     = $this->service->app_domains();
-		$held                    = $app->all();
-		try {
-			$wanted = $this->service->wanted_domains();
-		} catch (RunCloudException $e) {
-			$wanted = [];
+		$rows = [];
+		foreach ($this->classify() as $name => $entry) {
+			$rows[ $name ] = $this->row($entry);
 		}
-		$queue = $this->names->all();
-		$rows  = [];
-		foreach ($wanted as $name => $want) {
-			$rows[ $name ] = $this->row((string) $name, $want, $held[ $name ] ?? null, $queue[ $name ] ?? null);
-		}
-		foreach ($this->covered_hosts($app->wildcards(), $wanted) as $name => $site_id) {
-			$rows[ $name ] = $this->row($name, ['site_id' => $site_id, 'source' => 'covered', 'www' => false], $held[ $name ] ?? null, $queue[ $name ] ?? null);
-		}
-		// The network's own domain (and its www variant) is the network's, never an extra.
-		$mains = [];
-		foreach ($this->network->main_domains() as $main) {
-			$mains[ $main ]          = true;
-			$mains[ 'www.' . $main ] = true;
-		}
-		foreach ($held as $name => $domain) {
-			if (! isset($rows[ $name ]) && ! $domain['wildcard']) {
-				$main          = isset($mains[ $name ]) ? ['site_id' => (int) get_main_site_id(), 'source' => 'main', 'www' => (bool) $domain['www']] : null;
-				$rows[ $name ] = $this->row((string) $name, $main, $domain, $queue[ $name ] ?? null);
-			}
-		}
-		foreach ($queue as $name => $entry) {
-			if (! isset($rows[ $name ])) {
-				$rows[ $name ] = $this->row((string) $name, null, null, $entry);
-			}
-		}
-		ksort($rows, SORT_STRING);
 		return $rows;
 	}
 
 	/**
 	 * Rows matching a search and a state, a page of them, and the counts per state.
+	 * Every name is classified (its state, and its Unicode form only where
+	 * the search could match it there); only the page's rows are built.
 	 *
 	 * @param string $search Part of a name (Unicode or punycode), '' for all.
 	 * @param string $state  One of STATES, '' for all.
@@ -126,22 +98,100 @@ class Domain_Row_Builder {
 	 * @return array{total: int, rows: list<array<string, mixed>>, counts: array<string, int>}
 	 */
 	public function query(string $search, string $state, int $offset, int $limit): array {
-		$rows   = $this->all();
-		$counts = array_fill_keys(array_merge(['all'], self::STATES), 0);
-		$search = strtolower(trim($search));
-		$match  = [];
-		foreach ($rows as $row) {
+		$entries = $this->classify();
+		$counts  = array_fill_keys(array_merge(['all'], self::STATES), 0);
+		$search  = strtolower(trim($search));
+		$match   = [];
+		foreach ($entries as $name => $entry) {
 			++$counts['all'];
-			++$counts[ $row['state'] ];
-			if ('' !== $state && $row['state'] !== $state) {
+			++$counts[ $entry['state'] ];
+			if ('' !== $state && $entry['state'] !== $state) {
 				continue;
 			}
-			if ('' !== $search && false === strpos($row['name'], $search) && false === strpos(mb_strtolower($row['unicode']), $search)) {
+			// Only a name with a punycode label reads differently in Unicode.
+			if ('' !== $search && false === strpos((string) $name, $search)
+				&& (false === strpos((string) $name, 'xn--') || false === strpos(mb_strtolower(self::unicode((string) $name)), $search))) {
 				continue;
 			}
-			$match[] = $row;
+			$match[] = $entry;
 		}
-		return ['total' => count($match), 'rows' => array_slice($match, max(0, $offset), max(1, $limit)), 'counts' => $counts];
+		$rows = [];
+		foreach (array_slice($match, max(0, $offset), max(1, $limit)) as $entry) {
+			$rows[] = $this->row($entry);
+		}
+		return ['total' => count($match), 'rows' => $rows, 'counts' => $counts];
+	}
+
+	/**
+	 * Every name with what its row is built from and its state, sorted by
+	 * name: cheap (no sentence, date or Unicode form), so the counts and
+	 * the filters can look at all of them.
+	 *
+	 * @return array<string, array{name: string, want: array<string, mixed>|null, domain: array<string, mixed>|null, queued: array<string, mixed>|null, state: string}> By normalised name.
+	 */
+	private function classify(): array {
+		$this->certificate_facts = null;
+		$app                     = $this->service->app_domains();
+		$held                    = $app->all();
+		try {
+			$wanted = $this->service->wanted_domains();
+		} catch (RunCloudException $e) {
+			$wanted = [];
+		}
+		$queue   = $this->names->all();
+		$entries = [];
+		foreach ($wanted as $name => $want) {
+			$entries[ $name ] = $this->entry((string) $name, $want, $held[ $name ] ?? null, $queue[ $name ] ?? null);
+		}
+		foreach ($this->covered_hosts($app->wildcards(), $wanted) as $name => $site_id) {
+			$entries[ $name ] = $this->entry($name, ['site_id' => $site_id, 'source' => 'covered', 'www' => false], $held[ $name ] ?? null, $queue[ $name ] ?? null);
+		}
+		// The network's own domain (and its www variant) is the network's, never an extra.
+		$mains = [];
+		foreach ($this->network->main_domains() as $main) {
+			$mains[ $main ]          = true;
+			$mains[ 'www.' . $main ] = true;
+		}
+		foreach ($held as $name => $domain) {
+			if (! isset($entries[ $name ]) && ! $domain['wildcard']) {
+				$main             = isset($mains[ $name ]) ? ['site_id' => (int) get_main_site_id(), 'source' => 'main', 'www' => (bool) $domain['www']] : null;
+				$entries[ $name ] = $this->entry((string) $name, $main, $domain, $queue[ $name ] ?? null);
+			}
+		}
+		foreach ($queue as $name => $entry) {
+			if (! isset($entries[ $name ])) {
+				$entries[ $name ] = $this->entry((string) $name, null, null, $entry);
+			}
+		}
+		ksort($entries, SORT_STRING);
+		return $entries;
+	}
+
+	/**
+	 * A name's state, with what its row is built from.
+	 *
+	 * @param string                    $name   Normalised name.
+	 * @param array<string, mixed>|null $want   What the network wants, null when nothing.
+	 * @param array<string, mixed>|null $domain The app's domain, null when it lacks it.
+	 * @param array<string, mixed>|null $queued The name's queue entry.
+	 * @return array{name: string, want: array<string, mixed>|null, domain: array<string, mixed>|null, queued: array<string, mixed>|null, state: string}
+	 */
+	private function entry(string $name, ?array $want, ?array $domain, ?array $queued): array {
+		$on_app = null !== $domain;
+		if (null !== $want && 'covered' === $want['source']) {
+			$state = 'covered';
+		} elseif (null === $want) {
+			$state = $on_app ? 'extra' : (null !== $queued ? 'waiting' : 'missing');
+		} elseif (null !== $queued) {
+			$state = 'waiting';
+		} elseif (! $on_app) {
+			$state = 'missing';
+		} elseif ('waiting' === $this->certificate_kind($name, true)) {
+			$state = 'waiting';
+		} else {
+			$state = 'live';
+		}
+		return ['name' => $name, 'want' => $want, 'domain' => $domain, 'queued' => $queued, 'state' => $state];
 	}
 
 	/**
@@ -156,50 +206,88 @@ class Domain_Row_Builder {
 	 * @return array{state: string, text: string}
 	 */
 	public function certificate_state(string $name, bool $on_app): array {
-		if (null === $this->certificate_facts) {
-			$this->certificate_facts = [
-				'pending'  => array_flip($this->certificates->pending()),
-				'blocking' => $this->certificates->blocking(),
-				'held'     => $this->certificates->held(),
-				'failure'  => $this->certificates->failure(),
-				'next'     => $this->certificates->next_run(),
-				'last'     => self::last_redeploy(),
-			];
+		$kind  = $this->certificate_kind($name, $on_app);
+		$facts = $this->certificate_facts();
+		switch ($kind) {
+			case 'not_on_app':
+				return ['state' => $kind, 'text' => __('none until the name is on RunCloud', 'wu-runcloud')];
+			case 'autossl':
+				return ['state' => $kind, 'text' => __('AutoSSL: RunCloud issues and renews it', 'wu-runcloud')];
+			case 'waiting':
+				if (isset($facts['blocking'][ $name ]) || isset($facts['held'][ $name ])) {
+					return ['state' => $kind, 'text' => self::dns_hold_text($facts['blocking'][ $name ] ?? null, $facts['held'][ $name ] ?? null)];
+				}
+				$text = null === $facts['next']
+					? __('waiting for a redeploy', 'wu-runcloud')
+					/* translators: %s: date and time */
+					: sprintf(__('waiting for a redeploy at %s', 'wu-runcloud'), self::when((int) $facts['next']));
+				if ($facts['failure']['attempts'] > 0) {
+					$text .= ' ' . Failure::explain((string) $facts['failure']['error'], (int) $facts['next']);
+				} elseif (null !== $facts['next'] && Failure::is_overdue((int) $facts['next'])) {
+					$text .= ' ' . Failure::retry_sentence((int) $facts['next']);
+				}
+				return ['state' => $kind, 'text' => $text];
+			case 'none':
+				return ['state' => $kind, 'text' => __('no certificate is installed on the web app', 'wu-runcloud')];
+			case 'unknown':
+				return null === $facts['last']
+					? ['state' => $kind, 'text' => __('unknown: no redeploy recorded yet', 'wu-runcloud')]
+					: ['state' => $kind, 'text' => __('unknown: advanced SSL, not redeployed by this plugin', 'wu-runcloud')];
 		}
-		$facts = $this->certificate_facts;
+		/* translators: %s: date and time */
+		return ['state' => 'covered', 'text' => sprintf(__('covered by the last redeploy (%s)', 'wu-runcloud'), self::when((int) $facts['last']['time']))];
+	}
+
+	/**
+	 * The state certificate_state() gives a name, without its sentence:
+	 * what the Domains view's 'waiting' state and its counts look at.
+	 *
+	 * @param string $name   Normalised name.
+	 * @param bool   $on_app Whether the web app holds it.
+	 */
+	private function certificate_kind(string $name, bool $on_app): string {
+		$facts = $this->certificate_facts();
 		if (! $on_app) {
-			return ['state' => 'not_on_app', 'text' => __('none until the name is on RunCloud', 'wu-runcloud')];
+			return 'not_on_app';
 		}
 		$last = $facts['last'];
 		if (null !== $last && 'auto' === $last['action']) {
-			return ['state' => 'autossl', 'text' => __('AutoSSL: RunCloud issues and renews it', 'wu-runcloud')];
+			return 'autossl';
 		}
-		if (isset($facts['blocking'][ $name ]) || isset($facts['held'][ $name ])) {
-			return ['state' => 'waiting', 'text' => self::dns_hold_text($facts['blocking'][ $name ] ?? null, $facts['held'][ $name ] ?? null)];
-		}
-		if (isset($facts['pending'][ $name ])) {
-			$text = null === $facts['next']
-				? __('waiting for a redeploy', 'wu-runcloud')
-				/* translators: %s: date and time */
-				: sprintf(__('waiting for a redeploy at %s', 'wu-runcloud'), self::when((int) $facts['next']));
-			if ($facts['failure']['attempts'] > 0) {
-				$text .= ' ' . Failure::explain((string) $facts['failure']['error'], (int) $facts['next']);
-			} elseif (null !== $facts['next'] && Failure::is_overdue((int) $facts['next'])) {
-				$text .= ' ' . Failure::retry_sentence((int) $facts['next']);
-			}
-			return ['state' => 'waiting', 'text' => $text];
+		if (isset($facts['blocking'][ $name ]) || isset($facts['held'][ $name ]) || isset($facts['pending'][ $name ])) {
+			return 'waiting';
 		}
 		if (null === $last) {
-			return ['state' => 'unknown', 'text' => __('unknown: no redeploy recorded yet', 'wu-runcloud')];
+			return 'unknown';
 		}
 		if ('none' === $last['action']) {
-			return ['state' => 'none', 'text' => __('no certificate is installed on the web app', 'wu-runcloud')];
+			return 'none';
 		}
-		if ('advanced' === $last['mode'] && ! in_array($name, $last['domains'], true)) {
-			return ['state' => 'unknown', 'text' => __('unknown: advanced SSL, not redeployed by this plugin', 'wu-runcloud')];
+		if ('advanced' === $last['mode'] && ! isset($facts['redeployed'][ $name ])) {
+			return 'unknown';
 		}
-		/* translators: %s: date and time */
-		return ['state' => 'covered', 'text' => sprintf(__('covered by the last redeploy (%s)', 'wu-runcloud'), self::when((int) $last['time']))];
+		return 'covered';
+	}
+
+	/**
+	 * What certificate_state() reads, read once a build.
+	 *
+	 * @return array<string, mixed>
+	 */
+	private function certificate_facts(): array {
+		if (null === $this->certificate_facts) {
+			$last                    = self::last_redeploy();
+			$this->certificate_facts = [
+				'pending'    => array_flip($this->certificates->pending()),
+				'blocking'   => $this->certificates->blocking(),
+				'held'       => $this->certificates->held(),
+				'failure'    => $this->certificates->failure(),
+				'next'       => $this->certificates->next_run(),
+				'last'       => $last,
+				'redeployed' => null === $last ? [] : array_flip($last['domains']),
+			];
+		}
+		return $this->certificate_facts;
 	}
 
 	/**
@@ -286,30 +374,17 @@ class Domain_Row_Builder {
 	}
 
 	/**
-	 * One row.
+	 * One row: everything the table and `wp runcloud names` show.
 	 *
-	 * @param string                    $name   Normalised name.
-	 * @param array<string, mixed>|null $want   What the network wants, null when nothing.
-	 * @param array<string, mixed>|null $domain The app's domain, null when it lacks it.
-	 * @param array<string, mixed>|null $queued The name's queue entry.
+	 * @param array{name: string, want: array<string, mixed>|null, domain: array<string, mixed>|null, queued: array<string, mixed>|null, state: string} $entry The name, classified.
 	 * @return array<string, mixed>
 	 */
-	private function row(string $name, ?array $want, ?array $domain, ?array $queued): array {
-		$on_app      = null !== $domain;
-		$certificate = $this->certificate_state($name, $on_app);
-		if (null !== $want && 'covered' === $want['source']) {
-			$state = 'covered';
-		} elseif (null === $want) {
-			$state = $on_app ? 'extra' : (null !== $queued ? 'waiting' : 'missing');
-		} elseif (null !== $queued) {
-			$state = 'waiting';
-		} elseif (! $on_app) {
-			$state = 'missing';
-		} elseif ('waiting' === $certificate['state']) {
-			$state = 'waiting';
-		} else {
-			$state = 'live';
-		}
+	private function row(array $entry): array {
+		$name    = $entry['name'];
+		$want    = $entry['want'];
+		$domain  = $entry['domain'];
+		$queued  = $entry['queued'];
+		$on_app  = null !== $domain;
 		$pending = null;
 		if (null !== $queued) {
 			$next    = (int) $queued['next_at'];
@@ -329,9 +404,9 @@ class Domain_Row_Builder {
 			'on_app'      => $on_app,
 			'id'          => $on_app ? (int) $domain['id'] : 0,
 			'www'         => $on_app ? (bool) $domain['www'] : (null !== $want && (bool) $want['www']),
-			'certificate' => $certificate,
+			'certificate' => $this->certificate_state($name, $on_app),
 			'pending'     => $pending,
-			'state'       => $state,
+			'state'       => $entry['state'],
 		];
 	}
 
