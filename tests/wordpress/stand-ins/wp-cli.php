@@ -196,10 +196,11 @@ namespace WP_CLI\Utils {
 		} elseif ('count' === $format) {
 			\WP_CLI::$output[] = ['stdout', (string) count($picked)];
 		} elseif ('csv' === $format) {
+			// As WP_CLI\Utils\write_csv() (php/utils.php): every argument given, so PHP 8.4 does not warn.
 			$csv = fopen('php://memory', 'w+');
-			fputcsv($csv, $fields);
+			fputcsv($csv, $fields, ',', '"', '\\');
 			foreach ($picked as $row) {
-				fputcsv($csv, array_values($row));
+				fputcsv($csv, array_values($row), ',', '"', '\\');
 			}
 			rewind($csv);
 			\WP_CLI::$output[] = ['stdout', (string) stream_get_contents($csv)];
