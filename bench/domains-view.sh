@@ -10,14 +10,6 @@ scripts/install-deps.sh wordpress
 cargo build --release --quiet -p wu_runcloud -p runcloud-sim
 
 source tests/wordpress/lib.sh
-mkdir -p tests/.run
-wp_prepare "$(mktemp -d "$PWD/tests/.run/bench.XXXXXX")"
-trap wp_cleanup EXIT
-trap 'exit 130' INT TERM
-
-wp_start_mariadb
-wp_start_simulator
-wp_copy_wordpress
-wp_install_network wp_bench >/dev/null
+wp_standalone_network bench wp_bench >/dev/null
 
 WU_TEST_UM=b WU_TEST_DB_NAME=wp_bench php bench/domains-view.php

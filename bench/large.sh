@@ -15,15 +15,7 @@ echo "building the release extension and the simulator"
 cargo build --release --quiet -p wu_runcloud -p runcloud-sim
 
 source tests/wordpress/lib.sh
-mkdir -p tests/.run
-wp_prepare "$(mktemp -d "$PWD/tests/.run/bench.XXXXXX")"
-trap wp_cleanup EXIT
-trap 'exit 130' INT TERM
-
-wp_start_mariadb
-wp_start_simulator --extra-domains "${BENCH_LARGE_EXTRA_DOMAINS:-9999}"
-wp_copy_wordpress
-wp_install_network wp_bench >/dev/null
+wp_standalone_network bench wp_bench --extra-domains "${BENCH_LARGE_EXTRA_DOMAINS:-9999}" >/dev/null
 
 echo "10,000-domain app at 60 requests a minute (about 5 minutes)"
 WU_TEST_UM=b WU_TEST_DB_NAME=wp_bench php bench/large-network.php >"$WP_RUN_DIR/large.json"

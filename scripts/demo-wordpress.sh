@@ -13,16 +13,8 @@ scripts/install-deps.sh wordpress
 cargo build --release --quiet -p wu_runcloud -p runcloud-sim
 
 source tests/wordpress/lib.sh
-mkdir -p tests/.run
-wp_prepare "$(mktemp -d "$PWD/tests/.run/demo.XXXXXX")"
-trap wp_cleanup EXIT
-trap 'exit 130' INT TERM
-
 echo "Starting MariaDB (private datadir), the RunCloud simulator and WordPress ..."
-wp_start_mariadb
-wp_start_simulator
-wp_copy_wordpress
-wp_install_network wp_demo
+wp_standalone_network demo wp_demo
 echo "RunCloud simulator at $SIM_URL (server 1, web app 1, API v3 token)"
 
 WU_TEST_UM=b WU_TEST_DB_NAME=wp_demo php tests/wordpress/bin/demo.php

@@ -9,6 +9,10 @@
 #   wp_copy_wordpress        DIR/wordpress with its own wp-config.php
 #   wp_install_network DB    a fresh database DB holding the multisite, plugin network-activated
 #   wp_cleanup               stops both servers, removes DIR
+#   wp_standalone_network NAME DB ARGS
+#                            all of the above for a script of its own (demo,
+#                            benchmarks): a run folder tests/.run/NAME.*, removed
+#                            on exit; the simulator started with ARGS
 # Every PHP process started afterwards loads the extension through
 # PHP_INI_SCAN_DIR and finds WordPress through the WU_TEST_* variables.
 
@@ -123,4 +127,17 @@ wp_cleanup() {
   wp_stop_mariadb
   [ -n "$WP_RUN_DIR" ] && rm -rf "$WP_RUN_DIR"
   WP_RUN_DIR=""
+}
+
+wp_standalone_network() {
+  local purpose=$1 database=$2
+  shift 2
+  mkdir -p "$WP_LIB_ROOT/tests/.run"
+  wp_prepare "$(mktemp -d "$WP_LIB_ROOT/tests/.run/$purpose.XXXXXX")"
+  trap wp_cleanup EXIT
+  trap 'exit 130' INT TERM
+  wp_start_mariadb
+  wp_start_simulator "$@"
+  wp_copy_wordpress
+  wp_install_network "$database"
 }
