@@ -130,6 +130,24 @@ abstract class Integration_Test_Case extends TestCase {
 	}
 
 	/**
+	 * Runs the plugin's uninstall.php as WordPress does (WP_UNINSTALL_PLUGIN
+	 * defined, in a process of its own) and drops this process's cached options.
+	 *
+	 * @return array{status: int, output: string, errors: string}
+	 */
+	protected function run_uninstall(): array {
+		$run = WordPress_Process::run(
+			<<<'PHP'
+			define('WP_UNINSTALL_PLUGIN', 'wu-runcloud/wu-runcloud.php');
+			include WP_PLUGIN_DIR . '/wu-runcloud/uninstall.php';
+			echo json_encode(true), "\n";
+PHP
+		);
+		wp_cache_flush();
+		return $run;
+	}
+
+	/**
 	 * Lets the coalescing delay pass and runs what is due.
 	 */
 	protected function run_scheduled_after(int $seconds): int {

@@ -78,7 +78,13 @@ final class DomainsViewTest extends Integration_Test_Case {
 		return $m[1] . ' ' . $m[2];
 	}
 
-	public function test_each_name_shows_its_state_in_words(): void {
+	/**
+	 * A name in each state: live (added.example.com), waiting for its
+	 * certificate (the IDN bücher.example), waiting for a retry
+	 * (waiting.example.com), missing (missing.example.com) and extra
+	 * (foreign.example.com); the kept view of the app read afresh.
+	 */
+	private function names_in_every_state(): void {
 		$this->sim->seed([['name' => 'foreign.example.com']]);
 		$this->map_domain('added.example.com', 2);
 		$this->run_domain_events();
@@ -91,6 +97,10 @@ final class DomainsViewTest extends Integration_Test_Case {
 		$this->map_domain('missing.example.com', 2);
 		\WP_Ultimo\Test\Async_Queue::clear();
 		Plugin::instance()->service()->list_domains();
+	}
+
+	public function test_each_name_shows_its_state_in_words(): void {
+		$this->names_in_every_state();
 		$this->sim->reset_requests();
 		wp_set_current_user(1);
 
@@ -123,18 +133,7 @@ final class DomainsViewTest extends Integration_Test_Case {
 	}
 
 	public function test_a_page_is_built_from_the_rows_every_name_has(): void {
-		$this->sim->seed([['name' => 'foreign.example.com']]);
-		$this->map_domain('added.example.com', 2);
-		$this->run_domain_events();
-		$this->run_scheduled_after(31);
-		$this->map_domain('bücher.example', 2);
-		$this->run_domain_events();
-		$this->sim->fault(['kind' => 'status', 'status' => 503, 'method' => 'POST', 'message' => 'Service Unavailable']);
-		$this->map_domain('waiting.example.com', 2);
-		$this->run_domain_events();
-		$this->map_domain('missing.example.com', 2);
-		\WP_Ultimo\Test\Async_Queue::clear();
-		Plugin::instance()->service()->list_domains();
+		$this->names_in_every_state();
 		$builder = Plugin::instance()->reconcile_page()->domains_view()->builder();
 
 		$all    = array_values($builder->all());

@@ -130,14 +130,7 @@ PHP
 		restore_current_blog();
 		Plugin::instance()->daily_reconcile()->keep_scheduled();
 
-		$run = WordPress_Process::run(
-			<<<'PHP'
-			define('WP_UNINSTALL_PLUGIN', 'wu-runcloud/wu-runcloud.php');
-			include WP_PLUGIN_DIR . '/wu-runcloud/uninstall.php';
-			echo json_encode(true), "\n";
-PHP
-		);
-		wp_cache_flush();
+		$run = $this->run_uninstall();
 
 		$this->assertSame(0, $run['status'], $run['output'] . $run['errors']);
 		$this->assertSame([], $this->runs_on(1));

@@ -37,14 +37,7 @@ final class UninstallTest extends Integration_Test_Case {
 		$this->assertNotNull(Queue_Runner::next('wu_runcloud_retry'));
 
 		try {
-			$run = WordPress_Process::run(
-				<<<'PHP'
-				define('WP_UNINSTALL_PLUGIN', 'wu-runcloud/wu-runcloud.php');
-				include WP_PLUGIN_DIR . '/wu-runcloud/uninstall.php';
-				echo json_encode(true), "\n";
-PHP
-			);
-			wp_cache_flush();
+			$run = $this->run_uninstall();
 
 			$this->assertSame(0, $run['status'], $run['output'] . $run['errors']);
 			foreach (['wu_runcloud_managed_domains', 'wu_runcloud_ssl_pending', 'wu_runcloud_retry_queue', 'wu_runcloud_given_up', 'wu_runcloud_last_reconcile'] as $option) {
