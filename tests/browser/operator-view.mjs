@@ -47,6 +47,9 @@ async function session(user) {
   const page = await context.newPage();
   page.setDefaultTimeout(20000);
   await page.goto(`${base}/wp-login.php`);
+  // wp-login.php focuses and selects the user field 200 ms after load; typing
+  // before that loses what was typed so far to the selection.
+  await page.waitForFunction(() => document.activeElement?.id === 'user_login');
   await page.type('#user_login', user);
   await page.type('#user_pass', password);
   await Promise.all([page.waitForNavigation(), page.click('#wp-submit')]);
