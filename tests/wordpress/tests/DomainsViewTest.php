@@ -156,6 +156,7 @@ final class DomainsViewTest extends Integration_Test_Case {
 		$waiting = $builder->query('', 'waiting', 0, 50);
 		$this->assertSame(array_values(array_filter($all, static fn ($row) => 'waiting' === $row['state'])), $waiting['rows']);
 		$this->assertSame(['xn--bcher-kva.example'], array_column($builder->query('BüCH', '', 0, 50)['rows'], 'name'), 'a Unicode search, whatever the ASCII case, finds the IDN');
+		$this->assertSame(['xn--bcher-kva.example'], array_column($builder->query('BÜCHER', '', 0, 50)['rows'], 'name'), 'and whatever the case of its Unicode letters');
 		$this->assertSame(['xn--bcher-kva.example'], array_column($builder->query('xn--bc', '', 0, 50)['rows'], 'name'), 'so does its punycode');
 		$this->assertSame(['waiting.example.com'], array_column($builder->query('waiting.ex', 'waiting', 0, 50)['rows'], 'name'));
 		$this->assertSame([], $builder->query('waiting.ex', 'live', 0, 50)['rows']);

@@ -100,7 +100,7 @@ class Domain_Row_Builder {
 	public function query(string $search, string $state, int $offset, int $limit): array {
 		$entries = $this->classify();
 		$counts  = array_fill_keys(array_merge(['all'], self::STATES), 0);
-		$search  = strtolower(trim($search));
+		$search  = self::fold(trim($search));
 		$match   = [];
 		foreach ($entries as $name => $entry) {
 			++$counts['all'];
@@ -110,7 +110,7 @@ class Domain_Row_Builder {
 			}
 			// Only a name with a punycode label reads differently in Unicode.
 			if ('' !== $search && false === strpos((string) $name, $search)
-				&& (false === strpos((string) $name, 'xn--') || false === strpos(mb_strtolower(self::unicode((string) $name)), $search))) {
+				&& (false === strpos((string) $name, 'xn--') || false === strpos(self::fold(self::unicode((string) $name)), $search))) {
 				continue;
 			}
 			$match[] = $entry;
@@ -120,6 +120,14 @@ class Domain_Row_Builder {
 			$rows[] = $this->row($entry);
 		}
 		return ['total' => count($match), 'rows' => $rows, 'counts' => $counts];
+	}
+
+	/**
+	 * Lower case for matching, Unicode letters included ("BÜCH" finds
+	 * bücher.example); ASCII only where PHP has no mbstring.
+	 */
+	private static function fold(string $text): string {
+		return function_exists('mb_strtolower') ? mb_strtolower($text, 'UTF-8') : strtolower($text);
 	}
 
 	/**
