@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use ext_php_rs::ffi::{zend_ini_entry, zend_string};
 use ext_php_rs::flags::IniEntryPermission;
-use ext_php_rs::types::{ZendCallable, Zval};
+use ext_php_rs::types::Zval;
 use ext_php_rs::zend::{IniEntryDef, IniEntryDefs};
 
 use crate::config::{Config, ConstantSource, Limits};
@@ -85,24 +85,52 @@ ini_check!(accept_whole_number, |n| n.parse::<u64>().is_ok());
 ini_check!(accept_proxy_url, |url| url.is_empty()
     || ureq::Proxy::new(url).is_ok());
 
-/// PHP's constant table, through `defined()` and `constant()`.
+/// PHP's constant table, read in place: no PHP function call per constant.
 pub struct PhpConstants;
 
 impl ConstantSource for PhpConstants {
     fn constant(&self, name: &str) -> Option<String> {
-        let defined = call("defined", name)?;
-        if !defined.is_true() {
-            return None;
-        }
-        scalar_to_string(&call("constant", name)?)
+        // SAFETY: called on the PHP thread during a request; the engine returns
+        // the constant's own value (valid until the constant table changes, which
+        // cannot happen while this Rust code runs) or null when undefined.
+        let value = unsafe { engine::zend_get_constant_str(name.as_ptr().cast(), name.len()) };
+        scalar_to_string(unsafe { value.as_ref() }?)
     }
 }
 
-fn call(function: &str, argument: &str) -> Option<Zval> {
-    ZendCallable::try_from_name(function)
-        .ok()?
-        .try_call(vec![&argument])
-        .ok()
+/// The engine's own lookups, exported by every PHP 8 binary (`Zend/zend_constants.h`,
+/// `Zend/zend_ini.h`) though not among the bindings ext-php-rs generates.
+mod engine {
+    use std::ffi::{c_char, c_int};
+
+    use ext_php_rs::ffi::zval;
+
+    extern "C" {
+        pub fn zend_get_constant_str(name: *const c_char, name_len: usize) -> *mut zval;
+        pub fn zend_ini_string_ex(
+            name: *const c_char,
+            name_length: usize,
+            orig: c_int,
+            exists: *mut bool,
+        ) -> *mut c_char;
+    }
+}
+
+/// The current value of a php.ini entry, `None` when no such entry exists.
+fn ini_get(name: &str) -> Option<String> {
+    let mut exists = false;
+    // SAFETY: called on the PHP thread; the engine returns the entry's current
+    // value as a NUL-terminated string it owns (copied at once), or null.
+    let value =
+        unsafe { engine::zend_ini_string_ex(name.as_ptr().cast(), name.len(), 0, &mut exists) };
+    if !exists || value.is_null() {
+        return None;
+    }
+    Some(
+        unsafe { CStr::from_ptr(value) }
+            .to_string_lossy()
+            .into_owned(),
+    )
 }
 
 /// Integers (ids are often written unquoted) and strings; anything else is unusable.
@@ -133,18 +161,16 @@ pub fn limits() -> Limits {
 
 /// A boolean php.ini setting ("1", "On", "yes", "true").
 pub fn ini_flag(name: &str) -> bool {
-    call("ini_get", name)
-        .and_then(|value| value.string())
-        .is_some_and(|value| {
-            matches!(
-                value.trim().to_ascii_lowercase().as_str(),
-                "1" | "on" | "yes" | "true"
-            )
-        })
+    ini_get(name).is_some_and(|value| {
+        matches!(
+            value.trim().to_ascii_lowercase().as_str(),
+            "1" | "on" | "yes" | "true"
+        )
+    })
 }
 
 fn ini_number(name: &str) -> Option<u64> {
-    call("ini_get", name)?.string()?.trim().parse().ok()
+    ini_get(name)?.trim().parse().ok()
 }
 
 /// Whether calls wait for the next rate-limit window (`wu_runcloud.pace_across_windows`).
@@ -159,7 +185,5 @@ pub fn config() -> Result<Config> {
 
 /// The configured proxy URL, if any.
 pub fn proxy() -> Option<String> {
-    call("ini_get", INI_PROXY)?
-        .string()
-        .filter(|url| !url.trim().is_empty())
+    ini_get(INI_PROXY).filter(|url| !url.trim().is_empty())
 }
