@@ -26,20 +26,25 @@ use ureq::{Agent, Proxy};
 
 use crate::client::lock;
 
-/// The agent last built, and the proxy it was built for.
-static AGENT: Mutex<Option<(Option<String>, Agent)>> = Mutex::new(None);
+/// What an agent was built for: the proxy, and whether it speaks TLS.
+type Purpose = (Option<String>, bool);
 
-/// The agent for requests through `proxy` (none: direct). One per process while
-/// the setting stays the same, so connections stay alive across calls.
-pub(crate) fn agent(proxy: Option<&str>) -> Agent {
+/// The agent last built, and what it was built for.
+static AGENT: Mutex<Option<(Purpose, Agent)>> = Mutex::new(None);
+
+/// The agent for requests through `proxy` (none: direct), to an `https` API or
+/// a plain-http loopback one. One per process while the settings stay the same,
+/// so connections stay alive across calls.
+pub(crate) fn agent(proxy: Option<&str>, https: bool) -> Agent {
+    let purpose = (proxy.map(str::to_string), https);
     let mut cached = lock(&AGENT);
     if let Some((built_for, agent)) = cached.as_ref() {
-        if built_for.as_deref() == proxy {
+        if *built_for == purpose {
             return agent.clone();
         }
     }
-    let agent = build(proxy);
-    *cached = Some((proxy.map(str::to_string), agent.clone()));
+    let agent = build(proxy, https);
+    *cached = Some((purpose, agent.clone()));
     agent
 }
 
@@ -90,10 +95,17 @@ const DNS_TTL: Duration = Duration::from_secs(60);
 /// Read and write buffers per connection: a page of 40 domains is about 8 KiB.
 const BUFFER_BYTES: usize = 16 * 1024;
 
-/// Redirects are refused so the Authorization header never follows one.
-fn build(proxy: Option<&str>) -> Agent {
+/// Redirects are refused so the Authorization header never follows one. The
+/// trust store is read only for an agent that speaks TLS: a plain-http
+/// loopback API (the simulator, a local relay) never holds it in memory.
+fn build(proxy: Option<&str>, https: bool) -> Agent {
+    let tls = if https {
+        TlsConfig::builder().root_certs(ROOTS.clone()).build()
+    } else {
+        TlsConfig::default()
+    };
     let config = Agent::config_builder()
-        .tls_config(TlsConfig::builder().root_certs(ROOTS.clone()).build())
+        .tls_config(tls)
         .http_status_as_error(false)
         .max_redirects(0)
         .max_idle_connections(MAX_IDLE_CONNECTIONS)

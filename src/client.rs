@@ -198,7 +198,8 @@ impl Client {
             secrets.push(Secret::new(url));
         }
         let authorization = Secret::new(authorization);
-        let agent = crate::agent::agent(proxy);
+        let https = config.base_url.as_str().starts_with("https://");
+        let agent = crate::agent::agent(proxy, https);
         Client {
             deadline: Instant::now() + config.limits.deadline,
             config,
