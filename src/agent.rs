@@ -21,10 +21,11 @@ use ureq::config::Config as AgentConfig;
 use ureq::http::Uri;
 use ureq::tls::{parse_pem, Certificate, PemItem, RootCerts, TlsConfig};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+use ureq::unversioned::transport::{Connector, DefaultConnector, NextTimeout};
 use ureq::{Agent, Proxy};
 
 use crate::client::lock;
+use crate::transport::OneWriteRequests;
 
 /// What an agent was built for: the proxy, and whether it speaks TLS.
 type Purpose = (Option<String>, bool);
@@ -117,11 +118,12 @@ fn build(proxy: Option<&str>, https: bool) -> Agent {
         .proxy(proxy.and_then(|url| Proxy::new(url).ok()))
         .user_agent(concat!("wu-runcloud/", env!("CARGO_PKG_VERSION")))
         .build();
-    Agent::with_parts(
-        config,
-        DefaultConnector::default(),
-        CachingResolver::default(),
-    )
+    Agent::with_parts(config, connector(), CachingResolver::default())
+}
+
+/// TCP, TLS when the URL asks for it, and a request with its small body in one write.
+fn connector() -> impl Connector<()> {
+    DefaultConnector::default().chain(OneWriteRequests)
 }
 
 /// ureq's resolver starts a thread for every lookup that has a timeout, that
@@ -172,15 +174,19 @@ mod tests {
 
     use runcloud_sim::{SimConfig, Simulator};
 
-    /// A GET to the simulator's ping over TLS with `roots`: the status, or the error.
-    fn ping(sim: &Simulator, roots: RootCerts) -> Result<u16, String> {
-        let agent: Agent = Agent::config_builder()
+    /// An agent like the process's, trusting `roots`.
+    fn agent_trusting(roots: RootCerts) -> Agent {
+        let config = Agent::config_builder()
             .http_status_as_error(false)
             .proxy(None)
             .tls_config(TlsConfig::builder().root_certs(roots).build())
-            .build()
-            .into();
-        agent
+            .build();
+        Agent::with_parts(config, connector(), DefaultResolver::default())
+    }
+
+    /// A GET to the simulator's ping over TLS with `roots`: the status, or the error.
+    fn ping(sim: &Simulator, roots: RootCerts) -> Result<u16, String> {
+        agent_trusting(roots)
             .get(&format!("{}/api/v3/ping", sim.base_url()))
             .call()
             .map(|response| response.status().as_u16())
@@ -213,6 +219,38 @@ mod tests {
         let error = ping(&sim, RootCerts::WebPki).unwrap_err();
         assert!(error.to_lowercase().contains("certificate"), "{error}");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_request_with_a_body_crosses_tls_in_one_piece() {
+        let sim = Simulator::start(SimConfig::new().tls(true).rate_limit(0)).unwrap();
+        let roots = RootCerts::from(
+            parse_pem(sim.certificate_pem().unwrap().as_bytes())
+                .filter_map(|item| match item {
+                    Ok(PemItem::Certificate(certificate)) => Some(certificate),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
+        );
+        let agent = agent_trusting(roots);
+        let url = format!("{}/api/v3/servers/1/webapps/1/domains", sim.base_url());
+        for name in ["one.example.com", "two.example.com"] {
+            let status = agent
+                .post(&url)
+                .header("Authorization", "Bearer test-token")
+                .header("Content-Type", "application/json")
+                .send(format!(
+                    r#"{{"name":"{name}","www":false,"redirection":"none","type":"alias"}}"#
+                ))
+                .map(|response| response.status().as_u16());
+            assert_eq!(status.ok(), Some(200), "{name}");
+        }
+        let state = sim.state();
+        assert!(state.domain("one.example.com").is_some());
+        assert!(
+            state.domain("two.example.com").is_some(),
+            "the kept connection still works"
+        );
     }
 
     #[test]

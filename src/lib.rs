@@ -15,6 +15,7 @@ mod rate_limit;
 pub mod redact;
 pub mod ssl;
 pub mod sync;
+mod transport;
 mod workers;
 
 #[cfg(not(test))]
