@@ -99,6 +99,16 @@ function bench_time(callable $work): array {
 	return [(hrtime(true) - $start) / 1e6, $result];
 }
 
+/**
+ * CPU time the whole process (every thread) has used so far, in microseconds:
+ * what a call costs the machine, apart from the time it waits for answers.
+ */
+function bench_cpu_us(): float {
+	$usage = getrusage();
+	return ($usage['ru_utime.tv_sec'] + $usage['ru_stime.tv_sec']) * 1e6
+		+ $usage['ru_utime.tv_usec'] + $usage['ru_stime.tv_usec'];
+}
+
 /** @param list<int|float> $values */
 function bench_median(array $values): float {
 	sort($values);

@@ -22,6 +22,7 @@ if (! extension_loaded('wu_runcloud')) {
 
 $sim     = new Simulator($argv[1] ?? throw new InvalidArgumentException('usage: operations.php SIM_URL [REPEATS]'));
 $repeats = (int) ($argv[2] ?? 5);
+$cpu_repeats = (int) ($argv[3] ?? 300);
 bench_define_credentials($sim->url());
 $baseline = new Baseline_RunCloud_Provider($sim->url(), BENCH_TOKEN, BENCH_SERVER_ID, BENCH_APP_ID);
 
@@ -131,7 +132,45 @@ bench_emit([
 	'repeats'           => $repeats,
 	'domains_on_app'    => $domains_on_app,
 	'operations'        => $results,
+	'cpu_repeats'       => $cpu_repeats,
+	'cost_per_call'     => cost_per_call($sim, array_intersect_key($operations, array_flip(['add', 'remove_p1'])), $cpu_repeats),
 ]);
+
+/**
+ * The client's own cost per call, where both sides make the same calls: CPU
+ * time of the process (every thread) and wall time, without added latency,
+ * medians of many runs that alternate sides.
+ *
+ * @param array<string, array<string, mixed>> $operations
+ * @return array<string, array<string, mixed>>
+ */
+function cost_per_call(Simulator $sim, array $operations, int $repeats): array {
+	$costs = [];
+	foreach ($operations as $id => $operation) {
+		$samples = ['ours' => [], 'baseline' => []];
+		for ($repeat = 0; $repeat < $repeats; $repeat++) {
+			$sides = 0 === $repeat % 2 ? ['ours', 'baseline'] : ['baseline', 'ours'];
+			foreach ($sides as $side) {
+				$sim->reset();
+				$sim->clear_log();
+				$cpu  = bench_cpu_us();
+				$wall = hrtime(true);
+				$operation[ $side ]();
+				$samples[ $side ][] = [bench_cpu_us() - $cpu, (hrtime(true) - $wall) / 1e3, count($sim->requests())];
+			}
+		}
+		$costs[ $id ] = ['label' => $operation['label']];
+		foreach ($samples as $side => $runs) {
+			$calls                   = max(1, bench_median(array_column($runs, 2)));
+			$costs[ $id ][ $side ] = [
+				'calls'           => (int) $calls,
+				'cpu_us_per_call' => round(bench_median(array_column($runs, 0)) / $calls, 1),
+				'wall_us_per_call' => round(bench_median(array_column($runs, 1)) / $calls, 1),
+			];
+		}
+	}
+	return $costs;
+}
 
 /** Fails loudly when the simulator is not seeded as the table assumes; returns the domain count. */
 function check_seed(Simulator $sim): int {

@@ -4,13 +4,15 @@
 # RunCloud simulator first, installing the Debian packages the build needs.
 #   bench/run.sh    (or: make bench)
 # Repetitions can be changed for a quick look: BENCH_REPEATS (per operation,
-# default 9), BENCH_LISTING_REPEATS (10,000 domains, 3), BENCH_STARTUP_RUNS (300),
+# default 9), BENCH_CPU_REPEATS (CPU per call, 300), BENCH_LISTING_REPEATS
+# (10,000 domains, 3), BENCH_STARTUP_RUNS (300),
 # BENCH_SOAK_REQUESTS (php-fpm soak, 100000 per way; 0 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 started=$(date -u +%s)
 repeats=${BENCH_REPEATS:-9}
+cpu_repeats=${BENCH_CPU_REPEATS:-300}
 listing_repeats=${BENCH_LISTING_REPEATS:-3}
 startup_runs=${BENCH_STARTUP_RUNS:-300}
 soak_requests=${BENCH_SOAK_REQUESTS:-100000}
@@ -63,7 +65,7 @@ php_with_extension=(php -d "extension=$extension")
 
 echo "1/4 API calls and wall time per operation (${repeats} runs each, 20 ms latency)"
 start_simulator --rate-limit 0 --extra-domains 199
-"${php_with_extension[@]}" bench/operations.php "$sim_url" "$repeats" >"$results/operations.json"
+"${php_with_extension[@]}" bench/operations.php "$sim_url" "$repeats" "$cpu_repeats" >"$results/operations.json"
 
 echo "2/4 listing and reconciling 10,000 domains (${listing_repeats} runs each)"
 start_simulator --rate-limit 0 --extra-domains 9999
