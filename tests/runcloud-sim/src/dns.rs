@@ -16,7 +16,7 @@
 
 use std::collections::BTreeMap;
 use std::io;
-use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
+use std::net::{Ipv4Addr, UdpSocket};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -177,14 +177,13 @@ fn normalize(name: &str) -> String {
     name.trim().trim_end_matches('.').to_ascii_lowercase()
 }
 
-/// Starts the responder: binds UDP on `addr` (the simulator's own port) and answers from
+/// Starts the responder on `socket` (bound to the simulator's own port) and answers from
 /// the shared state until the simulator stops.
 pub(crate) fn start_responder(
-    addr: SocketAddr,
+    socket: UdpSocket,
     shared: Arc<Shared>,
     stop: Arc<StopSignal>,
 ) -> io::Result<Background> {
-    let socket = UdpSocket::bind(addr)?;
     // Short reads, so a stop is noticed without a packet arriving.
     socket.set_read_timeout(Some(Duration::from_millis(100)))?;
     let addr = socket.local_addr()?;

@@ -1,7 +1,7 @@
 //! The simulator as a library: start it, point a client at it, steer it, stop it.
 
 use std::io;
-use std::net::{SocketAddr, TcpListener};
+use std::net::{SocketAddr, TcpListener, UdpSocket};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,12 +35,32 @@ pub struct Simulator {
     served: Background,
 }
 
+/// The API's TCP listener and the DNS responder's UDP socket, on the same
+/// address and port number. With port 0 the kernel picks a free TCP port whose
+/// UDP twin may be taken (by another simulator of a parallel test, say): then
+/// another port is tried.
+fn bind_api_and_dns(listen: SocketAddr) -> io::Result<(TcpListener, UdpSocket)> {
+    const ATTEMPTS: usize = 20;
+    let mut last_error = None;
+    for _ in 0..ATTEMPTS {
+        let listener = TcpListener::bind(listen)?;
+        match UdpSocket::bind(listener.local_addr()?) {
+            Ok(socket) => return Ok((listener, socket)),
+            Err(error) if error.kind() == io::ErrorKind::AddrInUse && listen.port() == 0 => {
+                last_error = Some(error);
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| io::Error::from(io::ErrorKind::AddrInUse)))
+}
+
 impl Simulator {
     /// Binds, seeds and starts serving. Fails for a non-loopback address, AutoSSL without
     /// advanced SSL, or when the port cannot be bound.
     pub fn start(config: SimConfig) -> io::Result<Simulator> {
         check_config(&config)?;
-        let listener = TcpListener::bind(config.listen)?;
+        let (listener, dns_socket) = bind_api_and_dns(config.listen)?;
         let identity = if config.tls {
             Some(Arc::new(TlsIdentity::generate()?))
         } else {
@@ -61,7 +81,7 @@ impl Simulator {
         };
         let server = Server::start(listener, identity, handler, Arc::clone(&stop))?;
         // The names' DNS on UDP, at the same address and port number as the API.
-        let dns = start_responder(server.local_addr(), Arc::clone(&shared), Arc::clone(&stop))?;
+        let dns = start_responder(dns_socket, Arc::clone(&shared), Arc::clone(&stop))?;
         let served = start_presenting(server.local_addr().ip(), Arc::clone(&shared), stop)?;
         shared
             .https_port
