@@ -17,13 +17,13 @@ pub struct Domain {
     pub name: String,
     /// `primary`, `alias` or `redirect`.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: Label,
     /// Whether the `www.` variant is served too (RunCloud sends 0/1).
     #[serde(deserialize_with = "flag")]
     pub www: bool,
     /// `none`, `www` or `non-www`.
     #[serde(default = "no_redirection")]
-    pub redirection: String,
+    pub redirection: Label,
     /// Whether the record is a wildcard covering one level below its name (0/1).
     #[serde(default, deserialize_with = "flag")]
     pub wildcard: bool,
@@ -32,12 +32,79 @@ pub struct Domain {
 impl Domain {
     /// Whether this is the web app's primary domain, which must never be removed.
     pub fn is_primary(&self) -> bool {
-        self.kind == "primary"
+        self.kind.as_str() == "primary"
     }
 }
 
-fn no_redirection() -> String {
-    "none".to_string()
+fn no_redirection() -> Label {
+    Label::from("none")
+}
+
+/// A word RunCloud sends from a small set (a domain's type, its redirection).
+/// The known words cost no allocation, which matters on pages of 40 domains;
+/// any other word is kept as sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Label {
+    /// One of [`Label::KNOWN`].
+    Known(&'static str),
+    /// A word this version does not know.
+    Other(String),
+}
+
+impl Label {
+    /// The words RunCloud documents for these fields.
+    pub const KNOWN: [&'static str; 6] = ["primary", "alias", "redirect", "none", "www", "non-www"];
+
+    /// The word as RunCloud sent it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Label::Known(word) => word,
+            Label::Other(word) => word,
+        }
+    }
+}
+
+impl From<&str> for Label {
+    fn from(word: &str) -> Self {
+        match Label::KNOWN.iter().find(|known| **known == word) {
+            Some(known) => Label::Known(known),
+            None => Label::Other(word.to_string()),
+        }
+    }
+}
+
+impl PartialEq<&str> for Label {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Display for Label {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Label {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Label {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Word;
+        impl serde::de::Visitor<'_> for Word {
+            type Value = Label;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E>(self, value: &str) -> Result<Label, E> {
+                Ok(Label::from(value))
+            }
+        }
+        deserializer.deserialize_str(Word)
+    }
 }
 
 /// Accepts RunCloud's 0/1 integers as well as booleans, "0"/"1" strings and
