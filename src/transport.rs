@@ -7,10 +7,18 @@
 //! it saves a record too), holds back a head that announces a body fitting the
 //! same buffer; the first body write then transmits both at once.
 //!
+//! It also hands the transport below timeouts in whole seconds: ureq passes
+//! the time left, different for every read and write, and the TCP transport
+//! sets the socket's timeout (a system call) whenever it changes; in whole
+//! seconds it stays the same from one request to the next. A read or write
+//! may so time out up to a second early, never late.
+//!
 //! Built on ureq's `unversioned` transport API, which Cargo.lock pins.
 
 use std::fmt;
+use std::time::Duration as StdDuration;
 
+use ureq::unversioned::transport::time::Duration;
 use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, NextTimeout, Transport};
 use ureq::Error;
 
@@ -86,6 +94,7 @@ impl<T: Transport> Transport for OneWrite<T> {
     }
 
     fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), Error> {
+        let timeout = whole_seconds(timeout);
         if self.body_left > 0 {
             // Body bytes: a held head goes out with the first of them.
             self.body_left = self.body_left.saturating_sub(amount);
@@ -112,6 +121,7 @@ impl<T: Transport> Transport for OneWrite<T> {
     }
 
     fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, Error> {
+        let timeout = whole_seconds(timeout);
         // A request always ends with a body write; this only guards against a
         // caller that reads before the announced body: the head goes alone.
         if !self.held.is_empty() {
@@ -129,6 +139,19 @@ impl<T: Transport> Transport for OneWrite<T> {
     fn is_tls(&self) -> bool {
         self.inner.is_tls()
     }
+}
+
+/// `timeout` with its time left rounded down to whole seconds, from two
+/// seconds up (below that, exact, so nothing times out at once).
+fn whole_seconds(mut timeout: NextTimeout) -> NextTimeout {
+    if timeout.after.is_not_happening() {
+        return timeout;
+    }
+    let seconds = timeout.after.as_secs();
+    if seconds >= 2 {
+        timeout.after = Duration::from(StdDuration::from_secs(seconds));
+    }
+    timeout
 }
 
 /// The body length a complete request head announces with `Content-Length`;
@@ -155,8 +178,6 @@ fn announced_body(head: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration as StdDuration;
-    use ureq::unversioned::transport::time::Duration;
     use ureq::unversioned::transport::LazyBuffers;
     use ureq::Timeout;
 
@@ -265,6 +286,35 @@ mod tests {
         let get = b"GET /next HTTP/1.1\r\n\r\n";
         write(&mut t, get);
         assert_eq!(t.inner.writes[1], get.to_vec());
+    }
+
+    #[test]
+    fn timeouts_go_down_in_whole_seconds_from_two_up() {
+        let left = |millis: u64| NextTimeout {
+            after: Duration::from(StdDuration::from_millis(millis)),
+            ..timeout()
+        };
+        let after = |t: NextTimeout| *t.after;
+        assert_eq!(
+            after(whole_seconds(left(29_999))),
+            StdDuration::from_secs(29)
+        );
+        assert_eq!(
+            after(whole_seconds(left(29_001))),
+            StdDuration::from_secs(29),
+            "the same from one request to the next"
+        );
+        assert_eq!(after(whole_seconds(left(2_000))), StdDuration::from_secs(2));
+        assert_eq!(
+            after(whole_seconds(left(1_999))),
+            StdDuration::from_millis(1_999),
+            "never cut to nothing"
+        );
+        let never = NextTimeout {
+            after: Duration::NotHappening,
+            ..timeout()
+        };
+        assert!(whole_seconds(never).after.is_not_happening());
     }
 
     #[test]
