@@ -123,10 +123,17 @@ impl Answer {
     /// The record in the body, bare or wrapped in `{"data": ...}`, when there
     /// is one that fits `T`. RunCloud does not document every success body, so
     /// its absence is not an error.
+    /// Read straight into `T`, so fields `T` does not name (a certificate's
+    /// PEM, say) are skipped, never copied.
     pub fn record<T: DeserializeOwned>(&self) -> Option<T> {
-        let value: serde_json::Value = serde_json::from_slice(&self.body).ok()?;
-        let record = value.get("data").cloned().unwrap_or(value);
-        serde_json::from_value(record).ok()
+        #[derive(serde::Deserialize)]
+        struct Wrapped<T> {
+            data: T,
+        }
+        serde_json::from_slice::<Wrapped<T>>(&self.body)
+            .map(|wrapped| wrapped.data)
+            .or_else(|_| serde_json::from_slice::<T>(&self.body))
+            .ok()
     }
 
     /// The error this answer stands for, with RunCloud's message when it sent

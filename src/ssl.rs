@@ -211,12 +211,32 @@ fn installed_certificate(client: &Client, path: &str) -> Result<Option<Certifica
     if answer.status == 404 {
         return Ok(None);
     }
-    let body: serde_json::Value = answer.json()?;
-    let record = body.get("data").unwrap_or(&body);
-    if record.get("id").is_none() {
+    // Only the id is read: the PEM fields alongside are skipped, never copied.
+    let body: CertificateAnswer = answer.json()?;
+    let id = match body.data {
+        Some(record) => record.id,
+        None => body.id,
+    };
+    let Some(id) = id else {
         return Ok(None);
-    }
-    serde_json::from_value(record.clone())
-        .map(Some)
-        .map_err(|_| Error::invalid_response(answer.status, "certificate without a usable id"))
+    };
+    id.as_u64()
+        .map(|id| Some(Certificate { id }))
+        .ok_or_else(|| Error::invalid_response(answer.status, "certificate without a usable id"))
+}
+
+/// A certificate answer, bare or wrapped in `{"data": ...}`, as far as its id.
+#[derive(serde::Deserialize)]
+struct CertificateAnswer {
+    #[serde(default)]
+    data: Option<IdOnly>,
+    #[serde(default)]
+    id: Option<serde_json::Value>,
+}
+
+/// A record's `id`, whatever its JSON type; nothing else of it is read.
+#[derive(serde::Deserialize)]
+struct IdOnly {
+    #[serde(default)]
+    id: Option<serde_json::Value>,
 }
