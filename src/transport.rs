@@ -13,6 +13,13 @@
 //! seconds it stays the same from one request to the next. A read or write
 //! may so time out up to a second early, never late.
 //!
+//! And it probes a kept connection once per reuse instead of twice. ureq's
+//! pool probes (three system calls) when a response ends and the connection
+//! goes back to the pool, and again when it is taken out for the next
+//! request. The second probe alone sees all the first would (bytes the server
+//! sent after the response, a connection it closed) and more, so the first is
+//! answered without one.
+//!
 //! Built on ureq's `unversioned` transport API, which Cargo.lock pins.
 
 use std::fmt;
@@ -45,6 +52,9 @@ pub(crate) struct OneWrite<T> {
     held: Vec<u8>,
     /// Body bytes the last head announced and that have not been written yet.
     body_left: usize,
+    /// Input arrived since the last probe: the next `is_open` is the pool's
+    /// check as the response ends, which the probe at the next reuse covers.
+    read_since_probe: bool,
 }
 
 impl<T: Transport> OneWrite<T> {
@@ -53,6 +63,7 @@ impl<T: Transport> OneWrite<T> {
             inner,
             held: Vec::new(),
             body_left: 0,
+            read_since_probe: false,
         }
     }
 
@@ -129,10 +140,14 @@ impl<T: Transport> Transport for OneWrite<T> {
             self.send_alone(&head, 0, timeout)?;
         }
         self.body_left = 0;
+        self.read_since_probe = true;
         self.inner.await_input(timeout)
     }
 
     fn is_open(&mut self) -> bool {
+        if std::mem::take(&mut self.read_since_probe) {
+            return true;
+        }
         self.inner.is_open()
     }
 
@@ -181,11 +196,12 @@ mod tests {
     use ureq::unversioned::transport::LazyBuffers;
     use ureq::Timeout;
 
-    /// Records every write; reads nothing.
+    /// Records every write and probe; reads nothing.
     #[derive(Debug)]
     struct Recorder {
         buffers: LazyBuffers,
         writes: Vec<Vec<u8>>,
+        probes: usize,
     }
 
     impl Transport for Recorder {
@@ -200,6 +216,7 @@ mod tests {
             Ok(false)
         }
         fn is_open(&mut self) -> bool {
+            self.probes += 1;
             true
         }
     }
@@ -208,6 +225,7 @@ mod tests {
         OneWrite::new(Recorder {
             buffers: LazyBuffers::new(1024, output_size),
             writes: Vec::new(),
+            probes: 0,
         })
     }
 
@@ -286,6 +304,22 @@ mod tests {
         let get = b"GET /next HTTP/1.1\r\n\r\n";
         write(&mut t, get);
         assert_eq!(t.inner.writes[1], get.to_vec());
+    }
+
+    #[test]
+    fn a_kept_connection_is_probed_once_per_reuse() {
+        let mut t = transport(16 * 1024);
+        assert!(t.is_open());
+        assert_eq!(
+            t.inner.probes, 1,
+            "a connection taken from the pool is probed"
+        );
+        write(&mut t, b"GET / HTTP/1.1\r\n\r\n");
+        t.await_input(timeout()).unwrap();
+        assert!(t.is_open());
+        assert_eq!(t.inner.probes, 1, "not again as the response ends");
+        assert!(t.is_open());
+        assert_eq!(t.inner.probes, 2, "but at the next reuse");
     }
 
     #[test]
