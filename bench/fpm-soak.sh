@@ -68,6 +68,13 @@ cpu_ticks() {
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 # Memory the worker alone holds (heap, stacks): shared library pages excluded.
 anon_kib() { awk '/^RssAnon:/ { print $2 }' "/proc/$1/status"; }
+# Of that, the extension library's own pages written when it was loaded
+# (relocated data): anonymous memory inside its mappings; 0 without it.
+library_anon_kib() {
+  awk '/^[0-9a-f]+-[0-9a-f]+ / { in_library = ($6 ~ /libwu_runcloud/) }
+       in_library && /^Anonymous:/ { total += $2 }
+       END { print total + 0 }' "/proc/$1/smaps"
+}
 
 # Established connections from the workers to the simulator.
 idle_connections() {
@@ -149,6 +156,7 @@ CONF
   ticks_after=$(cpu_ticks "${workers_now[@]}")
   rss_after=$(for pid in "${workers_now[@]}"; do rss_kib "$pid"; done | paste -sd,)
   anon_after=$(for pid in "${workers_now[@]}"; do anon_kib "$pid"; done | paste -sd,)
+  library_anon=$(for pid in "${workers_now[@]}"; do library_anon_kib "$pid"; done | paste -sd,)
   connections=$(idle_connections "${workers_now[@]}")
   sleep 2
   connections_later=$(idle_connections "${workers_now[@]}")
@@ -161,6 +169,7 @@ CONF
  "seconds": $seconds, "requests_per_second": $rps, "failed": ${failed:-0}, "non_2xx": ${non2xx:-0},
  "cpu_ticks": $((ticks_after - ticks_before)), "ticks_per_second": $(getconf CLK_TCK),
  "rss_before_kib": [$rss_before], "rss_after_kib": [$rss_after], "anon_after_kib": [$anon_after],
+ "library_anon_kib": [$library_anon],
  "idle_connections": $connections, "idle_connections_after_2s": $connections_later}
 JSON
   echo "soak $impl: $rps requests/s, $((ticks_after - ticks_before)) ticks, RSS $rss_after KiB"
