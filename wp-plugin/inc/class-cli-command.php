@@ -272,7 +272,8 @@ class CLI_Command {
 	 * : Order even when a name the certificate would cover does not point at
 	 * this server (Let's Encrypt then refuses the order, and allows 5 failed
 	 * validations per name an hour). Without it, such names are listed and
-	 * nothing is ordered. The waiting names are always checked.
+	 * nothing is ordered; the waiting names are held, as the scheduled run
+	 * holds them.
 	 *
 	 * ## EXAMPLES
 	 *
@@ -316,16 +317,25 @@ class CLI_Command {
 			// Nothing waits: the web app's own certificate.
 			$results = $this->service->redeploy();
 		} else {
-			$results = $this->service->redeploy_batch();
+			$results = $this->service->redeploy_batch(! empty($assoc_args['force']));
 		}
 		remove_action('wu_runcloud_operation_failed', $hear, 5);
+		if ([] === $results && [] === $reasons && $waiting && [] !== $this->ssl->held()) {
+			\WP_CLI::error($this->held_names(! empty($assoc_args['force'])));
+			return;
+		}
 		foreach ($reasons as $reason) {
 			\WP_CLI::warning(Plugin::instance()->logger()->redact($reason));
 		}
 		if ([] === $results) {
+			// A batch that failed waits for a retry; its last failure says why.
+			$last = $waiting ? (string) $this->ssl->failure()['error'] : '';
 			\WP_CLI::error(
 				[] === $reasons
-					? __('The redeploy did not go through and waits for a retry; wp runcloud status says when.', 'wu-runcloud')
+					? ('' === $last
+						? __('The redeploy did not go through and waits for a retry; wp runcloud status says when.', 'wu-runcloud')
+						/* translators: %s: why the redeploy failed */
+						: sprintf(__('The redeploy did not go through: %s It waits for a retry; wp runcloud status says when.', 'wu-runcloud'), Failure::explain($last)))
 					/* translators: %d: number of failures */
 					: sprintf(_n('The redeploy failed (%d reason above).', 'The redeploy failed (%d reasons above).', count($reasons), 'wu-runcloud'), count($reasons))
 			);
@@ -342,6 +352,23 @@ class CLI_Command {
 				)
 			);
 		}
+	}
+
+	/**
+	 * Why the waiting names are held (their DNS, or Let's Encrypt's refusal
+	 * of a forced order), and what to do.
+	 *
+	 * @param bool $forced Whether the order was forced.
+	 */
+	private function held_names(bool $forced): string {
+		$lines = [];
+		foreach ($this->ssl->held() as $name => $entry) {
+			$lines[] = sprintf('  %s: %s', $name, Plugin::instance()->logger()->redact((string) ($entry['reason'] ?? '')));
+		}
+		/* translators: 1: number of names, 2: one line per name with why */
+		$held = _n('No certificate: %1$d waiting name is held:%2$s', 'No certificate: %1$d waiting names are held:%2$s', count($lines), 'wu-runcloud');
+		return sprintf($held, count($lines), "\n" . implode("\n", $lines) . "\n")
+			. ($forced ? __('They are checked again on their own.', 'wu-runcloud') : __('They are checked again on their own; --force orders anyway.', 'wu-runcloud'));
 	}
 
 	/**

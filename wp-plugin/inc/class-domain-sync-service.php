@@ -184,12 +184,14 @@ class Domain_Sync_Service {
 	}
 
 	/**
-	 * Redeploys for the waiting names now.
+	 * Redeploys for the waiting names now, checking their DNS first as the
+	 * scheduled run does, unless forced.
 	 *
+	 * @param bool $force Order without the check.
 	 * @return list<array<string, mixed>> The extension's answers.
 	 */
-	public function redeploy_batch(): array {
-		return $this->certificates->redeploy_waiting();
+	public function redeploy_batch(bool $force = false): array {
+		return $this->certificates->redeploy_waiting($force);
 	}
 
 	/**

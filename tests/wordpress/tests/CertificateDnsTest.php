@@ -371,12 +371,20 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		return null;
 	}
 
-	public function test_redeploy_ssl_refuses_while_a_covered_name_does_not_point_and_force_orders_anyway(): void {
+	/**
+	 * one.example.com points at the server, bad.example.com elsewhere; both
+	 * mapped, their events run, the request log cleared.
+	 */
+	private function map_one_pointing_and_one_elsewhere(): void {
 		$this->sim->dns(['bad.example.com' => 'elsewhere']);
 		$this->map_domain('one.example.com', 2);
 		$this->map_domain('bad.example.com', 2);
 		$this->run_domain_events();
 		$this->sim->reset_requests();
+	}
+
+	public function test_redeploy_ssl_refuses_while_a_covered_name_does_not_point_and_force_orders_anyway(): void {
+		$this->map_one_pointing_and_one_elsewhere();
 
 		// Basic SSL: the certificate covers every name, so the good name alone is refused too.
 		$error = $this->cli_redeploy(['one.example.com']);
@@ -400,6 +408,25 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->assertCount(2, $this->certificate_orders());
 		$this->assertContains('bad.example.com', $this->basic_covers());
 		$this->assertContains('one.example.com', $this->basic_covers());
+	}
+
+	public function test_redeploy_ssl_holds_the_waiting_names_as_the_scheduled_run_would_and_force_orders_them(): void {
+		$this->map_one_pointing_and_one_elsewhere();
+		$this->assertEqualsCanonicalizing(['bad.example.com', 'one.example.com'], $this->queue()->pending(), 'both wait for the certificate step');
+
+		$error = $this->cli_redeploy([]);
+		$this->assertNotNull($error, 'the command stops');
+		$this->assertStringStartsWith('No certificate: 2 waiting names are held:', $error);
+		$this->assertStringContainsString('bad.example.com: ', $error);
+		$this->assertStringContainsString('--force orders anyway', $error);
+		$this->assertSame([], $this->certificate_orders());
+
+		// --force orders the waiting names: Let's Encrypt refuses, as the check said.
+		$error = $this->cli_redeploy([], ['force' => true]);
+		$this->assertCount(1, $this->certificate_orders());
+		$this->assertSame(1, $this->sim->dns_state()['refused_orders']);
+		$this->assertStringContainsString('the certificate order was refused', $error, 'the refusal, name by name');
+		$this->assertStringNotContainsString('--force', $error);
 	}
 
 	public function test_redeploy_ssl_in_advanced_ssl_checks_only_the_named_domains(): void {

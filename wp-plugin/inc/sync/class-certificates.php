@@ -122,9 +122,11 @@ class Certificates {
 	 * The scheduled run: redeploys the waiting batch. A process without the
 	 * extension takes nothing and schedules the run again.
 	 *
+	 * @param bool $force Order without checking the names' DNS first (an
+	 *                    operator's explicit choice, `redeploy-ssl --force`).
 	 * @return list<array<string, mixed>> The extension's answers.
 	 */
-	public function redeploy_waiting(): array {
+	public function redeploy_waiting(bool $force = false): array {
 		if (! $this->gateway->is_available()) {
 			if ([] !== $this->queue->pending()) {
 				$this->logger->warning('redeploy_ssl: the wu_runcloud PHP extension is not loaded in this PHP process; the names stay queued for one that has it');
@@ -138,7 +140,7 @@ class Certificates {
 			return [];
 		}
 		try {
-			return $this->order($names, $lease);
+			return $force ? $this->redeploy($names, $lease) : $this->order($names, $lease);
 		} finally {
 			$this->queue->done($lease);
 		}
