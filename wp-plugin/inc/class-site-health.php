@@ -184,7 +184,7 @@ class Site_Health {
 	 */
 	public function test_certificate_dns(): array {
 		$blocking = $this->ssl->blocking();
-		$moved    = $this->ssl->moved_away();
+		$overdue  = $this->ssl->overdue();
 		$known    = get_network_option(null, Sync\Certificates::MODE_OPTION, []);
 		$basic    = ! is_array($known) || 'basic' === ($known['mode'] ?? 'basic');
 		$mapped   = count((new Network())->mapped_domains());
@@ -216,7 +216,7 @@ class Site_Health {
 					$name,
 					$entry['reason'],
 					gmdate('Y-m-d H:i', $entry['since']) . ' UTC',
-					$entry['moved'] ? __('its DNS moved away', 'wu-runcloud') : __('new, its DNS may still be propagating', 'wu-runcloud')
+					$entry['moved'] ? __('its DNS moved away', 'wu-runcloud') : (isset($overdue[ $name ]) ? __('it has never pointed at the server', 'wu-runcloud') : __('new, its DNS may still be propagating', 'wu-runcloud'))
 				)
 			) . '</li>';
 		}
@@ -225,7 +225,7 @@ class Site_Health {
 			: __('With advanced SSL only these domains wait; each gets its certificate once its DNS points at the server. Unmap the domains whose customers left.', 'wu-runcloud');
 		return $this->result(
 			'wu_runcloud_certificate_dns',
-			[] === $moved ? 'recommended' : 'critical',
+			[] === $overdue ? 'recommended' : 'critical',
 			/* translators: %d: number of domains */
 			sprintf(_n('%d domain\'s DNS does not point at the RunCloud server', '%d domains\' DNS does not point at the RunCloud server', count($blocking), 'wu-runcloud'), count($blocking)),
 			'<ul>' . $items . '</ul><p>' . esc_html($fix) . '</p>' . $advice

@@ -205,6 +205,31 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->assertStringContainsString('Unmap the domain, or switch the web app to advanced SSL', $shop['text']);
 	}
 
+	public function test_a_name_whose_dns_never_points_is_reported_after_a_day(): void {
+		$this->sim->dns(['never.example.com' => 'missing']);
+		$this->map_domain('never.example.com', 2);
+		$this->run_domain_events();
+		$this->run_scheduled_after(31);
+		$site_health = new \WuRunCloud\Plugin\Site_Health(Plugin::instance()->gateway(), Plugin::instance()->credentials(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Scheduler(), Plugin::instance()->logger()), $this->queue());
+		$result      = $site_health->test_certificate_dns();
+		$this->assertSame('recommended', $result['status']);
+		$this->assertStringContainsString('new, its DNS may still be propagating', $result['description']);
+
+		// A day on it is no longer "propagating": in basic SSL it holds every new name back.
+		\WuRunCloud\Tests\Queue_Runner::fast_forward(DAY_IN_SECONDS + 1);
+		$this->assertSame(['never.example.com'], array_keys($this->queue()->overdue()));
+		$this->assertSame([], $this->queue()->moved_away(), 'it never pointed here');
+		$result = $site_health->test_certificate_dns();
+		$this->assertSame('critical', $result['status']);
+		$this->assertStringContainsString('never.example.com: does not resolve', $result['description']);
+		$this->assertStringContainsString('it has never pointed at the server', $result['description']);
+		$rows  = new \WuRunCloud\Plugin\Admin\Domain_Row_Builder(Plugin::instance()->service(), new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Scheduler(), Plugin::instance()->logger()), $this->queue());
+		$never = $rows->certificate_state('never.example.com', true);
+		$this->assertSame('waiting', $never['state']);
+		$this->assertStringContainsString('its DNS has never pointed at the server', $never['text']);
+		$this->assertStringContainsString('Ask the customer to point it here, unmap the domain, or switch the web app to advanced SSL', $never['text']);
+	}
+
 	public function test_advanced_ssl_holds_only_the_name_whose_dns_is_not_ready(): void {
 		$this->sim->ssl(['advancedSSL' => true, 'autoSSL' => false]);
 		$this->sim->dns(['late.example.com' => 'missing']);

@@ -310,6 +310,10 @@ class Domain_Row_Builder {
 			/* translators: 1: date and time, 2: the reason found */
 			return sprintf(__('held back: its DNS no longer points at the server (since %1$s: %2$s). Unmap the domain, or switch the web app to advanced SSL.', 'wu-runcloud'), self::when($blocking['since']), $blocking['reason']);
 		}
+		if (null !== $blocking && time() - $blocking['since'] >= Sync\Certificate_Queue::overdue_after()) {
+			/* translators: 1: date and time, 2: the reason found */
+			return sprintf(__('held back: its DNS has never pointed at the server (since %1$s: %2$s). Ask the customer to point it here, unmap the domain, or switch the web app to advanced SSL.', 'wu-runcloud'), self::when($blocking['since']), $blocking['reason']);
+		}
 		if (null !== $blocking) {
 			/* translators: 1: date and time, 2: the reason found */
 			return sprintf(__('waiting for its DNS to point at the server (since %1$s: %2$s); nothing is ordered until it does.', 'wu-runcloud'), self::when($blocking['since']), $blocking['reason']);

@@ -469,19 +469,45 @@ class Certificate_Queue {
 	 * @return array<string, array{since: int, reason: string, moved: bool}>
 	 */
 	public function moved_away(): array {
-		/**
-		 * Seconds a name's DNS may point away from the server before it is
-		 * reported as moved away for good (Site Health, the operator's page).
-		 *
-		 * @param int $seconds Default one day.
-		 */
-		$after = max(0, (int) apply_filters('wu_runcloud_dns_moved_away_after', DAY_IN_SECONDS));
+		return array_filter(
+			$this->overdue(),
+			static function ($entry) {
+				return $entry['moved'];
+			}
+		);
+	}
+
+	/**
+	 * The blocking names that have not pointed at the server for longer than
+	 * the setting: moved away, or never pointed since they were first checked
+	 * (no longer "still propagating"). In basic SSL each holds every new
+	 * name's certificate back until it is fixed or unmapped.
+	 *
+	 * @return array<string, array{since: int, reason: string, moved: bool}>
+	 */
+	public function overdue(): array {
+		$after = self::overdue_after();
 		return array_filter(
 			$this->blocking(),
 			static function ($entry) use ($after) {
-				return $entry['moved'] && time() - $entry['since'] >= $after;
+				return time() - $entry['since'] >= $after;
 			}
 		);
+	}
+
+	/**
+	 * Seconds a blocking name may go on not pointing at the server before it
+	 * is reported as needing the operator (Site Health, the operator's page).
+	 */
+	public static function overdue_after(): int {
+		/**
+		 * Seconds a name's DNS may point away from the server (or not yet at
+		 * it) before it is reported as needing the operator: moved away for
+		 * good, or never pointed.
+		 *
+		 * @param int $seconds Default one day.
+		 */
+		return max(0, (int) apply_filters('wu_runcloud_dns_moved_away_after', DAY_IN_SECONDS));
 	}
 
 	/**
