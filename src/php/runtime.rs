@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use ext_php_rs::ffi::{zend_ini_entry, zend_string};
 use ext_php_rs::flags::IniEntryPermission;
-use ext_php_rs::types::Zval;
+use ext_php_rs::types::{ZendCallable, Zval};
 use ext_php_rs::zend::{IniEntryDef, IniEntryDefs};
 
 use crate::config::{Config, ConstantSource, Limits};
@@ -90,39 +90,73 @@ pub struct PhpConstants;
 
 impl ConstantSource for PhpConstants {
     fn constant(&self, name: &str) -> Option<String> {
+        let Some(lookup) = *engine::GET_CONSTANT else {
+            return call("defined", name)
+                .filter(Zval::is_true)
+                .and_then(|_| call("constant", name))
+                .and_then(|value| scalar_to_string(&value));
+        };
         // SAFETY: called on the PHP thread during a request; the engine returns
         // the constant's own value (valid until the constant table changes, which
         // cannot happen while this Rust code runs) or null when undefined.
-        let value = unsafe { engine::zend_get_constant_str(name.as_ptr().cast(), name.len()) };
+        let value = unsafe { lookup(name.as_ptr().cast(), name.len()) };
         scalar_to_string(unsafe { value.as_ref() }?)
     }
 }
 
-/// The engine's own lookups, exported by every PHP 8 binary (`Zend/zend_constants.h`,
-/// `Zend/zend_ini.h`) though not among the bindings ext-php-rs generates.
+/// The engine's own lookups (`Zend/zend_constants.h`, `Zend/zend_ini.h`),
+/// which ext-php-rs has no bindings for. They are found in the running PHP
+/// when first needed rather than linked: the library must also load where PHP
+/// is absent (the stub generator), and a PHP without them is served through
+/// PHP's own functions instead.
 mod engine {
-    use std::ffi::{c_char, c_int};
+    use std::ffi::{c_char, c_int, c_void, CStr};
 
     use ext_php_rs::ffi::zval;
+    use once_cell::sync::Lazy;
+
+    pub type GetConstant = unsafe extern "C" fn(name: *const c_char, name_len: usize) -> *mut zval;
+    pub type IniString = unsafe extern "C" fn(
+        name: *const c_char,
+        name_length: usize,
+        orig: c_int,
+        exists: *mut bool,
+    ) -> *mut c_char;
+
+    pub static GET_CONSTANT: Lazy<Option<GetConstant>> = Lazy::new(|| {
+        find(c"zend_get_constant_str").map(|address| {
+            // SAFETY: the symbol is the engine's function of this signature.
+            unsafe { std::mem::transmute::<*mut c_void, GetConstant>(address) }
+        })
+    });
+    pub static INI_STRING: Lazy<Option<IniString>> = Lazy::new(|| {
+        find(c"zend_ini_string_ex").map(|address| {
+            // SAFETY: the symbol is the engine's function of this signature.
+            unsafe { std::mem::transmute::<*mut c_void, IniString>(address) }
+        })
+    });
 
     extern "C" {
-        pub fn zend_get_constant_str(name: *const c_char, name_len: usize) -> *mut zval;
-        pub fn zend_ini_string_ex(
-            name: *const c_char,
-            name_length: usize,
-            orig: c_int,
-            exists: *mut bool,
-        ) -> *mut c_char;
+        fn dlsym(handle: *mut c_void, symbol: *const c_char) -> *mut c_void;
+    }
+
+    /// A symbol of the process (`RTLD_DEFAULT`), or None.
+    fn find(symbol: &CStr) -> Option<*mut c_void> {
+        // SAFETY: a NUL-terminated name; RTLD_DEFAULT is the null handle on Linux.
+        let address = unsafe { dlsym(std::ptr::null_mut(), symbol.as_ptr()) };
+        (!address.is_null()).then_some(address)
     }
 }
 
 /// The current value of a php.ini entry, `None` when no such entry exists.
 fn ini_get(name: &str) -> Option<String> {
+    let Some(lookup) = *engine::INI_STRING else {
+        return call("ini_get", name).and_then(|value| value.string());
+    };
     let mut exists = false;
     // SAFETY: called on the PHP thread; the engine returns the entry's current
     // value as a NUL-terminated string it owns (copied at once), or null.
-    let value =
-        unsafe { engine::zend_ini_string_ex(name.as_ptr().cast(), name.len(), 0, &mut exists) };
+    let value = unsafe { lookup(name.as_ptr().cast(), name.len(), 0, &mut exists) };
     if !exists || value.is_null() {
         return None;
     }
@@ -131,6 +165,14 @@ fn ini_get(name: &str) -> Option<String> {
             .to_string_lossy()
             .into_owned(),
     )
+}
+
+/// A PHP function called with one string.
+fn call(function: &str, argument: &str) -> Option<Zval> {
+    ZendCallable::try_from_name(function)
+        .ok()?
+        .try_call(vec![&argument])
+        .ok()
 }
 
 /// Integers (ids are often written unquoted) and strings; anything else is unusable.
