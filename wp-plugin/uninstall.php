@@ -1,8 +1,9 @@
 <?php
 /**
  * Removes what the plugin stored, on every site of the network: its options
- * (network-wide and any a site holds), their transients, and every scheduled
- * run of its hooks in Action Scheduler and WP-Cron. Credentials live in
+ * (network-wide and any a site holds), their transients, its table (the view
+ * of the web app's domains) and every scheduled run of its hooks in Action
+ * Scheduler and WP-Cron. Credentials live in
  * wp-config.php (or Ultimate Multisite's own store) and are left alone; the
  * domains on RunCloud are left as they are.
  *
@@ -48,3 +49,5 @@ foreach ($wu_runcloud_sites as $wu_runcloud_site) {
 	}
 	is_multisite() && restore_current_blog();
 }
+
+\WuRunCloud\Plugin\Sync\App_Domains::drop_table();

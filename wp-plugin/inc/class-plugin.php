@@ -249,10 +249,12 @@ final class Plugin {
 	}
 
 	/**
-	 * Activation (again): runs are scheduled for the work still queued; the
-	 * daily run comes with the next admin page load.
+	 * Activation (again): the table of the app's domains is there, runs are
+	 * scheduled for the work still queued; the daily run comes with the next
+	 * admin page load.
 	 */
 	public function activate(): void {
+		Sync\App_Domains::install();
 		$this->keep_queues_scheduled();
 	}
 

@@ -51,9 +51,12 @@ abstract class Integration_Test_Case extends TestCase {
 		$this->sim->reset();
 		// Other PHP processes of earlier tests wrote to the database behind this process's object cache.
 		wp_cache_flush();
-		foreach (['wu_runcloud_managed_domains', 'wu_runcloud_ssl_pending', 'wu_runcloud_retry_queue', 'wu_runcloud_last_reconcile', 'wu_runcloud_given_up', 'wu_runcloud_app_domains', 'wu_runcloud_app_domains_meta', 'wu_runcloud_reconcile_walk', 'wu_runcloud_ssl_mode', 'wu_runcloud_dns_pointed', 'wu_test_settings', 'wu_test_domains'] as $option) {
+		foreach (['wu_runcloud_managed_domains', 'wu_runcloud_ssl_pending', 'wu_runcloud_retry_queue', 'wu_runcloud_last_reconcile', 'wu_runcloud_given_up', 'wu_runcloud_app_domains_meta', 'wu_runcloud_reconcile_walk', 'wu_runcloud_ssl_mode', 'wu_runcloud_dns_pointed', 'wu_test_settings', 'wu_test_domains'] as $option) {
 			delete_network_option(null, $option);
 		}
+		// A test may have uninstalled the plugin (its table dropped) in another process.
+		\WuRunCloud\Plugin\Sync\App_Domains::install();
+		Plugin::instance()->service()->app_domains()->clear();
 		Queue_Runner::clear();
 		if (class_exists('\WP_Ultimo\Test\Async_Queue')) {
 			\WP_Ultimo\Test\Async_Queue::clear();

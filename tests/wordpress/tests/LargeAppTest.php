@@ -210,6 +210,24 @@ final class LargeAppTest extends Integration_Test_Case {
 		$app->page(0, 0);
 	}
 
+	public function test_the_view_is_a_table_created_when_first_needed(): void {
+		global $wpdb;
+		$table = $wpdb->base_prefix . \WuRunCloud\Plugin\Sync\App_Domains::TABLE;
+		// As after an update from a version that kept no table: no activation runs.
+		\WuRunCloud\Plugin\Sync\App_Domains::drop_table();
+		$app = Plugin::instance()->service()->app_domains();
+
+		$this->assertNull($app->get('a.example.com'));
+		$app->record(['id' => 7, 'name' => 'a.example.com', 'www' => true, 'wildcard' => false]);
+
+		$this->assertSame($table, $wpdb->get_var($wpdb->prepare('SHOW TABLES LIKE %s', $table)));
+		$this->assertSame('1', $wpdb->get_var($wpdb->prepare("SELECT COUNT(*) FROM `$table` WHERE name = %s", 'a.example.com')), 'a row a name'); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$this->assertSame(['name' => 'a.example.com', 'id' => 7, 'www' => true, 'wildcard' => false], $app->get('a.example.com'));
+		$this->assertSame(1, $app->count());
+		$this->assertNull($app->get('bücher.example'), 'names are kept in punycode');
+		$this->assertSame(['total' => 0, 'domains' => []], $app->page(0, 10, 'bücher'));
+	}
+
 	/**
 	 * @return int Seconds of the test's rate-limit window.
 	 */

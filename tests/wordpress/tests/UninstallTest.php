@@ -35,6 +35,8 @@ final class UninstallTest extends Integration_Test_Case {
 		$this->assertNotEmpty(get_network_option(null, 'wu_runcloud_retry_queue'));
 		$this->assertNotNull(Queue_Runner::next('wu_runcloud_redeploy_ssl'));
 		$this->assertNotNull(Queue_Runner::next('wu_runcloud_retry'));
+		$table = $GLOBALS['wpdb']->base_prefix . \WuRunCloud\Plugin\Sync\App_Domains::TABLE;
+		$this->assertSame($table, $GLOBALS['wpdb']->get_var($GLOBALS['wpdb']->prepare('SHOW TABLES LIKE %s', $table)), 'the view of the app is kept in its own table');
 
 		try {
 			$run = $this->run_uninstall();
@@ -46,6 +48,7 @@ final class UninstallTest extends Integration_Test_Case {
 			$this->assertNull(Queue_Runner::next('wu_runcloud_redeploy_ssl'));
 			$this->assertNull(Queue_Runner::next('wu_runcloud_retry'));
 			$this->assertNull(Queue_Runner::next('wu_runcloud_daily_reconcile'));
+			$this->assertNull($GLOBALS['wpdb']->get_var($GLOBALS['wpdb']->prepare('SHOW TABLES LIKE %s', $table)), 'its table dropped');
 			$this->assertSame('1', get_network_option(null, 'wu_hosting_credential_WU_RUNCLOUD_APP_ID'), 'Ultimate Multisite\'s store is left alone');
 			$this->assertNotNull($this->sim->domain('kept.example.com'), 'RunCloud is left alone');
 		} finally {

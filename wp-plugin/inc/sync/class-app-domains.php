@@ -20,6 +20,13 @@ defined('ABSPATH') || exit;
  * do), and is never trusted to decide that a change is done: an add or a
  * removal still asks RunCloud, which has the last word.
  *
+ * The names live in a table of their own, a row each, so an event changes
+ * one row and a walk's page forty, however large the app: an app of 10,000
+ * domains would otherwise be one option of some 400 KB, read and written
+ * whole on every change. The table is created when first needed (an update
+ * of the plugin brings no activation). A small network option keeps what
+ * every event reads: the count, the wildcards, when the view was last whole.
+ *
  * A walk through the app's pages (begin_walk(), absorb() per page,
  * finish_walk()) tags what it sees with a generation; once it has seen every
  * page, a name neither seen by it nor changed by the plugin since it began
@@ -31,7 +38,10 @@ defined('ABSPATH') || exit;
  */
 class App_Domains {
 
-	const OPTION = 'wu_runcloud_app_domains';
+	/**
+	 * The table, after the network's table prefix.
+	 */
+	const TABLE = 'wu_runcloud_app_domains';
 
 	/**
 	 * The small part read on every event: wildcards, counts, when refreshed.
@@ -45,18 +55,24 @@ class App_Domains {
 	const WILDCARD = 2;
 
 	/**
-	 * @var Shared_Option
+	 * Rows written in one statement.
 	 */
-	private $option;
+	const BATCH = 500;
 
 	/**
 	 * @var Shared_Option
 	 */
 	private $meta;
 
+	/**
+	 * Whether this process has made sure the table exists.
+	 *
+	 * @var bool
+	 */
+	private static $table_ready = false;
+
 	public function __construct() {
-		$this->option = new Shared_Option(self::OPTION);
-		$this->meta   = new Shared_Option(self::META_OPTION);
+		$this->meta = new Shared_Option(self::META_OPTION);
 	}
 
 	/**
@@ -65,11 +81,19 @@ class App_Domains {
 	 * @return array<string, array{name: string, id: int, www: bool, wildcard: bool}>
 	 */
 	public function all(): array {
-		$all = [];
-		foreach ($this->entries() as $name => $entry) {
-			$all[ (string) $name ] = self::describe((string) $name, $entry);
-		}
-		ksort($all);
+		global $wpdb;
+		$all  = [];
+		$last = '';
+		// In slices, so a large app never has every row twice in memory
+		// (the database layer keeps each result as objects too).
+		do {
+			$rows = $this->rows('SELECT name, domain_id, flags FROM {table} WHERE network_id = %d AND name > %s ORDER BY name LIMIT %d', [$last, self::BATCH * 4]);
+			$wpdb->flush();
+			foreach ($rows as $row) {
+				$all[ (string) $row[0] ] = self::describe($row);
+				$last                    = (string) $row[0];
+			}
+		} while (count($rows) === self::BATCH * 4);
 		return $all;
 	}
 
@@ -80,8 +104,11 @@ class App_Domains {
 	 * @return array{name: string, id: int, www: bool, wildcard: bool}|null
 	 */
 	public function get(string $name): ?array {
-		$entries = $this->entries();
-		return isset($entries[ $name ]) ? self::describe($name, $entries[ $name ]) : null;
+		if (! self::is_ascii($name)) {
+			return null; // Names are kept in punycode.
+		}
+		$rows = $this->rows('SELECT name, domain_id, flags FROM {table} WHERE network_id = %d AND name = %s', [$name]);
+		return [] === $rows ? null : self::describe($rows[0]);
 	}
 
 	/**
@@ -139,28 +166,22 @@ class App_Domains {
 	 * @return array{total: int, domains: list<array{name: string, id: int, www: bool, wildcard: bool}>}
 	 */
 	public function page(int $offset, int $limit, string $search = ''): array {
+		global $wpdb;
 		if ($offset < 0 || $limit < 1) {
 			throw new \InvalidArgumentException('the offset must be 0 or more and the limit 1 or more');
 		}
-		$names  = array_keys($this->entries());
 		$search = strtolower(trim($search));
-		if ('' !== $search) {
-			$names = array_values(
-				array_filter(
-					$names,
-					static function ($name) use ($search) {
-						return false !== strpos((string) $name, $search);
-					}
-				)
-			);
+		if (! self::is_ascii($search)) {
+			return ['total' => 0, 'domains' => []]; // Names are kept in punycode.
 		}
-		sort($names, SORT_STRING);
-		$entries = $this->entries();
+		$like    = '%' . $wpdb->esc_like($search) . '%';
+		$total   = $this->rows('SELECT COUNT(*) FROM {table} WHERE network_id = %d AND name LIKE %s', [$like]);
+		$rows    = $this->rows('SELECT name, domain_id, flags FROM {table} WHERE network_id = %d AND name LIKE %s ORDER BY name LIMIT %d, %d', [$like, $offset, $limit]);
 		$domains = [];
-		foreach (array_slice($names, $offset, $limit) as $name) {
-			$domains[] = self::describe((string) $name, $entries[ $name ]);
+		foreach ($rows as $row) {
+			$domains[] = self::describe($row);
 		}
-		return ['total' => count($names), 'domains' => $domains];
+		return ['total' => (int) ($total[0][0] ?? 0), 'domains' => $domains];
 	}
 
 	/**
@@ -169,12 +190,12 @@ class App_Domains {
 	 * @param list<array<string, mixed>> $domains As the extension lists them.
 	 */
 	public function replace(array $domains): void {
-		$this->option->locked(
+		$this->meta->locked(
 			function () use ($domains) {
-				$meta    = $this->meta->read();
-				$entries = [];
-				$this->merge($entries, $domains, (int) ($meta['generation'] ?? 0));
-				$this->save($entries, ['refreshed_at' => time()] + $meta);
+				$meta = $this->meta->read();
+				$this->execute('DELETE FROM {table} WHERE network_id = %d', []);
+				$this->store($domains, (int) ($meta['generation'] ?? 0));
+				$this->save(['refreshed_at' => time()] + $meta);
 			}
 		);
 	}
@@ -185,12 +206,11 @@ class App_Domains {
 	 * @param array<string, mixed> $domain As the extension returns it (name, id, www, wildcard).
 	 */
 	public function record(array $domain): void {
-		$this->option->locked(
+		$this->meta->locked(
 			function () use ($domain) {
-				$meta    = $this->meta->read();
-				$entries = $this->entries();
-				$this->merge($entries, [$domain], $this->current_generation($meta));
-				$this->save($entries, $meta);
+				$meta = $this->meta->read();
+				$this->store([$domain], $this->current_generation($meta));
+				$this->save($meta);
 			}
 		);
 	}
@@ -201,13 +221,12 @@ class App_Domains {
 	 * @param string $name Normalised name.
 	 */
 	public function forget(string $name): void {
-		$this->option->locked(
+		$this->meta->locked(
 			function () use ($name) {
-				$entries = $this->entries();
-				if (isset($entries[ $name ])) {
-					unset($entries[ $name ]);
-					$this->save($entries, $this->meta->read());
+				if (self::is_ascii($name)) {
+					$this->execute('DELETE FROM {table} WHERE network_id = %d AND name = %s', [$name]);
 				}
+				$this->save($this->meta->read());
 			}
 		);
 	}
@@ -216,13 +235,13 @@ class App_Domains {
 	 * Starts a walk through the app's pages; returns its generation.
 	 */
 	public function begin_walk(): int {
-		return (int) $this->option->locked(
+		return (int) $this->meta->locked(
 			function () {
 				$meta               = $this->meta->read();
 				$generation         = (int) ($meta['generation'] ?? 0) + 1;
 				$meta['generation'] = $generation;
 				$meta['walking']    = true;
-				$this->save($this->entries(), $meta);
+				$this->save($meta);
 				return $generation;
 			}
 		);
@@ -235,11 +254,10 @@ class App_Domains {
 	 * @param int                        $generation The walk's generation.
 	 */
 	public function absorb(array $domains, int $generation): void {
-		$this->option->locked(
+		$this->meta->locked(
 			function () use ($domains, $generation) {
-				$entries = $this->entries();
-				$this->merge($entries, $domains, $generation);
-				$this->save($entries, $this->meta->read());
+				$this->store($domains, $generation);
+				$this->save($this->meta->read());
 			}
 		);
 	}
@@ -251,40 +269,35 @@ class App_Domains {
 	 * @param int $generation The walk's generation.
 	 */
 	public function finish_walk(int $generation): void {
-		$this->option->locked(
+		$this->meta->locked(
 			function () use ($generation) {
 				$meta = $this->meta->read();
 				if ((int) ($meta['generation'] ?? 0) !== $generation) {
 					return; // A later walk began meanwhile; it decides.
 				}
-				$entries = array_filter(
-					$this->entries(),
-					static function ($entry) use ($generation) {
-						return (int) $entry[2] >= $generation;
-					}
-				);
+				$this->execute('DELETE FROM {table} WHERE network_id = %d AND generation < %d', [$generation]);
 				$meta['walking']      = false;
 				$meta['refreshed_at'] = time();
-				$this->save($entries, $meta);
+				$this->save($meta);
 			}
 		);
 	}
 
 	/**
-	 * Removes everything (uninstall, tests).
+	 * Removes everything of this network (tests; uninstall drops the table).
 	 */
 	public function clear(): void {
-		$this->option->write([]);
+		$this->execute('DELETE FROM {table} WHERE network_id = %d', []);
 		$this->meta->write([]);
 	}
 
 	/**
-	 * The stored entries: name => [id, flags, generation].
-	 *
-	 * @return array<string, array{0: int, 1: int, 2: int}>
+	 * Drops the table (uninstall).
 	 */
-	private function entries(): array {
-		return $this->option->read();
+	public static function drop_table(): void {
+		global $wpdb;
+		$wpdb->query('DROP TABLE IF EXISTS `' . self::table() . '`'); // phpcs:ignore WordPress.DB.DirectDatabaseQuery
+		self::$table_ready = false;
 	}
 
 	/**
@@ -298,53 +311,146 @@ class App_Domains {
 	}
 
 	/**
-	 * Adds domains as the extension gives them to the entries.
+	 * Writes domains as the extension gives them, tagged with $generation;
+	 * a name already held is overwritten.
 	 *
-	 * @param array<string, array{0: int, 1: int, 2: int}> $entries    The entries.
-	 * @param list<array<string, mixed>>                   $domains    Domains.
-	 * @param int                                          $generation Tag.
+	 * @param list<array<string, mixed>> $domains    Domains.
+	 * @param int                        $generation Tag.
 	 */
-	private function merge(array &$entries, array $domains, int $generation): void {
+	private function store(array $domains, int $generation): void {
+		global $wpdb;
+		$values = [];
 		foreach ($domains as $domain) {
 			$name = strtolower((string) ($domain['name'] ?? ''));
 			if ('' === $name) {
 				continue;
 			}
-			$flags            = (empty($domain['www']) ? 0 : self::WWW) | (empty($domain['wildcard']) ? 0 : self::WILDCARD);
-			$entries[ $name ] = [(int) ($domain['id'] ?? 0), $flags, $generation];
+			$flags    = (empty($domain['www']) ? 0 : self::WWW) | (empty($domain['wildcard']) ? 0 : self::WILDCARD);
+			$values[] = $wpdb->prepare('(%d, %s, %d, %d, %d)', get_current_network_id(), $name, (int) ($domain['id'] ?? 0), $flags, $generation);
+		}
+		foreach (array_chunk($values, self::BATCH) as $batch) {
+			$this->run(
+				'INSERT INTO ' . self::table() . ' (network_id, name, domain_id, flags, generation) VALUES ' . implode(', ', $batch)
+					. ' ON DUPLICATE KEY UPDATE domain_id = VALUES(domain_id), flags = VALUES(flags), generation = VALUES(generation)'
+			);
 		}
 	}
 
 	/**
-	 * Writes the entries and the small record that summarises them.
+	 * Writes the small record, with the count and the wildcards as the table holds them now.
 	 *
-	 * @param array<string, array{0: int, 1: int, 2: int}> $entries The entries.
-	 * @param array<string, mixed>                         $meta    The small record.
+	 * @param array<string, mixed> $meta The small record.
 	 */
-	private function save(array $entries, array $meta): void {
-		$wildcards = [];
-		foreach ($entries as $name => $entry) {
-			if ($entry[1] & self::WILDCARD) {
-				$wildcards[] = (string) $name;
-			}
-		}
-		$this->option->write($entries);
-		$this->meta->write(['count' => count($entries), 'wildcards' => $wildcards] + $meta);
+	private function save(array $meta): void {
+		$count     = $this->rows('SELECT COUNT(*) FROM {table} WHERE network_id = %d', []);
+		$wildcards = $this->rows('SELECT name FROM {table} WHERE network_id = %d AND flags & %d ORDER BY name', [self::WILDCARD]);
+		$this->meta->write(['count' => (int) ($count[0][0] ?? 0), 'wildcards' => array_column($wildcards, 0)] + $meta);
 	}
 
 	/**
-	 * An entry as the API gives it.
+	 * Rows of a query on the table: {table} is its name, the first %d the
+	 * network; $args fill the placeholders after it.
 	 *
-	 * @param string               $name  Name.
-	 * @param array{0: int, 1: int} $entry Stored entry.
+	 * @param string           $sql  The query.
+	 * @param list<int|string> $args The other values.
+	 * @return list<list<mixed>>
+	 */
+	private function rows(string $sql, array $args): array {
+		global $wpdb;
+		$this->ensure_table();
+		return (array) $wpdb->get_results($this->prepare($sql, $args), ARRAY_N); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.DirectDatabaseQuery
+	}
+
+	/**
+	 * Runs a change on the table (placeholders as for rows()).
+	 *
+	 * @param string           $sql  The statement.
+	 * @param list<int|string> $args The other values.
+	 */
+	private function execute(string $sql, array $args): void {
+		$this->run($this->prepare($sql, $args));
+	}
+
+	/**
+	 * A statement with the table's name and the values filled in.
+	 *
+	 * @param string           $sql  With {table} and placeholders.
+	 * @param list<int|string> $args The values after the network.
+	 */
+	private function prepare(string $sql, array $args): string {
+		global $wpdb;
+		return (string) $wpdb->prepare(str_replace('{table}', self::table(), $sql), get_current_network_id(), ...$args); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+	}
+
+	/**
+	 * Runs a statement whose values are prepared already.
+	 *
+	 * @param string $sql The statement.
+	 */
+	private function run(string $sql): void {
+		global $wpdb;
+		$this->ensure_table();
+		$wpdb->query($sql); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.DirectDatabaseQuery
+	}
+
+	/**
+	 * Creates the table unless this process knows it exists.
+	 */
+	private function ensure_table(): void {
+		if (! self::$table_ready) {
+			self::install();
+		}
+	}
+
+	/**
+	 * Creates the table if it does not exist (activation, and the first use
+	 * in a process: an update of the plugin runs no activation).
+	 */
+	public static function install(): void {
+		global $wpdb;
+		// Names are punycode (ASCII) and at most 253 characters long.
+		$wpdb->query( // phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.DirectDatabaseQuery.SchemaChange
+			'CREATE TABLE IF NOT EXISTS `' . self::table() . '` (
+				network_id bigint(20) unsigned NOT NULL,
+				name varchar(253) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+				domain_id bigint(20) unsigned NOT NULL DEFAULT 0,
+				flags tinyint(3) unsigned NOT NULL DEFAULT 0,
+				generation int(10) unsigned NOT NULL DEFAULT 0,
+				PRIMARY KEY  (network_id, name)
+			) ' . $wpdb->get_charset_collate()
+		);
+		self::$table_ready = true;
+	}
+
+	/**
+	 * Whether a name or search holds only ASCII, as the stored (punycode) names do.
+	 *
+	 * @param string $text Name or search.
+	 */
+	private static function is_ascii(string $text): bool {
+		return 1 !== preg_match('/[^\x00-\x7f]/', $text);
+	}
+
+	/**
+	 * The table's full name.
+	 */
+	private static function table(): string {
+		global $wpdb;
+		return $wpdb->base_prefix . self::TABLE;
+	}
+
+	/**
+	 * A row as the API gives it.
+	 *
+	 * @param list<mixed> $row name, domain_id, flags.
 	 * @return array{name: string, id: int, www: bool, wildcard: bool}
 	 */
-	private static function describe(string $name, array $entry): array {
+	private static function describe(array $row): array {
 		return [
-			'name'     => $name,
-			'id'       => (int) $entry[0],
-			'www'      => (bool) ($entry[1] & self::WWW),
-			'wildcard' => (bool) ($entry[1] & self::WILDCARD),
+			'name'     => (string) $row[0],
+			'id'       => (int) $row[1],
+			'www'      => (bool) ((int) $row[2] & self::WWW),
+			'wildcard' => (bool) ((int) $row[2] & self::WILDCARD),
 		];
 	}
 }
