@@ -192,9 +192,14 @@ class App_Domains {
 	public function replace(array $domains): void {
 		$this->meta->locked(
 			function () use ($domains) {
+				global $wpdb;
 				$meta = $this->meta->read();
+				$this->ensure_table();
+				// In one transaction: a reader never sees the view empty halfway.
+				$wpdb->query('START TRANSACTION'); // phpcs:ignore WordPress.DB.DirectDatabaseQuery
 				$this->execute('DELETE FROM {table} WHERE network_id = %d', []);
 				$this->store($domains, (int) ($meta['generation'] ?? 0));
+				$wpdb->query('COMMIT'); // phpcs:ignore WordPress.DB.DirectDatabaseQuery
 				$this->save(['refreshed_at' => time()] + $meta);
 			}
 		);
