@@ -210,6 +210,34 @@ final class LargeAppTest extends Integration_Test_Case {
 		$app->page(0, 0);
 	}
 
+	public function test_a_walk_step_waits_while_another_process_moves_the_walk(): void {
+		global $wpdb;
+		$walk = Plugin::instance()->service()->reconcile_walk();
+		$this->assertTrue($walk->start('admin', true, false));
+		$this->sim->reset_requests();
+		// Another process moving the walk: its lock taken on a second connection
+		// (the name as Sync\Name_Lock builds it).
+		[$host, $socket] = explode(':', DB_HOST, 2);
+		$other           = new \mysqli($host, DB_USER, DB_PASSWORD, DB_NAME, 0, $socket);
+		$lock            = 'wu_runcloud:name:' . md5(DB_NAME . ':' . $wpdb->sitemeta . ':' . \WuRunCloud\Plugin\Sync\Reconcile_Walk::LOCK);
+		$this->assertSame('1', (string) $other->query("SELECT GET_LOCK('$lock', 0)")->fetch_row()[0]);
+		try {
+			$next = $walk->step(20.0);
+			$this->assertNotNull($next, 'it looks again later');
+			$this->assertGreaterThan(microtime(true), $next);
+			$this->assertSame([], $this->api_lines(), 'no page read by a second process');
+			$this->assertSame(0, $walk->progress()['pages_read']);
+		} finally {
+			$other->close(); // The server releases the lock of a connection that ends.
+		}
+
+		for ($runs = 0; $runs < 10 && null !== $walk->step(20.0); $runs++) {
+			// Once the lock is free, the walk goes on to its end.
+		}
+		$this->assertNull($walk->progress(), 'the walk is over');
+		$this->assertCount(1, preg_grep('/^GET .*\/domains\?page=1/', $this->api_lines()), 'its one page read once');
+	}
+
 	public function test_the_view_is_a_table_created_when_first_needed(): void {
 		global $wpdb;
 		$table = $wpdb->base_prefix . \WuRunCloud\Plugin\Sync\App_Domains::TABLE;
