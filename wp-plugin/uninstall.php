@@ -1,9 +1,9 @@
 <?php
 /**
  * Removes what the plugin stored, on every site of the network: its options
- * (network-wide and any a site holds), their transients, its table (the view
- * of the web app's domains) and every scheduled run of its hooks in Action
- * Scheduler and WP-Cron. Credentials live in
+ * (network-wide and any a site holds), their transients, its tables (the view
+ * of the web app's domains, the record of the names it added) and every
+ * scheduled run of its hooks in Action Scheduler and WP-Cron. Credentials live in
  * wp-config.php (or Ultimate Multisite's own store) and are left alone; the
  * domains on RunCloud are left as they are.
  *
@@ -51,3 +51,4 @@ foreach ($wu_runcloud_sites as $wu_runcloud_site) {
 }
 
 \WuRunCloud\Plugin\Sync\App_Domains::drop_table();
+\WuRunCloud\Plugin\Managed_Domains::drop_table();

@@ -249,12 +249,13 @@ final class Plugin {
 	}
 
 	/**
-	 * Activation (again): the table of the app's domains is there, runs are
+	 * Activation (again): the plugin's tables are there, runs are
 	 * scheduled for the work still queued; the daily run comes with the next
 	 * admin page load.
 	 */
 	public function activate(): void {
 		Sync\App_Domains::install();
+		Managed_Domains::install();
 		$this->keep_queues_scheduled();
 	}
 

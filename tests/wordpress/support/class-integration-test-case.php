@@ -51,12 +51,14 @@ abstract class Integration_Test_Case extends TestCase {
 		$this->sim->reset();
 		// Other PHP processes of earlier tests wrote to the database behind this process's object cache.
 		wp_cache_flush();
-		foreach (['wu_runcloud_managed_domains', 'wu_runcloud_ssl_pending', 'wu_runcloud_retry_queue', 'wu_runcloud_last_reconcile', 'wu_runcloud_given_up', 'wu_runcloud_app_domains_meta', 'wu_runcloud_reconcile_walk', 'wu_runcloud_ssl_mode', 'wu_runcloud_dns_pointed', 'wu_test_settings', 'wu_test_domains'] as $option) {
+		foreach (['wu_runcloud_ssl_pending', 'wu_runcloud_retry_queue', 'wu_runcloud_last_reconcile', 'wu_runcloud_given_up', 'wu_runcloud_app_domains_meta', 'wu_runcloud_reconcile_walk', 'wu_runcloud_ssl_mode', 'wu_runcloud_dns_pointed', 'wu_test_settings', 'wu_test_domains'] as $option) {
 			delete_network_option(null, $option);
 		}
-		// A test may have uninstalled the plugin (its table dropped) in another process.
+		// A test may have uninstalled the plugin (its tables dropped) in another process.
 		\WuRunCloud\Plugin\Sync\App_Domains::install();
 		Plugin::instance()->service()->app_domains()->clear();
+		\WuRunCloud\Plugin\Managed_Domains::install();
+		(new \WuRunCloud\Plugin\Managed_Domains())->clear();
 		Queue_Runner::clear();
 		if (class_exists('\WP_Ultimo\Test\Async_Queue')) {
 			\WP_Ultimo\Test\Async_Queue::clear();
@@ -66,6 +68,15 @@ abstract class Integration_Test_Case extends TestCase {
 		Plugin::instance()->service()->forget_cached_domains();
 		$this->logged = [];
 		add_action('wu_runcloud_log', [$this, 'collect_log_line'], 10, 2);
+	}
+
+	/**
+	 * The names this integration has on record as added, as stored now.
+	 *
+	 * @return array<string, array<string, mixed>>
+	 */
+	protected function managed(): array {
+		return (new \WuRunCloud\Plugin\Managed_Domains())->all();
 	}
 
 	protected function tearDown(): void {

@@ -216,14 +216,14 @@ PHP;
 		$this->assertSame(['cli', false, ['blog.network.test', 'wanted.example.com']], [$last['trigger'], $last['dry_run'], $last['added']], 'recorded as a reconcile, as the page shows it');
 		$this->assertTrue((bool) $this->sim->domain('wanted.example.com')['www'], 'the www setting applies');
 		$this->assertFalse((bool) $this->sim->domain('blog.network.test')['www']);
-		$this->assertSame($site_id, get_network_option(null, 'wu_runcloud_managed_domains')['blog.network.test']['site_id']);
+		$this->assertSame($site_id, $this->managed()['blog.network.test']['site_id']);
 		$this->assertNotNull($this->sim->domain('stale.example.com'), 'without --prune nothing is removed');
 
 		\WP_CLI::$output = [];
 		$this->cli->sync([], ['prune' => true]);
 		$this->assertSame(['Added 0, removed 1.'], $this->printed('success'));
 		$this->assertSame(['blog.network.test', 'foreign.example.com', 'network.test', 'wanted.example.com'], $this->sim->domain_names(), 'only the unwanted name this integration added went');
-		$this->assertArrayNotHasKey('stale.example.com', get_network_option(null, 'wu_runcloud_managed_domains'));
+		$this->assertArrayNotHasKey('stale.example.com', $this->managed());
 	}
 
 	public function test_test_reports_success_and_runclouds_reason(): void {

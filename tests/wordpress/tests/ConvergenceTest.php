@@ -46,14 +46,6 @@ final class ConvergenceTest extends Integration_Test_Case {
 	}
 
 	/**
-	 * @return array<string, array<string, mixed>>
-	 */
-	private function managed(): array {
-		wp_cache_flush();
-		return (array) get_network_option(null, 'wu_runcloud_managed_domains', []);
-	}
-
-	/**
 	 * @return string The network-admin notices, as a network admin sees them.
 	 */
 	private function notices(): string {
@@ -157,15 +149,17 @@ PHP
 			sprintf(
 				<<<'PHP'
 				$after = %s;
-				$die   = static function ($value) use ($after) {
-					$entry = is_array($value) ? ($value['killed.example.com'] ?? null) : null;
-					if (null !== $entry && $after === empty($entry['adding'])) {
-						exit(3);
-					}
-					return $value;
-				};
-				add_filter('pre_update_site_option_wu_runcloud_managed_domains', $die);
-				add_action('add_site_option_wu_runcloud_managed_domains', static function ($option, $value) use ($die) { $die($value); }, 10, 2);
+				// Dies as the record before the add (adding) or after it is written.
+				add_action(
+					'wu_runcloud_managed_domain_writing',
+					static function ($name, $entry) use ($after) {
+						if ('killed.example.com' === $name && $after === empty($entry['adding'])) {
+							exit(3);
+						}
+					},
+					10,
+					2
+				);
 				do_action('wu_add_domain', 'killed.example.com', 4);
 PHP
 				,
@@ -397,6 +391,18 @@ PHP
 		$this->assertSame([], $this->queued());
 	}
 
+	public function test_a_record_kept_as_an_option_by_an_earlier_version_moves_into_the_table(): void {
+		\WuRunCloud\Plugin\Managed_Domains::drop_table();
+		update_network_option(null, 'wu_runcloud_managed_domains', ['old.example.com' => ['site_id' => 3, 'www' => true, 'source' => 'domain', 'added' => 1700000000, 'id' => 42]]);
+
+		$managed = new \WuRunCloud\Plugin\Managed_Domains();
+
+		$this->assertSame(42, $managed->id_of('old.example.com'));
+		$this->assertTrue($managed->is_confirmed('old.example.com'));
+		$this->assertSame(['old.example.com' => ['site_id' => 3, 'www' => true, 'source' => 'domain', 'added' => 1700000000, 'id' => 42]], $managed->all());
+		$this->assertFalse(get_network_option(null, 'wu_runcloud_managed_domains'), 'the option is gone');
+	}
+
 	public function test_a_first_reconcile_of_two_thousand_names_writes_each_record_once(): void {
 		// Records that were there before the plugin: rows of the stand-in's domain table, no events.
 		$rows = [];
@@ -419,7 +425,7 @@ PHP
 
 		$this->assertCount(2000, $report['added']);
 		$this->assertCount(2000, $this->managed());
-		$this->assertSame(1, $writes['wu_runcloud_managed_domains'] ?? 0, 'one write for 2,000 names');
+		$this->assertArrayNotHasKey('wu_runcloud_managed_domains', $writes, 'a row a name in its table, not an option rewritten');
 		$this->assertSame(1, $writes['wu_runcloud_last_reconcile'] ?? 0);
 		$ours = array_filter(
 			$writes,

@@ -65,7 +65,7 @@ final class DailyReconcileTest extends Integration_Test_Case {
 
 		$this->assertSame(['foreign.example.com', 'missing.example.com', 'network.test', 'stale.example.com'], $this->sim->domain_names());
 		$this->assertSame([], preg_grep('/^DELETE /', $this->sim->request_lines()), 'nothing removed');
-		$this->assertSame(4, get_network_option(null, 'wu_runcloud_managed_domains')['missing.example.com']['site_id']);
+		$this->assertSame(4, $this->managed()['missing.example.com']['site_id']);
 		$last = get_network_option(null, 'wu_runcloud_last_reconcile');
 		$this->assertSame(['daily', false, false, ['missing.example.com'], [], null], [$last['trigger'], $last['dry_run'], $last['prune'], $last['added'], $last['removed'], $last['failure']]);
 		$this->assertCount(1, preg_grep('/^reconcile \(daily\): 1 pages in 1 runs .*added 1, removed 0, 0 failed$/', $this->log_lines('info')), implode("\n", $this->log_lines()));

@@ -35,7 +35,7 @@ final class DomainMappingTest extends Integration_Test_Case {
 		$this->assertSame('alias', $domain['type']);
 		$this->assertTrue((bool) $domain['www'], 'the default setting "always" adds www');
 		$this->assertSame(0, $this->sim->counters()['redeploys'], 'the redeploy waits for the burst to end');
-		$this->assertSame(['shop.example.com'], array_keys(get_network_option(null, 'wu_runcloud_managed_domains')));
+		$this->assertSame(['shop.example.com'], array_keys($this->managed()));
 
 		$this->assertSame(0, Queue_Runner::run_due(), 'nothing is due yet');
 		$this->assertSame(1, $this->run_scheduled_after(31));

@@ -70,7 +70,7 @@ final class LargeAppTest extends Integration_Test_Case {
 		$this->reconcile_to_the_end();
 		$this->map_domain('site-00290.example.test', 3);
 		$this->run_domain_events();
-		$this->assertArrayNotHasKey('site-00290.example.test', get_network_option(null, 'wu_runcloud_managed_domains', []));
+		$this->assertArrayNotHasKey('site-00290.example.test', $this->managed());
 
 		$this->sim->reset_requests();
 		$this->unmap_domain('site-00290.example.test', 3);

@@ -160,7 +160,7 @@ PHP
 		$this->assertCount(1, $posts, 'the add was sent once, never again blind');
 		$this->assertContains('add_domain slow.example.com (site 9): added to RunCloud (domain id 2, www yes); the answer was lost, the name was found afterwards', $this->log_lines('info'), implode("\n", $this->log_lines()));
 		$this->assertSame([], $this->log_lines('error'));
-		$managed = get_network_option(null, 'wu_runcloud_managed_domains');
+		$managed = $this->managed();
 		$this->assertSame(2, $managed['slow.example.com']['id'], 'recorded as added by this integration (outcome found_after_lost_answer), with its id');
 		$this->assertArrayNotHasKey('adding', $managed['slow.example.com']);
 
@@ -182,7 +182,7 @@ PHP
 		$this->run_scheduled_after(60);
 
 		$this->assertSame([], $this->queued());
-		$this->assertArrayNotHasKey('theirs.example.com', (array) get_network_option(null, 'wu_runcloud_managed_domains', []), 'never this integration\'s to prune');
+		$this->assertArrayNotHasKey('theirs.example.com', $this->managed(), 'never this integration\'s to prune');
 		$this->assertContains('add_domain theirs.example.com (site 9): already on RunCloud (domain id 2), nothing to add', $this->log_lines('info'));
 		$this->assertSame(0, $this->sim->counters()['domains_added']);
 	}
@@ -197,7 +197,7 @@ PHP
 		$this->run_domain_events();
 
 		$this->assertSame([], $this->queued(), 'settled in the same call');
-		$this->assertArrayNotHasKey('theirs.example.com', (array) get_network_option(null, 'wu_runcloud_managed_domains', []), 'the same id as before the add: not this integration\'s');
+		$this->assertArrayNotHasKey('theirs.example.com', $this->managed(), 'the same id as before the add: not this integration\'s');
 		$this->assertContains('add_domain theirs.example.com (site 9): already on RunCloud (domain id 2), nothing to add', $this->log_lines('info'));
 		$this->assertSame(0, $this->sim->counters()['domains_added']);
 	}

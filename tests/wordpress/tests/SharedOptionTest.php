@@ -58,7 +58,7 @@ PHP;
 		}
 		wp_cache_flush();
 		$queued  = array_keys((array) get_network_option(null, 'wu_runcloud_retry_queue', []));
-		$managed = array_keys((array) get_network_option(null, 'wu_runcloud_managed_domains', []));
+		$managed = array_keys($this->managed());
 		sort($queued);
 		sort($managed);
 		$this->assertSame($expected, $queued, 'every queued retry is there');

@@ -28,7 +28,7 @@ final class UninstallTest extends Integration_Test_Case {
 		\WuRunCloud\Plugin\Plugin::instance()->service()->reconcile('admin', true, false);
 		\WuRunCloud\Plugin\Plugin::instance()->daily_reconcile()->keep_scheduled();
 		update_network_option(null, 'wu_hosting_credential_WU_RUNCLOUD_APP_ID', '1');
-		$this->assertNotEmpty(get_network_option(null, 'wu_runcloud_managed_domains'));
+		$this->assertNotEmpty($this->managed());
 		$this->assertNotEmpty(get_network_option(null, 'wu_runcloud_given_up'));
 		$this->assertNotEmpty(get_network_option(null, 'wu_runcloud_last_reconcile'));
 		$this->assertNotNull(Queue_Runner::next('wu_runcloud_daily_reconcile'));
@@ -49,6 +49,8 @@ final class UninstallTest extends Integration_Test_Case {
 			$this->assertNull(Queue_Runner::next('wu_runcloud_retry'));
 			$this->assertNull(Queue_Runner::next('wu_runcloud_daily_reconcile'));
 			$this->assertNull($GLOBALS['wpdb']->get_var($GLOBALS['wpdb']->prepare('SHOW TABLES LIKE %s', $table)), 'its table dropped');
+			$managed = $GLOBALS['wpdb']->base_prefix . \WuRunCloud\Plugin\Managed_Domains::TABLE;
+			$this->assertNull($GLOBALS['wpdb']->get_var($GLOBALS['wpdb']->prepare('SHOW TABLES LIKE %s', $managed)), 'the record of its names dropped');
 			$this->assertSame('1', get_network_option(null, 'wu_hosting_credential_WU_RUNCLOUD_APP_ID'), 'Ultimate Multisite\'s store is left alone');
 			$this->assertNotNull($this->sim->domain('kept.example.com'), 'RunCloud is left alone');
 		} finally {

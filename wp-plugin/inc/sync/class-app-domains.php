@@ -7,6 +7,7 @@
 
 namespace WuRunCloud\Plugin\Sync;
 
+use WuRunCloud\Plugin\Network_Table;
 use WuRunCloud\Plugin\Shared_Option;
 
 defined('ABSPATH') || exit;
@@ -65,14 +66,13 @@ class App_Domains {
 	private $meta;
 
 	/**
-	 * Whether this process has made sure the table exists.
-	 *
-	 * @var bool
+	 * @var Network_Table
 	 */
-	private static $table_ready = false;
+	private $table;
 
 	public function __construct() {
-		$this->meta = new Shared_Option(self::META_OPTION);
+		$this->meta  = new Shared_Option(self::META_OPTION);
+		$this->table = self::table();
 	}
 
 	/**
@@ -87,7 +87,7 @@ class App_Domains {
 		// In slices, so a large app never has every row twice in memory
 		// (the database layer keeps each result as objects too).
 		do {
-			$rows = $this->rows('SELECT name, domain_id, flags FROM {table} WHERE network_id = %d AND name > %s ORDER BY name LIMIT %d', [$last, self::BATCH * 4]);
+			$rows = $this->table->rows('SELECT name, domain_id, flags FROM {table} WHERE network_id = %d AND name > %s ORDER BY name LIMIT %d', [$last, self::BATCH * 4]);
 			$wpdb->flush();
 			foreach ($rows as $row) {
 				$all[ (string) $row[0] ] = self::describe($row);
@@ -104,10 +104,10 @@ class App_Domains {
 	 * @return array{name: string, id: int, www: bool, wildcard: bool}|null
 	 */
 	public function get(string $name): ?array {
-		if (! self::is_ascii($name)) {
+		if (! Network_Table::is_ascii($name)) {
 			return null; // Names are kept in punycode.
 		}
-		$rows = $this->rows('SELECT name, domain_id, flags FROM {table} WHERE network_id = %d AND name = %s', [$name]);
+		$rows = $this->table->rows('SELECT name, domain_id, flags FROM {table} WHERE network_id = %d AND name = %s', [$name]);
 		return [] === $rows ? null : self::describe($rows[0]);
 	}
 
@@ -171,12 +171,12 @@ class App_Domains {
 			throw new \InvalidArgumentException('the offset must be 0 or more and the limit 1 or more');
 		}
 		$search = strtolower(trim($search));
-		if (! self::is_ascii($search)) {
+		if (! Network_Table::is_ascii($search)) {
 			return ['total' => 0, 'domains' => []]; // Names are kept in punycode.
 		}
 		$like    = '%' . $wpdb->esc_like($search) . '%';
-		$total   = $this->rows('SELECT COUNT(*) FROM {table} WHERE network_id = %d AND name LIKE %s', [$like]);
-		$rows    = $this->rows('SELECT name, domain_id, flags FROM {table} WHERE network_id = %d AND name LIKE %s ORDER BY name LIMIT %d, %d', [$like, $offset, $limit]);
+		$total   = $this->table->rows('SELECT COUNT(*) FROM {table} WHERE network_id = %d AND name LIKE %s', [$like]);
+		$rows    = $this->table->rows('SELECT name, domain_id, flags FROM {table} WHERE network_id = %d AND name LIKE %s ORDER BY name LIMIT %d, %d', [$like, $offset, $limit]);
 		$domains = [];
 		foreach ($rows as $row) {
 			$domains[] = self::describe($row);
@@ -194,10 +194,10 @@ class App_Domains {
 			function () use ($domains) {
 				global $wpdb;
 				$meta = $this->meta->read();
-				$this->ensure_table();
+				$this->table->ensure();
 				// In one transaction: a reader never sees the view empty halfway.
 				$wpdb->query('START TRANSACTION'); // phpcs:ignore WordPress.DB.DirectDatabaseQuery
-				$this->execute('DELETE FROM {table} WHERE network_id = %d', []);
+				$this->table->query('DELETE FROM {table} WHERE network_id = %d', []);
 				$this->store($domains, (int) ($meta['generation'] ?? 0));
 				$wpdb->query('COMMIT'); // phpcs:ignore WordPress.DB.DirectDatabaseQuery
 				$this->save(['refreshed_at' => time()] + $meta);
@@ -228,8 +228,8 @@ class App_Domains {
 	public function forget(string $name): void {
 		$this->meta->locked(
 			function () use ($name) {
-				if (self::is_ascii($name)) {
-					$this->execute('DELETE FROM {table} WHERE network_id = %d AND name = %s', [$name]);
+				if (Network_Table::is_ascii($name)) {
+					$this->table->query('DELETE FROM {table} WHERE network_id = %d AND name = %s', [$name]);
 				}
 				$this->save($this->meta->read());
 			}
@@ -280,7 +280,7 @@ class App_Domains {
 				if ((int) ($meta['generation'] ?? 0) !== $generation) {
 					return; // A later walk began meanwhile; it decides.
 				}
-				$this->execute('DELETE FROM {table} WHERE network_id = %d AND generation < %d', [$generation]);
+				$this->table->query('DELETE FROM {table} WHERE network_id = %d AND generation < %d', [$generation]);
 				$meta['walking']      = false;
 				$meta['refreshed_at'] = time();
 				$this->save($meta);
@@ -292,7 +292,7 @@ class App_Domains {
 	 * Removes everything of this network (tests; uninstall drops the table).
 	 */
 	public function clear(): void {
-		$this->execute('DELETE FROM {table} WHERE network_id = %d', []);
+		$this->table->query('DELETE FROM {table} WHERE network_id = %d', []);
 		$this->meta->write([]);
 	}
 
@@ -300,11 +300,8 @@ class App_Domains {
 	 * Drops the table (uninstall).
 	 */
 	public static function drop_table(): void {
-		global $wpdb;
-		$wpdb->query('DROP TABLE IF EXISTS `' . self::table() . '`'); // phpcs:ignore WordPress.DB.DirectDatabaseQuery
-		self::$table_ready = false;
+		self::table()->drop();
 	}
-
 	/**
 	 * The generation a change made now is tagged with: a walk under way
 	 * must keep it.
@@ -334,8 +331,8 @@ class App_Domains {
 			$values[] = $wpdb->prepare('(%d, %s, %d, %d, %d)', get_current_network_id(), $name, (int) ($domain['id'] ?? 0), $flags, $generation);
 		}
 		foreach (array_chunk($values, self::BATCH) as $batch) {
-			$this->run(
-				'INSERT INTO ' . self::table() . ' (network_id, name, domain_id, flags, generation) VALUES ' . implode(', ', $batch)
+			$this->table->run(
+				'INSERT INTO {table} (network_id, name, domain_id, flags, generation) VALUES ' . implode(', ', $batch)
 					. ' ON DUPLICATE KEY UPDATE domain_id = VALUES(domain_id), flags = VALUES(flags), generation = VALUES(generation)'
 			);
 		}
@@ -347,101 +344,29 @@ class App_Domains {
 	 * @param array<string, mixed> $meta The small record.
 	 */
 	private function save(array $meta): void {
-		$count     = $this->rows('SELECT COUNT(*) FROM {table} WHERE network_id = %d', []);
-		$wildcards = $this->rows('SELECT name FROM {table} WHERE network_id = %d AND flags & %d ORDER BY name', [self::WILDCARD]);
+		$count     = $this->table->rows('SELECT COUNT(*) FROM {table} WHERE network_id = %d', []);
+		$wildcards = $this->table->rows('SELECT name FROM {table} WHERE network_id = %d AND flags & %d ORDER BY name', [self::WILDCARD]);
 		$this->meta->write(['count' => (int) ($count[0][0] ?? 0), 'wildcards' => array_column($wildcards, 0)] + $meta);
 	}
 
 	/**
-	 * Rows of a query on the table: {table} is its name, the first %d the
-	 * network; $args fill the placeholders after it.
-	 *
-	 * @param string           $sql  The query.
-	 * @param list<int|string> $args The other values.
-	 * @return list<list<mixed>>
+	 * The table of names.
 	 */
-	private function rows(string $sql, array $args): array {
-		global $wpdb;
-		$this->ensure_table();
-		return (array) $wpdb->get_results($this->prepare($sql, $args), ARRAY_N); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.DirectDatabaseQuery
+	private static function table(): Network_Table {
+		return new Network_Table(
+			self::TABLE,
+			'domain_id bigint(20) unsigned NOT NULL DEFAULT 0,
+			flags tinyint(3) unsigned NOT NULL DEFAULT 0,
+			generation int(10) unsigned NOT NULL DEFAULT 0'
+		);
 	}
 
 	/**
-	 * Runs a change on the table (placeholders as for rows()).
-	 *
-	 * @param string           $sql  The statement.
-	 * @param list<int|string> $args The other values.
-	 */
-	private function execute(string $sql, array $args): void {
-		$this->run($this->prepare($sql, $args));
-	}
-
-	/**
-	 * A statement with the table's name and the values filled in.
-	 *
-	 * @param string           $sql  With {table} and placeholders.
-	 * @param list<int|string> $args The values after the network.
-	 */
-	private function prepare(string $sql, array $args): string {
-		global $wpdb;
-		return (string) $wpdb->prepare(str_replace('{table}', self::table(), $sql), get_current_network_id(), ...$args); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
-	}
-
-	/**
-	 * Runs a statement whose values are prepared already.
-	 *
-	 * @param string $sql The statement.
-	 */
-	private function run(string $sql): void {
-		global $wpdb;
-		$this->ensure_table();
-		$wpdb->query($sql); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.DirectDatabaseQuery
-	}
-
-	/**
-	 * Creates the table unless this process knows it exists.
-	 */
-	private function ensure_table(): void {
-		if (! self::$table_ready) {
-			self::install();
-		}
-	}
-
-	/**
-	 * Creates the table if it does not exist (activation, and the first use
-	 * in a process: an update of the plugin runs no activation).
+	 * Creates the table if it does not exist (activation; it is also created
+	 * when first needed).
 	 */
 	public static function install(): void {
-		global $wpdb;
-		// Names are punycode (ASCII) and at most 253 characters long.
-		$wpdb->query( // phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.DirectDatabaseQuery.SchemaChange
-			'CREATE TABLE IF NOT EXISTS `' . self::table() . '` (
-				network_id bigint(20) unsigned NOT NULL,
-				name varchar(253) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
-				domain_id bigint(20) unsigned NOT NULL DEFAULT 0,
-				flags tinyint(3) unsigned NOT NULL DEFAULT 0,
-				generation int(10) unsigned NOT NULL DEFAULT 0,
-				PRIMARY KEY  (network_id, name)
-			) ' . $wpdb->get_charset_collate()
-		);
-		self::$table_ready = true;
-	}
-
-	/**
-	 * Whether a name or search holds only ASCII, as the stored (punycode) names do.
-	 *
-	 * @param string $text Name or search.
-	 */
-	private static function is_ascii(string $text): bool {
-		return 1 !== preg_match('/[^\x00-\x7f]/', $text);
-	}
-
-	/**
-	 * The table's full name.
-	 */
-	private static function table(): string {
-		global $wpdb;
-		return $wpdb->base_prefix . self::TABLE;
+		self::table()->install();
 	}
 
 	/**
