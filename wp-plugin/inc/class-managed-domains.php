@@ -69,25 +69,6 @@ class Managed_Domains {
 	}
 
 	/**
-	 * Whether an add of the name was asked for and its outcome never known.
-	 *
-	 * @param string $name Normalised name.
-	 */
-	public function is_adding(string $name): bool {
-		return ! empty($this->get($name)['adding']);
-	}
-
-	/**
-	 * Whether the name was added by this integration and RunCloud confirmed it.
-	 *
-	 * @param string $name Normalised name.
-	 */
-	public function is_confirmed(string $name): bool {
-		$entry = $this->get($name);
-		return null !== $entry && empty($entry['adding']);
-	}
-
-	/**
 	 * Records what a reconcile added and removed, in one statement each
 	 * however many names.
 	 *
@@ -199,12 +180,12 @@ class Managed_Domains {
 	}
 
 	/**
-	 * One name's record, or null.
+	 * One name's record, or null (one row read, not the whole record).
 	 *
 	 * @param string $name Normalised name.
 	 * @return array{site_id: int, www: bool, source: string, added: int, id: int|null, adding?: bool}|null
 	 */
-	private function get(string $name): ?array {
+	public function get(string $name): ?array {
 		if (! Network_Table::is_ascii($name)) {
 			return null; // Names are kept in punycode.
 		}

@@ -398,7 +398,7 @@ PHP
 		$managed = new \WuRunCloud\Plugin\Managed_Domains();
 
 		$this->assertSame(42, $managed->id_of('old.example.com'));
-		$this->assertTrue($managed->is_confirmed('old.example.com'));
+		$this->assertSame(['site_id' => 3, 'www' => true, 'source' => 'domain', 'added' => 1700000000, 'id' => 42], $managed->get('old.example.com'), 'confirmed, not an add under way');
 		$this->assertSame(['old.example.com' => ['site_id' => 3, 'www' => true, 'source' => 'domain', 'added' => 1700000000, 'id' => 42]], $managed->all());
 		$this->assertFalse(get_network_option(null, 'wu_runcloud_managed_domains'), 'the option is gone');
 	}

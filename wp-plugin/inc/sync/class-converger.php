@@ -311,7 +311,7 @@ class Converger {
 	 * @param bool                 $released The network let go of the name.
 	 */
 	private function fingerprint(string $name, array $desired, bool $released): string {
-		return (string) wp_json_encode([$desired, $released, $this->managed->all()[ $name ] ?? null]);
+		return (string) wp_json_encode([$desired, $released, $this->managed->get($name)]);
 	}
 
 	/**
@@ -349,12 +349,14 @@ class Converger {
 	 * @throws RunCloudException On RunCloud's failures.
 	 */
 	private function make_present(string $name, int $site_id, string $trigger, array $desired): void {
-		if ($this->managed->is_confirmed($name)) {
-			$this->logger->info(sprintf('%s %s (site %d): already on RunCloud (domain id %d, added by this integration), nothing to add', $trigger, $name, $site_id, (int) $this->managed->id_of($name)));
+		// One read of the record: confirmed, or an add whose answer was lost.
+		$record = $this->managed->get($name);
+		if (null !== $record && empty($record['adding'])) {
+			$this->logger->info(sprintf('%s %s (site %d): already on RunCloud (domain id %d, added by this integration), nothing to add', $trigger, $name, $site_id, (int) $record['id']));
 			return;
 		}
 		$this->action = 'add_domain';
-		$earlier      = $this->managed->is_adding($name);
+		$earlier      = null !== $record;
 		$seen_id      = $this->app->id_of($name);
 		$this->managed->mark_adding($name, $desired['site_id'], $desired['www'], $desired['source']);
 		try {
@@ -404,7 +406,7 @@ class Converger {
 	 * @throws RunCloudException On RunCloud's failures.
 	 */
 	private function make_absent(string $name, int $site_id, string $trigger, bool $released): void {
-		$managed = isset($this->managed->all()[ $name ]);
+		$managed = $this->managed->has($name);
 		if ($this->network->is_main_domain($name)) {
 			$this->logger->warning(sprintf('%s %s (site %d): refused, it is the network\'s main domain', $trigger, $name, $site_id));
 			return;
