@@ -113,10 +113,16 @@ namespace {
      * headers reported them (null when absent), so a caller walking the list over
      * several processes can pace itself. A page past the last one is empty.
      *
+     * With `$search` (a domain name), RunCloud is asked for the names containing
+     * it. Its search is a shortcut, not a promise: a RunCloud that ignores it
+     * answers the same page of the whole list, so a name missing from a page is
+     * absent only when `total_pages` is 1.
+     *
      * @param int $page
+     * @param string|null $search
      * @return array
      */
-    function wu_runcloud_list_domains_page(int $page): array {}
+    function wu_runcloud_list_domains_page(int $page, ?string $search = null): array {}
 
     /**
      * Validates and normalises a domain name without contacting RunCloud:

@@ -66,6 +66,17 @@ fn domains_page(client: &Client, page: u64, per_page: u64) -> Result<Page<Domain
     client.get_json(client.app_path(&format!("/domains?page={page}&perPage={per_page}")))
 }
 
+/// A page of the domains whose names contain `name`, when RunCloud's `search`
+/// parameter filters; when it does not (it is unconfirmed for domains), the
+/// same page of the whole list. Either way every page of it, walked to its
+/// end, holds the name if the app has it: a search is a shortcut, never a
+/// verdict. A domain name needs no escaping in a query.
+fn search_page(client: &Client, page: u64, name: &DomainName) -> Result<Page<Domain>> {
+    client.get_json(client.app_path(&format!(
+        "/domains?page={page}&perPage={PAGE_SIZE}&search={name}"
+    )))
+}
+
 /// Every domain of the web app, across all pages. After the first page the rest
 /// are fetched concurrently (at most [`MAX_PARALLEL_PAGES`] at a time, fewer
 /// when the rate-limit window runs low).
@@ -83,9 +94,19 @@ pub fn list_domains(client: &Client) -> Result<Vec<Domain>> {
 }
 
 /// One page of the web app's domains, [`PAGE_SIZE`] to a page (pages count
-/// from 1), for a caller that walks the list across several processes.
-pub fn list_domains_page(client: &Client, page: u64) -> Result<Page<Domain>> {
-    let found = domains_page(client, page, PAGE_SIZE)?;
+/// from 1), for a caller that walks the list across several processes. With
+/// `search`, RunCloud is asked for the names containing it (see
+/// [`search_page`]): the caller must not take a name's absence from a page
+/// that is not the only one as proof.
+pub fn list_domains_page(
+    client: &Client,
+    page: u64,
+    search: Option<&DomainName>,
+) -> Result<Page<Domain>> {
+    let found = match search {
+        Some(name) => search_page(client, page, name)?,
+        None => domains_page(client, page, PAGE_SIZE)?,
+    };
     plausible_page_count(&found.meta.pagination)?;
     Ok(found)
 }
@@ -214,13 +235,14 @@ enum Walk {
     ListChanged,
 }
 
-/// One pass over the pages in order, at most as many as the first page
-/// announced (itself bounded by [`plausible_page_count`]). A domain removed
-/// from an earlier page meanwhile shifts the rest forward, so a name can slip
-/// past a pass: a pass that saw the list's total change does not prove the
-/// name absent.
+/// One pass over the pages of a search for the name, in order, at most as
+/// many as the first page announced (itself bounded by
+/// [`plausible_page_count`]): one page where RunCloud's search filters, the
+/// whole list where it does not. A domain removed from an earlier page
+/// meanwhile shifts the rest forward, so a name can slip past a pass: a pass
+/// that saw the list's total change does not prove the name absent.
 fn walk_for(client: &Client, name: &DomainName) -> Result<Walk> {
-    let first = domains_page(client, 1, PAGE_SIZE)?;
+    let first = search_page(client, 1, name)?;
     let first_total = first.meta.pagination.total;
     let last_page = plausible_page_count(&first.meta.pagination)?;
     let mut page = first;
@@ -239,7 +261,7 @@ fn walk_for(client: &Client, name: &DomainName) -> Result<Walk> {
             return Ok(Walk::Absent);
         }
         number += 1;
-        page = domains_page(client, number, PAGE_SIZE)?;
+        page = search_page(client, number, name)?;
     }
 }
 

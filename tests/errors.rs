@@ -171,7 +171,10 @@ fn a_422_on_add_is_checked_then_reported() {
     // One POST, then one look at the list to see whether the name is there after all.
     assert_eq!(
         calls(&sim),
-        ["POST APP/domains", "GET APP/domains?page=1&perPage=40"]
+        [
+            "POST APP/domains",
+            "GET APP/domains?page=1&perPage=40&search=shop.example.com"
+        ]
     );
     assert!(sim.state().domain("shop.example.com").is_none());
 }

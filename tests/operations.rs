@@ -22,6 +22,11 @@ fn page(number: u64) -> String {
     format!("GET APP/domains?page={number}&perPage=40")
 }
 
+/// A page of the domain list searched for `name`: what a look-up for a name sends.
+fn search(number: u64, name: &str) -> String {
+    format!("GET APP/domains?page={number}&perPage=40&search={name}")
+}
+
 fn set(names: &[&str]) -> BTreeSet<String> {
     names.iter().map(|n| n.to_string()).collect()
 }
@@ -157,7 +162,8 @@ fn add_internationalised_name_sends_punycode() {
 #[test]
 fn repeated_add_is_success_without_a_duplicate() {
     for auth in Auth::BOTH {
-        // 46 domains before the add: the new one lands on page 2.
+        // 46 domains before the add: the new one lands on page 2, found by the
+        // search in one request.
         let sim = start(SimConfig::new().extra_domains(45));
         let client = client(&sim, auth);
         let first = operations::add_domain(&client, &name("late.example"), false).unwrap();
@@ -167,7 +173,7 @@ fn repeated_add_is_success_without_a_duplicate() {
         assert_eq!(first.domain, second.domain);
         assert_eq!(
             calls(&sim),
-            ["POST APP/domains".to_string(), page(1), page(2)]
+            ["POST APP/domains".to_string(), search(1, "late.example")]
         );
         assert_eq!(sim.requests()[0].status, Some(422));
         assert_eq!(occurrences(&sim, "late.example"), 1);
@@ -175,18 +181,18 @@ fn repeated_add_is_success_without_a_duplicate() {
 }
 
 #[test]
-fn remove_finds_a_domain_on_the_third_page() {
+fn remove_finds_a_domain_on_the_third_page_where_search_does_not_filter() {
     for auth in Auth::BOTH {
-        let sim = start(SimConfig::new().extra_domains(119));
+        let sim = start(SimConfig::new().extra_domains(119).search_filters(false));
         let target = "site-00100.example.test";
         let id = sim.state().domain(target).unwrap().id;
         assert!(operations::remove_domain(&client(&sim, auth), &name(target), None).unwrap());
         assert_eq!(
             calls(&sim),
             [
-                page(1),
-                page(2),
-                page(3),
+                search(1, target),
+                search(2, target),
+                search(3, target),
                 format!("DELETE APP/domains/{id}")
             ]
         );
@@ -198,13 +204,32 @@ fn remove_finds_a_domain_on_the_third_page() {
 }
 
 #[test]
+fn remove_finds_a_domain_on_any_page_with_one_search() {
+    for auth in Auth::BOTH {
+        let sim = start(SimConfig::new().extra_domains(119));
+        let target = "site-00100.example.test";
+        let id = sim.state().domain(target).unwrap().id;
+        assert!(operations::remove_domain(&client(&sim, auth), &name(target), None).unwrap());
+        assert_eq!(
+            calls(&sim),
+            [search(1, target), format!("DELETE APP/domains/{id}")]
+        );
+        assert!(sim.state().domain(target).is_none());
+    }
+}
+
+#[test]
 fn remove_absent_domain_is_false_and_deletes_nothing() {
     for auth in Auth::BOTH {
-        let sim = start(SimConfig::new().extra_domains(45));
+        let sim = start(SimConfig::new().extra_domains(45).search_filters(false));
         let removed =
             operations::remove_domain(&client(&sim, auth), &name("absent.example"), None).unwrap();
         assert!(!removed);
-        assert_eq!(calls(&sim), [page(1), page(2)]);
+        assert_eq!(
+            calls(&sim),
+            [search(1, "absent.example"), search(2, "absent.example")],
+            "every page, where the search does not filter"
+        );
         assert_eq!(sim.state().domains.len(), 46);
     }
 }
@@ -217,7 +242,7 @@ fn remove_refuses_the_primary_domain() {
             .unwrap_err();
         assert!(matches!(error, Error::ProtectedDomain(_)), "{error:?}");
         assert!(error.to_string().contains("network.test"), "{error}");
-        assert_eq!(calls(&sim), [page(1)]);
+        assert_eq!(calls(&sim), [search(1, "network.test")]);
         assert!(sim.state().domain("network.test").is_some());
     }
 }
@@ -279,7 +304,7 @@ fn redeploy_advanced_installs_a_missing_certificate() {
             [
                 "GET APP/ssl".to_string(),
                 "GET APP/ssl/advanced".to_string(),
-                page(1),
+                search(1, "shop.example.com"),
                 format!("GET APP/domains/{id}/ssl"),
                 format!("POST APP/domains/{id}/ssl"),
             ]
@@ -315,7 +340,7 @@ fn redeploy_advanced_redeploys_an_installed_certificate() {
             [
                 "GET APP/ssl".to_string(),
                 "GET APP/ssl/advanced".to_string(),
-                page(1),
+                search(1, "network.test"),
                 "GET APP/domains/1/ssl".to_string(),
                 format!("PUT APP/domains/1/ssl/{certificate_id}"),
             ]
@@ -341,7 +366,7 @@ fn redeploy_advanced_needs_a_domain_of_the_app() {
             [
                 "GET APP/ssl".to_string(),
                 "GET APP/ssl/advanced".into(),
-                page(1)
+                search(1, "elsewhere.example")
             ]
         );
         assert_eq!(sim.state().counters.redeploys, 0);
@@ -541,14 +566,20 @@ fn remove_with_a_stale_id_walks_the_list() {
             calls(&sim),
             [
                 format!("GET APP/domains/{other}"),
-                page(1),
+                search(1, "site-00002.example.test"),
                 format!("DELETE APP/domains/{target}")
             ]
         );
         // The id is gone and so is the name: read, walk, nothing to delete.
         sim.clear_requests();
         assert!(!operations::remove_domain(&client, &target_name, Some(target)).unwrap());
-        assert_eq!(calls(&sim), [format!("GET APP/domains/{target}"), page(1)]);
+        assert_eq!(
+            calls(&sim),
+            [
+                format!("GET APP/domains/{target}"),
+                search(1, "site-00002.example.test")
+            ]
+        );
         assert!(sim.state().domain(target_name.as_str()).is_none());
         assert!(sim.state().domain("site-00001.example.test").is_some());
     }

@@ -42,8 +42,14 @@ pub fn wu_runcloud_list_domains() -> PhpArray {
 /// `total_pages`, `total`, and `rate_limit` and `rate_remaining` as RunCloud's
 /// headers reported them (null when absent), so a caller walking the list over
 /// several processes can pace itself. A page past the last one is empty.
+///
+/// With `$search` (a domain name), RunCloud is asked for the names containing
+/// it. Its search is a shortcut, not a promise: a RunCloud that ignores it
+/// answers the same page of the whole list, so a name missing from a page is
+/// absent only when `total_pages` is 1.
 #[php_function]
-pub fn wu_runcloud_list_domains_page(page: i64) -> PhpArray {
+#[php(defaults(search = None))]
+pub fn wu_runcloud_list_domains_page(page: i64, search: Option<String>) -> PhpArray {
     let Some(page) = u64::try_from(page).ok().filter(|&page| page > 0) else {
         return Err(PhpException::new(
             "the page number must be 1 or more".into(),
@@ -51,8 +57,9 @@ pub fn wu_runcloud_list_domains_page(page: i64) -> PhpArray {
             ext_php_rs::zend::ce::value_error(),
         ));
     };
+    let search = search.as_deref().map(DomainName::parse).transpose()?;
     let client = client()?;
-    let found = operations::list_domains_page(&client, page)?;
+    let found = operations::list_domains_page(&client, page, search.as_ref())?;
     Ok(arrays::domains_page(
         &found,
         client.rate_limit(),

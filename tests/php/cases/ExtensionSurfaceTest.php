@@ -32,7 +32,7 @@ final class ExtensionSurfaceTest extends SimulatorTestCase
         return [
             'test_connection' => ['wu_runcloud_test_connection', [], 'array'],
             'list_domains' => ['wu_runcloud_list_domains', [], 'array'],
-            'list_domains_page' => ['wu_runcloud_list_domains_page', ['int $page'], 'array'],
+            'list_domains_page' => ['wu_runcloud_list_domains_page', ['int $page', '?string $search = NULL'], 'array'],
             'add_domain' => ['wu_runcloud_add_domain', ['string $domain', 'bool $www = false'], 'array'],
             'remove_domain' => ['wu_runcloud_remove_domain', ['string $domain', '?int $id = NULL'], 'bool'],
             'redeploy_ssl' => ['wu_runcloud_redeploy_ssl', ['?string $domain = NULL'], 'array'],

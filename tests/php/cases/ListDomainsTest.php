@@ -81,6 +81,36 @@ final class ListDomainsTest extends SimulatorTestCase
         $this->assertSame([], wu_runcloud_list_domains_page(4)['domains'], 'past the last page');
     }
 
+    public function testAPageSearchedForANameAsksRunCloudForIt(): void
+    {
+        $this->sim()->seedNumberedDomains(100);
+
+        $found = wu_runcloud_list_domains_page(1, 'Site-00095.Example.Test.');
+
+        $this->assertSame(['site-00095.example.test'], array_column($found['domains'], 'name'));
+        $this->assertSame(1, $found['total_pages']);
+        $this->assertSame(['GET ' . $this->appPath('/domains') . '?page=1&perPage=40&search=site-00095.example.test -> 200'], $this->requestLines());
+    }
+
+    public function testASearchRunCloudIgnoresIsAPageOfTheWholeList(): void
+    {
+        $this->sim()->searchFilters(false);
+        $this->sim()->seedNumberedDomains(100);
+
+        $page = wu_runcloud_list_domains_page(1, 'site-00095.example.test');
+
+        $this->assertCount(40, $page['domains']);
+        $this->assertSame(3, $page['total_pages'], 'not the only page: the name\'s absence from it proves nothing');
+    }
+
+    public function testAnInvalidSearchIsRefusedWithoutARequest(): void
+    {
+        foreach (['not a domain', '*.example.com', 'a/b', "x\u{200B}y.example"] as $search) {
+            $this->catchThrown(\WuRunCloud\InvalidDomainException::class, static fn () => wu_runcloud_list_domains_page(1, $search));
+        }
+        $this->assertNoRequestsMade();
+    }
+
     public function testAPageNumberBelowOneIsRefusedWithoutARequest(): void
     {
         foreach ([0, -1] as $page) {

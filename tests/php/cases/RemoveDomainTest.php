@@ -8,8 +8,23 @@ use WuRunCloud\ProtectedDomainException;
 
 final class RemoveDomainTest extends SimulatorTestCase
 {
-    public function testRemovesADomainOnTheThirdPage(): void
+    public function testRemovesADomainOnTheThirdPageWithOneSearch(): void
     {
+        $this->sim()->seedNumberedDomains(100);
+        $id = $this->sim()->domain('site-00095.example.test')['id'];
+
+        $this->assertTrue(wu_runcloud_remove_domain('site-00095.example.test'));
+
+        $this->assertNull($this->sim()->domain('site-00095.example.test'));
+        $this->assertSame([
+            'GET ' . $this->appPath('/domains') . '?page=1&perPage=40&search=site-00095.example.test -> 200',
+            'DELETE ' . $this->appPath("/domains/$id") . ' -> 200',
+        ], $this->requestLines());
+    }
+
+    public function testRemovesADomainOnTheThirdPageWhereTheSearchDoesNotFilter(): void
+    {
+        $this->sim()->searchFilters(false);
         $this->sim()->seedNumberedDomains(100);
         $id = $this->sim()->domain('site-00095.example.test')['id'];
 
@@ -20,7 +35,7 @@ final class RemoveDomainTest extends SimulatorTestCase
         $deletes = $this->loggedRequests('DELETE');
         $this->assertCount(1, $deletes);
         $this->assertSame($this->appPath("/domains/$id"), $deletes[0]['path']);
-        $this->assertContains('GET ' . $this->appPath('/domains') . '?page=3&perPage=40 -> 200', $this->requestLines());
+        $this->assertContains('GET ' . $this->appPath('/domains') . '?page=3&perPage=40&search=site-00095.example.test -> 200', $this->requestLines());
     }
 
     public function testRemovesAnInternationalNameGivenInUnicode(): void

@@ -41,6 +41,7 @@ final class TransportErrorTest extends SimulatorTestCase
         // would take far longer than the deadline allows.
         ini_set('wu_runcloud.timeout', '1');
         ini_set('wu_runcloud.deadline', '2');
+        $this->sim()->searchFilters(false);
         $this->sim()->seedNumberedDomains(400);
         $this->sim()->injectFault(['kind' => 'hang', 'delay_ms' => 700, 'method' => 'GET', 'count' => 50]);
 

@@ -145,6 +145,15 @@ final class Simulator
     }
 
     /**
+     * Whether the domain list's `search` parameter filters (RunCloud's is unconfirmed);
+     * off, the list answers as if no search was given. A reset turns it back on.
+     */
+    public function searchFilters(bool $filters): void
+    {
+        $this->control('POST', 'search', ['filters' => $filters]);
+    }
+
+    /**
      * Seeds numbered alias domains (site-00001.example.test, ...).
      *
      * @return list<int> their ids

@@ -17,6 +17,8 @@ pub(crate) struct Call<'a> {
     pub body: Value,
     pub page: Option<&'a str>,
     pub per_page: Option<&'a str>,
+    /// The domain list's `search` term, as sent.
+    pub search: Option<&'a str>,
     /// `scheme://host[:port]` as the client addressed the simulator, for absolute links.
     pub origin: String,
     pub path: &'a str,
@@ -155,9 +157,9 @@ fn webapp_details(app: &AppState) -> Response {
 
 fn list_domains(app: &AppState, call: &Call) -> Response {
     let request = PageRequest::from_query(call.page, call.per_page);
-    let data = app.domain_page(request.page, request.per_page);
+    let (data, total) = app.domain_page(request.page, request.per_page, call.search);
     let list_url = format!("{}{}", call.origin, call.path);
-    let meta = pagination(app.domain_count(), data.len(), request, &list_url);
+    let meta = pagination(total, data.len(), request, &list_url);
     ok_json(&json!({ "data": data, "meta": { "pagination": meta } }))
 }
 

@@ -67,6 +67,8 @@ pub struct SimConfig {
     pub tls: bool,
     /// Where to write that certificate as PEM, so a client can trust it.
     pub tls_cert_out: Option<PathBuf>,
+    /// Whether the domain list's `search` parameter filters (RunCloud's is unconfirmed).
+    pub search_filters: bool,
 }
 
 impl Default for SimConfig {
@@ -90,6 +92,7 @@ impl Default for SimConfig {
             certificate: true,
             tls: false,
             tls_cert_out: None,
+            search_filters: crate::facts::DOMAIN_SEARCH_FILTERS,
         }
     }
 }
@@ -190,6 +193,13 @@ impl SimConfig {
 
     pub fn tls_cert_out(mut self, path: impl Into<PathBuf>) -> Self {
         self.tls_cert_out = Some(path.into());
+        self
+    }
+
+    /// Whether `GET APP/domains?search=TERM` filters; off, it answers as if no term was
+    /// given, as a RunCloud without search on domains would.
+    pub fn search_filters(mut self, on: bool) -> Self {
+        self.search_filters = on;
         self
     }
 }

@@ -10,6 +10,7 @@
 //! | `POST /__sim/rate-limit` | `{"per_minute":N,"window_secs":S}` | new limit, fresh window |
 //! | `POST /__sim/ssl` | `{"advancedSSL","autoSSL","certificate"}` (each optional) | SSL mode and certificates |
 //! | `GET` / `POST` / `DELETE /__sim/dns` | `{"names":{"a.test":"missing"}}` | names' DNS (`server`, `elsewhere`, `missing`, `cname:T`) and Let's Encrypt's failures / set / all back to the server |
+//! | `POST /__sim/search` | `{"filters":false}` | whether the domain list's `search` parameter filters (RunCloud's is unconfirmed) |
 //! | `POST /__sim/domains` | `{"count":N}` or `{"domains":[{"name","www","wildcard","type"}]}` | seed domains |
 
 use std::time::Duration;
@@ -38,6 +39,11 @@ struct RateLimitBody {
 
 fn sixty() -> f64 {
     60.0
+}
+
+#[derive(Deserialize)]
+struct SearchBody {
+    filters: bool,
 }
 
 #[derive(Deserialize)]
@@ -98,6 +104,10 @@ pub(crate) fn handle(shared: &Shared, request: &Request) -> Response {
             done()
         }
         ("POST", "domains") => with_body(request, |body: SeedBody| seed(shared, body)),
+        ("POST", "search") => with_body(request, |body: SearchBody| {
+            shared.set_search_filters(body.filters);
+            done()
+        }),
         _ => Response::message(404, "No such control endpoint."),
     }
 }

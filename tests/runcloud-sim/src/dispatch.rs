@@ -138,6 +138,7 @@ fn answer(
                 body: serde_json::from_slice(&request.body).unwrap_or_default(),
                 page: request.query_param("page"),
                 per_page: request.query_param("perPage"),
+                search: request.query_param("search"),
                 origin: origin(shared, request),
                 path: &request.path,
             };

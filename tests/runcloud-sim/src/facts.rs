@@ -73,3 +73,8 @@ pub(crate) const LETSENCRYPT_TOO_MANY_FAILURES: &str =
     "Failed to issue SSL certificate from Let's Encrypt: too many failed authorizations recently for: ";
 pub(crate) const LETSENCRYPT_TOO_MANY_DUPLICATES: &str =
     "Failed to issue SSL certificate from Let's Encrypt: too many certificates already issued for this exact set of domains in the last 168 hours.";
+
+/// Whether `GET APP/domains?search=TERM` lists only the names containing TERM. RunCloud has a
+/// `search` parameter on some list endpoints; for domains it is unconfirmed, so a client must
+/// stay correct when it is ignored (the control API turns filtering off to test that).
+pub(crate) const DOMAIN_SEARCH_FILTERS: bool = true;

@@ -31,7 +31,8 @@ usage: runcloud-sim [options]
   --no-certificate         start without any certificate installed
   --tls                    serve HTTPS with a freshly generated self-signed certificate
   --tls-cert-out PATH      write that certificate (PEM) to PATH
-The control API lives under /__sim/ (state, requests, faults, latency, rate-limit, ssl, domains, dns).
+  --ignore-search          the domain list ignores its search parameter (unconfirmed on RunCloud)
+The control API lives under /__sim/ (state, requests, faults, latency, rate-limit, ssl, search, domains, dns).
 The names' DNS is served on UDP at the same address and port.";
 
 fn main() -> ExitCode {
@@ -101,6 +102,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<SimConfig
             "--no-certificate" => config.certificate(false),
             "--tls" => config.tls(true),
             "--tls-cert-out" => config.tls_cert_out(value()?),
+            "--ignore-search" => config.search_filters(false),
             other => return Err(format!("unknown option {other:?}")),
         };
     }

@@ -206,6 +206,10 @@ impl Shared {
         self.world().app.dns.clear();
     }
 
+    pub(crate) fn set_search_filters(&self, filters: bool) {
+        self.world().app.search_filters = filters;
+    }
+
     pub(crate) fn seed_domains(&self, count: usize) -> Vec<u64> {
         self.world().app.seed_numbered(count)
     }

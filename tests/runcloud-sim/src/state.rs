@@ -178,6 +178,8 @@ pub(crate) struct AppState {
     /// Where each name points, and the certificate authority that checks it.
     pub(crate) dns: DnsState,
     pub(crate) letsencrypt: LetsEncrypt,
+    /// Whether the domain list's `search` parameter filters (see `facts::DOMAIN_SEARCH_FILTERS`).
+    pub(crate) search_filters: bool,
 }
 
 impl AppState {
@@ -202,6 +204,7 @@ impl AppState {
             counters: Counters::default(),
             dns: DnsState::new(std::net::Ipv4Addr::LOCALHOST),
             letsencrypt: LetsEncrypt::default(),
+            search_filters: config.search_filters,
         };
         let primary = NewDomain {
             domain_type: DomainType::Primary,
@@ -291,19 +294,36 @@ impl AppState {
         self.domains.entry(id).or_insert(record)
     }
 
-    pub(crate) fn domain_count(&self) -> usize {
-        self.domains.len()
-    }
-
-    /// One page of domains in id order; pages are counted from 1.
-    pub(crate) fn domain_page(&self, page: usize, per_page: usize) -> Vec<DomainRecord> {
+    /// One page of domains in id order (pages are counted from 1), and how many domains
+    /// the list holds. With a `search` term, and while searching filters, only names that
+    /// contain it, as a Laravel `LIKE %term%` query would keep.
+    pub(crate) fn domain_page(
+        &self,
+        page: usize,
+        per_page: usize,
+        search: Option<&str>,
+    ) -> (Vec<DomainRecord>, usize) {
+        let term = search
+            .filter(|term| self.search_filters && !term.is_empty())
+            .map(str::to_ascii_lowercase);
+        let matching = |record: &&DomainRecord| {
+            term.as_ref()
+                .is_none_or(|t| record.name.contains(t.as_str()))
+        };
+        let total = match &term {
+            None => self.domains.len(),
+            Some(_) => self.domains.values().filter(matching).count(),
+        };
         let skip = (page.saturating_sub(1)).saturating_mul(per_page);
-        self.domains
+        let data = self
+            .domains
             .values()
+            .filter(matching)
             .skip(skip)
             .take(per_page)
             .cloned()
-            .collect()
+            .collect();
+        (data, total)
     }
 
     pub(crate) fn domain(&self, id: u64) -> Result<&DomainRecord, Refusal> {

@@ -255,3 +255,47 @@ fn both_api_versions_page_alike() {
     assert_eq!(v2.body["data"], v3.body["data"]);
     assert_eq!(pagination(&v2)["count"], 5);
 }
+
+fn names_of(answer: &common::Answer) -> Vec<String> {
+    answer.body["data"]
+        .as_array()
+        .expect("a data array")
+        .iter()
+        .map(|domain| domain["name"].as_str().expect("a name").to_string())
+        .collect()
+}
+
+#[test]
+fn a_search_lists_the_names_containing_the_term_with_their_own_paging() {
+    let sim = app_with(120);
+    let answer = Client::v3(&sim).get("/domains?page=1&perPage=40&search=site-0010");
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    let names = names_of(&answer);
+    assert_eq!(names.len(), 10, "site-00100 .. site-00109: {names:?}");
+    assert!(names.iter().all(|name| name.contains("site-0010")));
+    assert_eq!(pagination(&answer)["total"], 10);
+    assert_eq!(pagination(&answer)["total_pages"], 1);
+
+    let none = Client::v3(&sim).get("/domains?page=1&perPage=40&search=absent.example");
+    assert_eq!(names_of(&none), Vec::<String>::new());
+    assert_eq!(pagination(&none)["total"], 0);
+}
+
+#[test]
+fn a_simulator_ignoring_search_answers_the_whole_list() {
+    let sim = start(SimConfig::new().extra_domains(119).search_filters(false));
+    let answer = Client::v3(&sim).get("/domains?page=1&perPage=40&search=site-0010");
+    assert_eq!(names_of(&answer).len(), 40);
+    assert_eq!(pagination(&answer)["total"], 120);
+
+    // Turned on and off at run time through the control API.
+    let control = Client::root(&sim, common::Auth::v3());
+    assert_eq!(
+        control
+            .post("/__sim/search", json!({ "filters": true }))
+            .status,
+        200
+    );
+    let filtered = Client::v3(&sim).get("/domains?page=1&perPage=40&search=site-0010");
+    assert_eq!(pagination(&filtered)["total"], 10);
+}
