@@ -66,7 +66,10 @@ class Site_Health {
 	 * @return array
 	 */
 	public function register_tests($tests): array {
-		$tests                                   = is_array($tests) ? $tests : [];
+		$tests = is_array($tests) ? $tests : [];
+		if (! self::applies_here()) {
+			return $tests;
+		}
 		$tests['direct']['wu_runcloud_extension'] = [
 			'label' => __('RunCloud extension', 'wu-runcloud'),
 			'test'  => [$this, 'test_extension'],
@@ -90,6 +93,17 @@ class Site_Health {
 			'async_direct_test' => [$this, 'test_connection'],
 		];
 		return $tests;
+	}
+
+	/**
+	 * Whether the network's RunCloud tests belong to the site at hand: the
+	 * main site only. They describe the network, not a site, and WordPress
+	 * runs every site's tests from that site's own weekly cron: on each
+	 * subsite the connection test alone would cost RunCloud requests a week,
+	 * drawn from the account's shared rate limit and monthly quota.
+	 */
+	private static function applies_here(): bool {
+		return is_main_site();
 	}
 
 	/**
@@ -371,7 +385,10 @@ class Site_Health {
 	 * @return array
 	 */
 	public function register_given_up_test($tests): array {
-		$tests                                    = is_array($tests) ? $tests : [];
+		$tests = is_array($tests) ? $tests : [];
+		if (! self::applies_here()) {
+			return $tests;
+		}
 		$tests['direct']['wu_runcloud_given_up'] = [
 			'label' => __('RunCloud given-up operations', 'wu-runcloud'),
 			'test'  => [$this, 'test_given_up'],
