@@ -22,6 +22,7 @@ defined('ABSPATH') || exit;
  *     wp runcloud names --state=missing
  *     wp runcloud redeploy-ssl
  *     wp runcloud sync --dry-run
+ *     wp runcloud adopt
  */
 class CLI_Command {
 
@@ -56,20 +57,27 @@ class CLI_Command {
 	private $retries;
 
 	/**
+	 * @var Sync\Adoption
+	 */
+	private $adoption;
+
+	/**
 	 * @param Extension_Gateway   $gateway     The extension.
 	 * @param Credentials         $credentials Credentials.
 	 * @param Domain_Sync_Service $service     The service.
 	 * @param Managed_Domains     $managed     Names this integration added.
 	 * @param Sync\Certificate_Queue $ssl         Pending redeploy.
 	 * @param Sync\Name_Queue $retries     Retries.
+	 * @param Sync\Adoption   $adoption    Adoption of names this integration did not add.
 	 */
-	public function __construct(Extension_Gateway $gateway, Credentials $credentials, Domain_Sync_Service $service, Managed_Domains $managed, Sync\Certificate_Queue $ssl, Sync\Name_Queue $retries) {
+	public function __construct(Extension_Gateway $gateway, Credentials $credentials, Domain_Sync_Service $service, Managed_Domains $managed, Sync\Certificate_Queue $ssl, Sync\Name_Queue $retries, Sync\Adoption $adoption) {
 		$this->gateway     = $gateway;
 		$this->credentials = $credentials;
 		$this->service     = $service;
 		$this->managed     = $managed;
 		$this->ssl         = $ssl;
 		$this->retries     = $retries;
+		$this->adoption    = $adoption;
 	}
 
 	/**
@@ -369,6 +377,61 @@ class CLI_Command {
 		$held = _n('No certificate: %1$d waiting name is held:%2$s', 'No certificate: %1$d waiting names are held:%2$s', count($lines), 'wu-runcloud');
 		return sprintf($held, count($lines), "\n" . implode("\n", $lines) . "\n")
 			. ($forced ? __('They are checked again on their own.', 'wu-runcloud') : __('They are checked again on their own; --force orders anyway.', 'wu-runcloud'));
+	}
+
+	/**
+	 * Adopts the names on the web app that this integration did not add.
+	 *
+	 * A name is removed from RunCloud only when this integration added it, so
+	 * a customer's unmapping never deletes an alias the network did not add.
+	 * Names added before this plugin (by Ultimate Multisite's own RunCloud
+	 * provider, or by hand) are therefore never removed when unmapped. This
+	 * lists the names Ultimate Multisite maps now (mapped domains and site
+	 * hosts) that are on the web app without such a record; with --yes they
+	 * are recorded as this integration's, so their later unmappings remove
+	 * them from RunCloud. Nothing is asked of RunCloud.
+	 *
+	 * ## OPTIONS
+	 *
+	 * [--yes]
+	 * : Adopt the names listed. Without it, the names are only listed.
+	 *
+	 * [--format=<format>]
+	 * : table, csv, json, yaml or count.
+	 * ---
+	 * default: table
+	 * ---
+	 *
+	 * ## EXAMPLES
+	 *
+	 *     wp runcloud adopt
+	 *     wp runcloud adopt --yes
+	 *
+	 * @param array $args       Positional arguments.
+	 * @param array $assoc_args Options.
+	 */
+	public function adopt($args = [], $assoc_args = []): void {
+		$candidates = $this->adoption->candidates();
+		if (! $this->adoption->view_is_whole()) {
+			\WP_CLI::warning(__('The web app has not been read whole yet (its first reading runs in the background): names not seen yet are not listed.', 'wu-runcloud'));
+		}
+		if ([] === $candidates) {
+			\WP_CLI::success(__('Every name Ultimate Multisite maps that is on the web app is on record already: nothing to adopt.', 'wu-runcloud'));
+			return;
+		}
+		$rows = [];
+		foreach ($candidates as $name => $entry) {
+			$rows[] = ['name' => $name, 'source' => $entry['source'], 'site' => $entry['site_id'], 'id' => $entry['id']];
+		}
+		if (empty($assoc_args['yes'])) {
+			\WP_CLI\Utils\format_items($assoc_args['format'] ?? 'table', $rows, ['name', 'source', 'site', 'id']);
+			/* translators: %d: number of names */
+			\WP_CLI::line(sprintf(_n('%d name can be adopted; run again with --yes to adopt it.', '%d names can be adopted; run again with --yes to adopt them.', count($rows), 'wu-runcloud'), count($rows)));
+			return;
+		}
+		$adopted = $this->adoption->adopt(array_keys($candidates), 'WP-CLI');
+		/* translators: %d: number of names */
+		\WP_CLI::success(sprintf(_n('Adopted %d name: unmapping it now removes it from RunCloud.', 'Adopted %d names: unmapping them now removes them from RunCloud.', count($adopted), 'wu-runcloud'), count($adopted)));
 	}
 
 	/**

@@ -60,6 +60,27 @@ class Daily_Reconcile {
 			return;
 		}
 		$this->scheduler->ensure_daily(self::HOOK, time() + DAY_IN_SECONDS);
+		$this->fill_view();
+	}
+
+	/**
+	 * Has the walk fill the network's view of the app while the view has
+	 * never held the whole app (a new install, or one whose view was
+	 * cleared): until then the view decides nothing, and every domain event
+	 * must ask RunCloud about its name. The walk runs in the queue, paced by
+	 * the rate limit, never inside the process that asks: a domain event
+	 * that comes first must not list a large app itself. It also adds what
+	 * the network wants and the app lacks, as the daily run does, and
+	 * removes nothing. Cheap when the view is whole.
+	 */
+	public function fill_view(): void {
+		if (null !== $this->service->app_domains()->refreshed_at() || null === Plugin::instance()->took_over()) {
+			return;
+		}
+		$this->service->reconcile_walk()->start('first', false, false);
+		if (null === $this->next_step()) {
+			$this->scheduler->replace(self::STEP_HOOK, time());
+		}
 	}
 
 	/**
@@ -95,7 +116,7 @@ class Daily_Reconcile {
 	 * Starts a reconcile (or goes on with the one under way) and runs its
 	 * first run here, within the budget; the rest follows in queue runs.
 	 *
-	 * @param string $trigger 'daily' or 'admin'.
+	 * @param string $trigger 'daily', 'admin' or 'first'.
 	 * @param bool   $dry_run Only plan, change nothing.
 	 * @param bool   $prune   Also remove unwanted names this integration added.
 	 * @return string 'done', 'failed', or 'under_way' when queue runs follow.

@@ -97,12 +97,15 @@ class Extension_Gateway {
 	 * One page of the web app's domains (40 a page, from 1), with the page
 	 * count and the rate limit RunCloud reported.
 	 *
-	 * @param int $page Page number, 1 or more.
+	 * @param int         $page   Page number, 1 or more.
+	 * @param string|null $search Only names containing this domain name, where
+	 *                            RunCloud's search filters (a shortcut: a page
+	 *                            that is not the only one proves no absence).
 	 * @return array{domains: list<array<string, mixed>>, page: int, total_pages: int, total: int, rate_limit: ?int, rate_remaining: ?int}
 	 */
-	public function list_domains_page(int $page): array {
+	public function list_domains_page(int $page, ?string $search = null): array {
 		$this->prepare();
-		return \wu_runcloud_list_domains_page($page);
+		return null === $search ? \wu_runcloud_list_domains_page($page) : \wu_runcloud_list_domains_page($page, $search);
 	}
 
 	/**

@@ -105,6 +105,11 @@ final class Plugin {
 	private $scheduler;
 
 	/**
+	 * @var Sync\Adoption
+	 */
+	private $adoption;
+
+	/**
 	 * Which Ultimate Multisite architecture took our integration: 'registry',
 	 * 'host-providers', or null (not taken over).
 	 *
@@ -162,6 +167,7 @@ final class Plugin {
 		$certificates = new Sync\Certificates($this->gateway, $this->logger, $this->ssl, $this->retries);
 		$reconciler   = new Sync\Reconciler($this->gateway, $this->logger, $network, $desired, $this->managed, $this->retries, $this->ssl, $this->record, $converger);
 		$walk         = new Sync\Reconcile_Walk($this->gateway, $this->logger, $network, $desired, $this->managed, $this->app, $this->retries, $converger, $this->record);
+		$this->adoption = new Sync\Adoption($desired, $this->app, $this->managed, $network, $this->logger);
 		return new Domain_Sync_Service($this->gateway, $tester, $converger, $certificates, $reconciler, $desired, $this->app, $walk);
 	}
 
@@ -183,6 +189,7 @@ final class Plugin {
 		add_action(Sync\Name_Queue::HOOK, [$this->service, 'process_retries'], 10, 0);
 		add_action(Daily_Reconcile::HOOK, [$this->daily, 'run'], 10, 0);
 		add_action(Daily_Reconcile::STEP_HOOK, [$this->daily, 'step'], 10, 0);
+		add_action('wu_runcloud_view_incomplete', [$this->daily, 'fill_view'], 10, 0);
 		// On any site's wp-admin; the scheduler keeps every run on the main site.
 		add_action('admin_init', [$this->daily, 'keep_scheduled'], 10, 0);
 		register_activation_hook(WU_RUNCLOUD_PLUGIN_FILE, [$this, 'activate']);
@@ -205,6 +212,7 @@ final class Plugin {
 		add_action('network_admin_menu', [$page, 'register'], 10, 0);
 		add_action('admin_post_' . Reconcile_Page::RECONCILE_ACTION, [$page, 'handle_reconcile'], 10, 0);
 		add_action('admin_post_' . Reconcile_Page::DISMISS_ACTION, [$page, 'handle_dismiss'], 10, 0);
+		add_action('admin_post_' . Reconcile_Page::ADOPT_ACTION, [$page, 'handle_adopt'], 10, 0);
 		add_action('admin_post_' . Admin\Domains_View::SYNC_ACTION, [$page->domains_view(), 'handle_sync'], 10, 0);
 		add_action('wu_runcloud_certificate_redeployed', [Admin\Domain_Row_Builder::class, 'remember_redeploy'], 10, 2);
 
@@ -223,14 +231,14 @@ final class Plugin {
 	 * The object behind `wp runcloud`.
 	 */
 	public function cli_command(): CLI_Command {
-		return new CLI_Command($this->gateway, $this->credentials, $this->service, $this->managed, $this->ssl, $this->retries);
+		return new CLI_Command($this->gateway, $this->credentials, $this->service, $this->managed, $this->ssl, $this->retries, $this->adoption);
 	}
 
 	/**
 	 * The object behind Network Admin > Settings > RunCloud.
 	 */
 	public function reconcile_page(): Reconcile_Page {
-		return new Reconcile_Page($this->gateway, $this->credentials, $this->service, $this->retries, $this->ssl, $this->failures, $this->record, $this->daily, $this->logger);
+		return new Reconcile_Page($this->gateway, $this->credentials, $this->service, $this->retries, $this->ssl, $this->failures, $this->record, $this->daily, $this->logger, $this->adoption);
 	}
 
 	/**
@@ -257,6 +265,7 @@ final class Plugin {
 		Sync\App_Domains::install();
 		Managed_Domains::install();
 		$this->keep_queues_scheduled();
+		$this->daily->fill_view();
 	}
 
 	/**

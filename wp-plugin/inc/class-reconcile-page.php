@@ -23,6 +23,12 @@ class Reconcile_Page {
 	const CAPABILITY       = 'manage_network_options';
 	const RECONCILE_ACTION = 'wu_runcloud_reconcile';
 	const DISMISS_ACTION   = 'wu_runcloud_dismiss_failures';
+	const ADOPT_ACTION     = 'wu_runcloud_adopt';
+
+	/**
+	 * Names the page lists before "and N more".
+	 */
+	const ADOPT_LISTED = 50;
 
 	/**
 	 * @var Extension_Gateway
@@ -70,6 +76,11 @@ class Reconcile_Page {
 	private $logger;
 
 	/**
+	 * @var Sync\Adoption
+	 */
+	private $adoption;
+
+	/**
 	 * @param Extension_Gateway   $gateway     The extension.
 	 * @param Credentials         $credentials Credentials.
 	 * @param Domain_Sync_Service $service     The service.
@@ -79,8 +90,9 @@ class Reconcile_Page {
 	 * @param Reconcile_Record    $record      The last reconcile.
 	 * @param Daily_Reconcile     $daily       The daily run.
 	 * @param Logger              $logger      Redacts what RunCloud said.
+	 * @param Sync\Adoption       $adoption    Adoption of names this integration did not add.
 	 */
-	public function __construct(Extension_Gateway $gateway, Credentials $credentials, Domain_Sync_Service $service, Sync\Name_Queue $retries, Sync\Certificate_Queue $ssl, Failure_Log $failures, Reconcile_Record $record, Daily_Reconcile $daily, Logger $logger) {
+	public function __construct(Extension_Gateway $gateway, Credentials $credentials, Domain_Sync_Service $service, Sync\Name_Queue $retries, Sync\Certificate_Queue $ssl, Failure_Log $failures, Reconcile_Record $record, Daily_Reconcile $daily, Logger $logger, Sync\Adoption $adoption) {
 		$this->gateway     = $gateway;
 		$this->credentials = $credentials;
 		$this->service     = $service;
@@ -90,6 +102,7 @@ class Reconcile_Page {
 		$this->record      = $record;
 		$this->daily       = $daily;
 		$this->logger      = $logger;
+		$this->adoption    = $adoption;
 	}
 
 	/**
@@ -169,6 +182,22 @@ class Reconcile_Page {
 	}
 
 	/**
+	 * "Adopt these names": records the names the page listed as this
+	 * integration's, only if they are still what it listed.
+	 */
+	public function handle_adopt(): void {
+		$this->authorize(self::ADOPT_ACTION);
+		$candidates = array_keys($this->adoption->candidates());
+		// phpcs:ignore WordPress.Security.NonceVerification.Missing -- checked in authorize().
+		$listed = sanitize_key(wp_unslash($_POST['listed'] ?? ''));
+		if ([] === $candidates || ! hash_equals(self::fingerprint($candidates), $listed)) {
+			$this->back('adopt_changed');
+		}
+		$this->adoption->adopt($candidates, sprintf('user %d', get_current_user_id()));
+		$this->back('adopted');
+	}
+
+	/**
 	 * Prints the page.
 	 */
 	public function render(): void {
@@ -194,6 +223,7 @@ class Reconcile_Page {
 		$this->render_given_up();
 		$this->render_last_reconcile();
 		$this->render_form();
+		$this->render_adoption();
 		echo '</div>';
 	}
 
@@ -260,6 +290,8 @@ class Reconcile_Page {
 			'failed'     => ['error', __('The reconcile could not run. The reason is shown below.', 'wu-runcloud')],
 			'started'    => ['info', __('The reconcile is under way: the web app is read a page at a time within its rate limit. How far it got is shown below.', 'wu-runcloud')],
 			'dismissed'  => ['success', __('The given-up operations were dismissed.', 'wu-runcloud')],
+			'adopted'    => ['success', __('The names were adopted: unmapping one now removes it from RunCloud.', 'wu-runcloud')],
+			'adopt_changed' => ['warning', __('Nothing was adopted: the names to adopt changed since the page was shown. Check the list below again.', 'wu-runcloud')],
 		];
 		if (isset($messages[ $done ])) {
 			printf('<div class="notice notice-%s"><p>%s</p></div>', esc_attr($messages[ $done ][0]), esc_html($messages[ $done ][1]));
@@ -455,7 +487,12 @@ class Reconcile_Page {
 	 * @param array<string, mixed> $last The record.
 	 */
 	private function last_heading(array $last): string {
-		$how = 'daily' === $last['trigger'] ? __('daily run', 'wu-runcloud') : ('cli' === $last['trigger'] ? __('started with WP-CLI', 'wu-runcloud') : __('started from this page', 'wu-runcloud'));
+		$hows = [
+			'daily' => __('daily run', 'wu-runcloud'),
+			'cli'   => __('started with WP-CLI', 'wu-runcloud'),
+			'first' => __('the first look at the web app, started by itself', 'wu-runcloud'),
+		];
+		$how  = $hows[ $last['trigger'] ] ?? __('started from this page', 'wu-runcloud');
 		if ($last['dry_run']) {
 			/* translators: 1: date and time, 2: how it was started */
 			return sprintf(__('Last preview: %1$s (%2$s).', 'wu-runcloud'), $this->when((int) $last['time']), $how);
@@ -485,6 +522,51 @@ class Reconcile_Page {
 		echo '<p><button type="submit" class="button" name="mode" value="preview"' . $disabled . '>' . esc_html__('Preview reconcile', 'wu-runcloud') . '</button> '; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- fixed attribute.
 		echo '<button type="submit" class="button button-primary" name="mode" value="apply"' . $disabled . '>' . esc_html__('Reconcile now', 'wu-runcloud') . '</button></p>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- fixed attribute.
 		echo '</form>';
+	}
+
+	/**
+	 * The names on the web app that this integration did not add, and the
+	 * button that adopts them, with what that means.
+	 */
+	private function render_adoption(): void {
+		echo '<h2 id="wu-runcloud-adoption">' . esc_html__('Names this integration did not add', 'wu-runcloud') . '</h2>';
+		echo '<p>' . esc_html__('A name is removed from RunCloud only when this integration added it: unmapping a name that was on the web app before (added by hand in RunCloud, or by Ultimate Multisite\'s own RunCloud provider before this plugin) leaves it there.', 'wu-runcloud') . '</p>';
+		$candidates = array_keys($this->adoption->candidates());
+		if (! $this->adoption->view_is_whole()) {
+			echo '<p class="description">' . esc_html__('The web app has not been read whole yet (its first reading runs in the background): names not seen yet are not listed.', 'wu-runcloud') . '</p>';
+		}
+		if ([] === $candidates) {
+			echo '<p>' . esc_html__('Every name Ultimate Multisite maps that is on the web app is on record: nothing to adopt.', 'wu-runcloud') . '</p>';
+			return;
+		}
+		$listed = array_slice($candidates, 0, self::ADOPT_LISTED);
+		$more   = count($candidates) - count($listed);
+		/* translators: %d: number of names */
+		echo '<p>' . esc_html(sprintf(_n('%d name that Ultimate Multisite maps now is on the web app without this integration\'s record. Adopt it if this network added it, so that unmapping it removes it from RunCloud too:', '%d names that Ultimate Multisite maps now are on the web app without this integration\'s record. Adopt them if this network added them, so that unmapping one removes it from RunCloud too:', count($candidates), 'wu-runcloud'), count($candidates))) . '</p>';
+		echo '<ul class="wu-runcloud-adoptable">';
+		foreach ($listed as $name) {
+			echo '<li><code>' . esc_html($this->domain_label($name)) . '</code></li>';
+		}
+		echo '</ul>';
+		if ($more > 0) {
+			/* translators: %d: number of names not listed */
+			echo '<p>' . esc_html(sprintf(_n('and %d more (wp runcloud adopt lists them all).', 'and %d more (wp runcloud adopt lists them all).', $more, 'wu-runcloud'), $more)) . '</p>';
+		}
+		echo '<form method="post" action="' . esc_url(admin_url('admin-post.php')) . '" id="wu-runcloud-adopt">';
+		echo '<input type="hidden" name="action" value="' . esc_attr(self::ADOPT_ACTION) . '">';
+		echo '<input type="hidden" name="listed" value="' . esc_attr(self::fingerprint($candidates)) . '">';
+		wp_nonce_field(self::ADOPT_ACTION);
+		/* translators: %d: number of names */
+		echo '<p><button type="submit" class="button">' . esc_html(sprintf(_n('Adopt %d name', 'Adopt these %d names', count($candidates), 'wu-runcloud'), count($candidates))) . '</button></p></form>';
+	}
+
+	/**
+	 * What the adoption form listed, so its handler adopts exactly that.
+	 *
+	 * @param list<string> $names Names.
+	 */
+	private static function fingerprint(array $names): string {
+		return substr(hash('sha256', implode("\n", $names)), 0, 32);
 	}
 
 	/**

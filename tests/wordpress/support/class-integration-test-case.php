@@ -9,6 +9,7 @@ namespace WuRunCloud\Tests;
 
 use PHPUnit\Framework\TestCase;
 use WuRunCloud\Plugin\Plugin;
+use WuRunCloud\Plugin\Daily_Reconcile;
 
 require_once __DIR__ . '/class-queue-runner.php';
 
@@ -66,8 +67,29 @@ abstract class Integration_Test_Case extends TestCase {
 		}
 		$this->builtin_calls_reset();
 		Plugin::instance()->service()->forget_cached_domains();
+		// As on a network where the first walk after activation has read the
+		// app; a test of a fresh install forgets the view (forget_the_view()).
+		$this->read_the_app();
 		$this->logged = [];
 		add_action('wu_runcloud_log', [$this, 'collect_log_line'], 10, 2);
+	}
+
+	/**
+	 * The view of the app becomes what RunCloud holds now, whole, as after a
+	 * walk through it; the request log is cleared.
+	 */
+	protected function read_the_app(): void {
+		Plugin::instance()->service()->app_domains()->replace(\wu_runcloud_list_domains());
+		Plugin::instance()->service()->forget_cached_domains();
+		$this->sim->reset_requests();
+	}
+
+	/**
+	 * As on a fresh install: the view of the app has never held the whole app.
+	 */
+	protected function forget_the_view(): void {
+		Plugin::instance()->service()->app_domains()->clear();
+		Plugin::instance()->service()->forget_cached_domains();
 	}
 
 	/**
@@ -114,6 +136,53 @@ abstract class Integration_Test_Case extends TestCase {
 			}
 		}
 		return $lines;
+	}
+
+	/**
+	 * Starts the daily reconcile and runs its steps until it is over.
+	 */
+	protected function reconcile_to_the_end(): void {
+		Plugin::instance()->daily_reconcile()->run();
+		$this->run_steps_until_done();
+	}
+
+	/**
+	 * Runs each scheduled step of the walk when it is due, as the queue does.
+	 *
+	 * @return list<float> Seconds each run took.
+	 */
+	protected function run_steps_until_done(): array {
+		$runs = [];
+		for ($i = 0; $i < 50; $i++) {
+			$next = Queue_Runner::next(Daily_Reconcile::STEP_HOOK);
+			if (null === $next) {
+				return $runs;
+			}
+			$wait = $next - microtime(true);
+			if ($wait > 0) {
+				usleep((int) ($wait * 1000000));
+			}
+			$began = microtime(true);
+			Queue_Runner::run_due();
+			$runs[] = microtime(true) - $began;
+		}
+		$this->fail('the walk did not end');
+	}
+
+	/**
+	 * "METHOD path?query" of each API request since the log was cleared.
+	 *
+	 * @return list<string>
+	 */
+	protected function api_lines(): array {
+		return array_values(
+			array_map(
+				static function ($request) {
+					return $request['method'] . ' ' . $request['path'] . ('' === (string) $request['query'] ? '' : '?' . $request['query']);
+				},
+				$this->sim->requests()
+			)
+		);
 	}
 
 	/**

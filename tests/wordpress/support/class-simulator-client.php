@@ -144,6 +144,15 @@ final class Simulator_Client {
 	}
 
 	/**
+	 * Whether the domain list's search parameter filters (RunCloud's is unconfirmed).
+	 *
+	 * @param bool $filters Off: the list answers as if no search was given.
+	 */
+	public function search_filters(bool $filters): void {
+		$this->call('POST', 'search', ['filters' => $filters]);
+	}
+
+	/**
 	 * Sets names' DNS: name => server, elsewhere, missing or cname:TARGET.
 	 *
 	 * @param array<string, string> $names Names.

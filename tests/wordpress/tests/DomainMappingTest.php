@@ -45,7 +45,8 @@ final class DomainMappingTest extends Integration_Test_Case {
 	}
 
 	public function test_an_unmapped_domain_is_removed(): void {
-		$this->sim->seed([['name' => 'gone.example.com', 'www' => true]]);
+		$this->map_domain('gone.example.com', 3);
+		$this->run_domain_events();
 		$this->unmap_domain('gone.example.com', 3);
 		$this->run_domain_events();
 
@@ -78,7 +79,8 @@ final class DomainMappingTest extends Integration_Test_Case {
 		$this->run_domain_events();
 
 		$this->assertSame(0, $this->sim->counters()['domains_deleted']);
-		$this->assertContains('remove_domain never-added.example.com (site 3): was not on RunCloud, nothing to remove', $this->log_lines('info'));
+		$this->assertSame([], $this->sim->request_lines(), 'not added by this integration: RunCloud is not even asked');
+		$this->assertContains('remove_domain never-added.example.com (site 3): not wanted by the network and not added by this integration: left as it is on RunCloud', $this->log_lines('info'));
 		$this->assertSame([], $this->log_lines('error'));
 	}
 

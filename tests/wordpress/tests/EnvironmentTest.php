@@ -115,7 +115,7 @@ PHP
 			$this->assertSame(0, $run['status'], $run['output'] . $run['errors']);
 			$this->assertNotNull($app->domain('app-primary.test'), 'still on the app');
 			$this->assertSame([], preg_grep('/^DELETE /', $app->request_lines()));
-			$this->assertStringStartsWith('remove_domain app-primary.test (site 1): refused, ', $run['result']['warning']);
+			$this->assertSame('remove_domain app-primary.test (site 1): not wanted by the network and not added by this integration: left as it is on RunCloud', $run['result']['info']);
 		} finally {
 			proc_terminate($simulator);
 			proc_close($simulator);

@@ -65,12 +65,83 @@ final class LargeAppTest extends Integration_Test_Case {
 		$this->assertSame([], $this->rate_limited(), 'no 429 at 60 a minute');
 	}
 
-	public function test_a_name_this_integration_did_not_add_is_removed_by_the_id_the_view_kept(): void {
+	public function test_the_first_events_of_a_fresh_install_never_list_a_large_app(): void {
+		$this->forget_the_view();
+		$this->sim->seed_numbered(10000);
+		$this->sim->rate_limit(60, 60);
+		$this->sim->reset_requests();
+
+		$site_id = $this->create_site('first');
+		$this->run_domain_events();
+		$lines = $this->api_lines();
+		$this->assertLessThanOrEqual(3, count($lines), 'a new site: ' . implode(', ', $lines));
+		$this->assertSame([], preg_grep('/^GET .*\/domains\?page=\d+&perPage=40$/', $lines), 'no page of the whole list');
+		$this->assertNotNull($this->sim->domain('first.network.test'));
+		$this->assertArrayHasKey('first.network.test', $this->managed(), 'a search showed it absent: this integration\'s add made it');
+		$this->assertNull(Plugin::instance()->service()->app_domains()->refreshed_at(), 'the view decides nothing yet');
+		$this->assertNotNull(Queue_Runner::next(Daily_Reconcile::STEP_HOOK), 'the walk that fills the view runs in the queue');
+		$this->assertSame('first', Plugin::instance()->service()->reconcile_walk()->progress()['trigger']);
+
+		$this->sim->reset_requests();
+		$this->map_domain('mapped.example.com', $site_id);
+		$this->run_domain_events();
+		$this->assertLessThanOrEqual(3, count($this->api_lines()), 'a mapping: ' . implode(', ', $this->api_lines()));
+		$this->assertNotNull($this->sim->domain('mapped.example.com'));
+		$this->assertSame([], $this->rate_limited());
+	}
+
+	public function test_before_the_view_is_whole_a_wildcard_is_asked_of_runcloud(): void {
+		$this->forget_the_view();
+		$this->sim->seed([['name' => '*.network.test', 'wildcard' => true]]);
+		$this->sim->seed_numbered(400);
+		$this->sim->reset_requests();
+
+		$site_id = $this->create_site('under');
+		$this->run_domain_events();
+
+		$this->assertSame(['GET /api/v3/servers/1/webapps/1/domains?page=1&perPage=40&search=network.test'], $this->api_lines(), 'one search: the wildcard serves the host');
+		$this->assertNull($this->sim->domain('under.network.test'));
+	}
+
+	public function test_where_runcloud_ignores_the_search_an_event_still_costs_three_requests_at_most(): void {
+		$this->forget_the_view();
+		$this->sim->seed_numbered(400);
+		$this->sim->search_filters(false);
+		$this->sim->reset_requests();
+
+		$this->create_site('blind');
+		$this->run_domain_events();
+
+		$this->assertLessThanOrEqual(3, count($this->api_lines()), implode(', ', $this->api_lines()));
+		$this->assertNotNull($this->sim->domain('blind.network.test'));
+		$this->assertArrayHasKey('blind.network.test', $this->managed(), 'RunCloud confirmed the add');
+	}
+
+	public function test_the_walk_in_the_queue_fills_the_view_then_events_ask_nothing_more(): void {
+		$this->forget_the_view();
+		$this->sim->seed([['name' => '*.network.test', 'wildcard' => true]]);
+		$this->sim->seed_numbered(300);
+		$this->map_domain('waiting.example.com', 2);
+		$this->run_domain_events();
+		$this->run_steps_until_done();
+
+		$app = Plugin::instance()->service()->app_domains();
+		$this->assertNotNull($app->refreshed_at(), 'the view is whole');
+		$this->assertSame(302, $app->count());
+		$this->sim->reset_requests();
+		$site_id = $this->create_site('later');
+		$this->run_domain_events();
+		$this->assertSame([], $this->api_lines(), 'the view answers: the wildcard serves it');
+	}
+
+	public function test_an_adopted_name_is_removed_by_the_id_the_view_kept(): void {
 		$this->sim->seed_numbered(300);
 		$this->reconcile_to_the_end();
 		$this->map_domain('site-00290.example.test', 3);
 		$this->run_domain_events();
-		$this->assertArrayNotHasKey('site-00290.example.test', $this->managed());
+		$this->assertArrayNotHasKey('site-00290.example.test', $this->managed(), 'it was there before: not this integration\'s');
+		Plugin::instance()->cli_command()->adopt([], ['yes' => true]);
+		$this->assertNotNull($this->managed()['site-00290.example.test']['id'] ?? null, 'adopted with the id the view kept');
 
 		$this->sim->reset_requests();
 		$this->unmap_domain('site-00290.example.test', 3);
@@ -186,6 +257,7 @@ final class LargeAppTest extends Integration_Test_Case {
 	}
 
 	public function test_the_view_answers_in_pages_by_name_with_a_search(): void {
+		$this->forget_the_view();
 		$app = Plugin::instance()->service()->app_domains();
 		$this->assertSame([null, 0, []], [$app->refreshed_at(), $app->count(), $app->wildcards()]);
 		$app->replace(
@@ -268,53 +340,6 @@ final class LargeAppTest extends Integration_Test_Case {
 	 */
 	public function budget(): int {
 		return 1;
-	}
-
-	/**
-	 * Starts the daily reconcile and runs its steps until it is over.
-	 */
-	private function reconcile_to_the_end(): void {
-		Plugin::instance()->daily_reconcile()->run();
-		$this->run_steps_until_done();
-	}
-
-	/**
-	 * Runs each scheduled step of the walk when it is due, as the queue does.
-	 *
-	 * @return list<float> Seconds each run took.
-	 */
-	private function run_steps_until_done(): array {
-		$runs = [];
-		for ($i = 0; $i < 50; $i++) {
-			$next = Queue_Runner::next(Daily_Reconcile::STEP_HOOK);
-			if (null === $next) {
-				return $runs;
-			}
-			$wait = $next - microtime(true);
-			if ($wait > 0) {
-				usleep((int) ($wait * 1000000));
-			}
-			$began = microtime(true);
-			Queue_Runner::run_due();
-			$runs[] = microtime(true) - $began;
-		}
-		$this->fail('the walk did not end');
-	}
-
-	/**
-	 * "METHOD path?query" of each API request since the log was cleared.
-	 *
-	 * @return list<string>
-	 */
-	private function api_lines(): array {
-		return array_values(
-			array_map(
-				static function ($request) {
-					return $request['method'] . ' ' . $request['path'] . ('' === (string) $request['query'] ? '' : '?' . $request['query']);
-				},
-				$this->sim->requests()
-			)
-		);
 	}
 
 	/**

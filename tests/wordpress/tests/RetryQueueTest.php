@@ -271,13 +271,14 @@ PHP
 		$this->assertSame(['flop.example.com'], array_keys($this->queued()));
 		$this->assertSame('add_domain', $this->queued()['flop.example.com']['operation']);
 
-		// The removal fails too (its look at the list), and takes the add's place.
-		$this->sim->fault(['kind' => 'status', 'status' => 503, 'count' => 1, 'method' => 'GET', 'path_contains' => '/domains']);
+		// The unmapping is the latest intent: the add was never made, so there
+		// is nothing to remove, and the queued add goes.
+		$this->sim->reset_requests();
 		$this->unmap_domain('flop.example.com', 3);
 		$this->run_domain_events();
 
-		$this->assertSame(['flop.example.com'], array_keys($this->queued()));
-		$this->assertSame('remove_domain', $this->queued()['flop.example.com']['operation'], 'one entry a name: the latest intent');
+		$this->assertSame([], $this->queued(), 'one entry a name: the latest intent');
+		$this->assertSame([], $this->sim->request_lines(), 'a name this integration never added: nothing asked of RunCloud');
 		$this->run_scheduled_after(3600);
 
 		$this->assertSame([], $this->queued());
@@ -304,7 +305,8 @@ PHP
 
 		$this->assertSame([], $this->queued());
 		$this->assertSame(
-			['network.test', 'old-2.example.com', 'storm-1.example.com', 'storm-3.example.com', 'storm-4.example.com', 'storm-5.example.com', 'storm-6.example.com'],
+			// old-1 was on the app before: its unmapping leaves it there.
+			['network.test', 'old-1.example.com', 'old-2.example.com', 'storm-1.example.com', 'storm-3.example.com', 'storm-4.example.com', 'storm-5.example.com', 'storm-6.example.com'],
 			$this->sim->domain_names()
 		);
 		$this->assertSame([], $this->log_lines('error'));

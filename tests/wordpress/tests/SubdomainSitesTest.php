@@ -41,6 +41,7 @@ final class SubdomainSitesTest extends Integration_Test_Case {
 
 	public function test_a_wildcard_domain_on_the_app_makes_adding_hosts_unnecessary(): void {
 		$this->sim->seed([['name' => '*.network.test', 'wildcard' => true]]);
+		$this->read_the_app();
 		$site_id = $this->create_site('blog');
 		$this->run_domain_events();
 
@@ -56,6 +57,7 @@ final class SubdomainSitesTest extends Integration_Test_Case {
 
 	public function test_a_mapped_name_below_the_network_domain_is_handled_as_a_site_host(): void {
 		$this->sim->seed([['name' => '*.network.test', 'wildcard' => true]]);
+		$this->read_the_app();
 		$this->map_domain('blog.network.test', 5);
 		$this->map_domain('www.network.test', 1);
 		$this->run_domain_events();

@@ -157,6 +157,24 @@ class App_Domains {
 	}
 
 	/**
+	 * Whether the view has held the whole app, so that what it lacks is
+	 * absent from the app (as of its last look). When it has not, the walk
+	 * that fills it is asked for (wu_runcloud_view_incomplete): whoever finds
+	 * the view wanting must ask RunCloud meanwhile, never list the app itself.
+	 */
+	public function is_whole(): bool {
+		if (null !== $this->refreshed_at()) {
+			return true;
+		}
+		/**
+		 * The network's view of the app was found not whole: the paced walk
+		 * that fills it is started in the queue (once a process).
+		 */
+		do_action('wu_runcloud_view_incomplete');
+		return false;
+	}
+
+	/**
 	 * A slice of the view sorted by name, optionally only names containing
 	 * $search: for a list table.
 	 *

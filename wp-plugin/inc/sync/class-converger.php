@@ -49,6 +49,14 @@ class Converger {
 	const ROUNDS = 3;
 
 	/**
+	 * What was known of a name on the app before this integration added it.
+	 */
+	const ON_APP        = 'on_app';
+	const IN_VIEW       = 'in_view';
+	const ABSENT_BEFORE = 'absent';
+	const UNKNOWN       = 'unknown';
+
+	/**
 	 * @var Extension_Gateway
 	 */
 	private $gateway;
@@ -144,7 +152,9 @@ class Converger {
 	 * @param int    $site_id  The site it came with, for logs.
 	 * @param string $trigger  What asked (an event's name, a retry), for logs.
 	 * @param bool   $released The network let go of the name (a removal event):
-	 *                         a name this integration did not add may go too.
+	 *                         the main domain is then refused loudly. What
+	 *                         is removed follows the record of added names
+	 *                         alone, whatever the event.
 	 * @param string $lease    The queue worker's lease, '' for an event.
 	 * @return bool Whether the name is settled.
 	 */
@@ -333,7 +343,7 @@ class Converger {
 				$this->logger->info(sprintf('%s %s (site %d): skipped, the wildcard domain *.%s on RunCloud already serves it', $trigger, $name, $site_id, $desired['wildcard']));
 				break;
 			default:
-				$this->make_absent($name, $site_id, $trigger, $released);
+				$this->make_absent($name, $site_id, $trigger);
 		}
 		$this->settled[ $name ] = [$this->fingerprint($name, $desired, $released), time()];
 	}
@@ -341,6 +351,16 @@ class Converger {
 	/**
 	 * The network wants the name: adds it unless this integration added it
 	 * already, then asks for a certificate.
+	 *
+	 * Whether the name becomes this integration's (and so may be removed
+	 * when the network lets go of it) is decided here, once: only when this
+	 * integration's own add made it. RunCloud confirming the add says so;
+	 * "already there" and "found after a lost answer" say so only when the
+	 * name was known to be absent before this integration's first add of it
+	 * (the "adding" mark is set only then). A name that was on the web app
+	 * before, added by the operator or by an earlier provider, never becomes
+	 * this integration's through a customer's mapping; the operator may adopt
+	 * it (Adoption).
 	 *
 	 * @param string                                                  $name    Normalised name.
 	 * @param int                                                     $site_id Site id.
@@ -357,8 +377,15 @@ class Converger {
 		}
 		$this->action = 'add_domain';
 		$earlier      = null !== $record;
-		$seen_id      = $this->app->id_of($name);
-		$this->managed->mark_adding($name, $desired['site_id'], $desired['www'], $desired['source']);
+		$before       = $earlier ? self::ABSENT_BEFORE : $this->presence_before($name);
+		if (self::ON_APP === $before) {
+			$this->logger->info(sprintf('%s %s (site %d): already on RunCloud (domain id %d), nothing to add', $trigger, $name, $site_id, (int) $this->app->id_of($name)));
+			$this->certificates->request($name);
+			return;
+		}
+		if (self::ABSENT_BEFORE === $before) {
+			$this->managed->mark_adding($name, $desired['site_id'], $desired['www'], $desired['source']);
+		}
 		try {
 			$record = $this->gateway->add_domain($name, $desired['www']);
 		} catch (RunCloudException $e) {
@@ -369,58 +396,103 @@ class Converger {
 		}
 		$id = isset($record['id']) ? (int) $record['id'] : null;
 		$this->app->record($record);
-		// Extensions that report it say how the name got there; older ones
-		// only say `created`, and the "adding" mark stands in for the rest.
-		$outcome = isset($record['outcome']) && is_string($record['outcome']) ? $record['outcome'] : null;
-		if ('created' === $outcome || (null === $outcome && ! empty($record['created']))) {
+		$how = $this->how_added($record, $earlier, $before);
+		if (null !== $how) {
 			$this->managed->remember($name, $desired['site_id'], $desired['www'], $desired['source'], $id);
-			$this->logger->info(sprintf('%s %s (site %d): added to RunCloud as %s (domain id %d, www %s)', $trigger, $name, $site_id, $record['type'] ?? 'alias', (int) $id, $desired['www'] ? 'yes' : 'no'));
-		} elseif ('found_after_lost_answer' === $outcome && (null === $seen_id || $seen_id !== $id)) {
-			// This call's add went through but its answer was lost; the extension
-			// found the name afterwards. Unless the network's view held it under
-			// the same id before the add: then it was there already, not ours.
-			$this->managed->remember($name, $desired['site_id'], $desired['www'], $desired['source'], $id);
-			$this->logger->info(sprintf('%s %s (site %d): added to RunCloud (domain id %d, www %s); the answer was lost, the name was found afterwards', $trigger, $name, $site_id, (int) $id, $desired['www'] ? 'yes' : 'no'));
-		} elseif ($earlier) {
-			// An earlier attempt's add went through but its answer was lost
-			// (`already_there` says only that the name was there before this
-			// call's request; the call that made it ended without knowing).
-			$this->managed->remember($name, $desired['site_id'], $desired['www'], $desired['source'], $id);
-			$this->logger->info(sprintf('%s %s (site %d): already on RunCloud (domain id %d), added by an earlier attempt whose answer was lost', $trigger, $name, $site_id, (int) $id));
 		} else {
 			$this->managed->forget($name);
-			$this->logger->info(sprintf('%s %s (site %d): already on RunCloud (domain id %d), nothing to add', $trigger, $name, $site_id, (int) $id));
 		}
+		$www = $desired['www'] ? 'yes' : 'no';
+		$this->logger->info(
+			sprintf(
+				[
+					'created'  => '%1$s %2$s (site %3$d): added to RunCloud as %6$s (domain id %4$d, www %5$s)',
+					'found'    => '%1$s %2$s (site %3$d): added to RunCloud (domain id %4$d, www %5$s); the answer was lost, the name was found afterwards',
+					'earlier'  => '%1$s %2$s (site %3$d): already on RunCloud (domain id %4$d), added by an earlier attempt whose answer was lost',
+					'unknown'  => '%1$s %2$s (site %3$d): already on RunCloud (domain id %4$d), nothing to add; whether it was there before could not be told, so it is not recorded as added by this integration (the operator may adopt it)',
+					'theirs'   => '%1$s %2$s (site %3$d): already on RunCloud (domain id %4$d), nothing to add',
+				][ $how ?? (self::UNKNOWN === $before ? 'unknown' : 'theirs') ],
+				$trigger,
+				$name,
+				$site_id,
+				(int) $id,
+				$www,
+				(string) ($record['type'] ?? 'alias')
+			)
+		);
 		$this->certificates->request($name);
 	}
 
 	/**
+	 * What was known of the name on the app before this add, as cheaply as
+	 * it can be known: the view, once it has held the whole app (it may be
+	 * out of date, so the add still goes to RunCloud); else one search of
+	 * RunCloud's list, never a walk through it inside an event.
+	 *
+	 * @param string $name Normalised name.
+	 * @return string ON_APP (RunCloud shows it now), IN_VIEW, ABSENT_BEFORE or UNKNOWN.
+	 * @throws RunCloudException When RunCloud cannot be read.
+	 */
+	private function presence_before(string $name): string {
+		if ($this->app->is_whole()) {
+			return $this->app->has($name) ? self::IN_VIEW : self::ABSENT_BEFORE;
+		}
+		$page = $this->gateway->list_domains_page(1, $name);
+		foreach ($page['domains'] as $domain) {
+			if ($name === $domain['name']) {
+				$this->app->record($domain);
+				return self::ON_APP;
+			}
+		}
+		// A search RunCloud may have ignored proves absence only on a lone page.
+		return (int) $page['total_pages'] <= 1 ? self::ABSENT_BEFORE : self::UNKNOWN;
+	}
+
+	/**
+	 * How this integration's add made the name ('created', 'found' after a
+	 * lost answer, or by an 'earlier' unanswered add), or null when it did not.
+	 *
+	 * @param array<string, mixed> $record  The add's answer.
+	 * @param bool                 $earlier An earlier add of this integration's was unanswered.
+	 * @param string               $before  What was known before this add.
+	 */
+	private function how_added(array $record, bool $earlier, string $before): ?string {
+		// Extensions that report it say how the name got there; older ones
+		// only say `created`.
+		$outcome = isset($record['outcome']) && is_string($record['outcome']) ? $record['outcome'] : (empty($record['created']) ? 'already_there' : 'created');
+		if ('created' === $outcome) {
+			return 'created';
+		}
+		if ('found_after_lost_answer' === $outcome && self::ABSENT_BEFORE === $before) {
+			return 'found';
+		}
+		// `already_there` says only that the name was there before this
+		// call's request; an earlier add of this integration's, made when the
+		// name was known absent, ended without knowing it made it.
+		return $earlier ? 'earlier' : null;
+	}
+
+	/**
 	 * The network does not want the name: removes it when this integration
-	 * added it, or when the network let go of it (unless a wildcard serves
-	 * it); leaves any other name alone.
+	 * added it (the record of added names holds it); leaves any other name
+	 * alone, whatever asked: a customer's unmapping never removes a name the
+	 * network did not add.
 	 *
 	 * @param string $name     Normalised name.
 	 * @param int    $site_id  Site id.
 	 * @param string $trigger  What asked.
-	 * @param bool   $released The network let go of the name.
 	 * @throws RunCloudException On RunCloud's failures.
 	 */
-	private function make_absent(string $name, int $site_id, string $trigger, bool $released): void {
-		$managed = $this->managed->has($name);
+	private function make_absent(string $name, int $site_id, string $trigger): void {
 		if ($this->network->is_main_domain($name)) {
 			$this->logger->warning(sprintf('%s %s (site %d): refused, it is the network\'s main domain', $trigger, $name, $site_id));
 			return;
 		}
-		if (! $managed && ! $released) {
-			$this->logger->info(sprintf('%s %s (site %d): not wanted by the network and not added by this integration: left as it is', $trigger, $name, $site_id));
+		// A name marked "adding" counts: it was absent before this
+		// integration's add, whose answer was lost.
+		if (! $this->managed->has($name)) {
+			$this->logger->info(sprintf('%s %s (site %d): not wanted by the network and not added by this integration: left as it is on RunCloud', $trigger, $name, $site_id));
 			return;
-		}
-		if (! $managed && $this->network->is_below_main_domain($name)) {
-			$wildcard = $this->wildcards->covering($name);
-			if (null !== $wildcard) {
-				$this->logger->info(sprintf('%s %s (site %d): skipped, served by the wildcard domain *.%s', $trigger, $name, $site_id, $wildcard));
-				return;
-			}
 		}
 		$this->action = 'remove_domain';
 		// The id saves RunCloud a walk through the list: this integration's

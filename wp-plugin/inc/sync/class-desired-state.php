@@ -215,7 +215,7 @@ class Desired_State {
 			$this->logger->warning(sprintf('sync: %s (site %d) left out, not a valid domain name: %s', $name, $site_id, $e->getMessage()));
 			return;
 		}
-		if (isset($wanted[ $name ]) || $this->network->is_main_domain($name) || ('subdomain' === $source && null !== $this->wildcards->covering($name))) {
+		if (isset($wanted[ $name ]) || $this->network->is_main_domain($name) || ('subdomain' === $source && null !== $this->wildcards->covering($name, false))) {
 			return;
 		}
 		$wanted[ $name ] = ['site_id' => $site_id, 'source' => $source, 'www' => $this->www($name, $source)];
