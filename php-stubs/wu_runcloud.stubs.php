@@ -156,6 +156,19 @@ namespace {
     function wu_runcloud_remove_domain(string $domain, ?int $id = null): bool {}
 
     /**
+     * Switches the web app's SSL mode: `$advanced` for a certificate per domain
+     * (with `$auto_ssl`, RunCloud issues them itself), else basic SSL (one
+     * certificate for every name of the app, at most 100 names). Returns the mode
+     * RunCloud reports afterwards: `ssl_mode` ("basic" or "advanced") and
+     * `auto_ssl`. 2 requests. AutoSSL without advanced SSL is refused without a request.
+     *
+     * @param bool $advanced
+     * @param bool $auto_ssl
+     * @return array
+     */
+    function wu_runcloud_set_ssl_mode(bool $advanced, bool $auto_ssl = false): array {}
+
+    /**
      * Compares the names the network wants with the web app's domains and returns
      * the plan and what was done: `dry_run`, `to_add`, `to_remove`, `unchanged`,
      * `added`, `removed`, `errors` (name => message) and `ssl`.

@@ -14,6 +14,32 @@ pub fn ssl_mode(client: &Client) -> Result<SslMode> {
     client.get_json(client.app_path("/ssl/advanced"))
 }
 
+/// The body that switches the SSL mode (`POST APP/ssl/advanced`).
+#[derive(serde::Serialize)]
+struct ModeSwitch {
+    #[serde(rename = "advancedSSL")]
+    advanced: bool,
+    #[serde(rename = "autoSSL")]
+    auto: bool,
+}
+
+/// Switches the web app's SSL mode, then reads it back: the mode RunCloud
+/// reports after the switch is returned, so a lost answer to the switch
+/// still ends in the truth. AutoSSL exists only in advanced mode: RunCloud
+/// refuses it with basic SSL, so callers check that first.
+pub fn set_ssl_mode(client: &Client, wanted: SslMode) -> Result<SslMode> {
+    let body = ModeSwitch {
+        advanced: wanted.advanced,
+        auto: wanted.auto,
+    };
+    if let Err(error) = client.send(&Call::post(client.app_path("/ssl/advanced"), &body)) {
+        if !error.may_have_been_applied() {
+            return Err(error);
+        }
+    }
+    ssl_mode(client)
+}
+
 /// What an SSL step did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SslAction {

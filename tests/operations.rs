@@ -610,3 +610,29 @@ fn remove_refuses_the_primary_domain_found_by_id() {
         assert!(sim.state().domain("network.test").is_some());
     }
 }
+
+#[test]
+fn set_ssl_mode_switches_then_reads_the_mode_back() {
+    for auth in Auth::BOTH {
+        let sim = start(SimConfig::new());
+        let client = client(&sim, auth);
+        let advanced = wu_runcloud::model::SslMode {
+            advanced: true,
+            auto: true,
+        };
+        let now = wu_runcloud::ssl::set_ssl_mode(&client, advanced).unwrap();
+        assert!(now.advanced && now.auto);
+        assert_eq!(
+            calls(&sim),
+            ["POST APP/ssl/advanced", "GET APP/ssl/advanced"]
+        );
+        assert_eq!(
+            sim.requests()[0].body,
+            json!({"advancedSSL": true, "autoSSL": true})
+        );
+        let basic =
+            wu_runcloud::ssl::set_ssl_mode(&client, wu_runcloud::model::SslMode::BASIC).unwrap();
+        assert!(!basic.advanced && !basic.auto);
+        assert_version(&sim, auth);
+    }
+}

@@ -5,7 +5,7 @@ use ext_php_rs::convert::IntoZval;
 use ext_php_rs::types::ZendHashTable;
 
 use crate::config::Diagnostics;
-use crate::model::{Domain, Page};
+use crate::model::{Domain, Page, SslMode};
 use crate::operations::{Added, ConnectionReport, SslOutcome};
 use crate::php::exceptions::scrubbed;
 use crate::sync::{SyncOptions, SyncReport};
@@ -78,6 +78,13 @@ pub fn connection(report: &ConnectionReport) -> ZBox<ZendHashTable> {
         .set("domain_count", report.domain_count as i64)
         .set("ssl_mode", ssl_mode_name(report.ssl_mode.advanced))
         .set("auto_ssl", report.ssl_mode.auto)
+        .into_table()
+}
+
+pub fn ssl_mode(mode: &SslMode) -> ZBox<ZendHashTable> {
+    Assoc::new()
+        .set("ssl_mode", ssl_mode_name(mode.advanced))
+        .set("auto_ssl", mode.auto)
         .into_table()
 }
 

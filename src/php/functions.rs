@@ -8,6 +8,7 @@ use ext_php_rs::types::ZendHashTable;
 use crate::client::Client;
 use crate::config::Diagnostics;
 use crate::domain_name::DomainName;
+use crate::model::SslMode;
 use crate::operations;
 use crate::php::arrays;
 use crate::php::runtime::{self, PhpConstants};
@@ -102,6 +103,29 @@ pub fn wu_runcloud_redeploy_ssl(domain: Option<String>) -> PhpArray {
     Ok(arrays::ssl(&outcome))
 }
 
+/// Switches the web app's SSL mode: `$advanced` for a certificate per domain
+/// (with `$auto_ssl`, RunCloud issues them itself), else basic SSL (one
+/// certificate for every name of the app, at most 100 names). Returns the mode
+/// RunCloud reports afterwards: `ssl_mode` ("basic" or "advanced") and
+/// `auto_ssl`. 2 requests. AutoSSL without advanced SSL is refused without a request.
+#[php_function]
+#[php(defaults(auto_ssl = false))]
+pub fn wu_runcloud_set_ssl_mode(advanced: bool, auto_ssl: bool) -> PhpArray {
+    if auto_ssl && !advanced {
+        return Err(PhpException::new(
+            "AutoSSL needs advanced SSL (a certificate per domain)".into(),
+            0,
+            ext_php_rs::zend::ce::value_error(),
+        ));
+    }
+    let wanted = SslMode {
+        advanced,
+        auto: auto_ssl,
+    };
+    let mode = crate::ssl::set_ssl_mode(&client()?, wanted)?;
+    Ok(arrays::ssl_mode(&mode))
+}
+
 /// Validates and normalises a domain name without contacting RunCloud:
 /// lowercase, no trailing dot, internationalised names as punycode.
 #[php_function]
@@ -146,6 +170,7 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(wu_runcloud_add_domain))
         .function(wrap_function!(wu_runcloud_remove_domain))
         .function(wrap_function!(wu_runcloud_redeploy_ssl))
+        .function(wrap_function!(wu_runcloud_set_ssl_mode))
         .function(wrap_function!(wu_runcloud_normalize_domain))
         .function(wrap_function!(wu_runcloud_sync))
         .function(wrap_function!(wu_runcloud_config))

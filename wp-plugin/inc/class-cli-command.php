@@ -116,6 +116,7 @@ class CLI_Command {
 			'retry_waiting' => [__('Waiting for a retry', 'wu-runcloud'), (string) count($this->retries->all())],
 			'next_retry' => [__('Next retry', 'wu-runcloud'), $this->when($this->retries->next_run())],
 			'app_view' => [__('Domains on the app (as last seen)', 'wu-runcloud'), $this->app_view()],
+			'basic_certificate' => [__('Basic SSL certificate', 'wu-runcloud'), $this->basic_ceiling()],
 			'reconcile' => [__('Reconcile under way', 'wu-runcloud'), $this->reconcile_progress()],
 		];
 		$format = $assoc_args['format'] ?? 'table';
@@ -130,6 +131,17 @@ class CLI_Command {
 			$items[] = ['field' => $key, 'label' => $row[0], 'value' => $row[1]];
 		}
 		\WP_CLI\Utils\format_items($format, $items, ['field', 'label', 'value']);
+	}
+
+	/**
+	 * How close the basic certificate is to its 100 names, in words.
+	 */
+	private function basic_ceiling(): string {
+		$ceiling = $this->service->basic_ceiling();
+		if (null === $ceiling) {
+			return __('not in use (advanced SSL, AutoSSL, or the mode not seen yet)', 'wu-runcloud');
+		}
+		return ('good' === $ceiling['status'] ? '' : strtoupper($ceiling['status']) . ': ') . $ceiling['message'];
 	}
 
 	/**

@@ -158,6 +158,16 @@ class Domain_Sync_Service {
 	}
 
 	/**
+	 * How close the app's basic certificate is to Let's Encrypt's 100 names
+	 * (no request); null when the app is not known to use basic SSL.
+	 *
+	 * @return array{names: int, limit: int, status: string, message: string}|null
+	 */
+	public function basic_ceiling(): ?array {
+		return $this->certificates->basic_ceiling();
+	}
+
+	/**
 	 * The web app's SSL mode (basic, advanced, or auto for advanced with
 	 * AutoSSL), or null when RunCloud cannot be read.
 	 */

@@ -66,6 +66,35 @@ class Network {
 	}
 
 	/**
+	 * The active mapped domains whose Ultimate Multisite record still says
+	 * checking-dns: Ultimate Multisite has not seen their DNS point at the
+	 * network yet (it checks every dns_check_interval and fires
+	 * wu_domain_manager_dns_propagation_finished once it has). Lowercase
+	 * names, as stored.
+	 *
+	 * @return list<string>
+	 */
+	public function domains_checking_dns(): array {
+		if (! function_exists('wu_get_domains')) {
+			return [];
+		}
+		$names = [];
+		$page  = 100;
+		for ($offset = 0; ; $offset += $page) {
+			$batch = (array) wu_get_domains(['active' => true, 'stage' => 'checking-dns', 'number' => $page, 'offset' => $offset]);
+			foreach ($batch as $domain) {
+				// The stage is checked here too: a query that ignores it still gives the right answer.
+				if (is_object($domain) && method_exists($domain, 'get_stage') && 'checking-dns' === $domain->get_stage()) {
+					$names[] = strtolower((string) $domain->get_domain());
+				}
+			}
+			if (count($batch) < $page) {
+				return $names;
+			}
+		}
+	}
+
+	/**
 	 * In a subdomain network, each site's host other than the main domain,
 	 * host => site id; empty otherwise.
 	 *

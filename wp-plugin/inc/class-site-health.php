@@ -82,6 +82,10 @@ class Site_Health {
 			'label' => __('RunCloud certificates and DNS', 'wu-runcloud'),
 			'test'  => [$this, 'test_certificate_dns'],
 		];
+		$tests['direct']['wu_runcloud_certificate_ceiling'] = [
+			'label' => __('RunCloud basic certificate size', 'wu-runcloud'),
+			'test'  => [$this, 'test_certificate_ceiling'],
+		];
 		$tests['direct']['wu_runcloud_retries']   = [
 			'label' => __('RunCloud pending retries', 'wu-runcloud'),
 			'test'  => [$this, 'test_retries'],
@@ -243,6 +247,36 @@ class Site_Health {
 			/* translators: %d: number of domains */
 			sprintf(_n('%d domain\'s DNS does not point at the RunCloud server', '%d domains\' DNS does not point at the RunCloud server', count($blocking), 'wu-runcloud'), count($blocking)),
 			'<ul>' . $items . '</ul><p>' . esc_html($fix) . '</p>' . $advice
+		);
+	}
+
+	/**
+	 * Does the app's basic certificate hold its names? Let's Encrypt puts at
+	 * most 100 names in one certificate: recommended from 80, critical past
+	 * 100 (no new name gets a certificate then). Read from what the plugin
+	 * keeps, no request.
+	 *
+	 * @return array
+	 */
+	public function test_certificate_ceiling(): array {
+		$ceiling = $this->service->basic_ceiling();
+		if (null === $ceiling || 'good' === $ceiling['status']) {
+			return $this->result(
+				'wu_runcloud_certificate_ceiling',
+				'good',
+				__('The web app\'s certificates can cover its names', 'wu-runcloud'),
+				'<p>' . esc_html(null === $ceiling ? __('The web app is not known to use basic SSL: each domain gets a certificate of its own.', 'wu-runcloud') : ucfirst($ceiling['message']) . '.') . '</p>'
+			);
+		}
+		return $this->result(
+			'wu_runcloud_certificate_ceiling',
+			$ceiling['status'],
+			'critical' === $ceiling['status']
+				/* translators: 1: names on the web app, 2: the limit */
+				? sprintf(__('The web app has %1$d names; one basic certificate holds at most %2$d', 'wu-runcloud'), $ceiling['names'], $ceiling['limit'])
+				/* translators: 1: names on the web app, 2: the limit */
+				: sprintf(__('The web app has %1$d names, close to the %2$d one basic certificate holds', 'wu-runcloud'), $ceiling['names'], $ceiling['limit']),
+			'<p>' . esc_html(ucfirst($ceiling['message']) . '.') . '</p><p>' . esc_html__('Switch the web app to advanced SSL (a certificate per domain) in RunCloud or with wp runcloud ssl-mode advanced, or turn on AutoSSL where the RunCloud plan has it.', 'wu-runcloud') . '</p>'
 		);
 	}
 

@@ -36,6 +36,7 @@ final class ExtensionSurfaceTest extends SimulatorTestCase
             'add_domain' => ['wu_runcloud_add_domain', ['string $domain', 'bool $www = false'], 'array'],
             'remove_domain' => ['wu_runcloud_remove_domain', ['string $domain', '?int $id = NULL'], 'bool'],
             'redeploy_ssl' => ['wu_runcloud_redeploy_ssl', ['?string $domain = NULL'], 'array'],
+            'set_ssl_mode' => ['wu_runcloud_set_ssl_mode', ['bool $advanced', 'bool $auto_ssl = false'], 'array'],
             'normalize_domain' => ['wu_runcloud_normalize_domain', ['string $domain'], 'string'],
             'sync' => ['wu_runcloud_sync', ['array $domains', '?array $options = NULL'], 'array'],
             'config' => ['wu_runcloud_config', [], 'array'],

@@ -156,4 +156,20 @@ final class RedeploySslTest extends SimulatorTestCase
         $this->assertSame('shop.example.com', $outcome['domain']);
         $this->assertNoChangingRequests();
     }
+
+    public function testTheSslModeIsSwitchedAndReadBack(): void
+    {
+        $this->assertSame(['ssl_mode' => 'advanced', 'auto_ssl' => true], wu_runcloud_set_ssl_mode(true, true));
+        $this->assertSame(
+            ['POST ' . $this->appPath('/ssl/advanced') . ' -> 200', 'GET ' . $this->appPath('/ssl/advanced') . ' -> 200'],
+            $this->requestLines()
+        );
+        $this->assertSame(['ssl_mode' => 'basic', 'auto_ssl' => false], wu_runcloud_set_ssl_mode(false));
+    }
+
+    public function testAutoSslWithoutAdvancedSslIsRefusedWithoutARequest(): void
+    {
+        $this->catchThrown(\ValueError::class, static fn () => wu_runcloud_set_ssl_mode(false, true));
+        $this->assertNoRequestsMade();
+    }
 }

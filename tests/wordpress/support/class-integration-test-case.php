@@ -70,6 +70,10 @@ abstract class Integration_Test_Case extends TestCase {
 		// As on a network where the first walk after activation has read the
 		// app; a test of a fresh install forgets the view (forget_the_view()).
 		$this->read_the_app();
+		// Ultimate Multisite's own DNS stage passes (its filter for extra
+		// checks), as where its public-IP lookup works; a test of its verdict
+		// removes this.
+		add_filter('wu_domain_has_correct_dns', '__return_true');
 		$this->logged = [];
 		add_action('wu_runcloud_log', [$this, 'collect_log_line'], 10, 2);
 	}
@@ -103,6 +107,7 @@ abstract class Integration_Test_Case extends TestCase {
 
 	protected function tearDown(): void {
 		remove_action('wu_runcloud_log', [$this, 'collect_log_line'], 10);
+		remove_filter('wu_domain_has_correct_dns', '__return_true');
 		foreach (get_sites(['fields' => 'ids', 'number' => 0]) as $site_id) {
 			if (1 !== (int) $site_id) {
 				wp_delete_site((int) $site_id);

@@ -55,6 +55,8 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		};
 		add_filter('wu_runcloud_tls_port', $this->https_port);
 		$this->set_www_setting('never');
+		// Ultimate Multisite's own DNS check runs for real here.
+		remove_filter('wu_domain_has_correct_dns', '__return_true');
 	}
 
 	protected function tearDown(): void {
@@ -304,8 +306,9 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->assertSame(0, $this->sim->dns_state()['refused_orders']);
 		$this->assertSame(['quiet.example.com'], array_keys($this->queue()->blocking()));
 
-		// Its DNS arrives and the recheck finds it.
+		// Its DNS arrives; Ultimate Multisite's own check and the recheck find it.
 		$this->sim->dns(['quiet.example.com' => 'server']);
+		$this->ultimate_multisite_checks_dns('quiet.example.com');
 		$this->run_scheduled_after(901);
 		$this->assertContains('quiet.example.com', $this->basic_covers());
 		$this->assertSame([], $this->queue()->pending());
@@ -400,6 +403,20 @@ final class CertificateDnsTest extends Integration_Test_Case {
 	 * one.example.com points at the server, bad.example.com elsewhere; both
 	 * mapped, their events run, the request log cleared.
 	 */
+	/**
+	 * Ultimate Multisite's DNS stage check for a mapped domain runs now (it
+	 * runs every dns_check_interval on its own).
+	 *
+	 * @param string $name Domain.
+	 */
+	private function ultimate_multisite_checks_dns(string $name): void {
+		foreach (wu_get_domains(['number' => 0]) as $domain) {
+			if ($name === $domain->get_domain()) {
+				do_action('wu_async_process_domain_stage', $domain->get_id(), 0);
+			}
+		}
+	}
+
 	private function map_one_pointing_and_one_elsewhere(): void {
 		$this->sim->dns(['bad.example.com' => 'elsewhere']);
 		$this->map_domain('one.example.com', 2);
@@ -427,8 +444,9 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->assertSame(1, $this->sim->dns_state()['refused_orders']);
 		$this->assertSame('The redeploy failed (1 reason above).', $error);
 
-		// Every name points: ordered as before.
+		// Every name points, and Ultimate Multisite has seen it: ordered as before.
 		$this->sim->dns(['bad.example.com' => 'server']);
+		$this->ultimate_multisite_checks_dns('bad.example.com');
 		$this->assertNull($this->cli_redeploy(['one.example.com']));
 		$this->assertCount(2, $this->certificate_orders());
 		$this->assertContains('bad.example.com', $this->basic_covers());

@@ -157,6 +157,17 @@ class App_Domains {
 	}
 
 	/**
+	 * How many names the app's one basic certificate covers, as the view
+	 * holds the app: each domain, its www variant when www is on, a wildcard
+	 * domain as one name. A view that is not whole gives a lower bound.
+	 */
+	public function certificate_names(): int {
+		$www  = sprintf('flags & %d AND NOT flags & %d AND LEFT(name, 4) <> \'www.\'', self::WWW, self::WILDCARD);
+		$rows = $this->table->rows('SELECT COUNT(*), SUM(CASE WHEN ' . $www . ' THEN 1 ELSE 0 END) FROM {table} WHERE network_id = %d', []);
+		return (int) ($rows[0][0] ?? 0) + (int) ($rows[0][1] ?? 0);
+	}
+
+	/**
 	 * Whether the view has held the whole app, so that what it lacks is
 	 * absent from the app (as of its last look). When it has not, the walk
 	 * that fills it is asked for (wu_runcloud_view_incomplete): whoever finds

@@ -13,6 +13,7 @@ use WuRunCloud\Plugin\Extension_Gateway;
 use WuRunCloud\Plugin\Extension_Missing_Exception;
 use WuRunCloud\Plugin\Failure;
 use WuRunCloud\Plugin\Logger;
+use WuRunCloud\Plugin\Network;
 
 defined('ABSPATH') || exit;
 
@@ -35,6 +36,14 @@ defined('ABSPATH') || exit;
  * an hour or for their DNS to change. After an order, the certificate the
  * server now presents for each name is checked (Served_Certificate) and
  * Ultimate Multisite's domain record told.
+ *
+ * Two verdicts come from outside. A basic certificate holds at most 100
+ * names (Let's Encrypt's "names per certificate"), www variants included:
+ * past that nothing is ordered and the operator is told, in numbers, to move
+ * to advanced SSL. And Ultimate Multisite checks a mapped domain's DNS
+ * itself (its record's stage): while it still says checking-dns, the name
+ * gets no order, whether or not the plugin can check DNS; the plugin's own
+ * check may hold a name longer, never order it earlier.
  */
 class Certificates {
 
@@ -43,6 +52,18 @@ class Certificates {
 	 * limit of 5 duplicate certificates.
 	 */
 	const DUPLICATES_PER_WEEK = 4;
+
+	/**
+	 * Names one certificate holds at most: Let's Encrypt's "names per
+	 * certificate" limit (letsencrypt.org/docs/rate-limits). A basic
+	 * certificate covers every name of the web app, www variants included.
+	 */
+	const NAMES_PER_CERTIFICATE = 100;
+
+	/**
+	 * Names of a basic certificate from which Site Health advises moving on.
+	 */
+	const NAMES_WARNING = 80;
 
 	/**
 	 * Seconds the app's SSL mode is remembered.
@@ -85,18 +106,32 @@ class Certificates {
 	private $names;
 
 	/**
+	 * @var App_Domains
+	 */
+	private $app;
+
+	/**
+	 * @var Network
+	 */
+	private $network;
+
+	/**
 	 * @param Extension_Gateway $gateway The extension.
 	 * @param Logger            $logger  Logger.
 	 * @param Certificate_Queue $queue   The waiting names.
 	 * @param Name_Queue        $names   Knows how many attempts a change gets.
+	 * @param App_Domains       $app     The network's view of the app.
+	 * @param Network           $network Network facts, Ultimate Multisite's domain records among them.
 	 * @param Dns_Check|null          $dns    Whether names point at the server.
 	 * @param Served_Certificate|null $served What the server presents for a name.
 	 */
-	public function __construct(Extension_Gateway $gateway, Logger $logger, Certificate_Queue $queue, Name_Queue $names, ?Dns_Check $dns = null, ?Served_Certificate $served = null) {
+	public function __construct(Extension_Gateway $gateway, Logger $logger, Certificate_Queue $queue, Name_Queue $names, App_Domains $app, Network $network, ?Dns_Check $dns = null, ?Served_Certificate $served = null) {
 		$this->gateway = $gateway;
 		$this->logger  = $logger;
 		$this->queue   = $queue;
 		$this->names   = $names;
+		$this->app     = $app;
+		$this->network = $network;
 		$this->dns     = $dns ?? new Dns_Check(new Dns_Resolver());
 		$this->served  = $served ?? new Served_Certificate($this->dns);
 	}
@@ -112,6 +147,11 @@ class Certificates {
 		try {
 			$name = $this->gateway->normalize($name);
 		} catch (RunCloudException | Extension_Missing_Exception $e) {
+			return;
+		}
+		if ($this->app->is_whole() && ! $this->app->has($name)) {
+			// Not on RunCloud yet (its add waits for a retry): the add asks
+			// for the certificate once it lands.
 			return;
 		}
 		$this->logger->info(sprintf('dns %s: Ultimate Multisite found its DNS pointing at the network; its certificate goes with the next run', $name));
@@ -156,7 +196,7 @@ class Certificates {
 	 */
 	private function order(array $names, string $lease): array {
 		if (! $this->dns->enabled()) {
-			return $this->redeploy($names, $lease);
+			return $this->order_on_ultimate_multisites_word($names, $lease);
 		}
 		try {
 			$mode   = $this->mode();
@@ -178,9 +218,112 @@ class Certificates {
 			$served = $this->own_names($served, $names);
 		}
 		$checked = array_values(array_unique(array_merge([], ...array_values($served))));
+		if ('basic' === $mode && ! $this->fits_one_certificate(count($checked), $names, $lease)) {
+			return [];
+		}
 		$failing = $this->failing($checked);
 		$this->queue->blocked_by($checked, $failing, 'basic' === $mode);
 		return 'basic' === $mode ? $this->order_basic($names, $checked, $failing, $lease) : $this->order_advanced($names, $served, $failing, $lease);
+	}
+
+	/**
+	 * The plugin cannot check DNS itself (no server address known): Ultimate
+	 * Multisite's own DNS stage decides. A name its record still shows as
+	 * checking-dns waits for Ultimate Multisite's
+	 * wu_domain_manager_dns_propagation_finished (dns_ready()); in basic SSL
+	 * it holds the app's one certificate, since the order would fail for
+	 * every name. The basic ceiling is counted from the view of the app.
+	 *
+	 * @param list<string> $names The batch.
+	 * @param string       $lease The batch's lease.
+	 * @return list<array<string, mixed>> The extension's answers.
+	 */
+	private function order_on_ultimate_multisites_word(array $names, string $lease): array {
+		try {
+			$mode = $this->mode();
+		} catch (RunCloudException $e) {
+			return $this->redeploy($names, $lease);
+		} catch (Extension_Missing_Exception $e) {
+			return [];
+		}
+		if ('auto' === $mode) {
+			return $this->redeploy($names, $lease);
+		}
+		if ('basic' === $mode && ! $this->fits_one_certificate($this->app->certificate_names(), $names, $lease)) {
+			return [];
+		}
+		$waiting = $this->network->domains_checking_dns();
+		$failing = [];
+		foreach ($waiting as $name) {
+			if (in_array($name, $names, true) || ('basic' === $mode && $this->app->has($name))) {
+				$failing[ $name ] = ['reason' => 'Ultimate Multisite has not seen its DNS point at the network yet (its domain record is checking-dns)', 'moved' => false, 'until' => 0];
+			}
+		}
+		if ([] === $failing) {
+			return $this->redeploy($names, $lease);
+		}
+		if ('basic' === $mode) {
+			$this->hold_basic($names, $failing, $lease);
+			return [];
+		}
+		return $this->order_advanced($names, array_combine($names, array_map(static function ($name) { return [$name]; }, $names)), $failing, $lease);
+	}
+
+	/**
+	 * Basic SSL: whether the app's one certificate can hold its names. Past
+	 * Let's Encrypt's 100 nothing is ordered: the batch waits, and the
+	 * operator is told what to do (the same words on the Domains tab, in
+	 * Site Health and `wp runcloud status`).
+	 *
+	 * @param int          $count How many names the certificate would cover.
+	 * @param list<string> $names The batch.
+	 * @param string       $lease The batch's lease.
+	 */
+	private function fits_one_certificate(int $count, array $names, string $lease): bool {
+		if ($count <= self::NAMES_PER_CERTIFICATE) {
+			return true;
+		}
+		$why = self::over_ceiling($count);
+		$this->logger->warning(sprintf('redeploy_ssl (app): not ordered for %d new name(s) (%s): %s', count($names), implode(', ', $names), $why));
+		$this->queue->hold($lease, array_fill_keys($names, $why), time() + DAY_IN_SECONDS);
+		return false;
+	}
+
+	/**
+	 * How close a basic certificate is to Let's Encrypt's 100 names, read
+	 * from what the plugin keeps (the SSL mode last seen, the view of the
+	 * app): no request. Null when the app is not known to use basic SSL.
+	 *
+	 * @return array{names: int, limit: int, status: string, message: string}|null
+	 *         status: good, recommended (from 80 names) or critical (over 100).
+	 */
+	public function basic_ceiling(): ?array {
+		$known = get_network_option(null, self::MODE_OPTION, []);
+		if (! is_array($known) || 'basic' !== ($known['mode'] ?? '')) {
+			return null;
+		}
+		$count = $this->app->certificate_names();
+		if ($count > self::NAMES_PER_CERTIFICATE) {
+			$status  = 'critical';
+			$message = self::over_ceiling($count);
+		} elseif ($count >= self::NAMES_WARNING) {
+			$status  = 'recommended';
+			$message = sprintf('this web app has %d names; one basic certificate holds at most %d (Let\'s Encrypt\'s limit): switch to advanced SSL before new names stop getting a certificate', $count, self::NAMES_PER_CERTIFICATE);
+		} else {
+			$status  = 'good';
+			$message = sprintf('this web app has %d names; one basic certificate holds at most %d', $count, self::NAMES_PER_CERTIFICATE);
+		}
+		return ['names' => $count, 'limit' => self::NAMES_PER_CERTIFICATE, 'status' => $status, 'message' => $message];
+	}
+
+	/**
+	 * What the operator is told when a basic certificate cannot hold the
+	 * app's names.
+	 *
+	 * @param int $count How many names the certificate would cover.
+	 */
+	public static function over_ceiling(int $count): string {
+		return sprintf('this web app has %d names; one basic certificate holds at most %d (Let\'s Encrypt\'s limit), so no certificate can cover them: switch the web app to advanced SSL (a certificate per domain; wp runcloud ssl-mode advanced), or AutoSSL where the RunCloud plan has it', $count, self::NAMES_PER_CERTIFICATE);
 	}
 
 	/**
@@ -333,6 +476,11 @@ class Certificates {
 		$failing = [];
 		foreach ($this->dns->failing($names) as $name => $reason) {
 			$failing[ $name ] = ['reason' => $reason, 'moved' => $this->dns->pointed_before($name), 'until' => 0];
+		}
+		// Ultimate Multisite's verdict counts too: the plugin's check may
+		// only hold a name longer.
+		foreach (array_intersect($this->network->domains_checking_dns(), $names) as $name) {
+			$failing[ $name ] = $failing[ $name ] ?? ['reason' => 'Ultimate Multisite has not seen its DNS point at the network yet (its domain record is checking-dns)', 'moved' => false, 'until' => 0];
 		}
 		foreach ($this->queue->over_budget($names, $this->budget()) as $name => $until) {
 			$failing[ $name ] = [
