@@ -47,9 +47,14 @@ pub fn clean_message(text: &str, secrets: &[&str]) -> String {
     out.trim_end().to_string()
 }
 
-/// Format and bidi controls that render as nothing but change what is shown.
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+/// Zero-width, formatting and bidi characters: they render as nothing but
+/// change what is shown (or, in a domain name, IDNA drops them without a
+/// trace). The one definition for domain names and messages alike.
+pub(crate) fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FEFF}')
 }
 
 #[cfg(test)]
