@@ -1,15 +1,18 @@
 //! Answers are bounded: a page or a record RunCloud cannot have sent (a broken
 //! endpoint, a misconfigured proxy, a man in the middle) is refused as an
-//! unreadable response before any of it is returned.
+//! unreadable response before any of it is returned, and a huge deadline is
+//! clamped rather than overflowing the clock.
 
 mod common;
+
+use std::time::Duration;
 
 use runcloud_sim::{Fault, SimConfig};
 use serde_json::{json, Value};
 use wu_runcloud::operations::{self, MAX_LISTED_DOMAINS};
-use wu_runcloud::{DomainName, Error};
+use wu_runcloud::{DomainName, Error, Limits};
 
-use common::{client, start, Auth};
+use common::{client, client_from, constants_for, fast_limits, start, Auth};
 
 /// A domain record as RunCloud shapes it.
 fn domain(id: Value, name: &str) -> Value {
@@ -144,4 +147,21 @@ fn a_record_read_by_id_is_checked_too() {
     .unwrap_err();
     assert!(matches!(error, Error::InvalidResponse { .. }), "{error:?}");
     assert!(!sim.requests().iter().any(|r| r.method == "DELETE"));
+}
+
+#[test]
+fn a_huge_deadline_is_clamped_not_a_panic() {
+    let sim = start(SimConfig::new());
+    let limits = Limits {
+        deadline: Duration::from_secs(u64::MAX),
+        max_retry_wait: Duration::from_secs(u64::MAX),
+        ..fast_limits()
+    };
+    for limits in [limits, limits.clamped()] {
+        let client = client_from(&constants_for(&sim, Auth::V3), limits);
+        let domains =
+            operations::list_domains(&client).expect("listed within the clamped deadline");
+        assert_eq!(domains.len(), 1);
+    }
+    assert_eq!(limits.clamped().deadline, Duration::from_secs(86_400));
 }

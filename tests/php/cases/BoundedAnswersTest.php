@@ -93,4 +93,17 @@ final class BoundedAnswersTest extends SimulatorTestCase
         $this->assertSame('response', $thrown->getKind());
         $this->assertStringContainsString('a domain id that is not a positive integer (9223372036854775808)', $thrown->getMessage());
     }
+
+    public function testAHugeDeadlineIsClampedNotAPanic(): void
+    {
+        ini_set('wu_runcloud.deadline', '18446744073709551615');
+        ini_set('wu_runcloud.max_retry_wait', '18446744073709551615');
+        ini_set('wu_runcloud.timeout', '18446744073709551615');
+
+        $this->assertSame(['network.test'], array_column(wu_runcloud_list_domains(), 'name'));
+        $config = wu_runcloud_config();
+        $this->assertSame(86400, $config['deadline']);
+        $this->assertSame(86400, $config['max_retry_wait']);
+        $this->assertSame(86400, $config['timeout']);
+    }
 }
