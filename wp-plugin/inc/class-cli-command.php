@@ -121,7 +121,7 @@ class CLI_Command {
 		$format = $assoc_args['format'] ?? 'table';
 		if ('table' === $format) {
 			foreach ($rows as $row) {
-				\WP_CLI::line(sprintf('%-36s %s', $row[0] . ':', $row[1]));
+				\WP_CLI::line(sprintf('%-36s %s', $row[0] . ':', Printable::text((string) $row[1])));
 			}
 			return;
 		}
@@ -129,7 +129,7 @@ class CLI_Command {
 		foreach ($rows as $key => $row) {
 			$items[] = ['field' => $key, 'label' => $row[0], 'value' => $row[1]];
 		}
-		\WP_CLI\Utils\format_items($format, $items, ['field', 'label', 'value']);
+		\WP_CLI\Utils\format_items($format, array_map([Printable::class, 'row'], $items), ['field', 'label', 'value']);
 	}
 
 	/**
@@ -201,7 +201,7 @@ class CLI_Command {
 				'site'        => $typed ? $site : (null === $site ? '' : (string) $site),
 			];
 		}
-		\WP_CLI\Utils\format_items($format, $rows, ['name', 'id', 'type', 'www', 'redirection', 'wildcard', 'managed', 'site']);
+		\WP_CLI\Utils\format_items($format, array_map([Printable::class, 'row'], $rows), ['name', 'id', 'type', 'www', 'redirection', 'wildcard', 'managed', 'site']);
 	}
 
 	/**
@@ -265,7 +265,7 @@ class CLI_Command {
 				'error'        => null === $pending ? '' : (string) $pending['error'],
 			];
 		}
-		\WP_CLI\Utils\format_items($format, $rows, ['name', 'unicode', 'state', 'source', 'site', 'id', 'www', 'certificate', 'next_attempt', 'error']);
+		\WP_CLI\Utils\format_items($format, array_map([Printable::class, 'row'], $rows), ['name', 'unicode', 'state', 'source', 'site', 'id', 'www', 'certificate', 'next_attempt', 'error']);
 	}
 
 	/**
