@@ -424,7 +424,7 @@ class CLI_Command {
 			$rows[] = ['name' => $name, 'source' => $entry['source'], 'site' => $entry['site_id'], 'id' => $entry['id']];
 		}
 		if (empty($assoc_args['yes'])) {
-			\WP_CLI\Utils\format_items($assoc_args['format'] ?? 'table', $rows, ['name', 'source', 'site', 'id']);
+			\WP_CLI\Utils\format_items($assoc_args['format'] ?? 'table', array_map([Printable::class, 'row'], $rows), ['name', 'source', 'site', 'id']);
 			/* translators: %d: number of names */
 			\WP_CLI::line(sprintf(_n('%d name can be adopted; run again with --yes to adopt it.', '%d names can be adopted; run again with --yes to adopt them.', count($rows), 'wu-runcloud'), count($rows)));
 			return;
