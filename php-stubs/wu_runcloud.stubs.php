@@ -99,6 +99,17 @@ namespace {
     function wu_runcloud_config(): array {}
 
     /**
+     * The Unicode form of a domain name, for display: each label that is the
+     * canonical punycode of a Unicode label decoded, any other label (not
+     * punycode, not decodable, a mixed-script look-alike) kept as given, with
+     * control and invisible characters shown as U+FFFD. Never throws, sends nothing.
+     *
+     * @param string $domain
+     * @return string
+     */
+    function wu_runcloud_domain_to_unicode(string $domain): string {}
+
+    /**
      * Every domain of the web app, across all pages: a list of arrays with `id`,
      * `name`, `type`, `www` (bool), `redirection` and `wildcard` (bool).
      *

@@ -11,7 +11,7 @@ use serde::Serialize;
 use ureq::http::{self, Method, Request, Response};
 use ureq::{Agent, AsSendBody, Body};
 
-use crate::config::{Config, Credentials, Secret};
+use crate::config::{Config, Credentials, Secret, MAX_DURATION};
 use crate::error::{Error, Result, TransportKind};
 use crate::model::ErrorBody;
 use crate::rate_limit::RateLimit;
@@ -207,8 +207,12 @@ impl Client {
         let authorization = Secret::new(authorization);
         let https = config.base_url.as_str().starts_with("https://");
         let agent = crate::agent::agent(proxy, https);
+        let now = Instant::now();
         Client {
-            deadline: Instant::now() + config.limits.deadline,
+            // Clamped: limits built without `Limits::clamped` must not panic here.
+            deadline: now
+                .checked_add(config.limits.deadline.min(MAX_DURATION))
+                .unwrap_or(now),
             config,
             secrets,
             authorization,

@@ -139,6 +139,24 @@ impl Default for Limits {
     }
 }
 
+/// The longest any duration setting is taken to be: a day. A larger value
+/// (up to `u64::MAX` seconds, which php.ini accepts) would overflow the clock
+/// arithmetic of a deadline; no call is meant to outlast a day.
+pub const MAX_DURATION: Duration = Duration::from_secs(86_400);
+
+impl Limits {
+    /// These limits with every duration at most [`MAX_DURATION`].
+    pub fn clamped(self) -> Self {
+        Limits {
+            timeout: self.timeout.min(MAX_DURATION),
+            connect_timeout: self.connect_timeout.min(MAX_DURATION),
+            max_retry_wait: self.max_retry_wait.min(MAX_DURATION),
+            deadline: self.deadline.min(MAX_DURATION),
+            ..self
+        }
+    }
+}
+
 /// A parsed API base URL: scheme, authority and optional path prefix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaseUrl {

@@ -9,6 +9,7 @@ use std::fmt;
 use std::net::IpAddr;
 
 use crate::error::{Error, Result};
+use crate::redact::is_invisible;
 
 /// DNS limit for a whole name in presentation form (RFC 1035 §2.3.4, less the root dot).
 const MAX_NAME_LEN: usize = 253;
@@ -41,11 +42,12 @@ impl DomainName {
                 "IP addresses are not domain names",
             ));
         }
-        check_mixed_scripts(input, without_dot)?;
         let ascii = idna::domain_to_ascii_strict(without_dot).map_err(|_| {
             Error::invalid_domain(input, "not a valid internationalised domain name")
         })?;
         check_dns_rules(input, &ascii)?;
+        // On the decoded labels, so a look-alike given in punycode is caught too.
+        check_mixed_scripts(input, &idna::domain_to_unicode(&ascii).0)?;
         Ok(DomainName(ascii))
     }
 
@@ -93,13 +95,6 @@ fn check_characters(input: &str, trimmed: &str) -> Result<()> {
     Ok(())
 }
 
-/// Zero-width and formatting characters, which IDNA would drop without a trace.
-fn is_invisible(c: char) -> bool {
-    matches!(c,
-        '\u{00AD}' | '\u{034F}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{2064}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}')
-}
-
 /// Full-width forms and alternative dots, which IDNA maps onto plain ASCII and
 /// so let a name look different from what it is.
 fn is_look_alike_form(c: char) -> bool {
@@ -129,21 +124,63 @@ fn script_of(c: char) -> Option<Script> {
 /// Rejects a label mixing Latin with Greek or Cyrillic letters (`pаypal` with a
 /// Cyrillic `а`): a valid IDN, but almost always a look-alike.
 fn check_mixed_scripts(input: &str, name: &str) -> Result<()> {
-    for label in name.split('.') {
-        let mut seen: Option<Script> = None;
-        for script in label.chars().filter_map(script_of) {
-            match seen {
-                Some(first) if first != script => {
-                    return Err(Error::invalid_domain(
-                        input,
-                        "a label mixes letters of different scripts (a look-alike name)",
-                    ))
-                }
-                _ => seen = Some(script),
-            }
-        }
+    if name.split('.').any(mixes_scripts) {
+        return Err(Error::invalid_domain(
+            input,
+            "a label mixes letters of different scripts (a look-alike name)",
+        ));
     }
     Ok(())
+}
+
+fn mixes_scripts(label: &str) -> bool {
+    let mut scripts = label.chars().filter_map(script_of);
+    scripts
+        .next()
+        .is_some_and(|first| scripts.any(|script| script != first))
+}
+
+/// `name` for display: each label that is the canonical punycode of a
+/// Unicode label (`xn--bcher-kva` for `bücher`) decoded; any other label kept
+/// as given, with control and invisible characters shown as U+FFFD. A
+/// look-alike label (mixed scripts) stays in punycode, as browsers show it.
+/// Never fails, whatever the input.
+///
+/// ```
+/// use wu_runcloud::domain_name::to_unicode;
+/// assert_eq!(to_unicode("xn--bcher-kva.de"), "bücher.de");
+/// assert_eq!(to_unicode("xn--pypal-4ve.com"), "xn--pypal-4ve.com");
+/// ```
+pub fn to_unicode(name: &str) -> String {
+    name.split('.')
+        .map(|label| decoded_label(label).unwrap_or_else(|| shown_as_given(label)))
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// The Unicode form of a punycode label, when it is one that [`DomainName::parse`]
+/// would have produced from that form (so `xn--abc-`, which decodes to plain
+/// `abc`, or a label of disallowed characters, stays as given).
+fn decoded_label(label: &str) -> Option<String> {
+    let ascii = label.to_ascii_lowercase();
+    let decoded = idna::punycode::decode_to_string(ascii.strip_prefix("xn--")?)?;
+    let canonical = decoded.chars().all(|c| !c.is_control() && !is_invisible(c))
+        && !mixes_scripts(&decoded)
+        && idna::domain_to_ascii_strict(&decoded).is_ok_and(|again| again == ascii);
+    canonical.then_some(decoded)
+}
+
+fn shown_as_given(label: &str) -> String {
+    label
+        .chars()
+        .map(|c| {
+            if c.is_control() || is_invisible(c) {
+                char::REPLACEMENT_CHARACTER
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 fn check_dns_rules(input: &str, ascii: &str) -> Result<()> {
@@ -268,6 +305,39 @@ mod tests {
     fn rejects_mixed_script_look_alikes() {
         assert!(rejected("p\u{0430}ypal.com").contains("scripts"));
         assert_eq!(ok("\u{0430}\u{0431}\u{0432}.com"), "xn--80acd.com");
+    }
+
+    #[test]
+    fn rejects_look_alikes_given_in_punycode() {
+        assert_eq!(
+            idna::domain_to_unicode("xn--pypal-4ve.com").0,
+            "p\u{0430}ypal.com"
+        );
+        assert!(rejected("xn--pypal-4ve.com").contains("scripts"));
+        assert!(rejected("XN--PYPAL-4VE.com.").contains("scripts"));
+        assert_eq!(ok("xn--80acd.com"), "xn--80acd.com");
+    }
+
+    #[test]
+    fn shows_punycode_labels_in_unicode() {
+        assert_eq!(to_unicode("xn--bcher-kva.de"), "bücher.de");
+        assert_eq!(to_unicode("XN--BCHER-KVA.de"), "bücher.de");
+        assert_eq!(to_unicode("xn--e1afmkfd.xn--p1ai"), "пример.рф");
+        assert_eq!(to_unicode("shop.example.com"), "shop.example.com");
+        assert_eq!(to_unicode(""), "");
+    }
+
+    #[test]
+    fn keeps_labels_that_do_not_decode_cleanly() {
+        let crafted = format!("xn--{}a.example", "9".repeat(40));
+        assert_eq!(to_unicode(&crafted), crafted, "overflows when decoded");
+        for given in ["xn--.com", "xn--abc-.com", "xn--pypal-4ve.com", "xn--zz-.a"] {
+            assert_eq!(to_unicode(given), given);
+        }
+        assert_eq!(
+            to_unicode("a\u{1b}[31m.b\u{202E}c"),
+            "a\u{FFFD}[31m.b\u{FFFD}c"
+        );
     }
 
     #[test]

@@ -29,11 +29,60 @@ pub struct Domain {
     pub wildcard: bool,
 }
 
+/// Longest domain name RunCloud can hold (RFC 1035, less the root dot).
+const MAX_NAME_CHARS: usize = 253;
+/// Longest word accepted in a domain's `type` or `redirection`; RunCloud's are
+/// at most 8 characters.
+const MAX_LABEL_CHARS: usize = 32;
+/// The largest id PHP can hold in an integer.
+const MAX_ID: u64 = i64::MAX as u64;
+
 impl Domain {
     /// Whether this is the web app's primary domain, which must never be removed.
     pub fn is_primary(&self) -> bool {
         self.kind.as_str() == "primary"
     }
+
+    /// What makes this record one RunCloud cannot have sent, if anything: an
+    /// id that is not a positive integer PHP can hold, a name that is not
+    /// 1 to 253 printable ASCII characters, a `type` or `redirection` that is
+    /// not a short printable ASCII word. Such text never reaches PHP, a
+    /// table or an operator's terminal.
+    pub fn defect(&self) -> Option<String> {
+        if self.id == 0 || self.id > MAX_ID {
+            return Some(format!(
+                "a domain id that is not a positive integer ({})",
+                self.id
+            ));
+        }
+        let length = self.name.chars().count();
+        if length == 0 || length > MAX_NAME_CHARS {
+            return Some(format!(
+                "a domain name of {length} characters (1 to {MAX_NAME_CHARS})"
+            ));
+        }
+        if !is_printable_ascii(&self.name) {
+            return Some(format!(
+                "a domain name with characters other than printable ASCII (id {})",
+                self.id
+            ));
+        }
+        for (field, word) in [("type", &self.kind), ("redirection", &self.redirection)] {
+            if word.as_str().len() > MAX_LABEL_CHARS || !is_printable_ascii(word.as_str()) {
+                return Some(format!(
+                    "a domain {field} that is not a short printable word (id {})",
+                    self.id
+                ));
+            }
+        }
+        None
+    }
+}
+
+/// Letters, digits and punctuation of ASCII only: no space, no control
+/// character, nothing a terminal or a browser could render as something else.
+fn is_printable_ascii(text: &str) -> bool {
+    text.bytes().all(|b| b.is_ascii_graphic())
 }
 
 fn no_redirection() -> Label {
@@ -293,6 +342,37 @@ mod tests {
         assert!(domain.is_primary());
         assert!(!domain.www);
         assert!(domain.wildcard);
+    }
+
+    #[test]
+    fn records_runcloud_cannot_have_sent_are_named() {
+        let good: Domain = serde_json::from_str(
+            r#"{"id":7,"name":"a.example","type":"alias","www":0,"redirection":"none"}"#,
+        )
+        .unwrap();
+        assert_eq!(good.defect(), None);
+        let with = |change: fn(&mut Domain)| {
+            let mut domain = good.clone();
+            change(&mut domain);
+            domain.defect().expect("a defect")
+        };
+        assert!(with(|d| d.id = 0).contains("positive integer"));
+        assert!(with(|d| d.id = MAX_ID + 1).contains("positive integer"));
+        assert!(with(|d| d.name = "a".repeat(254)).contains("254 characters"));
+        assert!(with(|d| d.name.clear()).contains("0 characters"));
+        for bad in ["b\u{e4}d.example", "a\u{1b}[31m.example", "a b.example"] {
+            assert!(with_name(&good, bad).contains("printable ASCII"), "{bad:?}");
+        }
+        assert!(with(|d| d.kind = Label::from("alias\u{1b}]0;x\u{7}")).contains("type"));
+        assert!(
+            with(|d| d.redirection = Label::from("w".repeat(33).as_str())).contains("redirection")
+        );
+    }
+
+    fn with_name(domain: &Domain, name: &str) -> String {
+        let mut domain = domain.clone();
+        domain.name = name.to_string();
+        domain.defect().expect("a defect")
     }
 
     #[test]

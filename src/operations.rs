@@ -29,8 +29,12 @@ pub const MAX_PARALLEL_PAGES: usize = 8;
 /// it saves time. Larger lists, where waiting on RunCloud dominates, use up to
 /// eight connections: 10,000 domains take 8.
 const PAGES_PER_CONNECTION: usize = 16;
-/// More pages than any web app has: a million domains at 40 a page.
-pub const MAX_PAGES: u64 = 25_000;
+/// The most domains a listing takes in. A total beyond it is refused rather
+/// than walked: it is a broken or hostile answer more likely than an app
+/// (at RunCloud's 60 requests a minute, 100,000 domains take 42 minutes to read).
+pub const MAX_LISTED_DOMAINS: u64 = 100_000;
+/// The pages of the largest listing taken in.
+pub const MAX_PAGES: u64 = MAX_LISTED_DOMAINS.div_ceil(PAGE_SIZE);
 /// Passes over the list at most, when it keeps changing underneath.
 const MAX_WALKS: usize = 3;
 
@@ -63,7 +67,53 @@ pub fn test_connection(client: &Client) -> Result<ConnectionReport> {
 }
 
 fn domains_page(client: &Client, page: u64, per_page: u64) -> Result<Page<Domain>> {
-    client.get_json(client.app_path(&format!("/domains?page={page}&perPage={per_page}")))
+    let found =
+        client.get_json(client.app_path(&format!("/domains?page={page}&perPage={per_page}")))?;
+    check_page(&found, page, per_page)?;
+    Ok(found)
+}
+
+/// Refuses a page RunCloud cannot have sent (a broken endpoint, a misconfigured
+/// proxy, a man in the middle) before any of it is used: more domains than the
+/// page size, a total beyond [`MAX_LISTED_DOMAINS`] or short of what the pages
+/// so far hold, a record with an impossible id, name or word.
+fn check_page(found: &Page<Domain>, page: u64, per_page: u64) -> Result<()> {
+    let refuse = |detail: String| Err(Error::invalid_response(200, detail));
+    let pagination = &found.meta.pagination;
+    let total = pagination.total;
+    let listed = found.data.len() as u64;
+    let page_size = per_page.min(pagination.per_page);
+    if listed > page_size {
+        return refuse(format!(
+            "RunCloud's answer lists {listed} domains on a page of {page_size}"
+        ));
+    }
+    if total > MAX_LISTED_DOMAINS {
+        return refuse(format!(
+            "RunCloud reports {total} domains; more than {MAX_LISTED_DOMAINS} are not listed"
+        ));
+    }
+    let through_this_page = page.saturating_sub(1).saturating_mul(page_size) + listed;
+    if listed > 0 && through_this_page > total {
+        return refuse(format!(
+            "RunCloud reports {total} domains but its page {page} reaches domain {through_this_page}"
+        ));
+    }
+    match found.data.iter().find_map(Domain::defect) {
+        Some(defect) => refuse(format!("RunCloud's answer holds {defect}")),
+        None => Ok(()),
+    }
+}
+
+/// `domain` when it is a record RunCloud can have sent (see [`Domain::defect`]).
+fn checked(domain: Domain, status: u16) -> Result<Domain> {
+    match domain.defect() {
+        Some(defect) => Err(Error::invalid_response(
+            status,
+            format!("RunCloud's answer holds {defect}"),
+        )),
+        None => Ok(domain),
+    }
 }
 
 /// A page of the domains whose names contain `name`, when RunCloud's `search`
@@ -72,9 +122,11 @@ fn domains_page(client: &Client, page: u64, per_page: u64) -> Result<Page<Domain
 /// end, holds the name if the app has it: a search is a shortcut, never a
 /// verdict. A domain name needs no escaping in a query.
 fn search_page(client: &Client, page: u64, name: &DomainName) -> Result<Page<Domain>> {
-    client.get_json(client.app_path(&format!(
+    let found = client.get_json(client.app_path(&format!(
         "/domains?page={page}&perPage={PAGE_SIZE}&search={name}"
-    )))
+    )))?;
+    check_page(&found, page, PAGE_SIZE)?;
+    Ok(found)
 }
 
 /// Every domain of the web app, across all pages. After the first page the rest
@@ -275,6 +327,7 @@ fn domain_by_id(client: &Client, id: u64, name: &DomainName) -> Result<Option<Do
     let domain: Domain = answer
         .record()
         .ok_or_else(|| Error::invalid_response(answer.status, "a domain record without an id"))?;
+    let domain = checked(domain, answer.status)?;
     Ok((domain.name == name.as_str()).then_some(domain))
 }
 
@@ -350,7 +403,10 @@ pub fn add_domain(client: &Client, name: &DomainName, www: bool) -> Result<Added
             // else from the list.
             Ok(answer) => match answer.record::<Domain>() {
                 Some(domain) if domain.name == name.as_str() => {
-                    return Ok(Added::new(domain, AddOutcome::Created))
+                    return Ok(Added::new(
+                        checked(domain, answer.status)?,
+                        AddOutcome::Created,
+                    ))
                 }
                 _ => {
                     return match find_domain(client, name)? {

@@ -12,6 +12,7 @@ use proptest::prelude::*;
 use serde_json::Value;
 use wu_runcloud::client::{api_error, Answer};
 use wu_runcloud::config::BaseUrl;
+use wu_runcloud::domain_name::to_unicode;
 use wu_runcloud::model::{Certificate, Domain, ErrorBody, Meta, Page, Pagination, SslMode, WebApp};
 use wu_runcloud::sync::{plan, SyncOptions};
 use wu_runcloud::{DomainName, Error};
@@ -117,6 +118,11 @@ fn nearly_valid() -> impl Strategy<Value = String> {
         .prop_map(|(labels, top)| format!("{}.{top}", labels.join(".")))
 }
 
+/// Zero-width, formatting and bidi characters (Unicode's `Cf` ones that matter here).
+fn is_format_character(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
 fn any_input() -> impl Strategy<Value = String> {
     prop_oneof![
         2 => any::<String>(),
@@ -204,6 +210,18 @@ proptest! {
                 prop_assert!(!message.chars().any(char::is_control), "{:?}", message);
                 prop_assert!(message.chars().count() < 600, "{:?}", message);
             }
+        }
+    }
+
+    #[test]
+    fn display_form_never_panics_and_shows_nothing_invisible(
+        input in prop_oneof![any_input(), "(xn--[a-z0-9-]{0,30}\\.){1,3}[a-z]{2,4}"]
+    ) {
+        let shown = to_unicode(&input);
+        prop_assert!(!shown.chars().any(|c| c.is_control() || is_format_character(c)), "{:?}", shown);
+        // A name the parser accepts reads back as the same name.
+        if let Ok(name) = DomainName::parse(&input) {
+            prop_assert_eq!(DomainName::parse(&to_unicode(name.as_str())), Ok(name));
         }
     }
 

@@ -1,7 +1,8 @@
 <?php
 /**
- * Removes what the plugin stored, on every site of the network: its options
- * (network-wide and any a site holds), their transients, its tables (the view
+ * Removes what the plugin stored, on every site of every network: its options
+ * (network-wide and any a site holds), their transients, each user's screen
+ * option (names per page on the Domains tab), its tables (the view
  * of the web app's domains, the record of the names it added) and every
  * scheduled run of its hooks in Action Scheduler and WP-Cron. Credentials live in
  * wp-config.php (or Ultimate Multisite's own store) and are left alone; the
@@ -17,16 +18,18 @@ require_once __DIR__ . '/inc/autoload.php';
 /**
  * Names of the plugin's options and transients in an options table.
  *
- * @param string $table  Table.
- * @param string $column Name column.
+ * @param string   $table   Table.
+ * @param string   $column  Name column.
+ * @param int|null $network Only this network's (the network options table).
  * @return list<string>
  */
-function wu_runcloud_uninstall_names(string $table, string $column): array {
+function wu_runcloud_uninstall_names(string $table, string $column, ?int $network = null): array {
 	global $wpdb;
-	$names = [];
+	$names      = [];
+	$on_network = null === $network ? '' : $wpdb->prepare(' AND site_id = %d', $network);
 	foreach (['wu_runcloud_', '_transient_wu_runcloud_', '_transient_timeout_wu_runcloud_', '_site_transient_wu_runcloud_', '_site_transient_timeout_wu_runcloud_'] as $prefix) {
 		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.DirectDatabaseQuery
-		$names = array_merge($names, (array) $wpdb->get_col($wpdb->prepare("SELECT {$column} FROM {$table} WHERE {$column} LIKE %s", $wpdb->esc_like($prefix) . '%')));
+		$names = array_merge($names, (array) $wpdb->get_col($wpdb->prepare("SELECT {$column} FROM {$table} WHERE {$column} LIKE %s", $wpdb->esc_like($prefix) . '%') . $on_network));
 	}
 	return array_values(array_unique($names));
 }
@@ -34,8 +37,11 @@ function wu_runcloud_uninstall_names(string $table, string $column): array {
 (new \WuRunCloud\Plugin\Scheduler())->cancel_everywhere(\WuRunCloud\Plugin\Plugin::SCHEDULED_HOOKS);
 
 if (is_multisite()) {
-	foreach (wu_runcloud_uninstall_names($GLOBALS['wpdb']->sitemeta, 'meta_key') as $wu_runcloud_name) {
-		delete_network_option(null, $wu_runcloud_name);
+	// Every network of the installation, not only the current one.
+	foreach (get_networks(['fields' => 'ids', 'number' => 0]) as $wu_runcloud_network) {
+		foreach (wu_runcloud_uninstall_names($GLOBALS['wpdb']->sitemeta, 'meta_key', (int) $wu_runcloud_network) as $wu_runcloud_name) {
+			delete_network_option((int) $wu_runcloud_network, $wu_runcloud_name);
+		}
 	}
 	$wu_runcloud_sites = get_sites(['fields' => 'ids', 'number' => 0]);
 } else {
@@ -48,6 +54,12 @@ foreach ($wu_runcloud_sites as $wu_runcloud_site) {
 		delete_option($wu_runcloud_name);
 	}
 	is_multisite() && restore_current_blog();
+}
+
+// The Domains tab's "Names per page" screen option, kept per user (by name:
+// the list table's class needs the admin loaded).
+foreach (['', $GLOBALS['wpdb']->base_prefix] as $wu_runcloud_prefix) {
+	delete_metadata('user', 0, $wu_runcloud_prefix . 'wu_runcloud_domains_per_page', '', true);
 }
 
 \WuRunCloud\Plugin\Sync\App_Domains::drop_table();

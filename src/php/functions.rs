@@ -1,13 +1,14 @@
 //! The PHP functions: each converts its arguments, calls one core operation
 //! and converts the result. Errors become exceptions through `From<Error>`.
 
+use ext_php_rs::binary::Binary;
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
 
 use crate::client::Client;
 use crate::config::Diagnostics;
-use crate::domain_name::DomainName;
+use crate::domain_name::{self, DomainName};
 use crate::model::SslMode;
 use crate::operations;
 use crate::php::arrays;
@@ -133,6 +134,16 @@ pub fn wu_runcloud_normalize_domain(domain: String) -> PhpResult<String> {
     Ok(DomainName::parse(&domain)?.to_string())
 }
 
+/// The Unicode form of a domain name, for display: each label that is the
+/// canonical punycode of a Unicode label decoded, any other label (not
+/// punycode, not decodable, a mixed-script look-alike) kept as given, with
+/// control and invisible characters shown as U+FFFD. Never throws, sends nothing.
+#[php_function]
+pub fn wu_runcloud_domain_to_unicode(domain: Binary<u8>) -> String {
+    // Read as bytes: a name that is not UTF-8 is shown with U+FFFD, not refused.
+    domain_name::to_unicode(&String::from_utf8_lossy(&domain))
+}
+
 /// Compares the names the network wants with the web app's domains and returns
 /// the plan and what was done: `dry_run`, `to_add`, `to_remove`, `unchanged`,
 /// `added`, `removed`, `errors` (name => message) and `ssl`.
@@ -172,6 +183,7 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(wu_runcloud_redeploy_ssl))
         .function(wrap_function!(wu_runcloud_set_ssl_mode))
         .function(wrap_function!(wu_runcloud_normalize_domain))
+        .function(wrap_function!(wu_runcloud_domain_to_unicode))
         .function(wrap_function!(wu_runcloud_sync))
         .function(wrap_function!(wu_runcloud_config))
 }

@@ -40,9 +40,11 @@ pub static INI_ENTRIES: IniEntryDefs<8> = IniEntryDefs::new([
     whole_seconds(c"wu_runcloud.max_retries", c"3"),
     whole_seconds(c"wu_runcloud.max_retry_wait", c"20"),
     whole_seconds(c"wu_runcloud.deadline", c"45"),
+    // Where requests, and so the credentials, go: php.ini (or the FPM pool's
+    // php_admin_value) only, never `ini_set()` from a plugin or `.user.ini`.
     IniEntryDef {
         on_modify: Some(accept_proxy_url),
-        ..IniEntryDef::new(c"wu_runcloud.proxy", c"", IniEntryPermission::All)
+        ..IniEntryDef::new(c"wu_runcloud.proxy", c"", IniEntryPermission::System)
     },
     whole_seconds(c"wu_runcloud.pace_across_windows", c"0"),
     IniEntryDef::end(),
@@ -183,7 +185,8 @@ fn scalar_to_string(value: &Zval) -> Option<String> {
     value.long().map(|number| number.to_string())
 }
 
-/// The limits in force, from php.ini (each falls back to its default when unreadable).
+/// The limits in force, from php.ini (each falls back to its default when
+/// unreadable, and is clamped to what the core accepts).
 pub fn limits() -> Limits {
     let defaults = Limits::default();
     let seconds = |name, default: Duration| {
@@ -199,6 +202,7 @@ pub fn limits() -> Limits {
             .map_or(defaults.max_retry_wait, Duration::from_secs),
         deadline: seconds(INI_DEADLINE, defaults.deadline),
     }
+    .clamped()
 }
 
 /// A boolean php.ini setting ("1", "On", "yes", "true").

@@ -122,7 +122,7 @@ class CLI_Command {
 		$format = $assoc_args['format'] ?? 'table';
 		if ('table' === $format) {
 			foreach ($rows as $row) {
-				\WP_CLI::line(sprintf('%-36s %s', $row[0] . ':', $row[1]));
+				\WP_CLI::line(sprintf('%-36s %s', $row[0] . ':', Printable::text((string) $row[1])));
 			}
 			return;
 		}
@@ -130,7 +130,7 @@ class CLI_Command {
 		foreach ($rows as $key => $row) {
 			$items[] = ['field' => $key, 'label' => $row[0], 'value' => $row[1]];
 		}
-		\WP_CLI\Utils\format_items($format, $items, ['field', 'label', 'value']);
+		\WP_CLI\Utils\format_items($format, array_map([Printable::class, 'row'], $items), ['field', 'label', 'value']);
 	}
 
 	/**
@@ -213,7 +213,7 @@ class CLI_Command {
 				'site'        => $typed ? $site : (null === $site ? '' : (string) $site),
 			];
 		}
-		\WP_CLI\Utils\format_items($format, $rows, ['name', 'id', 'type', 'www', 'redirection', 'wildcard', 'managed', 'site']);
+		\WP_CLI\Utils\format_items($format, array_map([Printable::class, 'row'], $rows), ['name', 'id', 'type', 'www', 'redirection', 'wildcard', 'managed', 'site']);
 	}
 
 	/**
@@ -277,7 +277,7 @@ class CLI_Command {
 				'error'        => null === $pending ? '' : (string) $pending['error'],
 			];
 		}
-		\WP_CLI\Utils\format_items($format, $rows, ['name', 'unicode', 'state', 'source', 'site', 'id', 'www', 'certificate', 'next_attempt', 'error']);
+		\WP_CLI\Utils\format_items($format, array_map([Printable::class, 'row'], $rows), ['name', 'unicode', 'state', 'source', 'site', 'id', 'www', 'certificate', 'next_attempt', 'error']);
 	}
 
 	/**
@@ -436,7 +436,7 @@ class CLI_Command {
 			$rows[] = ['name' => $name, 'source' => $entry['source'], 'site' => $entry['site_id'], 'id' => $entry['id']];
 		}
 		if (empty($assoc_args['yes'])) {
-			\WP_CLI\Utils\format_items($assoc_args['format'] ?? 'table', $rows, ['name', 'source', 'site', 'id']);
+			\WP_CLI\Utils\format_items($assoc_args['format'] ?? 'table', array_map([Printable::class, 'row'], $rows), ['name', 'source', 'site', 'id']);
 			/* translators: %d: number of names */
 			\WP_CLI::line(sprintf(_n('%d name can be adopted; run again with --yes to adopt it.', '%d names can be adopted; run again with --yes to adopt them.', count($rows), 'wu-runcloud'), count($rows)));
 			return;

@@ -19,6 +19,12 @@ defined('ABSPATH') || exit;
  */
 class Logger {
 
+	/** What stands in for a credential. */
+	const REDACTED = '[redacted]';
+
+	/** Shortest base64 run taken to stand for a secret: shorter ones would redact words. */
+	const MIN_ENCODED_CHARS = 8;
+
 	const CHANNEL = 'integration-runcloud';
 
 	const INFO    = 'info';
@@ -90,11 +96,48 @@ class Logger {
 	 */
 	public function redact(string $message): string {
 		$message = (string) preg_replace('/-----BEGIN [A-Z0-9 ]+-----.*?(-----END [A-Z0-9 ]+-----|$)/s', '[pem removed]', $message);
+		// Invisible characters out first: a secret split by a soft hyphen is whole again.
+		$message = Printable::text(str_replace(["\r", "\n"], ' ', $message));
+		$forms   = [];
 		foreach ($this->credentials->secret_values() as $secret) {
 			if (strlen($secret) >= 4) {
-				$message = str_replace($secret, '[redacted]', $message);
+				$forms = array_merge($forms, self::forms_of($secret));
 			}
 		}
-		return str_replace(["\r", "\n"], ' ', $message);
+		if ([] === $forms) {
+			return $message;
+		}
+		$redacted = str_ireplace($forms, self::REDACTED, $message);
+		if (false === strpos($redacted, '%')) {
+			return $redacted;
+		}
+		// Percent-encoded: shown decoded only when decoding uncovers a secret.
+		$decoded = Printable::text(rawurldecode($redacted));
+		$again   = str_ireplace($forms, self::REDACTED, $decoded);
+		return substr_count($again, self::REDACTED) > substr_count($decoded, self::REDACTED) ? $again : $redacted;
+	}
+
+	/**
+	 * A secret and the base64 runs only its bytes make, at each of the three
+	 * alignments it can have inside a longer encoded string (`key:secret`),
+	 * standard and URL-safe, as the extension looks for them too.
+	 *
+	 * @param string $secret The secret.
+	 * @return list<string>
+	 */
+	private static function forms_of(string $secret): array {
+		$forms = [$secret];
+		foreach ([0, 1, 2] as $offset) {
+			$bytes    = str_repeat("\0", $offset) . $secret;
+			$encoded  = rtrim(base64_encode($bytes), '=');
+			$leading  = [0, 2, 3][ $offset ];
+			$trailing = 0 === strlen($bytes) % 3 ? 0 : 1;
+			$core     = substr($encoded, $leading, strlen($encoded) - $leading - $trailing);
+			if (strlen($core) >= self::MIN_ENCODED_CHARS) {
+				$forms[] = $core;
+				$forms[] = strtr($core, '+/', '-_');
+			}
+		}
+		return array_values(array_unique($forms));
 	}
 }

@@ -70,11 +70,13 @@ final class DiagnosticsTest extends SimulatorTestCase
 
     public function testAProxyIsShownAsConfiguredNeverItsUrl(): void
     {
-        ini_set('wu_runcloud.proxy', 'http://proxyuser:proxy-pass-5c1@proxy.example:3128');
-        ob_start();
-        phpinfo(INFO_MODULES);
-        var_dump(wu_runcloud_config());
-        $info = ob_get_clean();
+        $child = ChildPhp::run(
+            [],
+            "phpinfo(INFO_MODULES);\nvar_dump(wu_runcloud_config());\nreturn true;",
+            [],
+            ['wu_runcloud.proxy' => 'http://proxyuser:proxy-pass-5c1@proxy.example:3128']
+        );
+        $info = $child->output();
 
         $this->assertStringContainsString('proxy => configured', $info);
         $this->assertStringNotContainsString('proxy-pass-5c1', $info);

@@ -48,6 +48,7 @@ final class DomainValidationTest extends SimulatorTestCase
             'zero-width space' => ["exa\u{200B}mple.com"],
             'right-to-left override' => ["exa\u{202E}mple.com"],
             'Cyrillic a in Latin label' => ["p\u{0430}ypal.com"],
+            'Cyrillic a in Latin label, in punycode' => ['xn--pypal-4ve.com'],
             'Greek omicron in Latin label' => ["g\u{03BF}ogle.com"],
             'label over 63' => [str_repeat('a', 64) . '.com'],
             'name over 253' => [str_repeat('abcdefghi.', 26) . 'com'],
@@ -112,6 +113,46 @@ final class DomainValidationTest extends SimulatorTestCase
             }
         }
         $this->assertSame(['network.test', 'good.example.com'], $this->sim()->domainNames());
+    }
+
+    /** @return array<string, array{string, string}> */
+    public static function displayNames(): array
+    {
+        $crafted = 'xn--' . str_repeat('9', 40) . 'a.example';
+        return [
+            'plain' => ['shop.example.com', 'shop.example.com'],
+            'punycode' => ['xn--bcher-kva.de', "b\u{fc}cher.de"],
+            'punycode in capitals' => ['XN--BCHER-KVA.de', "b\u{fc}cher.de"],
+            'every label' => ['xn--e1afmkfd.xn--p1ai', "\u{43f}\u{440}\u{438}\u{43c}\u{435}\u{440}.\u{440}\u{444}"],
+            'a look-alike stays in punycode' => ['xn--pypal-4ve.com', 'xn--pypal-4ve.com'],
+            'a label that overflows when decoded' => [$crafted, $crafted],
+            'an empty encoded label' => ['xn--.example', 'xn--.example'],
+            'punycode of plain ASCII' => ['xn--abc-.example', 'xn--abc-.example'],
+            'control characters' => ["a\e[31m.b\r\nc", "a\u{fffd}[31m.b\u{fffd}\u{fffd}c"],
+            'invisible characters' => ["a\u{200b}b.c\u{202e}d", "a\u{fffd}b.c\u{fffd}d"],
+            'empty' => ['', ''],
+        ];
+    }
+
+    /** @dataProvider displayNames */
+    #[\PHPUnit\Framework\Attributes\DataProvider('displayNames')]
+    public function testDomainToUnicodeShowsANameForDisplayWithoutARequest(string $input, string $expected): void
+    {
+        $this->assertSame($expected, wu_runcloud_domain_to_unicode($input));
+        $this->assertNoRequestsMade();
+    }
+
+    public function testDomainToUnicodeNeverThrows(): void
+    {
+        for ($i = 0; $i < 2000; $i++) {
+            $input = random_bytes(random_int(1, 80));
+            if ($i % 2 === 0) {
+                $input = 'xn--' . strtr(bin2hex($input), '0123456789', 'abcdefghij');
+            }
+            $shown = wu_runcloud_domain_to_unicode($input);
+            $this->assertDoesNotMatchRegularExpression('/[\x00-\x1f\x7f]/', $shown);
+        }
+        $this->assertNoRequestsMade();
     }
 
     private function assertInvalidDomainMessage(\Throwable $thrown, string $label = ''): void

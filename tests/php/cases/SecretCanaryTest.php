@@ -183,6 +183,44 @@ final class SecretCanaryTest extends SimulatorTestCase
         $this->assertSame($expected, $child->exception()['message']);
     }
 
+    /** @return array<string, array{callable(string): string}> */
+    public static function disguises(): array
+    {
+        $split = static fn (string $mark): \Closure => static fn (string $value): string => implode($mark, str_split($value, 4));
+        return [
+            'split by soft hyphens' => [$split("\u{00AD}")],
+            'split by zero-width spaces' => [$split("\u{200B}")],
+            'split by zero-width joiners' => [$split("\u{200D}")],
+            'upper case' => [static fn (string $value): string => strtoupper($value)],
+            'lower case' => [static fn (string $value): string => strtolower($value)],
+            'percent-encoded, every byte' => [static fn (string $value): string => implode('', array_map(static fn (string $c): string => sprintf('%%%02X', ord($c)), str_split($value)))],
+            'base64' => [static fn (string $value): string => base64_encode($value)],
+            'base64 without padding' => [static fn (string $value): string => rtrim(base64_encode($value), '=')],
+            'base64, URL-safe' => [static fn (string $value): string => strtr(base64_encode($value), '+/', '-_')],
+            'base64 of user:secret' => [static fn (string $value): string => base64_encode('someone:' . $value)],
+        ];
+    }
+
+    /**
+     * @dataProvider disguises
+     * @param callable(string): string $disguise
+     */
+    #[\PHPUnit\Framework\Attributes\DataProvider('disguises')]
+    public function testAnEchoedCredentialInDisguiseIsRedacted(callable $disguise): void
+    {
+        $echoed = 'Credentials ' . implode(' and ', array_map($disguise, $this->configuredCredentials())) . ' refused';
+        self::$canarySimulator->injectFault(['kind' => 'status', 'status' => 403, 'message' => $echoed]);
+
+        $child = ChildPhp::run($this->canaryConstants(self::$canarySimulator->url(), []), 'return wu_runcloud_list_domains();');
+
+        $message = $child->exception()['message'];
+        $this->assertSame(count($this->configuredCredentials()), substr_count($message, '[redacted]'), $message);
+        foreach ($this->configuredCredentials() as $credential) {
+            $this->assertStringNotContainsString($disguise($credential), $message);
+            $this->assertStringNotContainsStringIgnoringCase(substr($credential, -8), $message);
+        }
+    }
+
     public function testAnEchoedCredentialIsReplacedInSyncErrors(): void
     {
         $echoed = 'Credentials ' . implode(' and ', $this->configuredCredentials()) . ' refused';

@@ -148,16 +148,31 @@ final class TransportErrorTest extends SimulatorTestCase
 
     public function testAConfiguredProxyCarriesEveryRequest(): void
     {
-        $this->assertFalse(ini_set('wu_runcloud.proxy', 'http://[not-a-proxy'), 'an unusable URL is refused');
-        $this->assertFalse(wu_runcloud_config()['proxy']);
-        ini_set('wu_runcloud.proxy', 'http://127.0.0.1:' . self::closedLoopbackPort());
-        ini_set('wu_runcloud.max_retries', '0');
+        $proxy = ['wu_runcloud.proxy' => 'http://127.0.0.1:' . self::closedLoopbackPort()];
 
-        $thrown = $this->catchThrown(TransportException::class, static fn () => wu_runcloud_list_domains());
+        $child = ChildPhp::run(
+            TestEnvironment::constants(),
+            'return [wu_runcloud_config()["proxy"], wu_runcloud_list_domains()];',
+            ['wu_runcloud.max_retries' => 0],
+            $proxy
+        );
 
-        $this->assertTrue(wu_runcloud_config()['proxy']);
-        $this->assertSame('connect', $thrown->getKind(), $thrown->getMessage());
+        $this->assertSame(TransportException::class, $child->exception()['class'] ?? null, $child->allText());
+        $this->assertSame('connect', $child->exception()['kind'] ?? null, $child->allText());
         $this->assertNoRequestsMade();
+        $this->assertTrue(ChildPhp::run([], 'return wu_runcloud_config()["proxy"];', [], $proxy)->result());
+    }
+
+    public function testTheProxyIsSetInPhpIniOnlyNeverByIniSet(): void
+    {
+        // Where requests go decides where the credentials go: no plugin may redirect them.
+        $this->assertFalse(ini_set('wu_runcloud.proxy', 'http://127.0.0.1:3128'));
+        $this->assertSame('', ini_get('wu_runcloud.proxy'));
+        $this->assertFalse(wu_runcloud_config()['proxy']);
+        $this->assertSame(['network.test'], array_column(wu_runcloud_list_domains(), 'name'), 'sent directly');
+
+        $unusable = ChildPhp::run([], 'return ini_get("wu_runcloud.proxy");', [], ['wu_runcloud.proxy' => 'http://[not-a-proxy']);
+        $this->assertSame('', $unusable->result(), 'an unusable URL is refused at start-up too');
     }
 
     /** A loopback port nothing listens on: bound by the OS, then released. */

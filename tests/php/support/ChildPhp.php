@@ -21,11 +21,18 @@ final class ChildPhp
      * @param array<string, string|int> $constants WU_RUNCLOUD_* constants to define
      * @param string $code a function body evaluated in the child; its return value is reported
      * @param array<string, string|int> $ini php.ini settings applied with ini_set()
+     * @param array<string, string|int> $startupIni php.ini settings given at start-up (-d), as
+     *        php.ini would: for settings ini_set() may not change
      */
-    public static function run(array $constants, string $code, array $ini = []): ChildResult
+    public static function run(array $constants, string $code, array $ini = [], array $startupIni = []): ChildResult
     {
         $spec = json_encode(['constants' => $constants, 'ini' => $ini, 'code' => $code], JSON_THROW_ON_ERROR);
-        $command = [PHP_BINARY, __DIR__ . '/child-runner.php'];
+        $command = [PHP_BINARY];
+        foreach ($startupIni as $name => $value) {
+            $command[] = '-d';
+            $command[] = $name . '=' . $value;
+        }
+        $command[] = __DIR__ . '/child-runner.php';
         $descriptors = [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']];
         $process = proc_open($command, $descriptors, $pipes);
         if (!is_resource($process)) {

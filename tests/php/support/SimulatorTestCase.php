@@ -19,7 +19,6 @@ abstract class SimulatorTestCase extends TestCase
         'wu_runcloud.max_retries',
         'wu_runcloud.max_retry_wait',
         'wu_runcloud.deadline',
-        'wu_runcloud.proxy',
         'wu_runcloud.pace_across_windows',
     ];
 

@@ -30,6 +30,27 @@ final class LoggingTest extends Integration_Test_Case {
 		$this->assertStringNotContainsString('MIIB', $file);
 	}
 
+	public function test_a_credential_in_disguise_is_redacted_too(): void {
+		$token     = 'test-token';
+		$disguises = [
+			'soft hyphens'          => "test\u{AD}-to\u{AD}ken",
+			'zero-width characters' => "te\u{200B}st-tok\u{200D}en\u{FEFF}",
+			'upper case'            => 'TEST-TOKEN',
+			'percent-encoded'       => '%74%65%73%74%2D%74%6F%6B%65%6E',
+			'base64'                => base64_encode($token),
+			'base64, URL-safe, bare' => rtrim(strtr(base64_encode("\xfb\xff" . $token), '+/', '-_'), '='),
+			'base64 of user:token'  => base64_encode('someone:' . $token),
+		];
+		foreach ($disguises as $label => $disguised) {
+			$redacted = Plugin::instance()->logger()->redact("token $disguised refused");
+
+			$this->assertStringContainsString('[redacted]', $redacted, $label);
+			$this->assertStringNotContainsString($disguised, $redacted, $label);
+			$this->assertStringNotContainsStringIgnoringCase($token, $redacted, $label);
+		}
+		$this->assertSame('100% sure, nothing to hide', Plugin::instance()->logger()->redact('100% sure, nothing to hide'));
+	}
+
 	public function test_a_mapping_logs_what_was_done_and_runclouds_reason_on_failure(): void {
 		$this->sim->fault(['kind' => 'status', 'status' => 422, 'message' => 'The name has already been taken.', 'method' => 'POST']);
 		$this->map_domain('taken.example.com', 12);

@@ -57,4 +57,36 @@ final class UninstallTest extends Integration_Test_Case {
 			delete_network_option(null, 'wu_hosting_credential_WU_RUNCLOUD_APP_ID');
 		}
 	}
+
+	public function test_uninstall_removes_every_networks_options_and_each_users_screen_option(): void {
+		global $wpdb;
+		$wpdb->insert($wpdb->site, ['domain' => 'second-network.test', 'path' => '/']);
+		$second = (int) $wpdb->insert_id;
+		clean_network_cache($second);
+		update_network_option($second, 'wu_runcloud_retry_queue', ['other.example' => ['attempts' => 1]]);
+		update_network_option($second, 'wu_hosting_credential_WU_RUNCLOUD_APP_ID', '2');
+		$admin = (int) wp_insert_user(['user_login' => 'second-admin', 'user_pass' => wp_generate_password(), 'user_email' => 'second-admin@network.test']);
+		update_user_meta(1, 'wu_runcloud_domains_per_page', 20);
+		update_user_meta($admin, 'wu_runcloud_domains_per_page', 100);
+		update_user_meta($admin, 'wu_runcloud_unrelated_elsewhere', 'kept');
+
+		try {
+			$run = $this->run_uninstall();
+
+			$this->assertSame(0, $run['status'], $run['output'] . $run['errors']);
+			clean_network_cache($second);
+			wp_cache_flush();
+			$this->assertFalse(get_network_option($second, 'wu_runcloud_retry_queue'), 'the second network\'s option removed');
+			$this->assertSame('2', get_network_option($second, 'wu_hosting_credential_WU_RUNCLOUD_APP_ID'), 'Ultimate Multisite\'s store is left alone there too');
+			$this->assertSame('', get_user_meta(1, 'wu_runcloud_domains_per_page', true));
+			$this->assertSame('', get_user_meta($admin, 'wu_runcloud_domains_per_page', true), 'every user\'s screen option');
+			$this->assertSame('kept', get_user_meta($admin, 'wu_runcloud_unrelated_elsewhere', true), 'user meta is not swept by prefix');
+		} finally {
+			$wpdb->delete($wpdb->sitemeta, ['site_id' => $second]);
+			$wpdb->delete($wpdb->site, ['id' => $second]);
+			clean_network_cache($second);
+			require_once ABSPATH . 'wp-admin/includes/ms.php';
+			wpmu_delete_user($admin);
+		}
+	}
 }

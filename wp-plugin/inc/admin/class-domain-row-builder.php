@@ -10,6 +10,7 @@ namespace WuRunCloud\Plugin\Admin;
 use WuRunCloud\Plugin\Domain_Sync_Service;
 use WuRunCloud\Plugin\Failure;
 use WuRunCloud\Plugin\Network;
+use WuRunCloud\Plugin\Printable;
 use WuRunCloud\Plugin\Shared_Option;
 use WuRunCloud\Plugin\Sync;
 use WuRunCloud\RunCloudException;
@@ -366,23 +367,14 @@ class Domain_Row_Builder {
 	}
 
 	/**
-	 * A name in Unicode ("bücher.example" for "xn--bcher-kva.example").
+	 * A name in Unicode ("bücher.example" for "xn--bcher-kva.example"), as the
+	 * extension decodes it (a look-alike or undecodable label stays in
+	 * punycode); without the extension, the ASCII name as it is.
 	 *
 	 * @param string $name ASCII name.
 	 */
 	public static function unicode(string $name): string {
-		if (function_exists('idn_to_utf8')) {
-			$utf8 = idn_to_utf8($name, IDNA_DEFAULT, INTL_IDNA_VARIANT_UTS46);
-			return is_string($utf8) ? $utf8 : $name;
-		}
-		$labels = explode('.', $name);
-		foreach ($labels as $i => $label) {
-			if (0 === strpos(strtolower($label), 'xn--')) {
-				$decoded      = self::punycode_decode(substr($label, 4));
-				$labels[ $i ] = null === $decoded ? $label : $decoded;
-			}
-		}
-		return implode('.', $labels);
+		return function_exists('wu_runcloud_domain_to_unicode') ? wu_runcloud_domain_to_unicode($name) : Printable::text($name);
 	}
 
 	/**
@@ -443,61 +435,6 @@ class Domain_Row_Builder {
 			}
 		}
 		return $covered;
-	}
-
-	/**
-	 * RFC 3492 decoding of one label's ASCII part (after "xn--"), or null
-	 * when it is not valid punycode.
-	 *
-	 * @param string $input The encoded label.
-	 */
-	private static function punycode_decode(string $input): ?string {
-		$n      = 128;
-		$i      = 0;
-		$bias   = 72;
-		$output = [];
-		$pos    = strrpos($input, '-');
-		if (false !== $pos) {
-			$output = str_split(substr($input, 0, $pos));
-			$input  = substr($input, $pos + 1);
-		}
-		$output = array_map('ord', array_filter($output, 'strlen'));
-		$length = strlen($input);
-		for ($in = 0; $in < $length;) {
-			$old = $i;
-			$w   = 1;
-			for ($k = 36; ; $k += 36) {
-				if ($in >= $length) {
-					return null;
-				}
-				$c     = ord($input[ $in++ ]);
-				$digit = $c - 48 < 10 ? $c - 22 : ($c - 65 < 26 ? $c - 65 : ($c - 97 < 26 ? $c - 97 : 36));
-				if ($digit >= 36) {
-					return null;
-				}
-				$i += $digit * $w;
-				$t  = $k <= $bias ? 1 : ($k >= $bias + 26 ? 26 : $k - $bias);
-				if ($digit < $t) {
-					break;
-				}
-				$w *= 36 - $t;
-			}
-			$count = count($output) + 1;
-			$delta = intdiv($i - $old, 0 === $old ? 700 : 2);
-			$delta += intdiv($delta, $count);
-			for ($k = 0; $delta > 455; $k += 36) {
-				$delta = intdiv($delta, 35);
-			}
-			$bias = $k + intdiv(36 * $delta, $delta + 38);
-			$n   += intdiv($i, $count);
-			$i   %= $count;
-			array_splice($output, $i, 0, [$n]);
-			++$i;
-		}
-		if (max(array_merge([0], $output)) < 128) {
-			return null; // Nothing encoded: not a valid IDN label.
-		}
-		return implode('', array_map('mb_chr', $output));
 	}
 
 	/**

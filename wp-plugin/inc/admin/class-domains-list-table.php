@@ -8,6 +8,7 @@
 namespace WuRunCloud\Plugin\Admin;
 
 use WuRunCloud\Plugin\Failure;
+use WuRunCloud\Plugin\Printable;
 use WuRunCloud\Plugin\Reconcile_Page;
 
 defined('ABSPATH') || exit;
@@ -139,6 +140,7 @@ class Domains_List_Table extends \WP_List_Table {
 	 * @param array<string, mixed> $item The row.
 	 */
 	public function single_row($item) {
+		$item = Printable::row($item);
 		printf('<tr class="wu-runcloud-state-%s" data-name="%s">', esc_attr($item['state']), esc_attr($item['name']));
 		$this->single_row_columns($item);
 		echo '</tr>';
