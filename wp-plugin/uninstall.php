@@ -64,3 +64,4 @@ foreach (['', $GLOBALS['wpdb']->base_prefix] as $wu_runcloud_prefix) {
 
 \WuRunCloud\Plugin\Sync\App_Domains::drop_table();
 \WuRunCloud\Plugin\Managed_Domains::drop_table();
+\WuRunCloud\Plugin\Sync\Order_Ledger::drop_table();

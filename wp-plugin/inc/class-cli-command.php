@@ -23,6 +23,7 @@ defined('ABSPATH') || exit;
  *     wp runcloud redeploy-ssl
  *     wp runcloud sync --dry-run
  *     wp runcloud adopt
+ *     wp runcloud ssl-mode advanced --dry-run
  */
 class CLI_Command {
 
@@ -117,6 +118,7 @@ class CLI_Command {
 			'next_retry' => [__('Next retry', 'wu-runcloud'), $this->when($this->retries->next_run())],
 			'app_view' => [__('Domains on the app (as last seen)', 'wu-runcloud'), $this->app_view()],
 			'basic_certificate' => [__('Basic SSL certificate', 'wu-runcloud'), $this->basic_ceiling()],
+			'certificate_budgets' => [__('Waiting for Let\'s Encrypt\'s budgets', 'wu-runcloud'), $this->budget_waits()],
 			'reconcile' => [__('Reconcile under way', 'wu-runcloud'), $this->reconcile_progress()],
 		];
 		$format = $assoc_args['format'] ?? 'table';
@@ -131,6 +133,98 @@ class CLI_Command {
 			$items[] = ['field' => $key, 'label' => $row[0], 'value' => $row[1]];
 		}
 		\WP_CLI\Utils\format_items($format, array_map([Printable::class, 'row'], $items), ['field', 'label', 'value']);
+	}
+
+	/**
+	 * The names waiting for Let's Encrypt's budgets, and when the next goes.
+	 */
+	private function budget_waits(): string {
+		$waiting = $this->service->certificate_budgets()['waiting'];
+		if ([] === $waiting) {
+			return '-';
+		}
+		/* translators: 1: number of names, 2: date and time */
+		return sprintf(_n('%1$d name; the next goes after %2$s', '%1$d names; the next goes after %2$s', count($waiting), 'wu-runcloud'), count($waiting), gmdate('Y-m-d H:i', (int) reset($waiting)) . ' UTC');
+	}
+
+	/**
+	 * Shows or switches the web app's SSL mode, and what a switch means.
+	 *
+	 * Basic SSL is one certificate for every name of the web app (at most
+	 * 100 names, Let's Encrypt's limit); advanced SSL a certificate per
+	 * domain, ordered by this integration paced by Let's Encrypt's budgets,
+	 * or by RunCloud itself with AutoSSL. Without --yes nothing changes: the
+	 * plan is shown (orders needed, and how long the budgets make them take).
+	 *
+	 * ## OPTIONS
+	 *
+	 * [<mode>]
+	 * : basic or advanced. Without it, the current mode is shown.
+	 * ---
+	 * options:
+	 *   - basic
+	 *   - advanced
+	 * ---
+	 *
+	 * [--auto-ssl]
+	 * : With advanced: RunCloud orders and renews each domain's certificate itself.
+	 *
+	 * [--dry-run]
+	 * : Only show what the switch means (also the default without --yes).
+	 *
+	 * [--yes]
+	 * : Switch through RunCloud's API.
+	 *
+	 * ## EXAMPLES
+	 *
+	 *     wp runcloud ssl-mode
+	 *     wp runcloud ssl-mode advanced --dry-run
+	 *     wp runcloud ssl-mode advanced --yes
+	 *
+	 * @subcommand ssl-mode
+	 *
+	 * @param array $args       Positional arguments.
+	 * @param array $assoc_args Options.
+	 */
+	public function ssl_mode($args = [], $assoc_args = []): void {
+		$current = $this->service->ssl_mode();
+		\WP_CLI::line(sprintf('%-24s %s', __('Current SSL mode:', 'wu-runcloud'), $current ?? __('unknown (RunCloud could not be read)', 'wu-runcloud')));
+		if ([] === $args) {
+			\WP_CLI::line(sprintf('%-24s %s', __('Basic SSL certificate:', 'wu-runcloud'), $this->basic_ceiling()));
+			return;
+		}
+		$auto = ! empty($assoc_args['auto-ssl']);
+		if ('basic' === $args[0] && $auto) {
+			\WP_CLI::error(__('AutoSSL needs advanced SSL (a certificate per domain).', 'wu-runcloud'));
+			return;
+		}
+		$mode = 'basic' === $args[0] ? 'basic' : ($auto ? 'auto' : 'advanced');
+		$plan = $this->service->plan_ssl_mode($mode);
+		\WP_CLI::line(sprintf('%-24s %s', __('Switching to:', 'wu-runcloud'), $mode));
+		\WP_CLI::line(sprintf('%-24s %s', __('What it means:', 'wu-runcloud'), Printable::text(ucfirst((string) $plan['message']) . '.')));
+		if (! $plan['possible']) {
+			\WP_CLI::error(__('Not switched: one basic certificate cannot cover the web app\'s names.', 'wu-runcloud'));
+			return;
+		}
+		if ($mode === $current) {
+			\WP_CLI::success(__('The web app is in this mode already: nothing to switch.', 'wu-runcloud'));
+			return;
+		}
+		if (empty($assoc_args['yes'])) {
+			\WP_CLI::line(__('Nothing changed; run again with --yes to switch.', 'wu-runcloud'));
+			return;
+		}
+		try {
+			$now = $this->service->switch_ssl_mode($mode);
+		} catch (RunCloudException $e) {
+			\WP_CLI::error(Plugin::instance()->logger()->redact(Failure::explain(Failure::describe($e))));
+			return;
+		} catch (Extension_Missing_Exception $e) {
+			\WP_CLI::error(__('The wu_runcloud PHP extension is not loaded.', 'wu-runcloud'));
+			return;
+		}
+		/* translators: %s: basic, advanced or auto */
+		\WP_CLI::success(sprintf(__('The web app is in %s SSL now.', 'wu-runcloud'), $now));
 	}
 
 	/**

@@ -168,6 +168,38 @@ class Domain_Sync_Service {
 	}
 
 	/**
+	 * What switching the SSL mode means (no request).
+	 *
+	 * @param string $mode basic, advanced or auto.
+	 * @return array<string, mixed>
+	 */
+	public function plan_ssl_mode(string $mode): array {
+		return $this->certificates->plan_switch($mode);
+	}
+
+	/**
+	 * Switches the SSL mode through RunCloud's API.
+	 *
+	 * @param string $mode basic, advanced or auto.
+	 * @return string The mode RunCloud reports afterwards.
+	 * @throws \WuRunCloud\RunCloudException When RunCloud refuses or cannot be reached.
+	 * @throws Extension_Missing_Exception Without the extension.
+	 */
+	public function switch_ssl_mode(string $mode): string {
+		return $this->certificates->switch_mode($mode);
+	}
+
+	/**
+	 * The names waiting for Let's Encrypt's budgets, with until when, and the
+	 * network's own registered domain's budget (site hosts).
+	 *
+	 * @return array{waiting: array<string, int>, site_hosts: array{domain: string, issued: int, limit: int}|null}
+	 */
+	public function certificate_budgets(): array {
+		return $this->certificates->budgets();
+	}
+
+	/**
 	 * The web app's SSL mode (basic, advanced, or auto for advanced with
 	 * AutoSSL), or null when RunCloud cannot be read.
 	 */

@@ -109,6 +109,29 @@ class Extension_Gateway {
 	}
 
 	/**
+	 * Switches the web app's SSL mode; returns the mode RunCloud reports after.
+	 *
+	 * @param bool $advanced A certificate per domain.
+	 * @param bool $auto_ssl RunCloud issues them itself (advanced only).
+	 * @return array{ssl_mode: string, auto_ssl: bool}
+	 */
+	public function set_ssl_mode(bool $advanced, bool $auto_ssl): array {
+		$this->prepare();
+		return \wu_runcloud_set_ssl_mode($advanced, $auto_ssl);
+	}
+
+	/**
+	 * The registered domain of a name (the name under its public suffix, by
+	 * the Public Suffix List), which Let's Encrypt counts certificates by.
+	 *
+	 * @param string $domain Domain name.
+	 */
+	public function registered_domain(string $domain): string {
+		$this->prepare();
+		return \wu_runcloud_registered_domain($domain);
+	}
+
+	/**
 	 * Adds a domain (idempotent: 'created' is false when it was there already).
 	 *
 	 * @param string $domain Domain name.

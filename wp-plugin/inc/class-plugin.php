@@ -164,7 +164,7 @@ final class Plugin {
 		$wildcards    = new Sync\Wildcards($this->gateway, $this->app);
 		$desired      = new Sync\Desired_State($network, $this->gateway, $wildcards, $this->logger);
 		$converger    = new Sync\Converger($this->gateway, $this->logger, $network, $desired, $wildcards, $this->managed, $this->app, $this->retries, $this->ssl, new Sync\Name_Lock());
-		$certificates = new Sync\Certificates($this->gateway, $this->logger, $this->ssl, $this->retries, $this->app, $network);
+		$certificates = new Sync\Certificates($this->gateway, $this->logger, $this->ssl, $this->retries, $this->app, $network, new Sync\Order_Ledger());
 		$reconciler   = new Sync\Reconciler($this->gateway, $this->logger, $network, $desired, $this->managed, $this->retries, $this->ssl, $this->record, $converger);
 		$walk         = new Sync\Reconcile_Walk($this->gateway, $this->logger, $network, $desired, $this->managed, $this->app, $this->retries, $converger, $this->record);
 		$this->adoption = new Sync\Adoption($desired, $this->app, $this->managed, $network, $this->logger);

@@ -86,6 +86,10 @@ class Site_Health {
 			'label' => __('RunCloud basic certificate size', 'wu-runcloud'),
 			'test'  => [$this, 'test_certificate_ceiling'],
 		];
+		$tests['direct']['wu_runcloud_certificate_budgets'] = [
+			'label' => __('RunCloud certificates and Let\'s Encrypt\'s budgets', 'wu-runcloud'),
+			'test'  => [$this, 'test_certificate_budgets'],
+		];
 		$tests['direct']['wu_runcloud_retries']   = [
 			'label' => __('RunCloud pending retries', 'wu-runcloud'),
 			'test'  => [$this, 'test_retries'],
@@ -277,6 +281,50 @@ class Site_Health {
 				/* translators: 1: names on the web app, 2: the limit */
 				: sprintf(__('The web app has %1$d names, close to the %2$d one basic certificate holds', 'wu-runcloud'), $ceiling['names'], $ceiling['limit']),
 			'<p>' . esc_html(ucfirst($ceiling['message']) . '.') . '</p><p>' . esc_html__('Switch the web app to advanced SSL (a certificate per domain) in RunCloud or with wp runcloud ssl-mode advanced, or turn on AutoSSL where the RunCloud plan has it.', 'wu-runcloud') . '</p>'
+		);
+	}
+
+	/**
+	 * Do names wait for Let's Encrypt's budgets, and are site hosts close to
+	 * the network's own registered domain's 50 new certificates a week
+	 * (advanced SSL without a wildcard domain)? No request.
+	 *
+	 * @return array
+	 */
+	public function test_certificate_budgets(): array {
+		$budgets = $this->service->certificate_budgets();
+		$parts   = [];
+		if ([] !== $budgets['waiting']) {
+			$items = '';
+			foreach (array_slice($budgets['waiting'], 0, 20, true) as $name => $until) {
+				/* translators: 1: domain, 2: date and time */
+				$items .= '<li>' . esc_html(sprintf(__('%1$s: goes after %2$s', 'wu-runcloud'), $name, gmdate('Y-m-d H:i', $until) . ' UTC')) . '</li>';
+			}
+			$parts[] = '<ul>' . $items . '</ul>';
+		}
+		$hosts = $budgets['site_hosts'];
+		if (null !== $hosts && $hosts['issued'] >= Sync\Certificates::SITE_HOSTS_WARNING) {
+			$parts[] = '<p>' . esc_html(
+				sprintf(
+					/* translators: 1: certificates issued, 2: registered domain, 3: the weekly limit */
+					__('%1$d new certificates were ordered under %2$s in the last 7 days; Let\'s Encrypt allows %3$d a week per registered domain, so new sites soon wait for a week. Add a wildcard domain for the network\'s domain to the web app in RunCloud, with a DNS-01 certificate through RunCloud\'s DNS integration: it covers every site host, and none needs an order of its own.', 'wu-runcloud'),
+					$hosts['issued'],
+					$hosts['domain'],
+					$hosts['limit']
+				)
+			) . '</p>';
+		}
+		if ([] === $parts) {
+			return $this->result('wu_runcloud_certificate_budgets', 'good', __('No certificate waits for Let\'s Encrypt\'s budgets', 'wu-runcloud'), '<p>' . esc_html__('Certificate orders are paced by Let\'s Encrypt\'s limits: 300 new orders per 3 hours, 50 new certificates per registered domain per 7 days.', 'wu-runcloud') . '</p>');
+		}
+		return $this->result(
+			'wu_runcloud_certificate_budgets',
+			'recommended',
+			[] === $budgets['waiting']
+				? __('Site hosts are close to Let\'s Encrypt\'s weekly budget', 'wu-runcloud')
+				/* translators: %d: number of names */
+				: sprintf(_n('%d name waits for Let\'s Encrypt\'s budgets', '%d names wait for Let\'s Encrypt\'s budgets', count($budgets['waiting']), 'wu-runcloud'), count($budgets['waiting'])),
+			implode('', $parts)
 		);
 	}
 

@@ -60,6 +60,8 @@ abstract class Integration_Test_Case extends TestCase {
 		Plugin::instance()->service()->app_domains()->clear();
 		\WuRunCloud\Plugin\Managed_Domains::install();
 		(new \WuRunCloud\Plugin\Managed_Domains())->clear();
+		// Let's Encrypt's budgets start afresh for each test.
+		(new \WuRunCloud\Plugin\Sync\Order_Ledger())->clear();
 		Queue_Runner::clear();
 		if (class_exists('\WP_Ultimo\Test\Async_Queue')) {
 			\WP_Ultimo\Test\Async_Queue::clear();

@@ -125,4 +125,101 @@ final class CertificateScaleTest extends Integration_Test_Case {
 		$this->assertCount(1, $this->certificate_orders());
 		$this->assertContains('pending.example.com', (array) $this->sim->state()['ssl']['basic']['covers']);
 	}
+
+	/**
+	 * Sends the ledger's orders $seconds into the past, as if that time had passed.
+	 *
+	 * @param int $seconds Seconds.
+	 */
+	private function orders_age(int $seconds): void {
+		global $wpdb;
+		$wpdb->query($wpdb->prepare('UPDATE `' . $wpdb->base_prefix . \WuRunCloud\Plugin\Sync\Order_Ledger::TABLE . '` SET sent_at = sent_at - %d', $seconds)); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.DirectDatabaseQuery
+	}
+
+	/**
+	 * The names waiting for a certificate, with why.
+	 *
+	 * @return array<string, array{until: int, reason: string}>
+	 */
+	private function held(): array {
+		return (new \WuRunCloud\Plugin\Sync\Certificate_Queue(new \WuRunCloud\Plugin\Scheduler(), Plugin::instance()->logger()))->held();
+	}
+
+	public function test_advanced_orders_never_pass_the_accounts_budget_and_go_when_it_comes_back(): void {
+		$this->sim->ssl(['advancedSSL' => true]);
+		$budget = static function () {
+			return 2;
+		};
+		add_filter('wu_runcloud_letsencrypt_orders_per_3_hours', $budget);
+		try {
+			foreach (['one', 'two', 'three'] as $name) {
+				$this->map_domain("$name.example.org", 2);
+			}
+			$this->run_domain_events();
+			$this->run_scheduled_after(31);
+
+			$this->assertCount(2, $this->certificate_orders(), 'two orders: the budget');
+			$this->assertSame(['three.example.org'], array_keys($this->held()));
+			$this->assertStringContainsString('waits for Let\'s Encrypt\'s budget of 2 new orders per account in 3 hours, all used; it goes after', $this->held()['three.example.org']['reason']);
+			$health = call_user_func(apply_filters('site_status_tests', ['direct' => [], 'async' => []])['direct']['wu_runcloud_certificate_budgets']['test']);
+			$this->assertSame('recommended', $health['status']);
+			$this->assertSame('1 name waits for Let\'s Encrypt\'s budgets', $health['label']);
+			$this->assertStringContainsString('three.example.org: goes after', $health['description']);
+
+			// Three hours later the budget is back: the name goes with the recheck.
+			$this->orders_age(3 * HOUR_IN_SECONDS + 1);
+			$this->run_scheduled_after(3 * HOUR_IN_SECONDS + 60);
+			$this->assertCount(3, $this->certificate_orders());
+			$this->assertSame([], $this->held());
+			$this->assertSame(0, $this->sim->dns_state()['refused_orders']);
+		} finally {
+			remove_filter('wu_runcloud_letsencrypt_orders_per_3_hours', $budget);
+		}
+	}
+
+	public function test_advanced_orders_never_pass_a_registered_domains_weekly_budget(): void {
+		$this->sim->ssl(['advancedSSL' => true]);
+		$budget = static function () {
+			return 2;
+		};
+		add_filter('wu_runcloud_letsencrypt_certificates_per_domain_per_week', $budget);
+		try {
+			foreach (['a.example.org', 'b.example.org', 'c.example.org', 'shop.other.example'] as $name) {
+				$this->map_domain($name, 2);
+			}
+			$this->run_domain_events();
+			$this->run_scheduled_after(31);
+
+			$this->assertCount(3, $this->certificate_orders(), 'two under example.org, one under other.example');
+			$this->assertSame(['c.example.org'], array_keys($this->held()));
+			$this->assertStringContainsString('new certificates per registered domain in 7 days, all used for example.org', $this->held()['c.example.org']['reason']);
+		} finally {
+			remove_filter('wu_runcloud_letsencrypt_certificates_per_domain_per_week', $budget);
+		}
+	}
+
+	public function test_ssl_mode_shows_what_a_switch_means_and_switches_only_with_yes(): void {
+		$this->app_with_domains_and_www(50);
+		$cli = Plugin::instance()->cli_command();
+
+		try {
+			$cli->ssl_mode(['basic'], []);
+		} catch (\WP_CLI\ExitException $e) {
+			$this->assertStringContainsString('Not switched', $e->getMessage());
+		}
+
+		\WP_CLI::$output = [];
+		$cli->ssl_mode(['advanced'], ['dry-run' => true]);
+		$said = implode("\n", array_column(\WP_CLI::$output, 1));
+		$this->assertStringContainsString('51 domains each get a certificate of their own: 51 orders', $said);
+		$this->assertStringContainsString('50 of them are under example.com', $said);
+		$this->assertStringContainsString('Nothing changed; run again with --yes to switch.', $said);
+		$this->assertFalse($this->sim->state()['ssl']['advancedSSL'] ?? false, 'a dry run switches nothing');
+
+		$cli->ssl_mode(['advanced'], ['yes' => true]);
+		$this->assertContains('The web app is in advanced SSL now.', array_column(\WP_CLI::$output, 1));
+		$this->run_scheduled_after(31);
+		$this->assertCount(51, $this->certificate_orders(), 'every domain ordered, within the budgets');
+		$this->assertSame(0, $this->sim->dns_state()['refused_orders']);
+	}
 }

@@ -66,6 +66,32 @@ class Certificates {
 	const NAMES_WARNING = 80;
 
 	/**
+	 * Let's Encrypt's new orders per account: 300 per 3 hours
+	 * (letsencrypt.org/docs/rate-limits). RunCloud's account is one for all
+	 * its customers' renewals too: the filter lowers this integration's share.
+	 */
+	const ORDERS_PER_WINDOW = 300;
+	const ORDERS_WINDOW     = 3 * HOUR_IN_SECONDS;
+
+	/**
+	 * Let's Encrypt's new certificates per registered domain (the name under
+	 * its public suffix): 50 per 7 days (letsencrypt.org/docs/rate-limits).
+	 */
+	const CERTIFICATES_PER_DOMAIN = 50;
+	const DOMAIN_WINDOW           = 7 * DAY_IN_SECONDS;
+
+	/**
+	 * New certificates for site hosts under the network's own registered
+	 * domain in 7 days from which Site Health advises a wildcard domain.
+	 */
+	const SITE_HOSTS_WARNING = 40;
+
+	/**
+	 * The words that start the reason of a name waiting for a budget.
+	 */
+	const BUDGET_WAIT = 'waits for Let\'s Encrypt\'s budget';
+
+	/**
 	 * Seconds the app's SSL mode is remembered.
 	 */
 	const MODE_TTL = 3600;
@@ -116,22 +142,29 @@ class Certificates {
 	private $network;
 
 	/**
+	 * @var Order_Ledger
+	 */
+	private $ledger;
+
+	/**
 	 * @param Extension_Gateway $gateway The extension.
 	 * @param Logger            $logger  Logger.
 	 * @param Certificate_Queue $queue   The waiting names.
 	 * @param Name_Queue        $names   Knows how many attempts a change gets.
 	 * @param App_Domains       $app     The network's view of the app.
 	 * @param Network           $network Network facts, Ultimate Multisite's domain records among them.
+	 * @param Order_Ledger      $ledger  The orders sent, for Let's Encrypt's budgets.
 	 * @param Dns_Check|null          $dns    Whether names point at the server.
 	 * @param Served_Certificate|null $served What the server presents for a name.
 	 */
-	public function __construct(Extension_Gateway $gateway, Logger $logger, Certificate_Queue $queue, Name_Queue $names, App_Domains $app, Network $network, ?Dns_Check $dns = null, ?Served_Certificate $served = null) {
+	public function __construct(Extension_Gateway $gateway, Logger $logger, Certificate_Queue $queue, Name_Queue $names, App_Domains $app, Network $network, Order_Ledger $ledger, ?Dns_Check $dns = null, ?Served_Certificate $served = null) {
 		$this->gateway = $gateway;
 		$this->logger  = $logger;
 		$this->queue   = $queue;
 		$this->names   = $names;
 		$this->app     = $app;
 		$this->network = $network;
+		$this->ledger  = $ledger;
 		$this->dns     = $dns ?? new Dns_Check(new Dns_Resolver());
 		$this->served  = $served ?? new Served_Certificate($this->dns);
 	}
@@ -259,12 +292,12 @@ class Certificates {
 				$failing[ $name ] = ['reason' => 'Ultimate Multisite has not seen its DNS point at the network yet (its domain record is checking-dns)', 'moved' => false, 'until' => 0];
 			}
 		}
-		if ([] === $failing) {
-			return $this->redeploy($names, $lease);
-		}
 		if ('basic' === $mode) {
-			$this->hold_basic($names, $failing, $lease);
-			return [];
+			if ([] !== $failing) {
+				$this->hold_basic($names, $failing, $lease);
+				return [];
+			}
+			return $this->order_basic_within_budgets($names, array_merge(array_keys($this->app->all()), $names), $lease);
 		}
 		return $this->order_advanced($names, array_combine($names, array_map(static function ($name) { return [$name]; }, $names)), $failing, $lease);
 	}
@@ -399,12 +432,33 @@ class Certificates {
 			$this->hold_basic($names, $failing, $lease);
 			return [];
 		}
-		$results = $this->redeploy($names, $lease);
+		$results = $this->order_basic_within_budgets($names, $checked, $lease);
 		if ([] !== $results) {
 			// One answer in basic SSL: the app's certificate, for every name checked.
 			$this->queue->issued($checked);
 		}
 		return $results;
+	}
+
+	/**
+	 * Basic SSL: the app's certificate is one order, counted against the
+	 * account's budget and against each registered domain among its names.
+	 *
+	 * @param list<string> $names   The batch.
+	 * @param list<string> $covered Every name the certificate will cover.
+	 * @param string       $lease   The batch's lease.
+	 * @return list<array<string, mixed>> The extension's answers.
+	 */
+	private function order_basic_within_budgets(array $names, array $covered, string $lease): array {
+		$registered = $this->registered_domains($covered);
+		[, $wait]   = $this->within_budgets(['' => $registered]);
+		if (isset($wait[''])) {
+			$why = sprintf('the web app\'s certificate %s', $wait['']['reason']);
+			$this->logger->warning(sprintf('redeploy_ssl (app): not ordered for %d new name(s) (%s): %s', count($names), implode(', ', $names), $why));
+			$this->queue->hold($lease, array_fill_keys($names, $why), $wait['']['until']);
+			return [];
+		}
+		return $this->redeploy($names, $lease, $registered);
 	}
 
 	/**
@@ -431,7 +485,218 @@ class Certificates {
 			$this->logger->warning(sprintf('redeploy_ssl: not ordered yet for %s', $this->list_reasons($wait)));
 			$this->queue->hold($lease, $wait, $this->recheck_at(array_intersect_key($failing, array_flip(array_keys($wait)))));
 		}
-		return [] === $ready ? [] : $this->redeploy($ready, $lease);
+		$orders = [];
+		foreach ($ready as $name) {
+			$orders[ $name ] = $this->registered_domains([$name]);
+		}
+		[$go, $over] = $this->within_budgets($orders);
+		foreach ($over as $name => $why) {
+			$this->logger->warning(sprintf('redeploy_ssl %s: not ordered yet: %s', $name, $why['reason']));
+			$this->queue->hold($lease, [$name => $why['reason']], $why['until']);
+		}
+		return [] === $go ? [] : $this->redeploy($go, $lease);
+	}
+
+	/**
+	 * Which orders Let's Encrypt's budgets let go now, in the order given,
+	 * and why and until when the others wait. Counted from the ledger of
+	 * orders sent: new orders per account per 3 hours, new certificates per
+	 * registered domain per 7 days; each order let go counts at once, so a
+	 * batch never spends more than what is left.
+	 *
+	 * @param array<string, list<string>> $orders Order ('' for the app's certificate, else a domain) => the registered domains it counts against.
+	 * @return array{0: list<string>, 1: array<string, array{reason: string, moved: bool, until: int}>}
+	 */
+	private function within_budgets(array $orders): array {
+		$now      = time();
+		$account  = $this->ledger->orders_since($now - self::ORDERS_WINDOW);
+		$domains  = $this->ledger->issued_since(array_values(array_unique(array_merge([], ...array_values($orders)))), $now - self::DOMAIN_WINDOW);
+		$per_acct = $this->orders_budget();
+		$per_dom  = $this->domain_budget();
+		$go       = [];
+		$wait     = [];
+		foreach ($orders as $key => $registered) {
+			$full = array_values(
+				array_filter(
+					$registered,
+					static function ($domain) use ($domains, $per_dom) {
+						return $domains[ $domain ]['count'] >= $per_dom;
+					}
+				)
+			);
+			if ($account['count'] >= $per_acct) {
+				$until        = (int) ($account['oldest'] ?? $now) + self::ORDERS_WINDOW;
+				$wait[ $key ] = ['reason' => sprintf('%s of %d new orders per account in 3 hours, all used; it goes after %s', self::BUDGET_WAIT, $per_acct, gmdate('Y-m-d H:i', $until) . ' UTC'), 'moved' => false, 'until' => $until];
+				continue;
+			}
+			if ([] !== $full) {
+				$until = $now;
+				foreach ($full as $domain) {
+					$until = max($until, (int) ($domains[ $domain ]['oldest'] ?? $now) + self::DOMAIN_WINDOW);
+				}
+				$wait[ $key ] = ['reason' => sprintf('%s of %d new certificates per registered domain in 7 days, all used for %s; it goes after %s', self::BUDGET_WAIT, $per_dom, implode(', ', $full), gmdate('Y-m-d H:i', $until) . ' UTC'), 'moved' => false, 'until' => $until];
+				continue;
+			}
+			$go[]              = (string) $key;
+			$account['count'] += 1;
+			$account['oldest'] = $account['oldest'] ?? $now;
+			foreach ($registered as $domain) {
+				$domains[ $domain ]['count'] += 1;
+				$domains[ $domain ]['oldest'] = $domains[ $domain ]['oldest'] ?? $now;
+			}
+		}
+		return [$go, $wait];
+	}
+
+	/**
+	 * What switching the web app to $mode means, from the view of the app
+	 * and Let's Encrypt's budgets (no request): how many orders, and how long
+	 * the budgets make them take.
+	 *
+	 * @param string $mode basic, advanced or auto (advanced with AutoSSL).
+	 * @return array{mode: string, possible: bool, domains: int, names: int, orders: int, windows: int, weeks: int, largest_domain: string, largest: int, message: string}
+	 */
+	public function plan_switch(string $mode): array {
+		$domains = [];
+		foreach ($this->app->all() as $name => $domain) {
+			if (! $domain['wildcard']) {
+				$domains[] = (string) $name;
+			}
+		}
+		$names   = $this->app->certificate_names();
+		$plan    = ['mode' => $mode, 'possible' => true, 'domains' => count($domains), 'names' => $names, 'orders' => 0, 'windows' => 0, 'weeks' => 0, 'largest_domain' => '', 'largest' => 0];
+		if ('basic' === $mode) {
+			$plan['possible'] = $names <= self::NAMES_PER_CERTIFICATE;
+			$plan['orders']   = $plan['possible'] ? 1 : 0;
+			return $plan + ['message' => $plan['possible'] ? sprintf('one certificate for all %d names of the web app: 1 order', $names) : self::over_ceiling($names)];
+		}
+		if ('auto' === $mode) {
+			return $plan + ['message' => sprintf('RunCloud orders a certificate for each of the %d domains itself (AutoSSL); this integration orders none', count($domains))];
+		}
+		$groups = [];
+		foreach ($domains as $name) {
+			$registered            = $this->registered_domains([$name])[0];
+			$groups[ $registered ] = ($groups[ $registered ] ?? 0) + 1;
+		}
+		arsort($groups);
+		$plan['orders']         = count($domains);
+		$plan['windows']        = (int) ceil(count($domains) / $this->orders_budget());
+		$plan['largest_domain'] = (string) (array_key_first($groups) ?? '');
+		$plan['largest']        = (int) (reset($groups) ?: 0);
+		$plan['weeks']          = (int) ceil($plan['largest'] / $this->domain_budget());
+		$message                = sprintf('%d domains each get a certificate of their own: %d orders. Let\'s Encrypt allows %d new orders per 3 hours: %s', count($domains), count($domains), $this->orders_budget(), $plan['windows'] <= 1 ? 'all within the first 3 hours' : sprintf('about %d hours', ($plan['windows'] - 1) * 3));
+		if ('' !== $plan['largest_domain']) {
+			$message .= sprintf('; and %d new certificates per registered domain per 7 days: %d of them are under %s, %s', $this->domain_budget(), $plan['largest'], $plan['largest_domain'], $plan['weeks'] <= 1 ? 'within the first week' : sprintf('about %d weeks', $plan['weeks'] - 1) . ' (a wildcard domain on the web app with a DNS-01 certificate covers site hosts without an order each)');
+		}
+		return $plan + ['message' => $message . '. The certificate step orders them paced by these budgets'];
+	}
+
+	/**
+	 * Switches the web app's SSL mode through RunCloud's API. In advanced SSL
+	 * without AutoSSL every domain of the app then needs a certificate of its
+	 * own: all are asked for, and the certificate step orders them paced by
+	 * Let's Encrypt's budgets.
+	 *
+	 * @param string $mode basic, advanced or auto.
+	 * @return string The mode RunCloud reports afterwards.
+	 * @throws RunCloudException When RunCloud refuses or cannot be reached.
+	 * @throws Extension_Missing_Exception Without the extension.
+	 */
+	public function switch_mode(string $mode): string {
+		$now  = $this->gateway->set_ssl_mode('basic' !== $mode, 'auto' === $mode);
+		$mode = $this->remember_mode('advanced' === $now['ssl_mode'] ? ($now['auto_ssl'] ? 'auto' : 'advanced') : 'basic');
+		$this->logger->info(sprintf('ssl_mode: the web app switched to %s SSL', $mode));
+		if ('auto' !== $mode) {
+			foreach ($this->app->all() as $name => $domain) {
+				if (! $domain['wildcard']) {
+					$this->queue->request((string) $name);
+				}
+			}
+		}
+		return $mode;
+	}
+
+	/**
+	 * The registered domains (the names under their public suffix) of $names.
+	 *
+	 * @param list<string> $names Normalised names.
+	 * @return list<string>
+	 */
+	private function registered_domains(array $names): array {
+		$registered = [];
+		foreach ($names as $name) {
+			try {
+				$registered[ $this->gateway->registered_domain(0 === strpos((string) $name, '*.') ? substr((string) $name, 2) : (string) $name) ] = true;
+			} catch (RunCloudException $e) {
+				$registered[ (string) $name ] = true;
+			}
+		}
+		return array_keys($registered);
+	}
+
+	/**
+	 * New orders per 3 hours this integration may send (at most Let's Encrypt's 300).
+	 */
+	private function orders_budget(): int {
+		/**
+		 * New certificate orders this integration may send per 3 hours. Let's
+		 * Encrypt allows 300 per account; RunCloud's account also renews every
+		 * certificate of every app, so a network that shares it may take less.
+		 *
+		 * @param int $orders Default 300.
+		 */
+		return max(1, min(self::ORDERS_PER_WINDOW, (int) apply_filters('wu_runcloud_letsencrypt_orders_per_3_hours', self::ORDERS_PER_WINDOW)));
+	}
+
+	/**
+	 * New certificates per registered domain per 7 days this integration may
+	 * order (at most Let's Encrypt's 50).
+	 */
+	private function domain_budget(): int {
+		/**
+		 * New certificates per registered domain per 7 days this integration
+		 * may order (Let's Encrypt allows 50).
+		 *
+		 * @param int $certificates Default 50.
+		 */
+		return max(1, min(self::CERTIFICATES_PER_DOMAIN, (int) apply_filters('wu_runcloud_letsencrypt_certificates_per_domain_per_week', self::CERTIFICATES_PER_DOMAIN)));
+	}
+
+	/**
+	 * The names waiting for Let's Encrypt's budgets (name => when they go),
+	 * and, in advanced SSL, how much of the network's own registered
+	 * domain's weekly budget site hosts took.
+	 *
+	 * @return array{waiting: array<string, int>, site_hosts: array{domain: string, issued: int, limit: int}|null}
+	 */
+	public function budgets(): array {
+		$waiting = [];
+		foreach ($this->queue->held() as $name => $held) {
+			if (false !== strpos((string) $held['reason'], self::BUDGET_WAIT)) {
+				$waiting[ (string) $name ] = (int) $held['until'];
+			}
+		}
+		asort($waiting);
+		$known = get_network_option(null, self::MODE_OPTION, []);
+		$mode  = is_array($known) ? (string) ($known['mode'] ?? '') : '';
+		return ['waiting' => $waiting, 'site_hosts' => 'advanced' === $mode ? $this->site_hosts_budget() : null];
+	}
+
+	/**
+	 * New certificates ordered for the network's own registered domain in
+	 * the last 7 days (site hosts, in advanced SSL without a wildcard), and
+	 * Let's Encrypt's budget for it; null when the network has no main domain.
+	 *
+	 * @return array{domain: string, issued: int, limit: int}|null
+	 */
+	public function site_hosts_budget(): ?array {
+		$main = $this->network->main_domains()[0] ?? null;
+		if (null === $main) {
+			return null;
+		}
+		$domain = $this->registered_domains([$main])[0];
+		$issued = $this->ledger->issued_since([$domain], time() - self::DOMAIN_WINDOW)[ $domain ]['count'];
+		return ['domain' => $domain, 'issued' => $issued, 'limit' => $this->domain_budget()];
 	}
 
 	/**
@@ -599,11 +864,12 @@ class Certificates {
 	 * certificate. With a lease (the batch), a failure that may pass puts
 	 * the names not done back to wait; without one it is reported.
 	 *
-	 * @param list<string> $domains Names; empty for the app's certificate.
-	 * @param string       $lease   The batch's lease, or ''.
+	 * @param list<string>      $domains    Names; empty for the app's certificate.
+	 * @param string            $lease      The batch's lease, or ''.
+	 * @param list<string>|null $registered The registered domains the app's certificate covers, when known.
 	 * @return list<array<string, mixed>> The extension's answers.
 	 */
-	public function redeploy(array $domains = [], string $lease = ''): array {
+	public function redeploy(array $domains = [], string $lease = '', ?array $registered = null): array {
 		$results = [];
 		$names   = [] === $domains ? [''] : array_values($domains);
 		$covered = count($domains);
@@ -620,6 +886,7 @@ class Certificates {
 				 */
 				do_action('wu_runcloud_certificate_redeployed', $result, $name);
 				$per_name  = 'advanced' === $result['mode'] && 'auto' !== $result['action'];
+				$this->ledger_record($result, $per_name ? [$name] : null, $registered, true);
 				$this->remember_mode('basic' === $result['mode'] ? 'basic' : ('auto' === $result['action'] ? 'auto' : 'advanced'));
 				$this->log($result, $name, $per_name ? 1 : $covered);
 				$done = $per_name ? [$name] : $domains;
@@ -629,6 +896,10 @@ class Certificates {
 					break;
 				}
 			} catch (RunCloudException $e) {
+				if ($e instanceof ApiException && 422 === (int) $e->getCode()) {
+					// Refused, most likely by Let's Encrypt: an order all the same.
+					$this->ledger_record(['action' => 'redeployed'], '' === $name ? null : [$name], $registered, false);
+				}
 				if ($this->failed($name, $names, $lease, $e)) {
 					return $results;
 				}
@@ -641,6 +912,22 @@ class Certificates {
 			$this->queue->succeeded();
 		}
 		return $results;
+	}
+
+	/**
+	 * Writes an order to the ledger, when it was one: a redeploy or an
+	 * install (AutoSSL and "nothing installed" order nothing).
+	 *
+	 * @param array<string, mixed> $result     The extension's answer (its action).
+	 * @param list<string>|null    $names      The advanced order's domain; null for the app's certificate.
+	 * @param list<string>|null    $registered The app's certificate's registered domains, when known.
+	 * @param bool                 $issued     Whether a certificate came of it.
+	 */
+	private function ledger_record(array $result, ?array $names, ?array $registered, bool $issued): void {
+		if (! in_array($result['action'] ?? '', ['redeployed', 'installed'], true)) {
+			return;
+		}
+		$this->ledger->record(null !== $names ? $this->registered_domains($names) : ($registered ?? $this->registered_domains(array_keys($this->app->all()))), $issued);
 	}
 
 	/**
