@@ -156,6 +156,16 @@ namespace {
     function wu_runcloud_redeploy_ssl(?string $domain = null): array {}
 
     /**
+     * The registered domain of a name (the name under its public suffix, by the Public
+     * Suffix List built in), after the same validation and normalisation; a public suffix
+     * is its own. No request.
+     *
+     * @param string $domain
+     * @return string
+     */
+    function wu_runcloud_registered_domain(string $domain): string {}
+
+    /**
      * Removes `$domain` from the web app, whichever page it is on. Returns false
      * when it was not there; throws for the web app's primary domain. `$id`, the
      * `id` that `wu_runcloud_add_domain()` returned, saves walking the list.

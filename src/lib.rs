@@ -11,6 +11,7 @@ pub mod domain_name;
 pub mod error;
 pub mod model;
 pub mod operations;
+pub mod public_suffix;
 mod rate_limit;
 pub mod redact;
 pub mod ssl;

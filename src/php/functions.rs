@@ -13,6 +13,7 @@ use crate::model::SslMode;
 use crate::operations;
 use crate::php::arrays;
 use crate::php::runtime::{self, PhpConstants};
+use crate::public_suffix;
 use crate::sync;
 
 type PhpArray = PhpResult<ZBox<ZendHashTable>>;
@@ -144,6 +145,15 @@ pub fn wu_runcloud_domain_to_unicode(domain: Binary<u8>) -> String {
     domain_name::to_unicode(&String::from_utf8_lossy(&domain))
 }
 
+/// The registered domain of a name (the name under its public suffix, by the Public
+/// Suffix List built in), after the same validation and normalisation; a public suffix
+/// is its own. No request.
+#[php_function]
+pub fn wu_runcloud_registered_domain(domain: String) -> PhpResult<String> {
+    let name = DomainName::parse(&domain)?;
+    Ok(public_suffix::registered_domain(&name).to_string())
+}
+
 /// Compares the names the network wants with the web app's domains and returns
 /// the plan and what was done: `dry_run`, `to_add`, `to_remove`, `unchanged`,
 /// `added`, `removed`, `errors` (name => message) and `ssl`.
@@ -184,6 +194,7 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(wu_runcloud_set_ssl_mode))
         .function(wrap_function!(wu_runcloud_normalize_domain))
         .function(wrap_function!(wu_runcloud_domain_to_unicode))
+        .function(wrap_function!(wu_runcloud_registered_domain))
         .function(wrap_function!(wu_runcloud_sync))
         .function(wrap_function!(wu_runcloud_config))
 }

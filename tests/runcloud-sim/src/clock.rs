@@ -1,6 +1,35 @@
-//! Timestamps in the form RunCloud shows them: `2024-07-09 07:02:13`, UTC.
+//! The simulator's movable clock, and timestamps in the form RunCloud shows them:
+//! `2024-07-09 07:02:13`, UTC.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// The time Let's Encrypt's windows and the certificates' dates are read from: real time plus
+/// an offset the control API moves forward, so a test can step past a 7-day window at once.
+/// It only ever moves forward, as a window's arithmetic assumes.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct SimClock {
+    offset: Duration,
+}
+
+impl SimClock {
+    /// Monotonic "now", for the windows.
+    pub(crate) fn instant(&self) -> Instant {
+        Instant::now() + self.offset
+    }
+
+    /// Wall-clock "now", for the dates a certificate shows.
+    pub(crate) fn system(&self) -> SystemTime {
+        SystemTime::now() + self.offset
+    }
+
+    pub(crate) fn advance(&mut self, by: Duration) {
+        self.offset = self.offset.saturating_add(by);
+    }
+
+    pub(crate) fn offset(&self) -> Duration {
+        self.offset
+    }
+}
 
 const SECONDS_PER_DAY: u64 = 86_400;
 

@@ -3,13 +3,14 @@
 //! | method and path | body | effect |
 //! |---|---|---|
 //! | `GET /__sim/state` | | the state dump |
-//! | `POST /__sim/reset` | | back to the seeded start (domains, SSL, limits, faults, log) |
+//! | `POST /__sim/reset` | | back to the seeded start (domains, SSL, limits, faults, log, clock) |
 //! | `GET` / `DELETE /__sim/requests` | | the request log / clear it |
 //! | `GET` / `POST` / `DELETE /__sim/faults` | a fault | pending faults / add one / clear |
 //! | `POST /__sim/latency` | `{"ms":20}` | delay before every API answer |
 //! | `POST /__sim/rate-limit` | `{"per_minute":N,"window_secs":S}` | new limit, fresh window |
 //! | `POST /__sim/ssl` | `{"advancedSSL","autoSSL","certificate"}` (each optional) | SSL mode and certificates |
 //! | `GET` / `POST` / `DELETE /__sim/dns` | `{"names":{"a.test":"missing"}}` | names' DNS (`server`, `elsewhere`, `missing`, `cname:T`) and Let's Encrypt's failures / set / all back to the server |
+//! | `GET` / `POST /__sim/clock` | `{"advance_secs":N}` | the clock's offset / move it forward N seconds (at most 10 years at a time); Let's Encrypt's windows (failed validations, orders, certificates per registered domain, duplicates) and the certificates' dates read it, the API's rate limit stays on real time |
 //! | `POST /__sim/search` | `{"filters":false}` | whether the domain list's `search` parameter filters (RunCloud's is unconfirmed) |
 //! | `POST /__sim/domains` | `{"count":N}` or `{"domains":[{"name","www","wildcard","type"}]}` | seed domains |
 
@@ -40,6 +41,15 @@ struct RateLimitBody {
 fn sixty() -> f64 {
     60.0
 }
+
+#[derive(Deserialize)]
+struct ClockBody {
+    advance_secs: u64,
+}
+
+/// The largest step: far beyond every Let's Encrypt window, far below where adding it to a
+/// monotonic instant could overflow.
+const MAX_CLOCK_STEP_SECS: u64 = 10 * 366 * 24 * 3600;
 
 #[derive(Deserialize)]
 struct SearchBody {
@@ -104,12 +114,23 @@ pub(crate) fn handle(shared: &Shared, request: &Request) -> Response {
             done()
         }
         ("POST", "domains") => with_body(request, |body: SeedBody| seed(shared, body)),
+        ("GET", "clock") => clock_answer(shared.clock_offset()),
+        ("POST", "clock") => with_body(request, |body: ClockBody| {
+            if body.advance_secs > MAX_CLOCK_STEP_SECS {
+                return Response::message(400, "advance_secs must be at most 10 years");
+            }
+            clock_answer(shared.advance_clock(Duration::from_secs(body.advance_secs)))
+        }),
         ("POST", "search") => with_body(request, |body: SearchBody| {
             shared.set_search_filters(body.filters);
             done()
         }),
         _ => Response::message(404, "No such control endpoint."),
     }
+}
+
+fn clock_answer(offset: Duration) -> Response {
+    Response::json(200, &json!({ "offset_secs": offset.as_secs() }))
 }
 
 fn done() -> Response {

@@ -63,9 +63,10 @@ pub(crate) const ADD_DOMAIN_FIELDS_REQUIRED: bool = true;
 /// client should accept either.
 pub(crate) const EMPTY_LINKS_AS_OBJECT: bool = true;
 
-/// A certificate order Let's Encrypt refused (install or redeploy). RunCloud reports the
+/// A certificate order Let's Encrypt refused (install or redeploy), whichever the reason: a
+/// name that does not validate or one of Let's Encrypt's limits. RunCloud reports the
 /// failure of its Let's Encrypt client; the status and the wording (followed by the names)
-/// are guesses.
+/// are guesses, and a client must not tell the reasons apart by the wording.
 pub(crate) const LETSENCRYPT_FAILURE_STATUS: u16 = 422;
 pub(crate) const LETSENCRYPT_VALIDATION_FAILED: &str =
     "Failed to issue SSL certificate from Let's Encrypt. Make sure the domain names point to this server: ";
@@ -73,6 +74,17 @@ pub(crate) const LETSENCRYPT_TOO_MANY_FAILURES: &str =
     "Failed to issue SSL certificate from Let's Encrypt: too many failed authorizations recently for: ";
 pub(crate) const LETSENCRYPT_TOO_MANY_DUPLICATES: &str =
     "Failed to issue SSL certificate from Let's Encrypt: too many certificates already issued for this exact set of domains in the last 168 hours.";
+/// An order over Let's Encrypt's 100 names, followed by the order's count of names. RunCloud
+/// most plausibly passes its ACME client's refusal through with the same 422 as any failed
+/// order; Let's Encrypt itself answers such an order as malformed.
+pub(crate) const LETSENCRYPT_TOO_MANY_NAMES: &str =
+    "Failed to issue SSL certificate from Let's Encrypt: a certificate may cover at most 100 domain names, this one would cover ";
+/// The account's new orders (300 per 3 hours) used up. RunCloud orders through one account.
+pub(crate) const LETSENCRYPT_TOO_MANY_ORDERS: &str =
+    "Failed to issue SSL certificate from Let's Encrypt: too many new orders recently.";
+/// A registered domain's new certificates (50 per 7 days) used up, followed by the domains.
+pub(crate) const LETSENCRYPT_TOO_MANY_CERTIFICATES: &str =
+    "Failed to issue SSL certificate from Let's Encrypt: too many certificates already issued for: ";
 
 /// Whether `GET APP/domains?search=TERM` lists only the names containing TERM. RunCloud has a
 /// `search` parameter on some list endpoints; for domains it is unconfirmed, so a client must

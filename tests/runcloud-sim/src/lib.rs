@@ -39,6 +39,7 @@ pub use config::{SimConfig, SslMode};
 pub use dns::{DnsAnswer, DnsDump};
 pub use domains::{DomainRecord, DomainType, Redirection};
 pub use faults::{Fault, FaultKind};
+pub use letsencrypt::{LetsEncryptDump, RefusedOrder};
 pub use request_log::RequestRecord;
 pub use shared::SslChange;
 pub use simulator::Simulator;

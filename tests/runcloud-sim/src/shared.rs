@@ -119,6 +119,7 @@ impl Shared {
             domains,
             ssl,
             counters: world.app.counters.clone(),
+            letsencrypt: world.app.letsencrypt_dump(),
             rate_limit: world.limiter.limit(),
             rate_window_secs: world.limiter.window().as_secs_f64(),
             latency_ms: world.latency.as_millis() as u64,
@@ -179,7 +180,10 @@ impl Shared {
     pub(crate) fn dns(&self) -> DnsDump {
         let world = self.world();
         let mut dump = world.app.dns.dump();
-        dump.failed_validations_last_hour = world.app.letsencrypt.failures_last_hour();
+        dump.failed_validations_last_hour = world
+            .app
+            .letsencrypt
+            .failures_last_hour(world.app.clock.instant());
         dump.refused_orders = world.app.letsencrypt.refused_orders();
         dump.https_port = self.https_port.load(Ordering::Relaxed);
         dump
@@ -204,6 +208,17 @@ impl Shared {
     /// Every name points at the server again.
     pub(crate) fn clear_dns(&self) {
         self.world().app.dns.clear();
+    }
+
+    /// Moves the simulator's clock forward; returns how far it is ahead of real time now.
+    pub(crate) fn advance_clock(&self, by: Duration) -> Duration {
+        let mut world = self.world();
+        world.app.clock.advance(by);
+        world.app.clock.offset()
+    }
+
+    pub(crate) fn clock_offset(&self) -> Duration {
+        self.world().app.clock.offset()
     }
 
     pub(crate) fn set_search_filters(&self, filters: bool) {

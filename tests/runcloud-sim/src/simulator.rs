@@ -178,6 +178,17 @@ impl Simulator {
         self.shared.reset();
     }
 
+    /// Moves the clock of Let's Encrypt's windows and the certificates' dates forward (not
+    /// the API's rate limit); returns how far it is ahead of real time. A reset sets it back.
+    pub fn advance_clock(&self, by: Duration) -> Duration {
+        self.shared.advance_clock(by)
+    }
+
+    /// How far the simulator's clock is ahead of real time.
+    pub fn clock_offset(&self) -> Duration {
+        self.shared.clock_offset()
+    }
+
     /// The loopback UDP address of the DNS responder (the API's port number).
     pub fn dns_addr(&self) -> SocketAddr {
         self.dns.addr()

@@ -131,8 +131,8 @@ impl CertificateRecord {
         domain_id: Option<u64>,
         settings: IssueSettings,
         covers: Vec<String>,
+        issued: SystemTime,
     ) -> Self {
-        let issued = SystemTime::now();
         let now = format_timestamp(issued);
         CertificateRecord {
             id,
@@ -147,11 +147,11 @@ impl CertificateRecord {
         }
     }
 
-    /// Re-issues for the names present now.
-    pub(crate) fn redeploy(&mut self, covers: Vec<String>) {
+    /// Re-issues, at `issued` (the simulator's clock), for the names present now.
+    pub(crate) fn redeploy(&mut self, covers: Vec<String>, issued: SystemTime) {
         self.covers = covers;
         self.redeploys += 1;
-        self.issued = SystemTime::now();
+        self.issued = issued;
         self.issued_at = format_timestamp(self.issued);
     }
 
@@ -215,8 +215,13 @@ mod tests {
 
     #[test]
     fn api_json_carries_pem_and_dates() {
-        let record =
-            CertificateRecord::issue(7, None, IssueSettings::automatic(), vec!["a.test".into()]);
+        let record = CertificateRecord::issue(
+            7,
+            None,
+            IssueSettings::automatic(),
+            vec!["a.test".into()],
+            SystemTime::now(),
+        );
         let json = record.to_api_json();
         assert_eq!(json["id"], 7);
         assert_eq!(json["staging"], false);

@@ -1,18 +1,17 @@
 //! The simulated web app: its domains and certificates, and what was done to them.
 
 use std::collections::{BTreeMap, HashMap};
-use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
-use crate::clock::format_timestamp;
+use crate::clock::{format_timestamp, SimClock};
 use crate::config::{SimConfig, SslMode};
 use crate::dns::DnsState;
 use crate::domains::{
     is_valid_hostname, normalize_name, wildcard_base, DomainRecord, DomainType, Redirection,
 };
 use crate::faults::Fault;
-use crate::letsencrypt::LetsEncrypt;
+use crate::letsencrypt::{LetsEncrypt, LetsEncryptDump};
 use crate::ssl::{CertificateRecord, CertificateUpdate, IssueSettings};
 
 /// Why an operation on the web app was refused.
@@ -74,6 +73,8 @@ pub struct StateDump {
     pub domains: Vec<DomainRecord>,
     pub ssl: SslDump,
     pub counters: Counters,
+    /// Let's Encrypt's limits: what each has counted, and the orders refused.
+    pub letsencrypt: LetsEncryptDump,
     /// Requests allowed per window (0: unlimited) and the window in seconds.
     pub rate_limit: u32,
     pub rate_window_secs: f64,
@@ -178,6 +179,8 @@ pub(crate) struct AppState {
     /// Where each name points, and the certificate authority that checks it.
     pub(crate) dns: DnsState,
     pub(crate) letsencrypt: LetsEncrypt,
+    /// Let's Encrypt's windows and the certificates' dates read this clock.
+    pub(crate) clock: SimClock,
     /// Whether the domain list's `search` parameter filters (see `facts::DOMAIN_SEARCH_FILTERS`).
     pub(crate) search_filters: bool,
 }
@@ -185,11 +188,12 @@ pub(crate) struct AppState {
 impl AppState {
     /// The web app as the configuration describes it.
     pub(crate) fn seeded(config: &SimConfig) -> AppState {
+        let clock = SimClock::default();
         let mut app = AppState {
             server_id: config.server_id,
             app_id: config.app_id,
             webapp_name: config.webapp_name.clone(),
-            created_at: format_timestamp(SystemTime::now()),
+            created_at: format_timestamp(clock.system()),
             domains: BTreeMap::new(),
             ids_by_name: HashMap::new(),
             next_domain_id: 1,
@@ -204,6 +208,7 @@ impl AppState {
             counters: Counters::default(),
             dns: DnsState::new(std::net::Ipv4Addr::LOCALHOST),
             letsencrypt: LetsEncrypt::default(),
+            clock,
             search_filters: config.search_filters,
         };
         let primary = NewDomain {
@@ -288,7 +293,7 @@ impl AppState {
             wildcard: new.wildcard,
             dns_integration: None,
             status: None,
-            created_at: format_timestamp(SystemTime::now()),
+            created_at: format_timestamp(self.clock.system()),
         };
         self.ids_by_name.insert(record.name.clone(), id);
         self.domains.entry(id).or_insert(record)
@@ -423,6 +428,7 @@ impl AppState {
                 None,
                 IssueSettings::automatic(),
                 covers,
+                self.clock.system(),
             ));
             self.counters.certificates_issued += 1;
         }
@@ -458,7 +464,8 @@ impl AppState {
             .map(DomainRecord::served_names)
             .unwrap_or_default();
         let id = self.next_certificate_id();
-        let mut certificate = CertificateRecord::issue(id, Some(domain_id), settings, covers);
+        let mut certificate =
+            CertificateRecord::issue(id, Some(domain_id), settings, covers, self.clock.system());
         certificate.auto_issued = auto_issued;
         self.ssl.per_domain.insert(domain_id, certificate.clone());
         self.counters.certificates_issued += 1;
@@ -468,7 +475,7 @@ impl AppState {
     /// Orders a certificate for `names` from the simulated Let's Encrypt.
     fn order(&mut self, names: &[String]) -> Result<(), Refusal> {
         self.letsencrypt
-            .order(&self.dns, names)
+            .order(&self.dns, names, self.clock.instant())
             .map_err(|_| Refusal::OrderRefused)
     }
 
@@ -502,7 +509,7 @@ impl AppState {
         let covers = self.served_names();
         self.order(&covers)?;
         let id = self.next_certificate_id();
-        let certificate = CertificateRecord::issue(id, None, settings, covers);
+        let certificate = CertificateRecord::issue(id, None, settings, covers, self.clock.system());
         self.ssl.basic = Some(certificate.clone());
         self.counters.certificates_issued += 1;
         Ok(certificate)
@@ -523,8 +530,9 @@ impl AppState {
         self.basic_certificate_mut(id)?;
         // One name Let's Encrypt cannot validate fails the whole certificate; the old one stays.
         self.order(&covers)?;
+        let at = self.clock.system();
         let certificate = self.basic_certificate_mut(id)?;
-        certificate.redeploy(covers);
+        certificate.redeploy(covers, at);
         let certificate = certificate.clone();
         self.counters.redeploys += 1;
         Ok(certificate)
@@ -594,8 +602,9 @@ impl AppState {
             .unwrap_or_default();
         self.domain_certificate_mut(domain_id, id)?;
         self.order(&covers)?;
+        let at = self.clock.system();
         let certificate = self.domain_certificate_mut(domain_id, id)?;
-        certificate.redeploy(covers);
+        certificate.redeploy(covers, at);
         let certificate = certificate.clone();
         self.counters.redeploys += 1;
         Ok(certificate)
@@ -611,6 +620,12 @@ impl AppState {
             .per_domain
             .remove(&domain_id)
             .ok_or(Refusal::CertificateNotFound)
+    }
+
+    /// Let's Encrypt's counters, now by the simulator's clock.
+    pub(crate) fn letsencrypt_dump(&self) -> LetsEncryptDump {
+        self.letsencrypt
+            .dump(self.clock.instant(), self.clock.offset())
     }
 
     /// The parts of the dump this state owns; the simulator adds limits and faults.

@@ -7,23 +7,9 @@ mod common;
 use std::net::UdpSocket;
 use std::time::Duration;
 
-use common::{start, Client};
+use common::{add, letsencrypt, start, Client};
 use runcloud_sim::{DnsAnswer, SimConfig, SslMode};
-use serde_json::{json, Value};
-
-fn add(client: &Client, name: &str) -> u64 {
-    let answer = client.post(
-        "/domains",
-        json!({"name": name, "www": false, "redirection": "none", "type": "alias"}),
-    );
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    answer.body["id"].as_u64().unwrap()
-}
-
-fn letsencrypt() -> Value {
-    json!({"provider": "letsencrypt", "enableHttp": false, "enableHsts": false,
-        "authorizationMethod": "http-01", "environment": "live"})
-}
+use serde_json::json;
 
 #[test]
 fn a_basic_redeploy_fails_for_every_name_while_one_does_not_point() {

@@ -6,14 +6,9 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{keys, start, Client};
+use common::{keys, letsencrypt, start, Client};
 use runcloud_sim::{SimConfig, SslChange, SslMode};
 use serde_json::{json, Value};
-
-fn letsencrypt() -> Value {
-    json!({"provider": "letsencrypt", "enableHttp": false, "enableHsts": false,
-        "authorizationMethod": "http-01", "environment": "live"})
-}
 
 fn add_body(name: &str, www: bool) -> Value {
     json!({"name": name, "www": www, "redirection": "none", "type": "alias"})

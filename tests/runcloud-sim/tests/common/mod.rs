@@ -11,7 +11,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
 use runcloud_sim::{SimConfig, Simulator};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 /// Generous for a loopback call, short enough that a hung test fails instead of stalling.
 const CALL_TIMEOUT: Duration = Duration::from_secs(10);
@@ -296,4 +296,20 @@ pub fn keys(object: &Value) -> BTreeSet<&str> {
         .keys()
         .map(String::as_str)
         .collect()
+}
+
+/// The body of a live Let's Encrypt install over `http-01`, as a client sends it.
+pub fn letsencrypt() -> Value {
+    json!({"provider": "letsencrypt", "enableHttp": false, "enableHsts": false,
+        "authorizationMethod": "http-01", "environment": "live"})
+}
+
+/// Adds `name` as an alias without `www` through the API; returns its id.
+pub fn add(client: &Client, name: &str) -> u64 {
+    let answer = client.post(
+        "/domains",
+        json!({"name": name, "www": false, "redirection": "none", "type": "alias"}),
+    );
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    answer.body["id"].as_u64().unwrap()
 }
