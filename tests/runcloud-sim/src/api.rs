@@ -228,7 +228,7 @@ fn set_ssl_mode(app: &mut AppState, body: &Value) -> Result<Response, Refusal> {
     if let Err(response) = rules.finish() {
         return Ok(response);
     }
-    app.set_ssl_mode(advanced.unwrap_or(false), auto.unwrap_or(false))?;
+    app.set_ssl_mode(advanced.unwrap_or(false), auto.unwrap_or(false), true)?;
     Ok(ssl_mode(app))
 }
 

@@ -163,7 +163,7 @@ impl Shared {
         let auto = change.auto_ssl.unwrap_or(auto && advanced);
         world
             .app
-            .set_ssl_mode(advanced, auto)
+            .set_ssl_mode(advanced, auto, false)
             .map_err(|refusal| match refusal {
                 Refusal::AutoSslNeedsAdvanced => "autoSSL needs advancedSSL".to_string(),
                 other => format!("{other:?}"),

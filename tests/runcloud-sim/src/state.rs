@@ -399,8 +399,14 @@ impl AppState {
     }
 
     /// Switches mode. The certificates of the mode left behind are removed; turning AutoSSL
-    /// on issues a certificate for every domain that lacks one.
-    pub(crate) fn set_ssl_mode(&mut self, advanced: bool, auto: bool) -> Result<(), Refusal> {
+    /// on issues a certificate for every domain that lacks one: through the API each is an
+    /// order Let's Encrypt may refuse (`ordered`), through the control API it simply appears.
+    pub(crate) fn set_ssl_mode(
+        &mut self,
+        advanced: bool,
+        auto: bool,
+        ordered: bool,
+    ) -> Result<(), Refusal> {
         if auto && !advanced {
             return Err(Refusal::AutoSslNeedsAdvanced);
         }
@@ -411,7 +417,7 @@ impl AppState {
         self.ssl.advanced = advanced;
         self.ssl.auto = auto;
         if advanced && auto {
-            self.issue_missing_domain_certificates(true);
+            self.issue_missing_domain_certificates(true, ordered);
         }
         Ok(())
     }
@@ -419,7 +425,7 @@ impl AppState {
     /// Installs the certificate(s) of the current mode wherever missing (control API, seeding).
     pub(crate) fn install_everywhere(&mut self, auto_issued: bool) {
         if self.ssl.advanced {
-            self.issue_missing_domain_certificates(auto_issued);
+            self.issue_missing_domain_certificates(auto_issued, false);
         } else if self.ssl.basic.is_none() {
             let id = self.next_certificate_id();
             let covers = self.served_names();
@@ -440,7 +446,9 @@ impl AppState {
         self.ssl.per_domain.clear();
     }
 
-    fn issue_missing_domain_certificates(&mut self, auto_issued: bool) {
+    /// With `ordered`, a domain whose order Let's Encrypt refuses stays without one, as with
+    /// AutoSSL on a domain added later.
+    fn issue_missing_domain_certificates(&mut self, auto_issued: bool, ordered: bool) {
         let missing: Vec<u64> = self
             .domains
             .keys()
@@ -448,6 +456,14 @@ impl AppState {
             .filter(|id| !self.ssl.per_domain.contains_key(id))
             .collect();
         for id in missing {
+            let names = self
+                .domains
+                .get(&id)
+                .map(DomainRecord::served_names)
+                .unwrap_or_default();
+            if ordered && self.order(&names).is_err() {
+                continue;
+            }
             self.issue_for_domain(id, IssueSettings::automatic(), auto_issued);
         }
     }

@@ -172,6 +172,26 @@ fn three_hundred_new_orders_per_three_hours_autossl_included() {
 }
 
 #[test]
+fn autossl_turned_on_through_the_api_orders_each_certificate() {
+    let sim = start(SimConfig::new().extra_domains(60));
+    let client = Client::v3(&sim);
+    let switched = client.post(
+        "/ssl/advanced",
+        json!({"advancedSSL": true, "autoSSL": true}),
+    );
+    assert_eq!(switched.status, 200, "{}", switched.body);
+    // The primary (network.test) and 50 of the 60 names under example.test.
+    let state = sim.state();
+    assert_eq!(state.ssl.domains.len(), 51);
+    let limits = state.letsencrypt;
+    assert_eq!(limits.new_orders_last_3_hours, 51);
+    assert_eq!(
+        limits.refused_orders_by_reason["certificates_per_registered_domain"],
+        10
+    );
+}
+
+#[test]
 fn a_name_off_the_server_fails_validation_and_locks_out_for_an_hour() {
     let sim = start(SimConfig::new().ssl_mode(SslMode::Advanced));
     let client = Client::v3(&sim);
