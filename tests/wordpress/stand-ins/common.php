@@ -573,7 +573,7 @@ namespace {
 	if (! function_exists('wu_get_domains')) {
 		/**
 		 * Follows wu_get_domains() (inc/functions/domain.php) over the stand-in
-		 * domain table: understands blog_id, active, stage, number and offset.
+		 * domain table: understands blog_id, active, stage, domain, number and offset.
 		 *
 		 * @param array $query Query arguments.
 		 * @return list<\WP_Ultimo\Models\Domain>
@@ -587,8 +587,11 @@ namespace {
 				if (isset($query['active']) && (bool) $query['active'] !== (bool) $row['active']) {
 					continue;
 				}
-				// A column of the domain table, as the real query class filters any.
+				// Columns of the domain table, as the real query class filters any.
 				if (isset($query['stage']) && (string) $query['stage'] !== (string) ($row['stage'] ?? 'checking-dns')) {
+					continue;
+				}
+				if (isset($query['domain']) && (string) $query['domain'] !== (string) $row['domain']) {
 					continue;
 				}
 				$domains[] = new \WP_Ultimo\Models\Domain($row);
