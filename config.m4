@@ -51,8 +51,11 @@ if test "$PHP_WU_RUNCLOUD" != "no"; then
     AC_MSG_ERROR([$PHP_CONFIG --php-binary names no PHP binary ($PHP_EXECUTABLE): the Rust build needs the PHP itself])
   fi
 
-  dnl No C sources: the module is cargo's library, built by Makefile.frag's rule.
+  dnl No C sources: the module is cargo's library, built by Makefile.frag's rule when one of
+  dnl these files is newer than it (so that make install, often run as root, builds nothing).
+  WU_RUNCLOUD_SOURCES=`find "$WU_RUNCLOUD_SRCDIR/Cargo.toml" "$WU_RUNCLOUD_SRCDIR/Cargo.lock" "$WU_RUNCLOUD_SRCDIR/src" -type f | tr '\n' ' '`
   PHP_MODULES='$(phplibdir)/wu_runcloud.so'
+  PHP_SUBST(WU_RUNCLOUD_SOURCES)
   PHP_SUBST(CARGO)
   PHP_SUBST(WU_RUNCLOUD_SRCDIR)
   PHP_SUBST(WU_RUNCLOUD_PHP_CONFIG)

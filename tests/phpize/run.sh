@@ -3,7 +3,8 @@
 # fallback and an operator run it: for each PHP here, a copy of the source tree gets
 #   phpize && ./configure --with-php-config=... && make && make install INSTALL_ROOT=...
 # and the installed wu_runcloud.so must land in `php-config --extension-dir` (under the
-# INSTALL_ROOT) and load in that PHP. Without cargo, configure must fail saying what to install.
+# INSTALL_ROOT) and load in that PHP, and make install must not run cargo again. Without
+# cargo, configure must fail saying what to install.
 #   tests/phpize/run.sh [8.2|debian13|sid ...]   default: the host's PHP 8.2 and every
 #                                               stack whose root exists (scripts/debian-root.sh)
 # A stack's PHP lives in its root: phpize, php and php-config are the root's, run from this
@@ -48,9 +49,15 @@ phpize_build() {
     cd "$src"
     "$phpize" &&
       ./configure --with-php-config="$config" &&
-      CARGO_TARGET_DIR=$target make -j"$(nproc)" &&
-      make install INSTALL_ROOT="$install"
+      CARGO_TARGET_DIR=$target make -j"$(nproc)"
   ) >"$log" 2>&1 || { tail -30 "$log" >&2; echo "the phpize build failed (log: $log)" >&2; return 1; }
+  # make install is often run as root, where cargo may not be found: it must only copy.
+  (cd "$src" && make install INSTALL_ROOT="$install") >"$log.install" 2>&1 ||
+    { cat "$log.install" >&2; echo "make install failed" >&2; return 1; }
+  if grep -q 'cargo" build' "$log.install"; then
+    echo "make install ran cargo again (log: $log.install)" >&2
+    return 1
+  fi
   local library=$install$("$config" --extension-dir)/wu_runcloud.so
   [ -f "$library" ] || { echo "make install put no wu_runcloud.so in $install$("$config" --extension-dir)" >&2; return 1; }
   echo "$library"
