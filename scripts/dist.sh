@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # Release artefacts in dist/:
 #   wu_runcloud-<version>-php<8.x>-<nts|zts>-x86_64-linux-gnu.so  one per PHP this machine builds for
+#   php_wu_runcloud-<version>_php<8.x>-x86_64-linux-glibc-nts.zip  the same library for PIE:
+#                                the name PIE looks a pre-packaged binary up by (NTS only, as
+#                                composer.json declares), wu_runcloud.so at the archive's root
 #   wu-runcloud-<version>.zip    the WordPress plugin, top folder wu-runcloud/ ("Upload Plugin")
 #   install-extension.sh         the server installer (finds each PHP, installs the matching library)
 #   SHA256SUMS
-# The PHPs: every Debian/Ubuntu php-config8.x and RunCloud php*rc build on this machine, and
-# PHP 8.4 of the Debian 13 root (scripts/debian13.sh; made first when running as root). Every
-# library is built on this machine and must need no glibc newer than 2.35 (scripts/glibc-check.sh).
-#   scripts/dist.sh [--no-debian13]
+# The PHPs: every Debian/Ubuntu php-config8.x and RunCloud php*rc build on this machine, PHP 8.4
+# of the Debian 13 root and PHP 8.5 of the sid root (scripts/debian-root.sh; made first when
+# running as root). Every library is built on this machine and must need no glibc newer than
+# 2.35 (scripts/glibc-check.sh).
+#   scripts/dist.sh [--no-roots]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 project=$PWD
 
-debian13=yes
-[ "${1:-}" = "--no-debian13" ] && debian13=no
+roots=yes
+[ "${1:-}" = "--no-roots" ] && roots=no
 
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
 plugin_version=$(sed -n "s/^define('WU_RUNCLOUD_PLUGIN_VERSION', '\(.*\)');$/\1/p" wp-plugin/wu-runcloud.php)
@@ -28,6 +32,9 @@ arch=$(uname -m)
 [ "$arch" = x86_64 ] || { echo "only x86_64 builds are made (this machine: $arch)" >&2; exit 1; }
 
 out=$project/dist
+# The file time inside the PIE archives: the last commit's, so the same sources give the same archives.
+lib_stamp=$(git log -1 --format=%cI 2>/dev/null || true)
+[ -n "$lib_stamp" ] || lib_stamp=2000-01-01T00:00:00Z
 rm -rf "$out"
 mkdir -p "$out"
 
@@ -49,6 +56,15 @@ add_library() {
   strip --strip-unneeded "$out/$name"
   built+=("$minor-$ts")
   echo "built $name"
+  # PIE's pre-packaged binary: php_<extension>-<version>_php<X.Y>-<arch>-<os>-<libc>-<nts|zts>.zip
+  # holding <extension>.so at its root (PIE's PrePackagedBinaryAssetName and UnixBuild).
+  local pie="php_wu_runcloud-${version}_php$minor-$arch-linux-glibc-$ts.zip" stage
+  stage=$(mktemp -d)
+  cp "$out/$name" "$stage/wu_runcloud.so"
+  touch -d "$lib_stamp" "$stage/wu_runcloud.so"
+  (cd "$stage" && TZ=UTC zip -q -X "$out/$pie" wu_runcloud.so)
+  rm -rf "$stage"
+  echo "built $pie"
 }
 
 seen() {
@@ -80,17 +96,19 @@ for config in /usr/bin/php-config8.* /RunCloud/Packages/php8*rc/bin/php-config; 
   fi
 done
 
-if [ "$debian13" = yes ]; then
-  if [ ! -f .build/debian13/root/.wu-packages ] && [ "$(id -u)" -eq 0 ]; then
-    scripts/debian13.sh root
-  fi
-  if [ -f .build/debian13/root/.wu-packages ]; then
-    library=$(scripts/debian13.sh build)
-    read -r minor ts < <(php_flavour .build/debian13/bin/php)
-    seen "$minor-$ts" || add_library "$library" "$minor" "$ts"
-  else
-    echo "no Debian 13 root (scripts/debian13.sh root, as root): no PHP 8.4 library" >&2
-  fi
+if [ "$roots" = yes ]; then
+  for stack in debian13 sid; do
+    if [ ! -f ".build/$stack/root/.wu-packages" ] && [ "$(id -u)" -eq 0 ]; then
+      scripts/debian-root.sh "$stack" root
+    fi
+    if [ -f ".build/$stack/root/.wu-packages" ]; then
+      library=$(scripts/debian-root.sh "$stack" build)
+      read -r minor ts < <(php_flavour ".build/$stack-bin/php")
+      seen "$minor-$ts" || add_library "$library" "$minor" "$ts"
+    else
+      echo "no $stack root (scripts/debian-root.sh $stack root, as root): no library for its PHP" >&2
+    fi
+  done
 fi
 [ ${#built[@]} -gt 0 ] || { echo "no PHP to build for (php-config8.x or /RunCloud/Packages/php*rc)" >&2; exit 1; }
 

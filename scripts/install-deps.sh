@@ -6,7 +6,7 @@
 #   scripts/install-deps.sh browser    wordpress + Chromium and Node.js (the browser tests)
 #   scripts/install-deps.sh dist       build + binutils and zip (release artefacts)
 #   scripts/install-deps.sh bench      build + nginx, php-fpm and ab (the php-fpm soak)
-#   scripts/install-deps.sh all        all of these, and debootstrap (the Debian 13 stack)
+#   scripts/install-deps.sh all        all of these, and debootstrap (the Debian roots of the other stacks)
 set -euo pipefail
 
 group=${1:-test}

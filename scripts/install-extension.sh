@@ -7,8 +7,10 @@
 # (/usr/bin/php-config8.x), or only those named with --php-config. For each one it
 #   1. picks the prebuilt library for that PHP's version and flavour (NTS/ZTS) from DIR
 #      (default: the directory holding this script, then its ../dist), checked against
-#      SHA256SUMS when DIR has one; without one, builds it from the source tree this script
-#      belongs to when a Rust toolchain and clang are present; otherwise says why not;
+#      SHA256SUMS when DIR has one (releases have PHP 8.2, 8.4 and 8.5); without one, builds it
+#      from the source tree this script belongs to with PHP's own tools (that PHP's phpize,
+#      configure, make: config.m4), which needs a Rust toolchain and libclang; otherwise says
+#      why not;
 #   2. copies it to that PHP's extension directory as wu_runcloud.so (replacing the file,
 #      never rewriting it in place, so running PHP processes keep their copy);
 #   3. writes wu_runcloud.ini into the directory that PHP scans (RunCloud: /etc/php8Xrc/conf.d;
@@ -16,7 +18,8 @@
 #   4. proves it loaded with that PHP's `php -m` and `php --ri wu_runcloud` (and puts the
 #      previous state back when it did not);
 #   5. names the PHP-FPM service to reload, and reloads it with --reload.
-# Running it again changes nothing; --uninstall removes the library and the ini file.
+# Running it again changes nothing; --uninstall removes the library and the ini file. At the
+# end it lists each PHP it could not serve, and why.
 # --root DIR looks for the PHP builds and their configuration under DIR instead of /.
 set -euo pipefail
 
@@ -68,6 +71,19 @@ fi
 
 say() { echo "  $*"; }
 
+# Scratch space (builds), removed on exit.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# "PHP 8.3 (/path/php-config): why", for each PHP this run could not serve.
+unserved=()
+
+# Says why this PHP is not served, and remembers it for the summary at the end.
+refuse() {
+  say "$*"
+  unserved+=("${current:-?}: $*")
+}
+
 # The PHP binary belonging to a php-config.
 php_of() {
   local config=$1 php
@@ -79,8 +95,10 @@ php_of() {
 }
 
 # The directory this PHP scans for .ini files (the first of PHP_INI_SCAN_DIR's list).
+# PHP 8.5 prints the list in double quotes.
 scan_dir_of() {
-  "$1" --ini 2>/dev/null | sed -n 's/^Scan for additional .ini files in: *//p' | tr ':' '\n' | grep -v '^(none)$' | grep -m1 . || true
+  "$1" --ini 2>/dev/null | sed -n 's/^Scan for additional .ini files in: *//p' | sed 's/^"\(.*\)"$/\1/' |
+    tr ':' '\n' | grep -v '^(none)$' | grep -m1 . || true
 }
 
 # The prebuilt library for "8.2 nts x86_64", the newest version when several are there.
@@ -99,26 +117,35 @@ checksum_ok() {
   [ "$expected" = "$actual" ] || { say "$(basename "$file") does not match its SHA256SUMS entry: damaged or replaced"; return 1; }
 }
 
-# Builds the library for this PHP from the source tree next to this script; prints its path.
+# Builds the library for this PHP from the source tree next to this script with PHP's own
+# tools (phpize, configure, make: config.m4 runs cargo), in a copy of the tree so the checkout
+# stays clean; cargo keeps its work in the tree's target/php<minor>-<nts|zts>/ for the next
+# run. Prints the library's path; on failure, writes why to $work/why.
 build_for() {
-  local php=$1 config=$2 minor=$3 ts=$4 source
+  local php=$1 config=$2 minor=$3 ts=$4 source phpize build log
   source=$(cd "$script_dir/.." && pwd)
-  if ! grep -qs '^name = "wu_runcloud"' "$source/Cargo.toml"; then
-    say >&2 "no source tree next to this script to build from"
+  if ! grep -qs '^name = "wu_runcloud"' "$source/Cargo.toml" || [ ! -f "$source/config.m4" ]; then
+    echo "no source tree next to this script to build from" >"$work/why"
     return 1
   fi
-  if ! command -v cargo >/dev/null 2>&1; then
-    say >&2 "no Rust toolchain (cargo) to build with: install one (e.g. with rustup), or use a release's prebuilt library"
+  phpize="$(dirname "$config")/phpize${config##*/php-config}"
+  if [ ! -x "$phpize" ]; then
+    echo "no $phpize to build with (Debian/Ubuntu: the php$minor-dev package)" >"$work/why"
     return 1
   fi
-  if ! command -v clang >/dev/null 2>&1 && ! compgen -G "/usr/lib/llvm-*/lib/libclang*.so*" >/dev/null; then
-    say >&2 "no clang (Debian/Ubuntu package libclang-dev) for the build"
+  build=$(mktemp -d "$work/build.XXXXXX")
+  log=$build.log
+  tar -C "$source" --exclude=./target --exclude=./.build --exclude=./dist --exclude=./.git -cf - . | tar -C "$build" -xf -
+  say >&2 "building from $source for PHP $minor $ts with phpize, configure and make (a few minutes; log: $log)"
+  if ! (cd "$build" && "$phpize" && ./configure --with-php-config="$config" &&
+    CARGO_TARGET_DIR="$source/target/php$minor-$ts" make) >"$log" 2>&1; then
+    # configure says what is missing (a Rust toolchain, libclang) on its "error:" line.
+    local error
+    error=$(grep -m1 '^configure: error: ' "$log" | sed 's/^configure: error: //')
+    echo "the phpize build failed: ${error:-see $log}" >"$work/why"
     return 1
   fi
-  say >&2 "building from $source for PHP $minor $ts (a few minutes)"
-  PHP=$php PHP_CONFIG=$config CARGO_TARGET_DIR="$source/target/php$minor-$ts" \
-    cargo build --release --quiet -p wu_runcloud --manifest-path "$source/Cargo.toml" >&2 || return 1
-  echo "$source/target/php$minor-$ts/release/libwu_runcloud.so"
+  echo "$build/modules/wu_runcloud.so"
 }
 
 # The PHP-FPM service of this PHP, when there is one.
@@ -240,18 +267,20 @@ note_service() {
 
 install_into() {
   local config=$1 php minor ts debug arch full extdir library version name target kind dir changed=no
-  php=$(php_of "$config") || { say "no php binary next to $config"; return 1; }
+  current=$config
+  php=$(php_of "$config") || { refuse "no php binary next to $config"; return 1; }
   read -r minor ts debug arch full < <("$php" -n -r 'echo PHP_MAJOR_VERSION, ".", PHP_MINOR_VERSION, " ", PHP_ZTS ? "zts" : "nts", " ", (int) PHP_DEBUG, " ", php_uname("m"), " ", PHP_VERSION, "\n";') ||
-    { say "$php does not run"; return 1; }
+    { refuse "$php does not run"; return 1; }
+  current="PHP $minor ($config)"
   echo "PHP $full ($ts) $php"
   if [ "$debug" = 1 ]; then
-    say "a debug build of PHP: the release libraries do not load into it"
+    refuse "a debug build of PHP: the release libraries do not load into it"
     return 1
   fi
-  extdir=$("$config" --extension-dir) || { say "$config --extension-dir failed"; return 1; }
-  [ -d "$extdir" ] || { say "extension directory $extdir does not exist"; return 1; }
+  extdir=$("$config" --extension-dir) || { refuse "$config --extension-dir failed"; return 1; }
+  [ -d "$extdir" ] || { refuse "extension directory $extdir does not exist"; return 1; }
   target=$(ini_target_of "$php" "$minor" "$config") || {
-    say "this PHP scans no conf.d directory: add extension=wu_runcloud.so to its php.ini by hand"
+    refuse "this PHP scans no conf.d directory: add extension=wu_runcloud.so to its php.ini by hand"
     return 1
   }
   read -r kind dir <<<"$target"
@@ -259,7 +288,7 @@ install_into() {
   name=$(prebuilt_for "$minor" "$ts" "$arch")
   if [ -n "$name" ]; then
     library=$from/$name
-    checksum_ok "$library" || return 1
+    checksum_ok "$library" || { refuse "$name failed its checksum: nothing installed"; return 1; }
     version=$(sed -E 's/^wu_runcloud-(.*)-php[0-9.]+-[nz]ts-.*$/\1/' <<<"$name")
     say "library: $name (prebuilt)"
   else
@@ -267,7 +296,8 @@ install_into() {
     have=$(find "$from" -maxdepth 1 -name 'wu_runcloud-*.so' -printf '%f\n' 2>/dev/null | sed -E 's/^wu_runcloud-.*-php([0-9.]+)-([nz]ts)-(.*)-linux-gnu\.so$/\1 \2 \3/' | sort -u | paste -sd, - | sed 's/,/, /g')
     say "no prebuilt library for PHP $minor $ts $arch in $from${have:+ (there: $have)}"
     library=$(build_for "$php" "$config" "$minor" "$ts") || {
-      say "neither a prebuilt library nor a build: PHP $minor is left unchanged"
+      say "$(cat "$work/why")"
+      refuse "neither a prebuilt library nor a build: PHP $minor is left unchanged ($(cat "$work/why"))"
       return 1
     }
     version=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$script_dir/../Cargo.toml" | head -1)
@@ -292,7 +322,7 @@ install_into() {
       mv -f "$extdir/.wu_runcloud.so.new" "$extdir/wu_runcloud.so"; }; then
       rm -f "$extdir/.wu_runcloud.so.new"
       rm -rf "$backup"
-      say "could not write $extdir/wu_runcloud.so (run as root?)"
+      refuse "could not write $extdir/wu_runcloud.so (run as root?)"
       return 1
     fi
     say "$extdir/wu_runcloud.so: installed"
@@ -319,6 +349,7 @@ install_into() {
       if [ -e "$backup/ini$path" ] || [ -L "$backup/ini$path" ]; then cp -P "$backup/ini$path" "$path"; fi
     done < <(ini_paths "$kind" "$dir")
     rm -rf "$backup"
+    refuse "the library did not load (see above): PHP $minor is as it was"
     return 1
   fi
   rm -rf "$backup"
@@ -359,7 +390,7 @@ uninstall_from() {
   local modules
   modules=$("$php" -m 2>&1) || true
   if grep -qx 'wu_runcloud' <<<"$modules"; then
-    say "php -m still lists wu_runcloud: another ini file loads it ($("$php" --ini | grep -o '[^ ,]*\.ini' | xargs grep -l 'wu_runcloud' 2>/dev/null | paste -sd' ' -))"
+    say "php -m still lists wu_runcloud: another ini file loads it ($("$php" --ini | grep -o '[^ ,"]*\.ini' | xargs grep -l 'wu_runcloud' 2>/dev/null | paste -sd' ' -))"
     return 1
   fi
   grep -qi 'wu_runcloud' <<<"$modules" && { say "PHP still mentions wu_runcloud:"; grep -i wu_runcloud <<<"$modules" | sed 's/^/    /'; return 1; }
@@ -372,6 +403,7 @@ status=0
 for config in "${configs[@]}"; do
   if [ ! -x "$config" ]; then
     echo "$config: not an executable php-config" >&2
+    unserved+=("$config: not an executable php-config")
     status=1
     continue
   fi
@@ -394,5 +426,9 @@ for service in "${services[@]}"; do
     echo "reload $service to apply: systemctl reload $service (or run this again with --reload)"
   fi
 done
+if [ ${#unserved[@]} -gt 0 ]; then
+  echo "not served:" >&2
+  printf '  %s\n' "${unserved[@]}" >&2
+fi
 [ "$status" -eq 0 ] || echo "some PHP builds were not changed as asked (see above)" >&2
 exit $status

@@ -218,7 +218,7 @@ final class Simulator
         $answer = curl_exec($handle);
         $status = curl_getinfo($handle, CURLINFO_RESPONSE_CODE);
         $error = curl_error($handle);
-        curl_close($handle);
+        unset($handle); // not curl_close(): a no-op since PHP 8.0, deprecated in 8.5
         if ($answer === false || $status !== 200) {
             throw new RuntimeException("control API $method /__sim/$route failed ($status $error): $answer");
         }

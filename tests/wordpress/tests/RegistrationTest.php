@@ -60,7 +60,6 @@ final class RegistrationTest extends Integration_Test_Case {
 				$this->assertTrue($module->supports($feature), $feature);
 			}
 			$property = new \ReflectionProperty(\WP_Ultimo\Integrations\Base_Capability_Module::class, 'supported_features');
-			$property->setAccessible(true);
 			$this->assertSame(['autossl', 'subdomains', 'www'], $property->getValue($module), 'what the base class\'s supports() reads');
 			$this->assertSame('https://ultimatemultisite.com/docs/user-guide/host-integrations/runcloud', $integration->get_tutorial_link());
 		}
