@@ -44,6 +44,16 @@ final class Simulator {
 		$this->control('POST', 'rate-limit', ['per_minute' => $per_minute, 'window_secs' => $window_secs]);
 	}
 
+	/** @param array{advancedSSL?: bool, autoSSL?: bool, certificate?: bool} $ssl */
+	public function ssl(array $ssl): void {
+		$this->control('POST', 'ssl', $ssl);
+	}
+
+	/** Moves the clock Let's Encrypt's windows read forward; returns its offset in seconds. */
+	public function advance_clock(int $seconds): int {
+		return (int) ($this->control('POST', 'clock', ['advance_secs' => $seconds])['offset_secs'] ?? 0);
+	}
+
 	public function clear_log(): void {
 		$this->control('DELETE', 'requests');
 	}
@@ -158,4 +168,25 @@ function sequential_list(string $url, int $page_size = 40): array {
 		$last = $body['meta']['pagination']['total_pages'];
 	} while ($page++ < $last);
 	return $domains;
+}
+
+/**
+ * Writes $body into the markdown $file between its $begin and $end markers,
+ * leaving the rest alone (before "## Notes" when the markers are not there
+ * yet); bench/report.php (make bench) keeps such blocks when it regenerates
+ * the file.
+ */
+function bench_write_section(string $file, string $begin, string $end, string $body): void {
+	$block    = $begin . "\n" . $body . $end . "\n";
+	$markdown = is_file($file) ? (string) file_get_contents($file) : "# Benchmarks\n\n";
+	$from     = strpos($markdown, $begin);
+	$to       = strpos($markdown, $end);
+	if (false !== $from && false !== $to) {
+		$markdown = substr($markdown, 0, $from) . $block . substr($markdown, $to + strlen($end) + 1);
+	} elseif (false !== ($notes = strpos($markdown, "## Notes\n"))) {
+		$markdown = substr($markdown, 0, $notes) . $block . "\n" . substr($markdown, $notes);
+	} else {
+		$markdown .= "\n" . $block;
+	}
+	file_put_contents($file, $markdown);
 }

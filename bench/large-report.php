@@ -17,19 +17,9 @@ if (null === $file) {
 	fwrite(STDERR, "usage: large-report.php RESULTS.json BENCHMARKS.md\n");
 	exit(2);
 }
-$data     = json_decode((string) file_get_contents($results), true, 512, JSON_THROW_ON_ERROR);
-$block    = LARGE_BEGIN . "\n" . large_section($data, gmdate('Y-m-d')) . LARGE_END . "\n";
-$markdown = is_file($file) ? (string) file_get_contents($file) : "# Benchmarks\n\n";
-$begin    = strpos($markdown, LARGE_BEGIN);
-$end      = strpos($markdown, LARGE_END);
-if (false !== $begin && false !== $end) {
-	$markdown = substr($markdown, 0, $begin) . $block . substr($markdown, $end + strlen(LARGE_END) + 1);
-} elseif (false !== ($notes = strpos($markdown, "## Notes\n"))) {
-	$markdown = substr($markdown, 0, $notes) . $block . "\n" . substr($markdown, $notes);
-} else {
-	$markdown .= "\n" . $block;
-}
-file_put_contents($file, $markdown);
+require __DIR__ . '/common.php';
+$data = json_decode((string) file_get_contents($results), true, 512, JSON_THROW_ON_ERROR);
+bench_write_section($file, LARGE_BEGIN, LARGE_END, large_section($data, gmdate('Y-m-d')));
 
 /**
  * The section: requests per event side by side, then the reconcile.

@@ -30,11 +30,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A web app with 120 domains (3 pages of 40) and a basic certificate.
+# A web app with 90 domains (3 pages of 40) and a basic certificate, which holds at most
+# 100 names (Let's Encrypt): the demo adds a few.
 mkfifo "$run_dir/ready"
 target/release/runcloud-sim --listen 127.0.0.1:0 --token demo-token --api-key demo-key \
   --api-secret demo-secret --server-id 101 --app-id 202 --primary-domain network.test \
-  --extra-domains 119 --rate-limit 0 >"$run_dir/ready" 2>"$run_dir/sim.log" &
+  --extra-domains 89 --rate-limit 0 >"$run_dir/ready" 2>"$run_dir/sim.log" &
 sim_pid=$!
 read -r -t 10 line <"$run_dir/ready" || { echo "the simulator did not start" >&2; cat "$run_dir/sim.log" >&2; exit 1; }
 url=${line#listening on }

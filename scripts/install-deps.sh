@@ -15,7 +15,7 @@ test=("${build[@]}" phpunit curl)
 wordpress=("${test[@]}" wordpress mariadb-server php8.2-mysql gettext)
 dist=("${build[@]}" binutils zip unzip)
 browser=("${wordpress[@]}" chromium fonts-dejavu-core)
-bench=("${build[@]}" php8.2-fpm nginx-light apache2-utils curl iproute2 procps)
+bench=("${build[@]}" php8.2-fpm nginx-light apache2-utils curl iproute2 procps faketime)
 case "$group" in
   build) wanted=("${build[@]}") ;;
   test) wanted=("${test[@]}") ;;

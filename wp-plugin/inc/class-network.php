@@ -188,16 +188,16 @@ class Network {
 	 * @param string $domain Normalised domain.
 	 */
 	public function is_registrable_domain(string $domain): bool {
-		$labels = explode('.', $domain);
-		if (count($labels) <= 2) {
-			return true;
+		// The Public Suffix List, through the extension (the same list
+		// Let's Encrypt's budgets are counted by).
+		if (function_exists('wu_runcloud_registered_domain')) {
+			try {
+				return \wu_runcloud_registered_domain($domain) === $domain;
+			} catch (\WuRunCloud\RunCloudException $e) {
+				return false;
+			}
 		}
-		/**
-		 * Public suffixes made of two labels.
-		 *
-		 * @param list<string> $suffixes Suffixes, without a leading dot.
-		 */
-		$suffixes = (array) apply_filters('wu_runcloud_multi_part_suffixes', ['co.uk', 'org.uk', 'com.au', 'net.au', 'co.nz', 'com.br', 'co.in', 'com.tr', 'org.tr', 'net.tr', 'gen.tr', 'co.jp', 'co.za']);
-		return 3 === count($labels) && in_array($labels[1] . '.' . $labels[2], $suffixes, true);
+		// Without the extension nothing reaches RunCloud anyway: a guess.
+		return count(explode('.', $domain)) <= 2;
 	}
 }

@@ -223,4 +223,23 @@ final class CertificateScaleTest extends Integration_Test_Case {
 		$this->assertCount(51, $this->certificate_orders(), 'every domain ordered, within the budgets');
 		$this->assertSame(0, $this->sim->dns_state()['refused_orders']);
 	}
+
+	public function test_site_hosts_near_the_networks_weekly_budget_bring_the_wildcard_advice(): void {
+		$this->sim->ssl(['advancedSSL' => true]);
+		Plugin::instance()->service()->ssl_mode();
+		$ledger = new \WuRunCloud\Plugin\Sync\Order_Ledger();
+		for ($i = 0; $i < 39; $i++) {
+			$ledger->record(['network.test'], true);
+		}
+		$test = apply_filters('site_status_tests', ['direct' => [], 'async' => []])['direct']['wu_runcloud_certificate_budgets']['test'];
+		$this->assertSame('good', call_user_func($test)['status'], '39 this week');
+
+		$ledger->record(['network.test'], true);
+		$health = call_user_func($test);
+
+		$this->assertSame('recommended', $health['status']);
+		$this->assertSame('Site hosts are close to Let\'s Encrypt\'s weekly budget', $health['label']);
+		$this->assertStringContainsString('40 new certificates were ordered under network.test in the last 7 days', $health['description']);
+		$this->assertStringContainsString('wildcard domain', $health['description']);
+	}
 }
