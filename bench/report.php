@@ -109,7 +109,7 @@ function section_calls(array $operations, array $by_id, array &$targets, array &
 		'## API calls per operation',
 		'',
 		'Counted from the simulator\'s request log; the results are read from the simulator\'s state',
-		"afterwards. The web app has {$operations['domains_on_app']} domains (3 pages of 40: a basic certificate holds at most 100 names) and basic SSL with a",
+		"afterwards. The web app has {$operations['domains_on_app']} domains (2 pages of 40: a basic certificate holds at most 100 names, the burst's included) and basic SSL with a",
 		'certificate. "Minimum" is the fewest calls the RunCloud API allows for the same result: a domain\'s',
 		'id must be found (40 a page at most) before it can be deleted, and the certificate\'s id read before',
 		'it can be redeployed; an id remembered from the add is read once, to be sure it still names that',

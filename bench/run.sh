@@ -64,7 +64,7 @@ start_simulator() {
 php_with_extension=(php -d "extension=$extension")
 
 echo "1/4 API calls and wall time per operation (${repeats} runs each, 20 ms latency)"
-start_simulator --rate-limit 0 --extra-domains 89
+start_simulator --rate-limit 0 --extra-domains 59
 "${php_with_extension[@]}" bench/operations.php "$sim_url" "$repeats" "$cpu_repeats" >"$results/operations.json"
 
 echo "2/4 listing and reconciling 10,000 domains (${listing_repeats} runs each)"
