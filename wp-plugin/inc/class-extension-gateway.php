@@ -109,6 +109,16 @@ class Extension_Gateway {
 	}
 
 	/**
+	 * A name's Unicode form, for display and for finding it where it is kept
+	 * as entered; the name itself without the extension.
+	 *
+	 * @param string $domain Domain name (punycode).
+	 */
+	public function to_unicode(string $domain): string {
+		return function_exists('wu_runcloud_domain_to_unicode') ? \wu_runcloud_domain_to_unicode($domain) : $domain;
+	}
+
+	/**
 	 * Switches the web app's SSL mode; returns the mode RunCloud reports after.
 	 *
 	 * @param bool $advanced A certificate per domain.

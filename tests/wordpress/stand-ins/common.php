@@ -591,7 +591,8 @@ namespace {
 				if (isset($query['stage']) && (string) $query['stage'] !== (string) ($row['stage'] ?? 'checking-dns')) {
 					continue;
 				}
-				if (isset($query['domain']) && (string) $query['domain'] !== (string) $row['domain']) {
+				// The column's collation compares without regard to case.
+				if (isset($query['domain']) && strtolower((string) $query['domain']) !== strtolower((string) $row['domain'])) {
 					continue;
 				}
 				$domains[] = new \WP_Ultimo\Models\Domain($row);

@@ -135,12 +135,16 @@ class Desired_State {
 		if (! function_exists('wu_get_domains')) {
 			return null;
 		}
-		// Ultimate Multisite's domain query filters by its "domain" column; the
-		// names are compared here as well, normalised.
-		foreach ((array) wu_get_domains(['domain' => $name, 'active' => true, 'number' => 100]) as $domain) {
-			if (is_object($domain) && method_exists($domain, 'get_domain') && method_exists($domain, 'get_site_id')
-				&& $this->same((string) $domain->get_domain(), $name)) {
-				return (int) $domain->get_site_id();
+		// Ultimate Multisite's domain query filters by its "domain" column, which
+		// holds the name as it was entered: an internationalised name may be
+		// there in Unicode, so both forms are asked for. The names are compared
+		// here as well, normalised.
+		foreach (array_unique([$name, $this->gateway->to_unicode($name)]) as $stored) {
+			foreach ((array) wu_get_domains(['domain' => $stored, 'active' => true, 'number' => 100]) as $domain) {
+				if (is_object($domain) && method_exists($domain, 'get_domain') && method_exists($domain, 'get_site_id')
+					&& $this->same((string) $domain->get_domain(), $name)) {
+					return (int) $domain->get_site_id();
+				}
 			}
 		}
 		return null;
