@@ -70,7 +70,7 @@ class Network {
 	 * checking-dns: Ultimate Multisite has not seen their DNS point at the
 	 * network yet (it checks every dns_check_interval and fires
 	 * wu_domain_manager_dns_propagation_finished once it has). Lowercase
-	 * names, as stored.
+	 * names, as stored; sites' hosts under the network's domain left out.
 	 *
 	 * @return list<string>
 	 */
@@ -85,7 +85,13 @@ class Network {
 			foreach ($batch as $domain) {
 				// The stage is checked here too: a query that ignores it still gives the right answer.
 				if (is_object($domain) && method_exists($domain, 'get_stage') && 'checking-dns' === $domain->get_stage()) {
-					$names[] = strtolower((string) $domain->get_domain());
+					$name = strtolower((string) $domain->get_domain());
+					// A site's host under the network's own domain is served by the
+					// network's DNS: it goes at once (Ultimate Multisite 2.5 keeps a
+					// record for it too).
+					if (! $this->is_below_main_domain($name)) {
+						$names[] = $name;
+					}
 				}
 			}
 			if (count($batch) < $page) {

@@ -242,4 +242,31 @@ final class CertificateScaleTest extends Integration_Test_Case {
 		$this->assertStringContainsString('40 new certificates were ordered under network.test in the last 7 days', $health['description']);
 		$this->assertStringContainsString('wildcard domain', $health['description']);
 	}
+
+	public function test_advanced_orders_never_pass_the_weekly_budget_for_the_same_names(): void {
+		$this->sim->ssl(['advancedSSL' => true]);
+		$ledger = new \WuRunCloud\Plugin\Sync\Order_Ledger();
+		for ($i = 0; $i < 4; $i++) {
+			$ledger->record(['example.org'], true, ['again.example.org']);
+		}
+		$this->map_domain('again.example.org', 2);
+		$this->map_domain('fresh.example.org', 2);
+		$this->run_domain_events();
+		$this->run_scheduled_after(31);
+
+		$this->assertCount(1, $this->certificate_orders(), 'fresh.example.org only');
+		$this->assertSame(['again.example.org'], array_keys($this->held()));
+		$this->assertStringContainsString('5 certificates for the same names in 7 days: 4 issued this week', $this->held()['again.example.org']['reason']);
+	}
+
+	public function test_a_new_sites_host_goes_at_once_whatever_ultimate_multisites_dns_stage_says(): void {
+		// Ultimate Multisite's own check fails, and 2.5 keeps a domain record for a site's host too.
+		remove_filter('wu_domain_has_correct_dns', '__return_true');
+		$this->create_site('hosted');
+		$this->run_domain_events();
+		$this->run_scheduled_after(31);
+
+		$this->assertCount(1, $this->certificate_orders(), 'the network\'s own DNS serves its sites\' hosts');
+		$this->assertContains('hosted.network.test', (array) $this->sim->state()['ssl']['basic']['covers']);
+	}
 }

@@ -486,10 +486,17 @@ class Certificates {
 			$this->queue->hold($lease, $wait, $this->recheck_at(array_intersect_key($failing, array_flip(array_keys($wait)))));
 		}
 		$orders = [];
+		$over   = [];
 		foreach ($ready as $name) {
+			$repeats = $this->ledger->issued_for([$name], time() - self::DOMAIN_WINDOW);
+			if ($repeats >= self::DUPLICATES_PER_WEEK) {
+				$over[ $name ] = ['reason' => sprintf('%s of 5 certificates for the same names in 7 days: %d issued this week; it goes after a day', self::BUDGET_WAIT, $repeats), 'moved' => false, 'until' => time() + DAY_IN_SECONDS];
+				continue;
+			}
 			$orders[ $name ] = $this->registered_domains([$name]);
 		}
-		[$go, $over] = $this->within_budgets($orders);
+		[$go, $over_budget] = $this->within_budgets($orders);
+		$over              += $over_budget;
 		foreach ($over as $name => $why) {
 			$this->logger->warning(sprintf('redeploy_ssl %s: not ordered yet: %s', $name, $why['reason']));
 			$this->queue->hold($lease, [$name => $why['reason']], $why['until']);
@@ -927,7 +934,7 @@ class Certificates {
 		if (! in_array($result['action'] ?? '', ['redeployed', 'installed'], true)) {
 			return;
 		}
-		$this->ledger->record(null !== $names ? $this->registered_domains($names) : ($registered ?? $this->registered_domains(array_keys($this->app->all()))), $issued);
+		$this->ledger->record(null !== $names ? $this->registered_domains($names) : ($registered ?? $this->registered_domains(array_keys($this->app->all()))), $issued, $names ?? []);
 	}
 
 	/**

@@ -13,10 +13,11 @@ defined('ABSPATH') || exit;
  * Every certificate order this integration sent to RunCloud (each is a Let's
  * Encrypt order), when, for which registered domains (the name under its
  * public suffix, from the Public Suffix List through the extension), and
- * whether Let's Encrypt refused it. Let's Encrypt's budgets are counted from
- * it (letsencrypt.org/docs/rate-limits): new orders per account per 3 hours
- * (refused ones too), new certificates per registered domain per 7 days
- * (issued ones only). A row per order and registered domain, in a table of
+ * which names it was for (a digest of the set), and whether Let's Encrypt
+ * refused it. Let's Encrypt's budgets are counted from it
+ * (letsencrypt.org/docs/rate-limits): new orders per account per 3 hours
+ * (refused ones too), new certificates per registered domain per 7 days and
+ * certificates for the same set of names per 7 days (issued ones only). A row per order and registered domain, in a table of
  * its own: an order writes a few rows, a count is one query.
  */
 class Order_Ledger {
@@ -40,17 +41,19 @@ class Order_Ledger {
 	 *
 	 * @param list<string> $registered The registered domains of its names (one for an advanced certificate).
 	 * @param bool         $issued     Whether a certificate came of it (false: refused).
+	 * @param list<string> $names      The names it was for ([] when not known one by one).
 	 */
-	public function record(array $registered, bool $issued): void {
+	public function record(array $registered, bool $issued, array $names = []): void {
 		global $wpdb;
 		$this->ensure();
 		$order  = wp_generate_uuid4();
 		$now    = time();
+		$set    = self::set_of($names);
 		$values = [];
 		foreach (array_unique([] === $registered ? [''] : $registered) as $domain) {
-			$values[] = $wpdb->prepare('(%d, %s, %d, %s, %d)', get_current_network_id(), $order, $now, (string) $domain, $issued ? 1 : 0);
+			$values[] = $wpdb->prepare('(%d, %s, %d, %s, %s, %d)', get_current_network_id(), $order, $now, (string) $domain, $set, $issued ? 1 : 0);
 		}
-		$wpdb->query('INSERT INTO `' . self::name() . '` (network_id, order_id, sent_at, registered, issued) VALUES ' . implode(', ', $values)); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.DirectDatabaseQuery
+		$wpdb->query('INSERT INTO `' . self::name() . '` (network_id, order_id, sent_at, registered, names, issued) VALUES ' . implode(', ', $values)); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.DirectDatabaseQuery
 		if (0 === wp_rand(0, 99)) {
 			$wpdb->query($wpdb->prepare('DELETE FROM `' . self::name() . '` WHERE sent_at < %d', $now - self::KEEP)); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.DirectDatabaseQuery
 		}
@@ -95,6 +98,32 @@ class Order_Ledger {
 	}
 
 	/**
+	 * Certificates issued since $since for exactly the set $names.
+	 *
+	 * @param list<string> $names Names.
+	 * @param int          $since Unix time.
+	 */
+	public function issued_for(array $names, int $since): int {
+		global $wpdb;
+		$this->ensure();
+		return (int) $wpdb->get_var($wpdb->prepare('SELECT COUNT(DISTINCT order_id) FROM `' . self::name() . '` WHERE issued = 1 AND names = %s AND sent_at >= %d', self::set_of($names), $since)); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.DirectDatabaseQuery
+	}
+
+	/**
+	 * A set of names as one key: the same names in any order give the same.
+	 *
+	 * @param list<string> $names Names.
+	 */
+	private static function set_of(array $names): string {
+		if ([] === $names) {
+			return '';
+		}
+		$names = array_values(array_unique(array_map('strval', $names)));
+		sort($names);
+		return md5(implode(',', $names));
+	}
+
+	/**
 	 * Creates the table if it does not exist.
 	 */
 	public function ensure(): void {
@@ -109,10 +138,12 @@ class Order_Ledger {
 				order_id char(36) CHARACTER SET ascii NOT NULL,
 				sent_at bigint(20) unsigned NOT NULL,
 				registered varchar(253) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+				names char(32) CHARACTER SET ascii NOT NULL DEFAULT \'\',
 				issued tinyint(1) unsigned NOT NULL DEFAULT 1,
 				PRIMARY KEY  (id),
 				KEY sent_at (sent_at),
-				KEY registered (registered, sent_at)
+				KEY registered (registered, sent_at),
+				KEY names (names, sent_at)
 			) ' . $wpdb->get_charset_collate()
 		);
 		self::$ready = true;
