@@ -216,15 +216,26 @@ class CLI_Command {
 		}
 		try {
 			$now = $this->service->switch_ssl_mode($mode);
-		} catch (RunCloudException $e) {
-			\WP_CLI::error(Plugin::instance()->logger()->redact(Failure::explain(Failure::describe($e))));
-			return;
-		} catch (Extension_Missing_Exception $e) {
-			\WP_CLI::error(__('The wu_runcloud PHP extension is not loaded.', 'wu-runcloud'));
+		} catch (RunCloudException | Extension_Missing_Exception $e) {
+			$this->stop($e);
 			return;
 		}
 		/* translators: %s: basic, advanced or auto */
 		\WP_CLI::success(sprintf(__('The web app is in %s SSL now.', 'wu-runcloud'), $now));
+	}
+
+	/**
+	 * Ends the command with why a RunCloud call could not be made, in words
+	 * and redacted.
+	 *
+	 * @param RunCloudException|Extension_Missing_Exception $e The failure.
+	 */
+	private function stop(\Exception $e): void {
+		\WP_CLI::error(
+			$e instanceof RunCloudException
+				? Plugin::instance()->logger()->redact(Failure::explain(Failure::describe($e)))
+				: __('The wu_runcloud PHP extension is not loaded.', 'wu-runcloud')
+		);
 	}
 
 	/**
@@ -278,11 +289,8 @@ class CLI_Command {
 	public function domains($args = [], $assoc_args = []): void {
 		try {
 			$domains = $this->service->list_domains();
-		} catch (RunCloudException $e) {
-			\WP_CLI::error(Plugin::instance()->logger()->redact(Failure::explain(Failure::describe($e))));
-			return;
-		} catch (Extension_Missing_Exception $e) {
-			\WP_CLI::error(__('The wu_runcloud PHP extension is not loaded.', 'wu-runcloud'));
+		} catch (RunCloudException | Extension_Missing_Exception $e) {
+			$this->stop($e);
 			return;
 		}
 		$managed = $this->managed->all();

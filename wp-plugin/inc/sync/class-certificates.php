@@ -228,20 +228,20 @@ class Certificates {
 	 * @return list<array<string, mixed>> The extension's answers.
 	 */
 	private function order(array $names, string $lease): array {
-		if (! $this->dns->enabled()) {
-			return $this->order_on_ultimate_multisites_word($names, $lease);
-		}
 		try {
-			$mode   = $this->mode();
+			$mode = $this->mode();
+			if ('auto' === $mode) {
+				return $this->redeploy($names, $lease);
+			}
+			if (! $this->dns->enabled()) {
+				return $this->order_on_ultimate_multisites_word($names, $mode, $lease);
+			}
 			$served = $this->served_names('basic' === $mode ? null : $names);
 		} catch (RunCloudException $e) {
 			// RunCloud cannot be read now: the ordinary failure path decides.
 			return $this->redeploy($names, $lease);
 		} catch (Extension_Missing_Exception $e) {
 			return [];
-		}
-		if ('auto' === $mode) {
-			return $this->redeploy($names, $lease);
 		}
 		$names = $this->not_yet_served($names);
 		if ([] === $names) {
@@ -268,20 +268,11 @@ class Certificates {
 	 * every name. The basic ceiling is counted from the view of the app.
 	 *
 	 * @param list<string> $names The batch.
+	 * @param string       $mode  basic or advanced.
 	 * @param string       $lease The batch's lease.
 	 * @return list<array<string, mixed>> The extension's answers.
 	 */
-	private function order_on_ultimate_multisites_word(array $names, string $lease): array {
-		try {
-			$mode = $this->mode();
-		} catch (RunCloudException $e) {
-			return $this->redeploy($names, $lease);
-		} catch (Extension_Missing_Exception $e) {
-			return [];
-		}
-		if ('auto' === $mode) {
-			return $this->redeploy($names, $lease);
-		}
+	private function order_on_ultimate_multisites_word(array $names, string $mode, string $lease): array {
 		if ('basic' === $mode && ! $this->fits_one_certificate($this->app->certificate_names(), $names, $lease)) {
 			return [];
 		}
