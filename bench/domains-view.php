@@ -10,12 +10,13 @@
 
 declare(strict_types=1);
 
+use WuRunCloud\Plugin\Plugin;
+use WuRunCloud\Plugin\Status\Domain_Status;
+
 require dirname(__DIR__) . '/tests/wordpress/support/load-wordpress.php';
 require __DIR__ . '/common.php';
 require_once ABSPATH . 'wp-admin/includes/admin.php';
 
-use WuRunCloud\Plugin\Admin\Domain_Row_Builder;
-use WuRunCloud\Plugin\Plugin;
 
 const NAMES = 10000;
 
@@ -61,6 +62,6 @@ function bench_domains_page(callable $render, int $runs): array {
 // No redeploy recorded yet (every certificate "unknown", no date to format),
 // then after one (every certificate "covered by the last redeploy (date)").
 $unrecorded = bench_domains_page($render, $runs);
-Domain_Row_Builder::remember_redeploy(['mode' => 'basic', 'action' => 'redeployed']);
+Domain_Status::remember_redeploy(['mode' => 'basic', 'action' => 'redeployed']);
 $recorded = bench_domains_page($render, $runs);
 bench_emit(['names' => NAMES, 'runs' => $runs, 'no_redeploy_recorded' => $unrecorded, 'after_a_redeploy' => $recorded]);

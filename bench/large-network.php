@@ -18,8 +18,8 @@ require_once dirname(__DIR__) . '/tests/wordpress/support/class-queue-runner.php
 require __DIR__ . '/common.php';
 require __DIR__ . '/baseline/runcloud-provider.php';
 
-use WuRunCloud\Plugin\Daily_Reconcile;
 use WuRunCloud\Plugin\Plugin;
+use WuRunCloud\Plugin\Sync\Reconcile\Daily_Reconcile;
 use WuRunCloud\Tests\Queue_Runner;
 
 const RATE_PER_MINUTE = 60;

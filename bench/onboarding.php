@@ -22,11 +22,11 @@ require dirname(__DIR__) . '/tests/wordpress/support/load-wordpress.php';
 require_once dirname(__DIR__) . '/tests/wordpress/support/class-queue-runner.php';
 require __DIR__ . '/common.php';
 
-use WuRunCloud\Plugin\Daily_Reconcile;
 use WuRunCloud\Plugin\Plugin;
-use WuRunCloud\Plugin\Sync\Certificate_Queue;
-use WuRunCloud\Plugin\Sync\Certificates;
+use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
+use WuRunCloud\Plugin\Sync\Certificates\Certificate_Step;
 use WuRunCloud\Plugin\Sync\Name_Queue;
+use WuRunCloud\Plugin\Sync\Reconcile\Daily_Reconcile;
 use WuRunCloud\Tests\Queue_Runner;
 
 define('NAMES', (int) (getenv('BENCH_ONBOARDING_NAMES') ?: 1000));
@@ -82,7 +82,7 @@ function onboard(Simulator $sim, Plugin $plugin): array {
 		keep_simulator_clock($sim, $began, $wall);
 		Queue_Runner::run_due();
 		$state = $sim->state();
-		if (count($state['ssl']['domains']) >= NAMES + 1 && count((new \WuRunCloud\Plugin\Managed_Domains())->all()) >= NAMES) {
+		if (count($state['ssl']['domains']) >= NAMES + 1 && count((new \WuRunCloud\Plugin\Sync\Managed_Domains())->all()) >= NAMES) {
 			$done_at = time();
 			break;
 		}
@@ -117,10 +117,10 @@ function onboard(Simulator $sim, Plugin $plugin): array {
 		'certificates'          => count($state['ssl']['domains']),
 		'refused_orders'        => (int) $state['letsencrypt']['refused_orders'],
 		'refused_by_reason'     => $state['letsencrypt']['refused_orders_by_reason'],
-		'most_orders_in_3_hours' => most_in_window(Certificates::ORDERS_WINDOW),
+		'most_orders_in_3_hours' => most_in_window(Certificate_Step::ORDERS_WINDOW),
 		'floor_seconds'         => floor_seconds($needed, $per_order),
 		'last_warnings'         => array_slice($GLOBALS['bench_log'], -8),
-		'left'                  => null === $done_at ? ['retries' => count((new Name_Queue(new \WuRunCloud\Plugin\Scheduler(), $plugin->logger()))->all()), 'certificates' => count((new Certificate_Queue(new \WuRunCloud\Plugin\Scheduler(), $plugin->logger()))->pending()), 'missing' => array_values(array_diff(array_map(static fn (int $n): string => sprintf('customer-%04d.example', $n), range(1, NAMES)), array_column($state['domains'], 'name'))), 'add_statuses' => array_count_values(array_map(static fn (array $r): string => (string) ($r['status'] ?? 'none'), array_filter($requests, static fn (array $r): bool => 'POST' === $r['method'] && str_ends_with((string) $r['path'], '/domains')))), 'managed' => count((new \WuRunCloud\Plugin\Managed_Domains())->all()), 'on_app' => count($state['domains']), 'held' => count((new Certificate_Queue(new \WuRunCloud\Plugin\Scheduler(), $plugin->logger()))->held()), 'last' => get_network_option(null, 'wu_runcloud_last_reconcile'), 'next' => array_map(static fn (string $hook): ?int => Queue_Runner::next($hook), [Daily_Reconcile::STEP_HOOK, Certificate_Queue::HOOK, Name_Queue::HOOK]), 'now' => time()] : [],
+		'left'                  => null === $done_at ? ['retries' => count((new Name_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), $plugin->logger()))->all()), 'certificates' => count((new Certificate_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), $plugin->logger()))->pending()), 'missing' => array_values(array_diff(array_map(static fn (int $n): string => sprintf('customer-%04d.example', $n), range(1, NAMES)), array_column($state['domains'], 'name'))), 'add_statuses' => array_count_values(array_map(static fn (array $r): string => (string) ($r['status'] ?? 'none'), array_filter($requests, static fn (array $r): bool => 'POST' === $r['method'] && str_ends_with((string) $r['path'], '/domains')))), 'managed' => count((new \WuRunCloud\Plugin\Sync\Managed_Domains())->all()), 'on_app' => count($state['domains']), 'held' => count((new Certificate_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), $plugin->logger()))->held()), 'last' => get_network_option(null, 'wu_runcloud_last_reconcile'), 'next' => array_map(static fn (string $hook): ?int => Queue_Runner::next($hook), [Daily_Reconcile::STEP_HOOK, Certificate_Queue::HOOK, Name_Queue::HOOK]), 'now' => time()] : [],
 	];
 }
 
@@ -169,7 +169,7 @@ function keep_simulator_clock(Simulator $sim, int $began, float $wall): void {
  */
 function most_in_window(int $window): int {
 	global $wpdb;
-	$table = $wpdb->base_prefix . \WuRunCloud\Plugin\Sync\Order_Ledger::TABLE;
+	$table = $wpdb->base_prefix . \WuRunCloud\Plugin\Sync\Certificates\Order_Ledger::TABLE;
 	$times = array_map('intval', (array) $wpdb->get_col("SELECT MIN(sent_at) FROM `$table` GROUP BY order_id ORDER BY 1")); // phpcs:ignore WordPress.DB
 	$most  = 0;
 	$first = 0;
@@ -193,9 +193,9 @@ function most_in_window(int $window): int {
  * @param float $per_order  Requests one certificate order takes.
  */
 function floor_seconds(int $requests, float $per_order): int {
-	$windows   = intdiv(NAMES - 1, Certificates::ORDERS_PER_WINDOW);
-	$last      = NAMES - $windows * Certificates::ORDERS_PER_WINDOW;
-	$by_budget = $windows * Certificates::ORDERS_WINDOW + (int) ceil(($last * (1 + $per_order) + $last * $per_order) * 60 / RATE_PER_MINUTE);
+	$windows   = intdiv(NAMES - 1, Certificate_Step::ORDERS_PER_WINDOW);
+	$last      = NAMES - $windows * Certificate_Step::ORDERS_PER_WINDOW;
+	$by_budget = $windows * Certificate_Step::ORDERS_WINDOW + (int) ceil(($last * (1 + $per_order) + $last * $per_order) * 60 / RATE_PER_MINUTE);
 	return max((int) ceil($requests * 60 / RATE_PER_MINUTE), $by_budget);
 }
 
@@ -210,9 +210,9 @@ function grow_past_100(Simulator $sim, Plugin $plugin): array {
 	$sim->reset();
 	$sim->ssl(['advancedSSL' => false, 'certificate' => true]);
 	// Another app's story: Let's Encrypt's budgets start afresh, on both sides.
-	(new \WuRunCloud\Plugin\Sync\Order_Ledger())->clear();
+	(new \WuRunCloud\Plugin\Sync\Certificates\Order_Ledger())->clear();
 	update_network_option(null, \WP_Ultimo\Models\Domain::TABLE, []);
-	delete_network_option(null, Certificates::MODE_OPTION);
+	delete_network_option(null, Certificate_Step::MODE_OPTION);
 	$plugin->service()->app_domains()->clear();
 	$plugin->service()->app_domains()->replace(\wu_runcloud_list_domains());
 	$plugin->service()->forget_cached_domains();
@@ -232,7 +232,7 @@ function grow_past_100(Simulator $sim, Plugin $plugin): array {
 		Queue_Runner::run_due();
 		$after = count(array_filter($sim->requests(), static fn (array $r): bool => 'PUT' === $r['method']));
 		$names = $plugin->service()->app_domains()->certificate_names();
-		if ($names > Certificates::NAMES_PER_CERTIFICATE) {
+		if ($names > Certificate_Step::NAMES_PER_CERTIFICATE) {
 			$over += $after - $before;
 		}
 	}

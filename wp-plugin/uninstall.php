@@ -34,7 +34,7 @@ function wu_runcloud_uninstall_names(string $table, string $column, ?int $networ
 	return array_values(array_unique($names));
 }
 
-(new \WuRunCloud\Plugin\Scheduler())->cancel_everywhere(\WuRunCloud\Plugin\Plugin::SCHEDULED_HOOKS);
+(new \WuRunCloud\Plugin\Sync\Scheduler())->cancel_everywhere(\WuRunCloud\Plugin\Plugin::SCHEDULED_HOOKS);
 
 if (is_multisite()) {
 	// Every network of the installation, not only the current one.
@@ -63,5 +63,5 @@ foreach (['', $GLOBALS['wpdb']->base_prefix] as $wu_runcloud_prefix) {
 }
 
 \WuRunCloud\Plugin\Sync\App_Domains::drop_table();
-\WuRunCloud\Plugin\Managed_Domains::drop_table();
-\WuRunCloud\Plugin\Sync\Order_Ledger::drop_table();
+\WuRunCloud\Plugin\Sync\Managed_Domains::drop_table();
+\WuRunCloud\Plugin\Sync\Certificates\Order_Ledger::drop_table();

@@ -1,11 +1,12 @@
 <?php
 /**
- * Class autoloader: WuRunCloud\Plugin\Foo_Bar lives in inc/class-foo-bar.php,
- * WuRunCloud\Plugin\Adapters\Foo_Bar in inc/adapters/class-foo-bar.php and
- * WuRunCloud\Plugin\Sync\Foo_Bar (the sync machinery) in inc/sync/class-foo-bar.php.
+ * Class autoloader: a namespace is a folder, a class a file.
+ * WuRunCloud\Plugin\Sync\Certificates\Order_Ledger lives in
+ * inc/sync/certificates/class-order-ledger.php; WuRunCloud\Plugin\Plugin (the
+ * wiring) in inc/class-plugin.php.
  *
- * The adapter classes extend Ultimate Multisite's own classes, so they are only
- * ever referenced once those are known to exist.
+ * The classes in ultimate-multisite/ extend Ultimate Multisite's own classes,
+ * so they are only ever referenced once those are known to exist.
  *
  * @package WuRunCloud\Plugin
  */
@@ -20,7 +21,7 @@ spl_autoload_register(
 		}
 		$parts = explode('\\', substr($class, strlen($prefix)));
 		$name  = array_pop($parts);
-		$dir   = __DIR__ . '/' . implode('/', array_map('strtolower', $parts));
+		$dir   = __DIR__ . '/' . implode('/', array_map(static fn (string $part): string => strtolower(str_replace('_', '-', $part)), $parts));
 		$file  = rtrim($dir, '/') . '/class-' . strtolower(str_replace('_', '-', $name)) . '.php';
 		if (is_file($file)) {
 			require_once $file;

@@ -7,6 +7,39 @@
 
 namespace WuRunCloud\Plugin;
 
+use WuRunCloud\Plugin\Admin\Admin_Notices;
+use WuRunCloud\Plugin\Admin\Domains_View;
+use WuRunCloud\Plugin\Admin\Settings_Page;
+use WuRunCloud\Plugin\Admin\Site_Health;
+use WuRunCloud\Plugin\CLI\RunCloud_Command;
+use WuRunCloud\Plugin\Extension\Connection_Tester;
+use WuRunCloud\Plugin\Extension\Credentials;
+use WuRunCloud\Plugin\Extension\Extension_Gateway;
+use WuRunCloud\Plugin\Status\Domain_Status;
+use WuRunCloud\Plugin\Status\Failure_Log;
+use WuRunCloud\Plugin\Status\Logger;
+use WuRunCloud\Plugin\Storage\Name_Lock;
+use WuRunCloud\Plugin\Sync\Adoption;
+use WuRunCloud\Plugin\Sync\App_Domains;
+use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
+use WuRunCloud\Plugin\Sync\Certificates\Certificate_Step;
+use WuRunCloud\Plugin\Sync\Certificates\Order_Ledger;
+use WuRunCloud\Plugin\Sync\Converger;
+use WuRunCloud\Plugin\Sync\Desired_State;
+use WuRunCloud\Plugin\Sync\Domain_Sync_Service;
+use WuRunCloud\Plugin\Sync\Managed_Domains;
+use WuRunCloud\Plugin\Sync\Name_Queue;
+use WuRunCloud\Plugin\Sync\Reconcile\Daily_Reconcile;
+use WuRunCloud\Plugin\Sync\Reconcile\Reconcile_Record;
+use WuRunCloud\Plugin\Sync\Reconcile\Reconcile_Walk;
+use WuRunCloud\Plugin\Sync\Reconciler;
+use WuRunCloud\Plugin\Sync\Scheduler;
+use WuRunCloud\Plugin\Sync\Wildcards;
+use WuRunCloud\Plugin\Ultimate_Multisite\Domain_Mapping_Module;
+use WuRunCloud\Plugin\Ultimate_Multisite\Host_Provider;
+use WuRunCloud\Plugin\Ultimate_Multisite\Network;
+use WuRunCloud\Plugin\Ultimate_Multisite\RunCloud_Integration;
+
 defined('ABSPATH') || exit;
 
 /**
@@ -37,7 +70,7 @@ final class Plugin {
 	/**
 	 * Every hook the plugin schedules (on the network's main site only).
 	 */
-	const SCHEDULED_HOOKS = [Sync\Certificate_Queue::HOOK, Sync\Name_Queue::HOOK, Daily_Reconcile::HOOK, Daily_Reconcile::STEP_HOOK];
+	const SCHEDULED_HOOKS = [Certificate_Queue::HOOK, Name_Queue::HOOK, Daily_Reconcile::HOOK, Daily_Reconcile::STEP_HOOK];
 
 	/**
 	 * @var Plugin|null
@@ -143,10 +176,10 @@ final class Plugin {
 		$this->gateway     = new Extension_Gateway($this->credentials);
 		$this->logger      = new Logger($this->credentials);
 		$this->scheduler   = new Scheduler();
-		$this->ssl         = new Sync\Certificate_Queue($this->scheduler, $this->logger);
-		$this->retries     = new Sync\Name_Queue($this->scheduler, $this->logger);
+		$this->ssl         = new Certificate_Queue($this->scheduler, $this->logger);
+		$this->retries     = new Name_Queue($this->scheduler, $this->logger);
 		$this->managed     = new Managed_Domains();
-		$this->app         = new Sync\App_Domains();
+		$this->app         = new App_Domains();
 		$tester            = new Connection_Tester($this->gateway, $this->credentials, $this->logger);
 		$this->record      = new Reconcile_Record();
 		$this->failures    = new Failure_Log($this->logger);
@@ -161,13 +194,13 @@ final class Plugin {
 	 * @param Network           $network Network facts.
 	 */
 	private function sync_service(Connection_Tester $tester, Network $network): Domain_Sync_Service {
-		$wildcards    = new Sync\Wildcards($this->gateway, $this->app);
-		$desired      = new Sync\Desired_State($network, $this->gateway, $wildcards, $this->logger);
-		$converger    = new Sync\Converger($this->gateway, $this->logger, $network, $desired, $wildcards, $this->managed, $this->app, $this->retries, $this->ssl, new Sync\Name_Lock());
-		$certificates = new Sync\Certificates($this->gateway, $this->logger, $this->ssl, $this->retries, $this->app, $network, new Sync\Order_Ledger());
-		$reconciler   = new Sync\Reconciler($this->gateway, $this->logger, $network, $desired, $this->managed, $this->retries, $this->ssl, $this->record, $converger);
-		$walk         = new Sync\Reconcile_Walk($this->gateway, $this->logger, $network, $desired, $this->managed, $this->app, $this->retries, $converger, $this->record);
-		$this->adoption = new Sync\Adoption($desired, $this->app, $this->managed, $network, $this->logger);
+		$wildcards    = new Wildcards($this->gateway, $this->app);
+		$desired      = new Desired_State($network, $this->gateway, $wildcards, $this->logger);
+		$converger    = new Converger($this->gateway, $this->logger, $network, $desired, $wildcards, $this->managed, $this->app, $this->retries, $this->ssl, new Name_Lock());
+		$certificates = new Certificate_Step($this->gateway, $this->logger, $this->ssl, $this->retries, $this->app, $network, new Order_Ledger());
+		$reconciler   = new Reconciler($this->gateway, $this->logger, $network, $desired, $this->managed, $this->retries, $this->ssl, $this->record, $converger);
+		$walk         = new Reconcile_Walk($this->gateway, $this->logger, $network, $desired, $this->managed, $this->app, $this->retries, $converger, $this->record);
+		$this->adoption = new Adoption($desired, $this->app, $this->managed, $network, $this->logger);
 		return new Domain_Sync_Service($this->gateway, $tester, $converger, $certificates, $reconciler, $desired, $this->app, $walk);
 	}
 
@@ -185,8 +218,8 @@ final class Plugin {
 		add_action('wp_ultimo_host_providers_load', [$this, 'replace_host_provider'], self::REGISTER_PRIORITY);
 
 		// Deferred work, scheduled through Action Scheduler or WP-Cron.
-		add_action(Sync\Certificate_Queue::HOOK, [$this->service, 'redeploy_pending_ssl'], 10, 0);
-		add_action(Sync\Name_Queue::HOOK, [$this->service, 'process_retries'], 10, 0);
+		add_action(Certificate_Queue::HOOK, [$this->service, 'redeploy_pending_ssl'], 10, 0);
+		add_action(Name_Queue::HOOK, [$this->service, 'process_retries'], 10, 0);
 		add_action(Daily_Reconcile::HOOK, [$this->daily, 'run'], 10, 0);
 		add_action(Daily_Reconcile::STEP_HOOK, [$this->daily, 'step'], 10, 0);
 		add_action('wu_runcloud_view_incomplete', [$this->daily, 'fill_view'], 10, 0);
@@ -210,11 +243,11 @@ final class Plugin {
 
 		$page = $this->reconcile_page();
 		add_action('network_admin_menu', [$page, 'register'], 10, 0);
-		add_action('admin_post_' . Reconcile_Page::RECONCILE_ACTION, [$page, 'handle_reconcile'], 10, 0);
-		add_action('admin_post_' . Reconcile_Page::DISMISS_ACTION, [$page, 'handle_dismiss'], 10, 0);
-		add_action('admin_post_' . Reconcile_Page::ADOPT_ACTION, [$page, 'handle_adopt'], 10, 0);
-		add_action('admin_post_' . Admin\Domains_View::SYNC_ACTION, [$page->domains_view(), 'handle_sync'], 10, 0);
-		add_action('wu_runcloud_certificate_redeployed', [Admin\Domain_Row_Builder::class, 'remember_redeploy'], 10, 2);
+		add_action('admin_post_' . Settings_Page::RECONCILE_ACTION, [$page, 'handle_reconcile'], 10, 0);
+		add_action('admin_post_' . Settings_Page::DISMISS_ACTION, [$page, 'handle_dismiss'], 10, 0);
+		add_action('admin_post_' . Settings_Page::ADOPT_ACTION, [$page, 'handle_adopt'], 10, 0);
+		add_action('admin_post_' . Domains_View::SYNC_ACTION, [$page->domains_view(), 'handle_sync'], 10, 0);
+		add_action('wu_runcloud_certificate_redeployed', [Domain_Status::class, 'remember_redeploy'], 10, 2);
 
 		$health = new Site_Health($this->gateway, $this->credentials, $this->service, $this->retries, $this->ssl);
 		add_filter('site_status_tests', [$health, 'register_tests'], 10, 1);
@@ -230,15 +263,15 @@ final class Plugin {
 	/**
 	 * The object behind `wp runcloud`.
 	 */
-	public function cli_command(): CLI_Command {
-		return new CLI_Command($this->gateway, $this->credentials, $this->service, $this->managed, $this->ssl, $this->retries, $this->adoption);
+	public function cli_command(): RunCloud_Command {
+		return new RunCloud_Command($this->gateway, $this->credentials, $this->service, $this->managed, $this->ssl, $this->retries, $this->adoption);
 	}
 
 	/**
 	 * The object behind Network Admin > Settings > RunCloud.
 	 */
-	public function reconcile_page(): Reconcile_Page {
-		return new Reconcile_Page($this->gateway, $this->credentials, $this->service, $this->retries, $this->ssl, $this->failures, $this->record, $this->daily, $this->logger, $this->adoption);
+	public function reconcile_page(): Settings_Page {
+		return new Settings_Page($this->gateway, $this->credentials, $this->service, $this->retries, $this->ssl, $this->failures, $this->record, $this->daily, $this->logger, $this->adoption);
 	}
 
 	/**
@@ -262,7 +295,7 @@ final class Plugin {
 	 * admin page load.
 	 */
 	public function activate(): void {
-		Sync\App_Domains::install();
+		App_Domains::install();
 		Managed_Domains::install();
 		$this->keep_queues_scheduled();
 		$this->daily->fill_view();
@@ -294,7 +327,7 @@ final class Plugin {
 			|| ! class_exists('\WP_Ultimo\Integrations\Integration')) {
 			return;
 		}
-		$integration = new Adapters\RunCloud_Integration($this->service, $this->credentials);
+		$integration = new RunCloud_Integration($this->service, $this->credentials);
 		$this->credentials->set_store([$integration, 'stored_credential']);
 		$registry->register($integration);
 		$this->took_over = 'registry';
@@ -310,7 +343,7 @@ final class Plugin {
 			|| ! class_exists('\WP_Ultimo\Integrations\Base_Capability_Module')) {
 			return;
 		}
-		$registry->add_capability(Adapters\RunCloud_Integration::ID, new Adapters\Domain_Mapping_Module($this->service));
+		$registry->add_capability(RunCloud_Integration::ID, new Domain_Mapping_Module($this->service));
 	}
 
 	/**
@@ -328,7 +361,7 @@ final class Plugin {
 		if (class_exists($builtin) && method_exists($builtin, 'get_instance')) {
 			$this->silence_builtin_provider($builtin::get_instance());
 		}
-		$provider = Adapters\Host_Provider::get_instance();
+		$provider = Host_Provider::get_instance();
 		// The built-in provider's notices went straight into Ultimate Multisite's notice list.
 		add_filter('wu_admin_notices', [$provider, 'silence_core_notices'], 10, 1);
 		$this->took_over = 'host-providers';

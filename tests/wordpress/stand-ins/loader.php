@@ -16,7 +16,7 @@ defined('ABSPATH') || exit;
 	}
 	require_once $dir . '/common.php';
 	require_once $dir . '/host-provider-base.php';
-	require_once $dir . ('a' === $architecture ? '/architecture-a.php' : '/architecture-b.php');
+	require_once $dir . ('a' === $architecture ? '/host-providers.php' : '/integration-registry.php');
 	if ('b' === $architecture) {
 		// Ultimate Multisite bundles Action Scheduler; the 2.5+ runs use this stand-in of its API.
 		require_once $dir . '/action-scheduler.php';

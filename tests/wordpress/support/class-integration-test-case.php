@@ -9,7 +9,7 @@ namespace WuRunCloud\Tests;
 
 use PHPUnit\Framework\TestCase;
 use WuRunCloud\Plugin\Plugin;
-use WuRunCloud\Plugin\Daily_Reconcile;
+use WuRunCloud\Plugin\Sync\Reconcile\Daily_Reconcile;
 
 require_once __DIR__ . '/class-queue-runner.php';
 
@@ -58,10 +58,10 @@ abstract class Integration_Test_Case extends TestCase {
 		// A test may have uninstalled the plugin (its tables dropped) in another process.
 		\WuRunCloud\Plugin\Sync\App_Domains::install();
 		Plugin::instance()->service()->app_domains()->clear();
-		\WuRunCloud\Plugin\Managed_Domains::install();
-		(new \WuRunCloud\Plugin\Managed_Domains())->clear();
+		\WuRunCloud\Plugin\Sync\Managed_Domains::install();
+		(new \WuRunCloud\Plugin\Sync\Managed_Domains())->clear();
 		// Let's Encrypt's budgets start afresh for each test.
-		(new \WuRunCloud\Plugin\Sync\Order_Ledger())->clear();
+		(new \WuRunCloud\Plugin\Sync\Certificates\Order_Ledger())->clear();
 		Queue_Runner::clear();
 		if (class_exists('\WP_Ultimo\Test\Async_Queue')) {
 			\WP_Ultimo\Test\Async_Queue::clear();
@@ -104,7 +104,7 @@ abstract class Integration_Test_Case extends TestCase {
 	 * @return array<string, array<string, mixed>>
 	 */
 	protected function managed(): array {
-		return (new \WuRunCloud\Plugin\Managed_Domains())->all();
+		return (new \WuRunCloud\Plugin\Sync\Managed_Domains())->all();
 	}
 
 	protected function tearDown(): void {

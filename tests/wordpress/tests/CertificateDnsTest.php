@@ -9,6 +9,7 @@ namespace WuRunCloud\Tests;
 
 use WuRunCloud\Plugin\Plugin;
 
+
 /**
  * The simulator's DNS (its responder on loopback UDP, which the plugin is
  * pointed at through wu_runcloud_dns_server) and its Let's Encrypt, which
@@ -84,8 +85,8 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		return (array) $this->sim->state()['ssl']['basic']['covers'];
 	}
 
-	private function queue(): \WuRunCloud\Plugin\Sync\Certificate_Queue {
-		return new \WuRunCloud\Plugin\Sync\Certificate_Queue(new \WuRunCloud\Plugin\Scheduler(), Plugin::instance()->logger());
+	private function queue(): \WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue {
+		return new \WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), Plugin::instance()->logger());
 	}
 
 	/**
@@ -125,7 +126,7 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->sim->dns(['late.example.com' => 'server']);
 		\WP_Ultimo\Test\Async_Queue::run_scheduled(time() + 300);
 		$this->assertSame('checking-ssl-cert', $this->record('late.example.com')->get_stage());
-		$served = new \WuRunCloud\Plugin\Sync\Served_Certificate(new \WuRunCloud\Plugin\Sync\Dns_Check(new \WuRunCloud\Plugin\Sync\Dns_Resolver()));
+		$served = new \WuRunCloud\Plugin\Sync\Certificates\Served_Certificate(new \WuRunCloud\Plugin\Sync\Certificates\Dns_Check(new \WuRunCloud\Plugin\Sync\Certificates\Dns_Resolver()));
 		$this->assertFalse($served->covers('late.example.com'), 'the server presents no certificate naming it yet');
 		$this->assertCount(1, preg_grep('/^dns late\.example\.com: Ultimate Multisite found its DNS pointing/', $this->log_lines('info')));
 		$this->run_scheduled_after(31);
@@ -186,7 +187,7 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$blocking = $this->queue()->blocking();
 		$this->assertSame(['shop.example.com'], array_keys($blocking));
 		$this->assertTrue($blocking['shop.example.com']['moved']);
-		$site_health = new \WuRunCloud\Plugin\Site_Health(Plugin::instance()->gateway(), Plugin::instance()->credentials(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Scheduler(), Plugin::instance()->logger()), $this->queue());
+		$site_health = new \WuRunCloud\Plugin\Admin\Site_Health(Plugin::instance()->gateway(), Plugin::instance()->credentials(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), Plugin::instance()->logger()), $this->queue());
 		$result      = $site_health->test_certificate_dns();
 		$this->assertSame('recommended', $result['status']);
 		$this->assertStringContainsString('shop.example.com: resolves to 192.0.2.1', $result['description']);
@@ -199,7 +200,7 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->assertSame('critical', $site_health->test_certificate_dns()['status']);
 
 		// The Domains view says which name holds the certificate back, why, and what to do.
-		$rows = new \WuRunCloud\Plugin\Admin\Domain_Row_Builder(Plugin::instance()->service(), new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Scheduler(), Plugin::instance()->logger()), $this->queue());
+		$rows = new \WuRunCloud\Plugin\Status\Domain_Status(Plugin::instance()->service(), new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), Plugin::instance()->logger()), $this->queue());
 		$shop = $rows->certificate_state('shop.example.com', true);
 		$this->assertSame('waiting', $shop['state']);
 		$this->assertStringContainsString('no longer points at the server', $shop['text']);
@@ -212,7 +213,7 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->map_domain('never.example.com', 2);
 		$this->run_domain_events();
 		$this->run_scheduled_after(31);
-		$site_health = new \WuRunCloud\Plugin\Site_Health(Plugin::instance()->gateway(), Plugin::instance()->credentials(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Scheduler(), Plugin::instance()->logger()), $this->queue());
+		$site_health = new \WuRunCloud\Plugin\Admin\Site_Health(Plugin::instance()->gateway(), Plugin::instance()->credentials(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), Plugin::instance()->logger()), $this->queue());
 		$result      = $site_health->test_certificate_dns();
 		$this->assertSame('recommended', $result['status']);
 		$this->assertStringContainsString('new, its DNS may still be propagating', $result['description']);
@@ -225,7 +226,7 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->assertSame('critical', $result['status']);
 		$this->assertStringContainsString('never.example.com: does not resolve', $result['description']);
 		$this->assertStringContainsString('it has never pointed at the server', $result['description']);
-		$rows  = new \WuRunCloud\Plugin\Admin\Domain_Row_Builder(Plugin::instance()->service(), new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Scheduler(), Plugin::instance()->logger()), $this->queue());
+		$rows  = new \WuRunCloud\Plugin\Status\Domain_Status(Plugin::instance()->service(), new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), Plugin::instance()->logger()), $this->queue());
 		$never = $rows->certificate_state('never.example.com', true);
 		$this->assertSame('waiting', $never['state']);
 		$this->assertStringContainsString('its DNS has never pointed at the server', $never['text']);
@@ -330,7 +331,7 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->map_domain('two.example.com', 2);
 		$this->run_domain_events();
 		$this->run_scheduled_after(31);
-		$health = new \WuRunCloud\Plugin\Site_Health(Plugin::instance()->gateway(), Plugin::instance()->credentials(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Scheduler(), Plugin::instance()->logger()), $this->queue());
+		$health = new \WuRunCloud\Plugin\Admin\Site_Health(Plugin::instance()->gateway(), Plugin::instance()->credentials(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), Plugin::instance()->logger()), $this->queue());
 		$this->assertSame('good', $health->test_certificate_dns()['status']);
 
 		$threshold = static function () {

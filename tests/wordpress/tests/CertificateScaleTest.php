@@ -9,6 +9,7 @@ namespace WuRunCloud\Tests;
 
 use WuRunCloud\Plugin\Plugin;
 
+
 /**
  * A basic certificate covers every name of the web app and holds at most 100
  * (Let's Encrypt's names per certificate): past that nothing is ordered and
@@ -77,7 +78,7 @@ final class CertificateScaleTest extends Integration_Test_Case {
 		$this->assertSame(0, $this->sim->dns_state()['refused_orders']);
 		$why = 'this web app has 103 names; one basic certificate holds at most 100 (Let\'s Encrypt\'s limit), so no certificate can cover them: switch the web app to advanced SSL';
 		$this->assertNotEmpty(preg_grep('/' . preg_quote($why, '/') . '/', $this->log_lines('warning')), implode("\n", $this->log_lines('warning')));
-		$this->assertSame(['one-too-many.example.com'], (new \WuRunCloud\Plugin\Sync\Certificate_Queue(new \WuRunCloud\Plugin\Scheduler(), Plugin::instance()->logger()))->pending(), 'the name waits');
+		$this->assertSame(['one-too-many.example.com'], (new \WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), Plugin::instance()->logger()))->pending(), 'the name waits');
 
 		$health = $this->site_health();
 		$this->assertSame('critical', $health['status']);
@@ -134,7 +135,7 @@ final class CertificateScaleTest extends Integration_Test_Case {
 	 */
 	private function orders_age(int $seconds): void {
 		global $wpdb;
-		$wpdb->query($wpdb->prepare('UPDATE `' . $wpdb->base_prefix . \WuRunCloud\Plugin\Sync\Order_Ledger::TABLE . '` SET sent_at = sent_at - %d', $seconds)); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.DirectDatabaseQuery
+		$wpdb->query($wpdb->prepare('UPDATE `' . $wpdb->base_prefix . \WuRunCloud\Plugin\Sync\Certificates\Order_Ledger::TABLE . '` SET sent_at = sent_at - %d', $seconds)); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.DirectDatabaseQuery
 	}
 
 	/**
@@ -143,7 +144,7 @@ final class CertificateScaleTest extends Integration_Test_Case {
 	 * @return array<string, array{until: int, reason: string}>
 	 */
 	private function held(): array {
-		return (new \WuRunCloud\Plugin\Sync\Certificate_Queue(new \WuRunCloud\Plugin\Scheduler(), Plugin::instance()->logger()))->held();
+		return (new \WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), Plugin::instance()->logger()))->held();
 	}
 
 	public function test_advanced_orders_never_pass_the_accounts_budget_and_go_when_it_comes_back(): void {
@@ -227,7 +228,7 @@ final class CertificateScaleTest extends Integration_Test_Case {
 	public function test_site_hosts_near_the_networks_weekly_budget_bring_the_wildcard_advice(): void {
 		$this->sim->ssl(['advancedSSL' => true]);
 		Plugin::instance()->service()->ssl_mode();
-		$ledger = new \WuRunCloud\Plugin\Sync\Order_Ledger();
+		$ledger = new \WuRunCloud\Plugin\Sync\Certificates\Order_Ledger();
 		for ($i = 0; $i < 39; $i++) {
 			$ledger->record(['network.test'], true);
 		}
@@ -245,7 +246,7 @@ final class CertificateScaleTest extends Integration_Test_Case {
 
 	public function test_advanced_orders_never_pass_the_weekly_budget_for_the_same_names(): void {
 		$this->sim->ssl(['advancedSSL' => true]);
-		$ledger = new \WuRunCloud\Plugin\Sync\Order_Ledger();
+		$ledger = new \WuRunCloud\Plugin\Sync\Certificates\Order_Ledger();
 		for ($i = 0; $i < 4; $i++) {
 			$ledger->record(['example.org'], true, ['again.example.org']);
 		}

@@ -9,6 +9,7 @@ namespace WuRunCloud\Tests;
 
 use WuRunCloud\Plugin\Plugin;
 
+
 require_once dirname(__DIR__) . '/stand-ins/wp-cli.php';
 
 /**
@@ -59,7 +60,7 @@ PHP;
 		$without = WordPress_Process::run($code);
 
 		$this->assertSame(0, $with['status'], $with['output'] . $with['errors']);
-		$this->assertSame(['runcloud' => 'WuRunCloud\Plugin\CLI_Command'], $with['result']['commands']);
+		$this->assertSame(['runcloud' => 'WuRunCloud\Plugin\CLI\RunCloud_Command'], $with['result']['commands']);
 		$lines = array_column($with['result']['output'], 1);
 		$this->assertContains('Extension:                           0.1.0', $lines);
 		$this->assertContains('Missing:                             -', $lines);
@@ -171,7 +172,7 @@ PHP;
 	}
 
 	public function test_every_subcommand_has_a_one_line_short_description(): void {
-		$class = new \ReflectionClass(\WuRunCloud\Plugin\CLI_Command::class);
+		$class = new \ReflectionClass(\WuRunCloud\Plugin\CLI\RunCloud_Command::class);
 		foreach ($class->getMethods(\ReflectionMethod::IS_PUBLIC) as $method) {
 			if ($method->isConstructor()) {
 				continue;

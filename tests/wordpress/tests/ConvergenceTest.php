@@ -8,8 +8,9 @@
 namespace WuRunCloud\Tests;
 
 use WuRunCloud\Plugin\Plugin;
-use WuRunCloud\Plugin\Scheduler;
-use WuRunCloud\Plugin\Sync\Certificate_Queue;
+use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
+use WuRunCloud\Plugin\Sync\Scheduler;
+
 
 /**
  * Events, retries and reconciles only name a domain; the desired state is read
@@ -392,10 +393,10 @@ PHP
 	}
 
 	public function test_a_record_kept_as_an_option_by_an_earlier_version_moves_into_the_table(): void {
-		\WuRunCloud\Plugin\Managed_Domains::drop_table();
+		\WuRunCloud\Plugin\Sync\Managed_Domains::drop_table();
 		update_network_option(null, 'wu_runcloud_managed_domains', ['old.example.com' => ['site_id' => 3, 'www' => true, 'source' => 'domain', 'added' => 1700000000, 'id' => 42]]);
 
-		$managed = new \WuRunCloud\Plugin\Managed_Domains();
+		$managed = new \WuRunCloud\Plugin\Sync\Managed_Domains();
 
 		$this->assertSame(42, $managed->id_of('old.example.com'));
 		$this->assertSame(['site_id' => 3, 'www' => true, 'source' => 'domain', 'added' => 1700000000, 'id' => 42], $managed->get('old.example.com'), 'confirmed, not an add under way');

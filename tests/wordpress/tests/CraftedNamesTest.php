@@ -7,9 +7,10 @@
 
 namespace WuRunCloud\Tests;
 
-use WuRunCloud\Plugin\Admin\Domain_Row_Builder;
 use WuRunCloud\Plugin\Plugin;
-use WuRunCloud\Plugin\Printable;
+use WuRunCloud\Plugin\Status\Domain_Status;
+use WuRunCloud\Plugin\Status\Printable;
+
 
 require_once dirname(__DIR__) . '/stand-ins/wp-cli.php';
 
@@ -48,7 +49,7 @@ final class CraftedNamesTest extends Integration_Test_Case {
 		$this->sim->seed([['name' => self::OVERFLOWING]]);
 		Plugin::instance()->service()->list_domains();
 
-		$this->assertSame(self::OVERFLOWING, Domain_Row_Builder::unicode(self::OVERFLOWING), 'shown as it is');
+		$this->assertSame(self::OVERFLOWING, Domain_Status::unicode(self::OVERFLOWING), 'shown as it is');
 		$this->assertStringContainsString('data-name="' . self::OVERFLOWING . '"', $this->render_domains_tab());
 		$info = apply_filters('debug_information', []);
 		$this->assertGreaterThanOrEqual(1, $info['wu-runcloud']['fields']['names_extra']['debug'], 'counted with the names on the app no site wants');
@@ -59,8 +60,8 @@ final class CraftedNamesTest extends Integration_Test_Case {
 	}
 
 	public function test_a_look_alike_in_punycode_is_shown_in_punycode(): void {
-		$this->assertSame('xn--pypal-4ve.com', Domain_Row_Builder::unicode('xn--pypal-4ve.com'));
-		$this->assertSame('bücher.example', Domain_Row_Builder::unicode('xn--bcher-kva.example'));
+		$this->assertSame('xn--pypal-4ve.com', Domain_Status::unicode('xn--pypal-4ve.com'));
+		$this->assertSame('bücher.example', Domain_Status::unicode('xn--bcher-kva.example'));
 	}
 
 	public function test_escape_sequences_never_reach_a_terminal_or_the_page(): void {

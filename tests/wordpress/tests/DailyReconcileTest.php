@@ -9,6 +9,7 @@ namespace WuRunCloud\Tests;
 
 use WuRunCloud\Plugin\Plugin;
 
+
 /**
  * Once the plugin has taken over, a daily run is scheduled through the
  * architecture's scheduler (Action Scheduler with 2.5+, WP-Cron up to 2.4.x);

@@ -8,7 +8,7 @@
 namespace WuRunCloud\Tests;
 
 use PHPUnit\Framework\TestCase;
-use WuRunCloud\Plugin\Sync\Dns_Resolver;
+use WuRunCloud\Plugin\Sync\Certificates\Dns_Resolver;
 
 /**
  * A DNS server as the common ones answer (dnsmasq, BIND): names in the answer

@@ -7,8 +7,9 @@
 
 namespace WuRunCloud\Tests;
 
-use WuRunCloud\Plugin\Admin\Domain_Row_Builder;
 use WuRunCloud\Plugin\Plugin;
+use WuRunCloud\Plugin\Status\Domain_Status;
+
 
 /**
  * Each name the network wants or the app holds shows its state (live,
@@ -149,7 +150,7 @@ final class DomainsViewTest extends Integration_Test_Case {
 			$this->assertSame(array_slice($all, $offset, 2), $page['rows'], "the page at $offset holds the full rows");
 			$this->assertSame(count($all), $page['total']);
 			$this->assertSame(count($all), $page['counts']['all']);
-			foreach (Domain_Row_Builder::STATES as $state) {
+			foreach (Domain_Status::STATES as $state) {
 				$this->assertSame($counts[ $state ] ?? 0, $page['counts'][ $state ], "the count of $state");
 			}
 		}
@@ -208,9 +209,9 @@ final class DomainsViewTest extends Integration_Test_Case {
 	}
 
 	public function test_names_read_in_unicode(): void {
-		$this->assertSame('bücher.example', Domain_Row_Builder::unicode('xn--bcher-kva.example'));
-		$this->assertSame('中国.cn', Domain_Row_Builder::unicode('xn--fiqs8s.cn'));
-		$this->assertSame('plain.example.com', Domain_Row_Builder::unicode('plain.example.com'));
-		$this->assertSame('xn--broken-.example', Domain_Row_Builder::unicode('xn--broken-.example'), 'invalid punycode stays as it is');
+		$this->assertSame('bücher.example', Domain_Status::unicode('xn--bcher-kva.example'));
+		$this->assertSame('中国.cn', Domain_Status::unicode('xn--fiqs8s.cn'));
+		$this->assertSame('plain.example.com', Domain_Status::unicode('plain.example.com'));
+		$this->assertSame('xn--broken-.example', Domain_Status::unicode('xn--broken-.example'), 'invalid punycode stays as it is');
 	}
 }

@@ -7,8 +7,9 @@
 
 namespace WuRunCloud\Tests;
 
+use WuRunCloud\Plugin\Admin\Settings_Page;
 use WuRunCloud\Plugin\Plugin;
-use WuRunCloud\Plugin\Reconcile_Page;
+
 
 /**
  * RunCloud is asked to delete a name only when the record of names this
@@ -137,7 +138,7 @@ final class OwnershipTest extends Integration_Test_Case {
 		\WP_Ultimo\Test\Async_Queue::clear();
 		// As a removal event left in the queue by a process that died.
 		Plugin::instance()->service()->app_domains();
-		$queue = new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Scheduler(), Plugin::instance()->logger());
+		$queue = new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), Plugin::instance()->logger());
 		$queue->request(self::FOREIGN, 2, true);
 
 		Queue_Runner::fast_forward(3600);
@@ -233,10 +234,10 @@ final class OwnershipTest extends Integration_Test_Case {
 	 * @param string $listed The form's fingerprint.
 	 */
 	private function press_adopt(string $listed): string {
-		$_POST    = ['action' => Reconcile_Page::ADOPT_ACTION, 'listed' => $listed, '_wpnonce' => wp_create_nonce(Reconcile_Page::ADOPT_ACTION)];
+		$_POST    = ['action' => Settings_Page::ADOPT_ACTION, 'listed' => $listed, '_wpnonce' => wp_create_nonce(Settings_Page::ADOPT_ACTION)];
 		$_REQUEST = $_POST;
 		try {
-			do_action('admin_post_' . Reconcile_Page::ADOPT_ACTION);
+			do_action('admin_post_' . Settings_Page::ADOPT_ACTION);
 		} catch (Page_Redirected $back) {
 			parse_str((string) wp_parse_url($back->getMessage(), PHP_URL_QUERY), $query);
 			return (string) ($query['wu_runcloud_done'] ?? '');

@@ -9,6 +9,7 @@ namespace WuRunCloud\Tests;
 
 use WuRunCloud\Plugin\Plugin;
 
+
 /**
  * Thrown by the wp_die handler, so a test gets control back after a refusal.
  */
@@ -199,7 +200,7 @@ final class ReconcilePageTest extends Integration_Test_Case {
 		wp_set_current_user(1);
 		try {
 			$this->assertSame(network_admin_url('settings.php?page=wu-runcloud&wu_runcloud_done=started'), $this->reconcile(['mode' => 'apply']));
-			$this->assertNotNull(Queue_Runner::next(\WuRunCloud\Plugin\Daily_Reconcile::STEP_HOOK), 'the rest follows in queue runs');
+			$this->assertNotNull(Queue_Runner::next(\WuRunCloud\Plugin\Sync\Reconcile\Daily_Reconcile::STEP_HOOK), 'the rest follows in queue runs');
 			$_GET = ['wu_runcloud_done' => 'started'];
 			$page = $this->render_page();
 			$this->assertStringContainsString('The reconcile is under way', $page);

@@ -7,9 +7,10 @@
 
 namespace WuRunCloud\Tests;
 
-use WuRunCloud\Plugin\Adapters\Domain_Mapping_Module;
-use WuRunCloud\Plugin\Adapters\Host_Provider;
-use WuRunCloud\Plugin\Adapters\RunCloud_Integration;
+use WuRunCloud\Plugin\Ultimate_Multisite\Domain_Mapping_Module;
+use WuRunCloud\Plugin\Ultimate_Multisite\Host_Provider;
+use WuRunCloud\Plugin\Ultimate_Multisite\RunCloud_Integration;
+
 
 /**
  * "RunCloud" in Host Integrations is ours, in either architecture, with the

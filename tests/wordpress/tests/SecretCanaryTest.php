@@ -9,6 +9,7 @@ namespace WuRunCloud\Tests;
 
 use WuRunCloud\Plugin\Plugin;
 
+
 require_once dirname(__DIR__) . '/stand-ins/wp-cli.php';
 
 /**

@@ -24,8 +24,8 @@ final class SharedOptionTest extends Integration_Test_Case {
 	 * a managed name for each of its names, as fast as it can.
 	 */
 	private const WRITER = <<<'PHP'
-		$queue   = new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Scheduler(), \WuRunCloud\Plugin\Plugin::instance()->logger());
-		$managed = new \WuRunCloud\Plugin\Managed_Domains();
+		$queue   = new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), \WuRunCloud\Plugin\Plugin::instance()->logger());
+		$managed = new \WuRunCloud\Plugin\Sync\Managed_Domains();
 		time_sleep_until(START);
 		for ($i = 0; $i < COUNT; $i++) {
 			$name = sprintf('p%d-%02d.example.com', PROCESS, $i);

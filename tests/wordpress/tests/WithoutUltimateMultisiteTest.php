@@ -9,6 +9,7 @@ namespace WuRunCloud\Tests;
 
 use WuRunCloud\Plugin\Plugin;
 
+
 /**
  * It loads cleanly, takes nothing over, explains itself, and logs through
  * error_log.
@@ -24,7 +25,7 @@ final class WithoutUltimateMultisiteTest extends Integration_Test_Case {
 		$this->assertNull(Plugin::architecture());
 		$this->assertNull(Plugin::instance()->took_over());
 		$this->assertFalse(has_action('wu_add_domain'), 'no domain event is hooked');
-		$this->assertFalse(class_exists('\WuRunCloud\Plugin\Adapters\Host_Provider', false), 'no adapter class was loaded');
+		$this->assertFalse(class_exists('\WuRunCloud\Plugin\Ultimate_Multisite\Host_Provider', false), 'no adapter class was loaded');
 	}
 
 	public function test_the_network_admin_is_told_what_is_missing(): void {

@@ -7,9 +7,10 @@
 
 namespace WuRunCloud\Plugin\Admin;
 
-use WuRunCloud\Plugin\Failure;
-use WuRunCloud\Plugin\Printable;
-use WuRunCloud\Plugin\Reconcile_Page;
+use WuRunCloud\Plugin\Extension\Failure;
+use WuRunCloud\Plugin\Status\Domain_Status;
+use WuRunCloud\Plugin\Status\Printable;
+
 
 defined('ABSPATH') || exit;
 
@@ -27,7 +28,7 @@ class Domains_List_Table extends \WP_List_Table {
 	const PER_PAGE_OPTION = 'wu_runcloud_domains_per_page';
 
 	/**
-	 * @var Domain_Row_Builder
+	 * @var Domain_Status
 	 */
 	private $builder;
 
@@ -37,15 +38,15 @@ class Domains_List_Table extends \WP_List_Table {
 	private $counts = [];
 
 	/**
-	 * @param Domain_Row_Builder $builder The rows.
+	 * @param Domain_Status $builder The rows.
 	 */
-	public function __construct(Domain_Row_Builder $builder) {
+	public function __construct(Domain_Status $builder) {
 		parent::__construct(
 			[
 				'singular' => 'wu-runcloud-domain',
 				'plural'   => 'wu-runcloud-domains',
 				'ajax'     => false,
-				'screen'   => 'settings_page_' . Reconcile_Page::SLUG . '-network',
+				'screen'   => 'settings_page_' . Settings_Page::SLUG . '-network',
 			]
 		);
 		$this->builder = $builder;
@@ -86,7 +87,7 @@ class Domains_List_Table extends \WP_List_Table {
 	public static function state(): string {
 		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- only filters a view.
 		$state = isset($_GET['state']) ? sanitize_key(wp_unslash($_GET['state'])) : '';
-		return in_array($state, Domain_Row_Builder::STATES, true) ? $state : '';
+		return in_array($state, Domain_Status::STATES, true) ? $state : '';
 	}
 
 	/**
@@ -112,7 +113,7 @@ class Domains_List_Table extends \WP_List_Table {
 			'covered' => __('Wildcard-covered', 'wu-runcloud'),
 		];
 		$current = self::state();
-		$base    = add_query_arg('tab', 'domains', Reconcile_Page::url());
+		$base    = add_query_arg('tab', 'domains', Settings_Page::url());
 		$views   = [];
 		foreach ($labels as $state => $label) {
 			$count           = $this->counts['' === $state ? 'all' : $state] ?? 0;
@@ -183,7 +184,7 @@ class Domains_List_Table extends \WP_List_Table {
 	 * @param array<string, mixed> $item The row.
 	 */
 	protected function column_source($item) {
-		$site = Reconcile_Page::site_link((int) $item['site_id']);
+		$site = Settings_Page::site_link((int) $item['site_id']);
 		switch ($item['source']) {
 			case 'domain':
 				/* translators: %s: link to the site */

@@ -7,10 +7,12 @@
 
 namespace WuRunCloud\Plugin\Admin;
 
-use WuRunCloud\Plugin\Domain_Sync_Service;
-use WuRunCloud\Plugin\Extension_Gateway;
-use WuRunCloud\Plugin\Reconcile_Page;
-use WuRunCloud\Plugin\Sync;
+use WuRunCloud\Plugin\Extension\Extension_Gateway;
+use WuRunCloud\Plugin\Status\Domain_Status;
+use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
+use WuRunCloud\Plugin\Sync\Domain_Sync_Service;
+use WuRunCloud\Plugin\Sync\Name_Queue;
+
 
 defined('ABSPATH') || exit;
 
@@ -28,7 +30,7 @@ class Domains_View {
 	private $service;
 
 	/**
-	 * @var Domain_Row_Builder
+	 * @var Domain_Status
 	 */
 	private $builder;
 
@@ -43,9 +45,9 @@ class Domains_View {
 	 * @param Sync\Certificate_Queue $certificates Names waiting for a redeploy.
 	 * @param Extension_Gateway      $gateway      The extension.
 	 */
-	public function __construct(Domain_Sync_Service $service, Sync\Name_Queue $names, Sync\Certificate_Queue $certificates, Extension_Gateway $gateway) {
+	public function __construct(Domain_Sync_Service $service, Name_Queue $names, Certificate_Queue $certificates, Extension_Gateway $gateway) {
 		$this->service = $service;
-		$this->builder = new Domain_Row_Builder($service, $names, $certificates);
+		$this->builder = new Domain_Status($service, $names, $certificates);
 		$this->gateway = $gateway;
 	}
 
@@ -65,7 +67,7 @@ class Domains_View {
 	/**
 	 * The rows.
 	 */
-	public function builder(): Domain_Row_Builder {
+	public function builder(): Domain_Status {
 		return $this->builder;
 	}
 
@@ -86,7 +88,7 @@ class Domains_View {
 		$table->prepare_items();
 		$table->views();
 		echo '<form method="get" action="' . esc_url(network_admin_url('settings.php')) . '">';
-		echo '<input type="hidden" name="page" value="' . esc_attr(Reconcile_Page::SLUG) . '"><input type="hidden" name="tab" value="domains">';
+		echo '<input type="hidden" name="page" value="' . esc_attr(Settings_Page::SLUG) . '"><input type="hidden" name="tab" value="domains">';
 		if ('' !== Domains_List_Table::state()) {
 			echo '<input type="hidden" name="state" value="' . esc_attr(Domains_List_Table::state()) . '">';
 		}
@@ -103,7 +105,7 @@ class Domains_View {
 		$name    = isset($_GET['name']) ? strtolower(sanitize_text_field(rawurldecode(wp_unslash($_GET['name'])))) : '';
 		$site_id = isset($_GET['site']) ? absint($_GET['site']) : 0;
 		// phpcs:enable
-		if (! current_user_can(Reconcile_Page::CAPABILITY)) {
+		if (! current_user_can(Settings_Page::CAPABILITY)) {
 			wp_die(esc_html__('Sorry, you are not allowed to manage RunCloud for this network.', 'wu-runcloud'), '', ['response' => 403]);
 		}
 		check_admin_referer(self::SYNC_ACTION . '|' . $name);
@@ -121,7 +123,7 @@ class Domains_View {
 	 * @param string $name The name.
 	 */
 	private function back(string $done, string $name): void {
-		wp_safe_redirect(add_query_arg(['tab' => 'domains', 'wu_runcloud_done' => $done, 'name' => rawurlencode($name), 's' => rawurlencode($name)], Reconcile_Page::url()));
+		wp_safe_redirect(add_query_arg(['tab' => 'domains', 'wu_runcloud_done' => $done, 'name' => rawurlencode($name), 's' => rawurlencode($name)], Settings_Page::url()));
 		exit;
 	}
 
@@ -135,10 +137,10 @@ class Domains_View {
 		// phpcs:enable
 		if ('synced' === $done) {
 			/* translators: %s: domain name */
-			printf('<div class="notice notice-success"><p>%s</p></div>', esc_html(sprintf(__('%s is in line with the network.', 'wu-runcloud'), Domain_Row_Builder::unicode($name))));
+			printf('<div class="notice notice-success"><p>%s</p></div>', esc_html(sprintf(__('%s is in line with the network.', 'wu-runcloud'), Domain_Status::unicode($name))));
 		} elseif ('sync_failed' === $done) {
 			/* translators: %s: domain name */
-			printf('<div class="notice notice-error"><p>%s</p></div>', esc_html(sprintf(__('%s could not be brought in line now; its row says why and when it is tried again.', 'wu-runcloud'), Domain_Row_Builder::unicode($name))));
+			printf('<div class="notice notice-error"><p>%s</p></div>', esc_html(sprintf(__('%s could not be brought in line now; its row says why and when it is tried again.', 'wu-runcloud'), Domain_Status::unicode($name))));
 		}
 	}
 }

@@ -7,9 +7,9 @@
 
 namespace WuRunCloud\Plugin\Sync;
 
-use WuRunCloud\Plugin\Logger;
-use WuRunCloud\Plugin\Managed_Domains;
-use WuRunCloud\Plugin\Network;
+use WuRunCloud\Plugin\Status\Logger;
+use WuRunCloud\Plugin\Ultimate_Multisite\Network;
+
 
 defined('ABSPATH') || exit;
 

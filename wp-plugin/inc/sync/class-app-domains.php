@@ -7,8 +7,9 @@
 
 namespace WuRunCloud\Plugin\Sync;
 
-use WuRunCloud\Plugin\Network_Table;
-use WuRunCloud\Plugin\Shared_Option;
+use WuRunCloud\Plugin\Storage\Network_Table;
+use WuRunCloud\Plugin\Storage\Shared_Option;
+
 
 defined('ABSPATH') || exit;
 

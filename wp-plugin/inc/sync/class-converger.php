@@ -9,14 +9,15 @@ namespace WuRunCloud\Plugin\Sync;
 
 use WuRunCloud\ConfigurationException;
 use WuRunCloud\InvalidDomainException;
+use WuRunCloud\Plugin\Extension\Extension_Gateway;
+use WuRunCloud\Plugin\Extension\Extension_Missing_Exception;
+use WuRunCloud\Plugin\Extension\Failure;
+use WuRunCloud\Plugin\Status\Logger;
+use WuRunCloud\Plugin\Storage\Name_Lock;
+use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
+use WuRunCloud\Plugin\Ultimate_Multisite\Network;
 use WuRunCloud\ProtectedDomainException;
 use WuRunCloud\RunCloudException;
-use WuRunCloud\Plugin\Extension_Gateway;
-use WuRunCloud\Plugin\Extension_Missing_Exception;
-use WuRunCloud\Plugin\Failure;
-use WuRunCloud\Plugin\Logger;
-use WuRunCloud\Plugin\Managed_Domains;
-use WuRunCloud\Plugin\Network;
 
 defined('ABSPATH') || exit;
 

@@ -8,9 +8,9 @@
 namespace WuRunCloud\Plugin\Sync;
 
 use WuRunCloud\InvalidDomainException;
-use WuRunCloud\Plugin\Extension_Gateway;
-use WuRunCloud\Plugin\Logger;
-use WuRunCloud\Plugin\Network;
+use WuRunCloud\Plugin\Extension\Extension_Gateway;
+use WuRunCloud\Plugin\Status\Logger;
+use WuRunCloud\Plugin\Ultimate_Multisite\Network;
 
 defined('ABSPATH') || exit;
 

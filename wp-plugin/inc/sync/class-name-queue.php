@@ -7,9 +7,9 @@
 
 namespace WuRunCloud\Plugin\Sync;
 
-use WuRunCloud\Plugin\Logger;
-use WuRunCloud\Plugin\Scheduler;
-use WuRunCloud\Plugin\Shared_Option;
+use WuRunCloud\Plugin\Status\Logger;
+use WuRunCloud\Plugin\Storage\Shared_Option;
+
 
 defined('ABSPATH') || exit;
 

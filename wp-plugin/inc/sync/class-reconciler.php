@@ -7,14 +7,16 @@
 
 namespace WuRunCloud\Plugin\Sync;
 
+use WuRunCloud\Plugin\Extension\Extension_Gateway;
+use WuRunCloud\Plugin\Extension\Extension_Missing_Exception;
+use WuRunCloud\Plugin\Extension\Failure;
+use WuRunCloud\Plugin\Status\Logger;
+use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
+use WuRunCloud\Plugin\Sync\Certificates\Dns_Check;
+use WuRunCloud\Plugin\Sync\Certificates\Dns_Resolver;
+use WuRunCloud\Plugin\Sync\Reconcile\Reconcile_Record;
+use WuRunCloud\Plugin\Ultimate_Multisite\Network;
 use WuRunCloud\RunCloudException;
-use WuRunCloud\Plugin\Extension_Gateway;
-use WuRunCloud\Plugin\Extension_Missing_Exception;
-use WuRunCloud\Plugin\Failure;
-use WuRunCloud\Plugin\Logger;
-use WuRunCloud\Plugin\Managed_Domains;
-use WuRunCloud\Plugin\Network;
-use WuRunCloud\Plugin\Reconcile_Record;
 
 defined('ABSPATH') || exit;
 

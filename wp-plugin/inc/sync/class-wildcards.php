@@ -7,7 +7,8 @@
 
 namespace WuRunCloud\Plugin\Sync;
 
-use WuRunCloud\Plugin\Extension_Gateway;
+use WuRunCloud\Plugin\Extension\Extension_Gateway;
+
 
 defined('ABSPATH') || exit;
 
