@@ -8,9 +8,18 @@
 namespace WuRunCloud\Plugin;
 
 use WuRunCloud\Plugin\Admin\Admin_Notices;
+use WuRunCloud\Plugin\Admin\Adoption_Section;
+use WuRunCloud\Plugin\Admin\Certificate_Health;
 use WuRunCloud\Plugin\Admin\Domains_View;
+use WuRunCloud\Plugin\Admin\Given_Up_Section;
+use WuRunCloud\Plugin\Admin\Reconcile_Section;
+use WuRunCloud\Plugin\Admin\Routes;
 use WuRunCloud\Plugin\Admin\Settings_Page;
+use WuRunCloud\Plugin\Admin\Setup_Section;
 use WuRunCloud\Plugin\Admin\Site_Health;
+use WuRunCloud\Plugin\Admin\Site_Health_Info;
+use WuRunCloud\Plugin\Admin\Status_Tab;
+use WuRunCloud\Plugin\Admin\Waiting_Section;
 use WuRunCloud\Plugin\CLI\RunCloud_Command;
 use WuRunCloud\Plugin\Extension\Connection_Tester;
 use WuRunCloud\Plugin\Extension\Credentials;
@@ -24,6 +33,7 @@ use WuRunCloud\Plugin\Sync\App_Domains;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Step;
 use WuRunCloud\Plugin\Sync\Certificates\Order_Ledger;
+use WuRunCloud\Plugin\Sync\Certificates\Redeploy_Record;
 use WuRunCloud\Plugin\Sync\Converger;
 use WuRunCloud\Plugin\Sync\Desired_State;
 use WuRunCloud\Plugin\Sync\Domain_Sync_Service;
@@ -143,6 +153,36 @@ final class Plugin {
 	private $adoption;
 
 	/**
+	 * @var Network
+	 */
+	private $network;
+
+	/**
+	 * @var Desired_State
+	 */
+	private $desired;
+
+	/**
+	 * @var Reconcile_Walk
+	 */
+	private $walk;
+
+	/**
+	 * @var Redeploy_Record
+	 */
+	private $redeploys;
+
+	/**
+	 * @var Domain_Status
+	 */
+	private $status;
+
+	/**
+	 * @var Settings_Page
+	 */
+	private $page;
+
+	/**
 	 * Which Ultimate Multisite architecture took our integration: 'registry',
 	 * 'host-providers', or null (not taken over).
 	 *
@@ -176,32 +216,35 @@ final class Plugin {
 		$this->gateway     = new Extension_Gateway($this->credentials);
 		$this->logger      = new Logger($this->credentials);
 		$this->scheduler   = new Scheduler();
+		$this->network     = new Network();
 		$this->ssl         = new Certificate_Queue($this->scheduler, $this->logger);
 		$this->retries     = new Name_Queue($this->scheduler, $this->logger);
 		$this->managed     = new Managed_Domains();
 		$this->app         = new App_Domains();
+		$this->redeploys   = new Redeploy_Record();
 		$tester            = new Connection_Tester($this->gateway, $this->credentials, $this->logger);
 		$this->record      = new Reconcile_Record();
 		$this->failures    = new Failure_Log($this->logger);
-		$this->service     = $this->sync_service($tester, new Network());
+		$this->service     = $this->sync_service($tester);
 		$this->daily       = new Daily_Reconcile($this->scheduler, $this->service);
+		$this->status      = new Domain_Status($this->desired, $this->app, $this->retries, $this->ssl, $this->redeploys, $this->network);
 	}
 
 	/**
 	 * The sync machinery (inc/sync/) behind the service.
 	 *
-	 * @param Connection_Tester $tester  The connection test.
-	 * @param Network           $network Network facts.
+	 * @param Connection_Tester $tester The connection test.
 	 */
-	private function sync_service(Connection_Tester $tester, Network $network): Domain_Sync_Service {
-		$wildcards    = new Wildcards($this->gateway, $this->app);
-		$desired      = new Desired_State($network, $this->gateway, $wildcards, $this->logger);
-		$converger    = new Converger($this->gateway, $this->logger, $network, $desired, $wildcards, $this->managed, $this->app, $this->retries, $this->ssl, new Name_Lock());
-		$certificates = new Certificate_Step($this->gateway, $this->logger, $this->ssl, $this->retries, $this->app, $network, new Order_Ledger());
-		$reconciler   = new Reconciler($this->gateway, $this->logger, $network, $desired, $this->managed, $this->retries, $this->ssl, $this->record, $converger);
-		$walk         = new Reconcile_Walk($this->gateway, $this->logger, $network, $desired, $this->managed, $this->app, $this->retries, $converger, $this->record);
-		$this->adoption = new Adoption($desired, $this->app, $this->managed, $network, $this->logger);
-		return new Domain_Sync_Service($this->gateway, $tester, $converger, $certificates, $reconciler, $desired, $this->app, $walk);
+	private function sync_service(Connection_Tester $tester): Domain_Sync_Service {
+		$network        = $this->network;
+		$wildcards      = new Wildcards($this->gateway, $this->app);
+		$this->desired  = new Desired_State($network, $this->gateway, $wildcards, $this->logger);
+		$converger      = new Converger($this->gateway, $this->logger, $network, $this->desired, $wildcards, $this->managed, $this->app, $this->retries, $this->ssl, new Name_Lock());
+		$certificates   = new Certificate_Step($this->gateway, $this->logger, $this->ssl, $this->retries, $this->app, $network, new Order_Ledger());
+		$reconciler     = new Reconciler($this->gateway, $this->logger, $network, $this->desired, $this->managed, $this->retries, $this->ssl, $this->record, $converger);
+		$this->walk     = new Reconcile_Walk($this->gateway, $this->logger, $network, $this->desired, $this->managed, $this->app, $this->retries, $converger, $this->record);
+		$this->adoption = new Adoption($this->desired, $this->app, $this->managed, $network, $this->logger);
+		return new Domain_Sync_Service($this->gateway, $tester, $converger, $certificates, $reconciler, $this->desired, $this->app, $this->walk);
 	}
 
 	/**
@@ -238,22 +281,11 @@ final class Plugin {
 		add_action('wu_runcloud_operation_failed', [$this->failures, 'record'], 10, 5);
 
 		// Operator-facing parts.
+		add_action('wu_runcloud_certificate_redeployed', [$this->redeploys, 'remember'], 10, 2);
 		$notices = new Admin_Notices($this->gateway, $this->retries, $this->failures);
 		add_action('network_admin_notices', [$notices, 'render'], 10, 0);
-
-		$page = $this->reconcile_page();
-		add_action('network_admin_menu', [$page, 'register'], 10, 0);
-		add_action('admin_post_' . Settings_Page::RECONCILE_ACTION, [$page, 'handle_reconcile'], 10, 0);
-		add_action('admin_post_' . Settings_Page::DISMISS_ACTION, [$page, 'handle_dismiss'], 10, 0);
-		add_action('admin_post_' . Settings_Page::ADOPT_ACTION, [$page, 'handle_adopt'], 10, 0);
-		add_action('admin_post_' . Domains_View::SYNC_ACTION, [$page->domains_view(), 'handle_sync'], 10, 0);
-		add_action('wu_runcloud_certificate_redeployed', [Domain_Status::class, 'remember_redeploy'], 10, 2);
-
-		$health = new Site_Health($this->gateway, $this->credentials, $this->service, $this->retries, $this->ssl);
-		add_filter('site_status_tests', [$health, 'register_tests'], 10, 1);
-		add_filter('site_status_tests', [$health, 'register_given_up_test'], 11, 1);
-		add_filter('debug_information', [$health, 'debug_information'], 10, 1);
-		add_action('rest_api_init', [$health, 'register_routes'], 10, 0);
+		$this->wire_settings_page();
+		$this->wire_site_health();
 
 		if (defined('WP_CLI') && WP_CLI && class_exists('WP_CLI')) {
 			\WP_CLI::add_command('runcloud', $this->cli_command());
@@ -268,10 +300,54 @@ final class Plugin {
 	}
 
 	/**
-	 * The object behind Network Admin > Settings > RunCloud.
+	 * Network Admin > Settings > RunCloud: its two tabs, the Status tab's
+	 * sections, and the admin-post actions their forms send.
 	 */
-	public function reconcile_page(): Settings_Page {
-		return new Settings_Page($this->gateway, $this->credentials, $this->service, $this->retries, $this->ssl, $this->failures, $this->record, $this->daily, $this->logger, $this->adoption);
+	private function wire_settings_page(): void {
+		$given_up  = new Given_Up_Section($this->failures, $this->logger);
+		$reconcile = new Reconcile_Section($this->gateway, $this->daily, $this->walk, $this->record, $this->logger);
+		$adoption  = new Adoption_Section($this->adoption);
+		$domains   = new Domains_View($this->status, $this->app, $this->service, $this->gateway);
+		$status    = new Status_Tab(
+			new Setup_Section($this->gateway, $this->credentials),
+			new Waiting_Section($this->retries, $this->ssl, $this->logger),
+			$given_up,
+			$reconcile,
+			$adoption
+		);
+		$this->page = new Settings_Page($status, $domains);
+		add_action('network_admin_menu', [$this->page, 'register'], 10, 0);
+		add_action('admin_post_' . Routes::RECONCILE_ACTION, [$reconcile, 'handle_reconcile'], 10, 0);
+		add_action('admin_post_' . Routes::DISMISS_ACTION, [$given_up, 'handle_dismiss'], 10, 0);
+		add_action('admin_post_' . Routes::ADOPT_ACTION, [$adoption, 'handle_adopt'], 10, 0);
+		add_action('admin_post_' . Routes::SYNC_ACTION, [$domains, 'handle_sync'], 10, 0);
+	}
+
+	/**
+	 * Tools > Site Health: the tests and the Info section.
+	 */
+	private function wire_site_health(): void {
+		$certificates = new Certificate_Health($this->ssl, $this->service, $this->network);
+		$health       = new Site_Health($this->gateway, $this->credentials, $this->service, $this->retries, $this->ssl, $this->failures, $certificates);
+		$info         = new Site_Health_Info($this->gateway, $this->credentials, $this->status, $this->app, $this->retries, $this->ssl, $this->redeploys, $this->failures);
+		add_filter('site_status_tests', [$health, 'register_tests'], 10, 1);
+		add_filter('site_status_tests', [$health, 'register_given_up_test'], 11, 1);
+		add_filter('debug_information', [$info, 'debug_information'], 10, 1);
+		add_action('rest_api_init', [$health, 'register_routes'], 10, 0);
+	}
+
+	/**
+	 * The settings page (built with the hooks).
+	 */
+	public function settings_page(): Settings_Page {
+		return $this->page;
+	}
+
+	/**
+	 * Every name's state, as the operator sees it.
+	 */
+	public function domain_status(): Domain_Status {
+		return $this->status;
 	}
 
 	/**

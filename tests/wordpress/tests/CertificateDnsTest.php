@@ -9,7 +9,6 @@ namespace WuRunCloud\Tests;
 
 use WuRunCloud\Plugin\Plugin;
 
-
 /**
  * The simulator's DNS (its responder on loopback UDP, which the plugin is
  * pointed at through wu_runcloud_dns_server) and its Let's Encrypt, which
@@ -187,7 +186,7 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$blocking = $this->queue()->blocking();
 		$this->assertSame(['shop.example.com'], array_keys($blocking));
 		$this->assertTrue($blocking['shop.example.com']['moved']);
-		$site_health = new \WuRunCloud\Plugin\Admin\Site_Health(Plugin::instance()->gateway(), Plugin::instance()->credentials(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), Plugin::instance()->logger()), $this->queue());
+		$site_health = new \WuRunCloud\Plugin\Admin\Certificate_Health($this->queue(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Ultimate_Multisite\Network());
 		$result      = $site_health->test_certificate_dns();
 		$this->assertSame('recommended', $result['status']);
 		$this->assertStringContainsString('shop.example.com: resolves to 192.0.2.1', $result['description']);
@@ -200,7 +199,7 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->assertSame('critical', $site_health->test_certificate_dns()['status']);
 
 		// The Domains view says which name holds the certificate back, why, and what to do.
-		$rows = new \WuRunCloud\Plugin\Status\Domain_Status(Plugin::instance()->service(), new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), Plugin::instance()->logger()), $this->queue());
+		$rows = Plugin::instance()->domain_status();
 		$shop = $rows->certificate_state('shop.example.com', true);
 		$this->assertSame('waiting', $shop['state']);
 		$this->assertStringContainsString('no longer points at the server', $shop['text']);
@@ -213,7 +212,7 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->map_domain('never.example.com', 2);
 		$this->run_domain_events();
 		$this->run_scheduled_after(31);
-		$site_health = new \WuRunCloud\Plugin\Admin\Site_Health(Plugin::instance()->gateway(), Plugin::instance()->credentials(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), Plugin::instance()->logger()), $this->queue());
+		$site_health = new \WuRunCloud\Plugin\Admin\Certificate_Health($this->queue(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Ultimate_Multisite\Network());
 		$result      = $site_health->test_certificate_dns();
 		$this->assertSame('recommended', $result['status']);
 		$this->assertStringContainsString('new, its DNS may still be propagating', $result['description']);
@@ -226,7 +225,7 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->assertSame('critical', $result['status']);
 		$this->assertStringContainsString('never.example.com: does not resolve', $result['description']);
 		$this->assertStringContainsString('it has never pointed at the server', $result['description']);
-		$rows  = new \WuRunCloud\Plugin\Status\Domain_Status(Plugin::instance()->service(), new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), Plugin::instance()->logger()), $this->queue());
+		$rows  = Plugin::instance()->domain_status();
 		$never = $rows->certificate_state('never.example.com', true);
 		$this->assertSame('waiting', $never['state']);
 		$this->assertStringContainsString('its DNS has never pointed at the server', $never['text']);
@@ -331,7 +330,7 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->map_domain('two.example.com', 2);
 		$this->run_domain_events();
 		$this->run_scheduled_after(31);
-		$health = new \WuRunCloud\Plugin\Admin\Site_Health(Plugin::instance()->gateway(), Plugin::instance()->credentials(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), Plugin::instance()->logger()), $this->queue());
+		$health = new \WuRunCloud\Plugin\Admin\Certificate_Health($this->queue(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Ultimate_Multisite\Network());
 		$this->assertSame('good', $health->test_certificate_dns()['status']);
 
 		$threshold = static function () {

@@ -9,7 +9,6 @@ namespace WuRunCloud\Tests;
 
 use WuRunCloud\Plugin\Plugin;
 
-
 /**
  * A basic certificate covers every name of the web app and holds at most 100
  * (Let's Encrypt's names per certificate): past that nothing is ordered and

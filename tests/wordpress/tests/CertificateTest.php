@@ -61,7 +61,7 @@ final class CertificateTest extends Integration_Test_Case {
 		$this->assertSame('RunCloud answered HTTP 503, "Service Unavailable": RunCloud had trouble on its side; it usually passes by itself.', $batch['error']);
 		wp_set_current_user(1);
 		ob_start();
-		\WuRunCloud\Plugin\Plugin::instance()->reconcile_page()->render();
+		\WuRunCloud\Plugin\Plugin::instance()->settings_page()->render();
 		$page = (string) ob_get_clean();
 		wp_set_current_user(0);
 		$this->assertStringContainsString('Waiting for a certificate redeploy: cert.example.com.', $page);

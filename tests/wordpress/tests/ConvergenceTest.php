@@ -11,7 +11,6 @@ use WuRunCloud\Plugin\Plugin;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
 use WuRunCloud\Plugin\Sync\Scheduler;
 
-
 /**
  * Events, retries and reconciles only name a domain; the desired state is read
  * when it is converged, so a late retry, a second process, a dying process or
@@ -39,7 +38,7 @@ final class ConvergenceTest extends Integration_Test_Case {
 	 */
 	private function waiting_for_certificate(): array {
 		wp_cache_flush();
-		return Plugin::instance()->reconcile_page() ? $this->certificate_queue()->pending() : [];
+		return Plugin::instance()->settings_page() ? $this->certificate_queue()->pending() : [];
 	}
 
 	private function certificate_queue(): Certificate_Queue {
@@ -352,7 +351,7 @@ PHP
 		$health = $this->site_health()['description'];
 		wp_set_current_user(1);
 		ob_start();
-		Plugin::instance()->reconcile_page()->render();
+		Plugin::instance()->settings_page()->render();
 		$page = (string) ob_get_clean();
 		wp_set_current_user(0);
 		$this->assertStringContainsString('RunCloud answered HTTP 503', $stored);

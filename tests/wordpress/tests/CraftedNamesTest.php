@@ -86,7 +86,7 @@ final class CraftedNamesTest extends Integration_Test_Case {
 		$_GET     = ['page' => 'wu-runcloud', 'tab' => 'domains'];
 		$_REQUEST = $_GET;
 		ob_start();
-		Plugin::instance()->reconcile_page()->render();
+		Plugin::instance()->settings_page()->render();
 		return (string) ob_get_clean();
 	}
 

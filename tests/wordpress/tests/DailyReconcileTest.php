@@ -9,7 +9,6 @@ namespace WuRunCloud\Tests;
 
 use WuRunCloud\Plugin\Plugin;
 
-
 /**
  * Once the plugin has taken over, a daily run is scheduled through the
  * architecture's scheduler (Action Scheduler with 2.5+, WP-Cron up to 2.4.x);
@@ -83,7 +82,7 @@ final class DailyReconcileTest extends Integration_Test_Case {
 		try {
 			Plugin::instance()->daily_reconcile()->keep_scheduled();
 			ob_start();
-			Plugin::instance()->reconcile_page()->render();
+			Plugin::instance()->settings_page()->render();
 			$page = (string) ob_get_clean();
 			Plugin::instance()->daily_reconcile()->run();
 		} finally {

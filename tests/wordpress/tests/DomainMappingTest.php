@@ -9,7 +9,6 @@ namespace WuRunCloud\Tests;
 
 use WuRunCloud\Plugin\Plugin;
 
-
 /**
  * wu_add_domain and wu_remove_domain, fired as the (stand-in) Domain_Manager
  * fires them, reach the simulated RunCloud app through the plugin, and the

@@ -10,7 +10,6 @@ namespace WuRunCloud\Tests;
 use WuRunCloud\Plugin\Plugin;
 use WuRunCloud\Plugin\Status\Domain_Status;
 
-
 /**
  * Each name the network wants or the app holds shows its state (live,
  * missing, waiting, extra), its certificate, what waits and why, in Unicode
@@ -64,7 +63,7 @@ final class DomainsViewTest extends Integration_Test_Case {
 		$_GET     = ['page' => 'wu-runcloud', 'tab' => 'domains'] + $get;
 		$_REQUEST = $_GET;
 		ob_start();
-		Plugin::instance()->reconcile_page()->render();
+		Plugin::instance()->settings_page()->render();
 		return (string) ob_get_clean();
 	}
 
@@ -135,7 +134,7 @@ final class DomainsViewTest extends Integration_Test_Case {
 
 	public function test_a_page_is_built_from_the_rows_every_name_has(): void {
 		$this->names_in_every_state();
-		$builder = Plugin::instance()->reconcile_page()->domains_view()->builder();
+		$builder = Plugin::instance()->domain_status();
 
 		$all    = array_values($builder->all());
 		$counts = array_count_values(array_column($all, 'state'));
@@ -186,7 +185,7 @@ final class DomainsViewTest extends Integration_Test_Case {
 		\WP_Ultimo\Test\Async_Queue::clear();
 		$url = '';
 		wp_set_current_user(1);
-		parse_str((string) wp_parse_url(html_entity_decode(\WuRunCloud\Plugin\Admin\Domains_View::sync_url('later.example.com', 2)), PHP_URL_QUERY), $query);
+		parse_str((string) wp_parse_url(html_entity_decode(\WuRunCloud\Plugin\Admin\Routes::sync_url('later.example.com', 2)), PHP_URL_QUERY), $query);
 
 		$_GET     = ['name' => $query['name'], 'site' => '2', '_wpnonce' => 'forged'];
 		$_REQUEST = $_GET;

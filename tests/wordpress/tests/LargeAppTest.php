@@ -7,10 +7,9 @@
 
 namespace WuRunCloud\Tests;
 
-use WuRunCloud\Plugin\Admin\Settings_Page;
+use WuRunCloud\Plugin\Status\Labels;
 use WuRunCloud\Plugin\Plugin;
 use WuRunCloud\Plugin\Sync\Reconcile\Daily_Reconcile;
-
 
 /**
  * Each domain event costs the same few requests whatever the app's size
@@ -185,7 +184,7 @@ final class LargeAppTest extends Integration_Test_Case {
 		$first = Plugin::instance()->service()->reconcile_walk()->progress();
 		$this->assertSame(['listing', 4, 8], [$first['phase'], $first['pages_read'], $first['total_pages']], 'the first run stopped at the window\'s reserve');
 		$this->assertNotNull(Queue_Runner::next(Daily_Reconcile::STEP_HOOK), 'the next run is scheduled');
-		$this->assertStringContainsString('4 of 8 pages of the web app\'s domains read, in 1 runs', Settings_Page::describe_progress($first));
+		$this->assertStringContainsString('4 of 8 pages of the web app\'s domains read, in 1 runs', Labels::progress($first));
 		// Recorded by an add while the walk is under way: kept, though its page was read already.
 		$app->record(['name' => 'site-00001.example.test', 'id' => 2, 'www' => false, 'wildcard' => false]);
 
@@ -237,7 +236,7 @@ final class LargeAppTest extends Integration_Test_Case {
 		Plugin::instance()->daily_reconcile()->run();
 		\WP_CLI::$output = [];
 		$cli->status();
-		$this->assertContains('Reconcile under way:                 ' . Settings_Page::describe_progress(Plugin::instance()->service()->reconcile_walk()->progress()), $this->printed_lines());
+		$this->assertContains('Reconcile under way:                 ' . Labels::progress(Plugin::instance()->service()->reconcile_walk()->progress()), $this->printed_lines());
 
 		// The CLI goes on with the walk under way, to its end.
 		\WP_CLI::$output                         = [];

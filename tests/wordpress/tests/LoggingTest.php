@@ -9,7 +9,6 @@ namespace WuRunCloud\Tests;
 
 use WuRunCloud\Plugin\Plugin;
 
-
 /**
  * Lines go to Ultimate Multisite's log (wu_log_add, channel
  * integration-runcloud) at the right level, never with a credential or a

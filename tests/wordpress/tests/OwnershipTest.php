@@ -7,9 +7,8 @@
 
 namespace WuRunCloud\Tests;
 
-use WuRunCloud\Plugin\Admin\Settings_Page;
+use WuRunCloud\Plugin\Admin\Routes;
 use WuRunCloud\Plugin\Plugin;
-
 
 /**
  * RunCloud is asked to delete a name only when the record of names this
@@ -204,7 +203,7 @@ final class OwnershipTest extends Integration_Test_Case {
 	public function test_the_operator_adopts_the_names_the_page_listed(): void {
 		$this->customer_maps_the_operators_alias();
 		wp_set_current_user(1);
-		$page = Plugin::instance()->reconcile_page();
+		$page = Plugin::instance()->settings_page();
 		ob_start();
 		$page->render();
 		$html = (string) ob_get_clean();
@@ -234,10 +233,10 @@ final class OwnershipTest extends Integration_Test_Case {
 	 * @param string $listed The form's fingerprint.
 	 */
 	private function press_adopt(string $listed): string {
-		$_POST    = ['action' => Settings_Page::ADOPT_ACTION, 'listed' => $listed, '_wpnonce' => wp_create_nonce(Settings_Page::ADOPT_ACTION)];
+		$_POST    = ['action' => Routes::ADOPT_ACTION, 'listed' => $listed, '_wpnonce' => wp_create_nonce(Routes::ADOPT_ACTION)];
 		$_REQUEST = $_POST;
 		try {
-			do_action('admin_post_' . Settings_Page::ADOPT_ACTION);
+			do_action('admin_post_' . Routes::ADOPT_ACTION);
 		} catch (Page_Redirected $back) {
 			parse_str((string) wp_parse_url($back->getMessage(), PHP_URL_QUERY), $query);
 			return (string) ($query['wu_runcloud_done'] ?? '');

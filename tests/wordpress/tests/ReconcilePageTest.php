@@ -9,7 +9,6 @@ namespace WuRunCloud\Tests;
 
 use WuRunCloud\Plugin\Plugin;
 
-
 /**
  * Thrown by the wp_die handler, so a test gets control back after a refusal.
  */
@@ -111,7 +110,7 @@ final class ReconcilePageTest extends Integration_Test_Case {
 	 */
 	private function render_page(): string {
 		ob_start();
-		Plugin::instance()->reconcile_page()->render();
+		Plugin::instance()->settings_page()->render();
 		return (string) ob_get_clean();
 	}
 

@@ -11,7 +11,6 @@ use WuRunCloud\Plugin\Ultimate_Multisite\Domain_Mapping_Module;
 use WuRunCloud\Plugin\Ultimate_Multisite\Host_Provider;
 use WuRunCloud\Plugin\Ultimate_Multisite\RunCloud_Integration;
 
-
 /**
  * "RunCloud" in Host Integrations is ours, in either architecture, with the
  * wizard's fields, explainer lines and a working setup check.

@@ -9,7 +9,6 @@ namespace WuRunCloud\Tests;
 
 use WuRunCloud\Plugin\Plugin;
 
-
 /**
  * A failure that may pass (503, 429, a timeout) is queued in a network option
  * and retried with backoff through Action Scheduler (architecture b, whose

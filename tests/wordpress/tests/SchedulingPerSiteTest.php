@@ -9,7 +9,6 @@ namespace WuRunCloud\Tests;
 
 use WuRunCloud\Plugin\Plugin;
 
-
 /**
  * Action Scheduler and WP-Cron keep their storage per site. Whatever site is
  * current (a subsite's wp-admin, its admin-ajax.php), every run the plugin

@@ -81,7 +81,7 @@ final class SecretCanaryTest extends Integration_Test_Case {
 			$service->reconcile('admin', true, false);
 			wp_set_current_user(1);
 			ob_start();
-			$plugin->reconcile_page()->render();
+			$plugin->settings_page()->render();
 			$page = ob_get_clean();
 			echo json_encode(['log' => $seen, 'report' => (array) $report, 'health' => $health, 'config' => $plugin->gateway()->config(), 'page' => $page]), "\n";
 PHP;
@@ -133,7 +133,7 @@ PHP;
 		wp_set_current_user(1);
 		try {
 			ob_start();
-			Plugin::instance()->reconcile_page()->render();
+			Plugin::instance()->settings_page()->render();
 			$surfaces['network-admin page'] = (string) ob_get_clean();
 			ob_start();
 			do_action('network_admin_notices');

@@ -9,7 +9,6 @@ namespace WuRunCloud\Tests;
 
 use WuRunCloud\Plugin\Plugin;
 
-
 /**
  * It loads cleanly, takes nothing over, explains itself, and logs through
  * error_log.
@@ -78,7 +77,7 @@ final class WithoutUltimateMultisiteTest extends Integration_Test_Case {
 			do_action('network_admin_notices');
 			$notice = ob_get_clean();
 			ob_start();
-			\WuRunCloud\Plugin\Plugin::instance()->reconcile_page()->render();
+			\WuRunCloud\Plugin\Plugin::instance()->settings_page()->render();
 			$page = ob_get_clean();
 			// On the RunCloud page itself the install steps are not repeated above it.
 			require_once ABSPATH . 'wp-admin/includes/admin.php';

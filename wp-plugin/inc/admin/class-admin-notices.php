@@ -56,7 +56,7 @@ class Admin_Notices {
 			return;
 		}
 		// The page itself says all this in place: no second copy above it.
-		$on_page = Settings_Page::is_current_screen();
+		$on_page = Routes::is_current_screen();
 		if (! $this->gateway->is_available() && ! $on_page) {
 			$this->print_notice('warning', self::extension_missing_html());
 		}
@@ -102,9 +102,9 @@ class Admin_Notices {
 			return '';
 		}
 		$html  = '<p><strong>' . esc_html__('RunCloud for Ultimate Multisite:', 'wu-runcloud') . '</strong> ' . esc_html(implode(' ', $sentences)) . '</p><p>';
-		$html .= '<a href="' . esc_url(Settings_Page::url()) . '">' . esc_html__('See the details and reconcile', 'wu-runcloud') . '</a>';
+		$html .= '<a href="' . esc_url(Routes::url()) . '">' . esc_html__('See the details and reconcile', 'wu-runcloud') . '</a>';
 		if ($given_up > 0) {
-			$html .= ' | <a href="' . esc_url(Settings_Page::dismiss_url()) . '">' . esc_html__('Dismiss the given-up operations', 'wu-runcloud') . '</a>';
+			$html .= ' | <a href="' . esc_url(Routes::dismiss_url()) . '">' . esc_html__('Dismiss the given-up operations', 'wu-runcloud') . '</a>';
 		}
 		return $html . '</p>';
 	}

@@ -11,7 +11,6 @@ use WuRunCloud\Plugin\Extension\Failure;
 use WuRunCloud\Plugin\Status\Domain_Status;
 use WuRunCloud\Plugin\Status\Printable;
 
-
 defined('ABSPATH') || exit;
 
 if (! class_exists('WP_List_Table')) {
@@ -30,7 +29,7 @@ class Domains_List_Table extends \WP_List_Table {
 	/**
 	 * @var Domain_Status
 	 */
-	private $builder;
+	private $status;
 
 	/**
 	 * @var array<string, int>
@@ -38,18 +37,18 @@ class Domains_List_Table extends \WP_List_Table {
 	private $counts = [];
 
 	/**
-	 * @param Domain_Status $builder The rows.
+	 * @param Domain_Status $status Every name's state.
 	 */
-	public function __construct(Domain_Status $builder) {
+	public function __construct(Domain_Status $status) {
 		parent::__construct(
 			[
 				'singular' => 'wu-runcloud-domain',
 				'plural'   => 'wu-runcloud-domains',
 				'ajax'     => false,
-				'screen'   => 'settings_page_' . Settings_Page::SLUG . '-network',
+				'screen'   => 'settings_page_' . Routes::SLUG . '-network',
 			]
 		);
-		$this->builder = $builder;
+		$this->status = $status;
 	}
 
 	/**
@@ -74,7 +73,7 @@ class Domains_List_Table extends \WP_List_Table {
 	 */
 	public function prepare_items() {
 		$per_page = $this->get_items_per_page(self::PER_PAGE_OPTION, 50);
-		$result   = $this->builder->query(self::search(), self::state(), ($this->get_pagenum() - 1) * $per_page, $per_page);
+		$result   = $this->status->query(self::search(), self::state(), ($this->get_pagenum() - 1) * $per_page, $per_page);
 		$this->items           = $result['rows'];
 		$this->counts          = $result['counts'];
 		$this->_column_headers = [$this->get_columns(), [], []];
@@ -113,7 +112,7 @@ class Domains_List_Table extends \WP_List_Table {
 			'covered' => __('Wildcard-covered', 'wu-runcloud'),
 		];
 		$current = self::state();
-		$base    = add_query_arg('tab', 'domains', Settings_Page::url());
+		$base    = Routes::url('domains');
 		$views   = [];
 		foreach ($labels as $state => $label) {
 			$count           = $this->counts['' === $state ? 'all' : $state] ?? 0;
@@ -173,7 +172,7 @@ class Domains_List_Table extends \WP_List_Table {
 		}
 		return $this->row_actions(
 			[
-				'sync' => sprintf('<a href="%s">%s</a>', esc_url(Domains_View::sync_url($item['name'], (int) $item['site_id'])), esc_html__('Sync now', 'wu-runcloud')),
+				'sync' => sprintf('<a href="%s">%s</a>', esc_url(Routes::sync_url($item['name'], (int) $item['site_id'])), esc_html__('Sync now', 'wu-runcloud')),
 			]
 		);
 	}
@@ -184,7 +183,7 @@ class Domains_List_Table extends \WP_List_Table {
 	 * @param array<string, mixed> $item The row.
 	 */
 	protected function column_source($item) {
-		$site = Settings_Page::site_link((int) $item['site_id']);
+		$site = Routes::site_link((int) $item['site_id']);
 		switch ($item['source']) {
 			case 'domain':
 				/* translators: %s: link to the site */

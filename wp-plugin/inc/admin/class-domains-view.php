@@ -9,10 +9,9 @@ namespace WuRunCloud\Plugin\Admin;
 
 use WuRunCloud\Plugin\Extension\Extension_Gateway;
 use WuRunCloud\Plugin\Status\Domain_Status;
-use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
+use WuRunCloud\Plugin\Status\Labels;
+use WuRunCloud\Plugin\Sync\App_Domains;
 use WuRunCloud\Plugin\Sync\Domain_Sync_Service;
-use WuRunCloud\Plugin\Sync\Name_Queue;
-
 
 defined('ABSPATH') || exit;
 
@@ -22,7 +21,15 @@ defined('ABSPATH') || exit;
  */
 class Domains_View {
 
-	const SYNC_ACTION = 'wu_runcloud_sync_name';
+	/**
+	 * @var Domain_Status
+	 */
+	private $status;
+
+	/**
+	 * @var App_Domains
+	 */
+	private $app;
 
 	/**
 	 * @var Domain_Sync_Service
@@ -30,45 +37,21 @@ class Domains_View {
 	private $service;
 
 	/**
-	 * @var Domain_Status
-	 */
-	private $builder;
-
-	/**
 	 * @var Extension_Gateway
 	 */
 	private $gateway;
 
 	/**
-	 * @param Domain_Sync_Service    $service      The service.
-	 * @param Sync\Name_Queue        $names        Names waiting for a retry.
-	 * @param Sync\Certificate_Queue $certificates Names waiting for a redeploy.
-	 * @param Extension_Gateway      $gateway      The extension.
+	 * @param Domain_Status       $status  Every name's state.
+	 * @param App_Domains         $app     The network's view of the web app's domains.
+	 * @param Domain_Sync_Service $service Converges a name now.
+	 * @param Extension_Gateway   $gateway The extension.
 	 */
-	public function __construct(Domain_Sync_Service $service, Name_Queue $names, Certificate_Queue $certificates, Extension_Gateway $gateway) {
+	public function __construct(Domain_Status $status, App_Domains $app, Domain_Sync_Service $service, Extension_Gateway $gateway) {
+		$this->status  = $status;
+		$this->app     = $app;
 		$this->service = $service;
-		$this->builder = new Domain_Status($service, $names, $certificates);
 		$this->gateway = $gateway;
-	}
-
-	/**
-	 * The address of "Sync now" for a name (nonce included).
-	 *
-	 * @param string $name    Normalised name.
-	 * @param int    $site_id Its site, for the log.
-	 */
-	public static function sync_url(string $name, int $site_id): string {
-		return wp_nonce_url(
-			add_query_arg(['action' => self::SYNC_ACTION, 'name' => rawurlencode($name), 'site' => $site_id], admin_url('admin-post.php')),
-			self::SYNC_ACTION . '|' . $name
-		);
-	}
-
-	/**
-	 * The rows.
-	 */
-	public function builder(): Domain_Status {
-		return $this->builder;
 	}
 
 	/**
@@ -76,19 +59,19 @@ class Domains_View {
 	 */
 	public function render(): void {
 		$this->render_result();
-		$app       = $this->service->app_domains();
+		$app       = $this->app;
 		$refreshed = $app->refreshed_at();
 		echo '<p class="wu-runcloud-view-age">' . esc_html(
 			null === $refreshed
 				? __('RunCloud\'s list of domains has not been read in full yet: names may show as missing until the next reconcile reads it.', 'wu-runcloud')
 				/* translators: 1: number of domains, 2: date and time */
-				: sprintf(_n('RunCloud\'s list (%1$d domain) as last read in full on %2$s, kept up to date by every change since.', 'RunCloud\'s list (%1$d domains) as last read in full on %2$s, kept up to date by every change since.', $app->count(), 'wu-runcloud'), $app->count(), (string) wp_date(get_option('date_format') . ' ' . get_option('time_format'), $refreshed))
+				: sprintf(_n('RunCloud\'s list (%1$d domain) as last read in full on %2$s, kept up to date by every change since.', 'RunCloud\'s list (%1$d domains) as last read in full on %2$s, kept up to date by every change since.', $app->count(), 'wu-runcloud'), $app->count(), Labels::when($refreshed))
 		) . '</p>';
-		$table = new Domains_List_Table($this->builder);
+		$table = new Domains_List_Table($this->status);
 		$table->prepare_items();
 		$table->views();
 		echo '<form method="get" action="' . esc_url(network_admin_url('settings.php')) . '">';
-		echo '<input type="hidden" name="page" value="' . esc_attr(Settings_Page::SLUG) . '"><input type="hidden" name="tab" value="domains">';
+		echo '<input type="hidden" name="page" value="' . esc_attr(Routes::SLUG) . '"><input type="hidden" name="tab" value="domains">';
 		if ('' !== Domains_List_Table::state()) {
 			echo '<input type="hidden" name="state" value="' . esc_attr(Domains_List_Table::state()) . '">';
 		}
@@ -105,10 +88,7 @@ class Domains_View {
 		$name    = isset($_GET['name']) ? strtolower(sanitize_text_field(rawurldecode(wp_unslash($_GET['name'])))) : '';
 		$site_id = isset($_GET['site']) ? absint($_GET['site']) : 0;
 		// phpcs:enable
-		if (! current_user_can(Settings_Page::CAPABILITY)) {
-			wp_die(esc_html__('Sorry, you are not allowed to manage RunCloud for this network.', 'wu-runcloud'), '', ['response' => 403]);
-		}
-		check_admin_referer(self::SYNC_ACTION . '|' . $name);
+		Routes::authorize(Routes::SYNC_ACTION . '|' . $name);
 		if ('' === $name || ! $this->gateway->is_available()) {
 			$this->back('sync_failed', $name);
 		}
@@ -123,8 +103,7 @@ class Domains_View {
 	 * @param string $name The name.
 	 */
 	private function back(string $done, string $name): void {
-		wp_safe_redirect(add_query_arg(['tab' => 'domains', 'wu_runcloud_done' => $done, 'name' => rawurlencode($name), 's' => rawurlencode($name)], Settings_Page::url()));
-		exit;
+		Routes::back($done, ['tab' => 'domains', 'name' => rawurlencode($name), 's' => rawurlencode($name)]);
 	}
 
 	/**
@@ -132,7 +111,7 @@ class Domains_View {
 	 */
 	private function render_result(): void {
 		// phpcs:disable WordPress.Security.NonceVerification.Recommended -- only selects a message.
-		$done = isset($_GET['wu_runcloud_done']) ? sanitize_key(wp_unslash($_GET['wu_runcloud_done'])) : '';
+		$done = Routes::done();
 		$name = isset($_GET['name']) ? sanitize_text_field(rawurldecode(wp_unslash($_GET['name']))) : '';
 		// phpcs:enable
 		if ('synced' === $done) {

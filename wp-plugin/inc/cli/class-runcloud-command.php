@@ -7,13 +7,13 @@
 
 namespace WuRunCloud\Plugin\CLI;
 
-use WuRunCloud\Plugin\Admin\Settings_Page;
 use WuRunCloud\Plugin\Extension\Credentials;
 use WuRunCloud\Plugin\Extension\Extension_Gateway;
 use WuRunCloud\Plugin\Extension\Extension_Missing_Exception;
 use WuRunCloud\Plugin\Extension\Failure;
 use WuRunCloud\Plugin\Plugin;
 use WuRunCloud\Plugin\Status\Domain_Status;
+use WuRunCloud\Plugin\Status\Labels;
 use WuRunCloud\Plugin\Status\Printable;
 use WuRunCloud\Plugin\Sync\Adoption;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
@@ -374,7 +374,7 @@ class RunCloud_Command {
 		$format = $assoc_args['format'] ?? 'table';
 		$typed  = ! in_array($format, ['table', 'csv'], true);
 		$rows   = [];
-		foreach ((new Domain_Status($this->service, $this->retries, $this->ssl))->all() as $row) {
+		foreach (Plugin::instance()->domain_status()->all() as $row) {
 			if ('' !== $state && $row['state'] !== $state) {
 				continue;
 			}
@@ -683,7 +683,7 @@ class RunCloud_Command {
 		if (null === $progress) {
 			return '-';
 		}
-		return Settings_Page::describe_progress($progress);
+		return Labels::progress($progress);
 	}
 
 	/**

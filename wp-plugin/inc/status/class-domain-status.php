@@ -1,6 +1,6 @@
 <?php
 /**
- * One row per name for the Domains view.
+ * The state of every name, as the operator sees it.
  *
  * @package WuRunCloud\Plugin
  */
@@ -8,17 +8,20 @@
 namespace WuRunCloud\Plugin\Status;
 
 use WuRunCloud\Plugin\Extension\Failure;
-use WuRunCloud\Plugin\Storage\Shared_Option;
+use WuRunCloud\Plugin\Sync\App_Domains;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
-use WuRunCloud\Plugin\Sync\Domain_Sync_Service;
+use WuRunCloud\Plugin\Sync\Certificates\Redeploy_Record;
+use WuRunCloud\Plugin\Sync\Desired_State;
 use WuRunCloud\Plugin\Sync\Name_Queue;
+use WuRunCloud\Plugin\Sync\Wildcards;
 use WuRunCloud\Plugin\Ultimate_Multisite\Network;
 use WuRunCloud\RunCloudException;
 
 defined('ABSPATH') || exit;
 
 /**
- * Puts together, for every name the network wants or the web app holds,
+ * The per-name read model that the Domains tab, `wp runcloud names` and Site
+ * Health all read: for every name the network wants or the web app holds,
  * what an operator asks about it: where it comes from, whether RunCloud
  * has it, its certificate, what waits and what went wrong. Everything is read
  * from what the plugin keeps (the view of the app's domains, the queues, the
@@ -32,24 +35,29 @@ class Domain_Status {
 	const STATES = ['live', 'missing', 'waiting', 'extra', 'covered'];
 
 	/**
-	 * Network option: the last certificate redeploy that went through.
+	 * @var Desired_State
 	 */
-	const LAST_REDEPLOY = 'wu_runcloud_last_redeploy';
+	private $desired;
 
 	/**
-	 * @var Domain_Sync_Service
+	 * @var App_Domains
 	 */
-	private $service;
+	private $app;
 
 	/**
-	 * @var Sync\Name_Queue
+	 * @var Name_Queue
 	 */
 	private $names;
 
 	/**
-	 * @var Sync\Certificate_Queue
+	 * @var Certificate_Queue
 	 */
 	private $certificates;
+
+	/**
+	 * @var Redeploy_Record
+	 */
+	private $redeploys;
 
 	/**
 	 * @var Network
@@ -62,16 +70,20 @@ class Domain_Status {
 	private $certificate_facts;
 
 	/**
-	 * @param Domain_Sync_Service    $service      The service (wanted names, the app's view).
-	 * @param Sync\Name_Queue        $names        Names waiting for a retry.
-	 * @param Sync\Certificate_Queue $certificates Names waiting for a redeploy.
-	 * @param Network|null           $network      The network.
+	 * @param Desired_State     $desired      What the network wants.
+	 * @param App_Domains       $app          The network's view of the web app's domains.
+	 * @param Name_Queue        $names        Names waiting for a retry.
+	 * @param Certificate_Queue $certificates Names waiting for a redeploy.
+	 * @param Redeploy_Record   $redeploys    The last redeploy that went through.
+	 * @param Network           $network      The network.
 	 */
-	public function __construct(Domain_Sync_Service $service, Name_Queue $names, Certificate_Queue $certificates, ?Network $network = null) {
-		$this->service      = $service;
+	public function __construct(Desired_State $desired, App_Domains $app, Name_Queue $names, Certificate_Queue $certificates, Redeploy_Record $redeploys, Network $network) {
+		$this->desired      = $desired;
+		$this->app          = $app;
 		$this->names        = $names;
 		$this->certificates = $certificates;
-		$this->network      = $network ?? new Network();
+		$this->redeploys    = $redeploys;
+		$this->network      = $network;
 	}
 
 	/**
@@ -140,10 +152,9 @@ class Domain_Status {
 	 */
 	private function classify(): array {
 		$this->certificate_facts = null;
-		$app                     = $this->service->app_domains();
-		$held                    = $app->all();
+		$held                    = $this->app->all();
 		try {
-			$wanted = $this->service->wanted_domains();
+			$wanted = $this->desired->all();
 		} catch (RunCloudException $e) {
 			$wanted = [];
 		}
@@ -152,7 +163,7 @@ class Domain_Status {
 		foreach ($wanted as $name => $want) {
 			$entries[ $name ] = $this->entry((string) $name, $want, $held[ $name ] ?? null, $queue[ $name ] ?? null);
 		}
-		foreach ($this->covered_hosts($app->wildcards(), $wanted) as $name => $site_id) {
+		foreach ($this->covered_hosts($this->app->wildcards(), $wanted) as $name => $site_id) {
 			$entries[ $name ] = $this->entry($name, ['site_id' => $site_id, 'source' => 'covered', 'www' => false], $held[ $name ] ?? null, $queue[ $name ] ?? null);
 		}
 		// The network's own domain (and its www variant) is the network's, never an extra.
@@ -215,6 +226,19 @@ class Domain_Status {
 	 * @return array{state: string, text: string}
 	 */
 	public function certificate_state(string $name, bool $on_app): array {
+		// The object lives as long as the process: read the facts afresh.
+		$this->certificate_facts = null;
+		return $this->certificate($name, $on_app);
+	}
+
+	/**
+	 * certificate_state() within a build, from the facts it read once.
+	 *
+	 * @param string $name   Normalised name.
+	 * @param bool   $on_app Whether the web app holds it.
+	 * @return array{state: string, text: string}
+	 */
+	private function certificate(string $name, bool $on_app): array {
 		$kind  = $this->certificate_kind($name, $on_app);
 		$facts = $this->certificate_facts();
 		switch ($kind) {
@@ -229,7 +253,7 @@ class Domain_Status {
 				$text = null === $facts['next']
 					? __('waiting for a redeploy', 'wu-runcloud')
 					/* translators: %s: date and time */
-					: sprintf(__('waiting for a redeploy at %s', 'wu-runcloud'), self::when((int) $facts['next']));
+					: sprintf(__('waiting for a redeploy at %s', 'wu-runcloud'), Labels::when((int) $facts['next']));
 				if ($facts['failure']['attempts'] > 0) {
 					$text .= ' ' . Failure::explain((string) $facts['failure']['error'], (int) $facts['next']);
 				} elseif (null !== $facts['next'] && Failure::is_overdue((int) $facts['next'])) {
@@ -244,7 +268,7 @@ class Domain_Status {
 					: ['state' => $kind, 'text' => __('unknown: advanced SSL, not redeployed by this plugin', 'wu-runcloud')];
 		}
 		/* translators: %s: date and time */
-		return ['state' => 'covered', 'text' => sprintf(__('covered by the last redeploy (%s)', 'wu-runcloud'), self::when((int) $facts['last']['time']))];
+		return ['state' => 'covered', 'text' => sprintf(__('covered by the last redeploy (%s)', 'wu-runcloud'), Labels::when((int) $facts['last']['time']))];
 	}
 
 	/**
@@ -285,7 +309,7 @@ class Domain_Status {
 	 */
 	private function certificate_facts(): array {
 		if (null === $this->certificate_facts) {
-			$last                    = self::last_redeploy();
+			$last                    = $this->redeploys->last();
 			$this->certificate_facts = [
 				'pending'    => array_flip($this->certificates->pending()),
 				'blocking'   => $this->certificates->blocking(),
@@ -309,61 +333,18 @@ class Domain_Status {
 	private static function dns_hold_text(?array $blocking, ?array $held): string {
 		if (null !== $blocking && $blocking['moved']) {
 			/* translators: 1: date and time, 2: the reason found */
-			return sprintf(__('held back: its DNS no longer points at the server (since %1$s: %2$s). Unmap the domain, or switch the web app to advanced SSL.', 'wu-runcloud'), self::when($blocking['since']), $blocking['reason']);
+			return sprintf(__('held back: its DNS no longer points at the server (since %1$s: %2$s). Unmap the domain, or switch the web app to advanced SSL.', 'wu-runcloud'), Labels::when($blocking['since']), $blocking['reason']);
 		}
 		if (null !== $blocking && time() - $blocking['since'] >= Certificate_Queue::overdue_after()) {
 			/* translators: 1: date and time, 2: the reason found */
-			return sprintf(__('held back: its DNS has never pointed at the server (since %1$s: %2$s). Ask the customer to point it here, unmap the domain, or switch the web app to advanced SSL.', 'wu-runcloud'), self::when($blocking['since']), $blocking['reason']);
+			return sprintf(__('held back: its DNS has never pointed at the server (since %1$s: %2$s). Ask the customer to point it here, unmap the domain, or switch the web app to advanced SSL.', 'wu-runcloud'), Labels::when($blocking['since']), $blocking['reason']);
 		}
 		if (null !== $blocking) {
 			/* translators: 1: date and time, 2: the reason found */
-			return sprintf(__('waiting for its DNS to point at the server (since %1$s: %2$s); nothing is ordered until it does.', 'wu-runcloud'), self::when($blocking['since']), $blocking['reason']);
+			return sprintf(__('waiting for its DNS to point at the server (since %1$s: %2$s); nothing is ordered until it does.', 'wu-runcloud'), Labels::when($blocking['since']), $blocking['reason']);
 		}
 		/* translators: 1: the reason, 2: date and time */
-		return sprintf(__('waiting: %1$s; checked again at %2$s.', 'wu-runcloud'), (string) $held['reason'], self::when((int) $held['until']));
-	}
-
-	/**
-	 * Remembers a redeploy that went through (hooked to
-	 * wu_runcloud_certificate_redeployed).
-	 *
-	 * @param array<string, mixed> $result The extension's answer: mode, action, domain.
-	 * @param string               $name   The name asked for ('' for the app).
-	 */
-	public static function remember_redeploy($result, $name = ''): void {
-		$result = (array) $result;
-		$option = new Shared_Option(self::LAST_REDEPLOY);
-		$option->locked(
-			static function () use ($option, $result, $name) {
-				$last    = $option->read();
-				$mode    = (string) ($result['mode'] ?? '');
-				$domains = 'advanced' === $mode && ($last['mode'] ?? '') === 'advanced' ? (array) ($last['domains'] ?? []) : [];
-				if ('' !== (string) $name) {
-					$domains[] = (string) $name;
-				}
-				$option->write(
-					[
-						'time'    => time(),
-						'mode'    => $mode,
-						'action'  => (string) ($result['action'] ?? ''),
-						'domains' => array_slice(array_values(array_unique($domains)), -10000),
-					]
-				);
-			}
-		);
-	}
-
-	/**
-	 * The last redeploy that went through, or null.
-	 *
-	 * @return array{time: int, mode: string, action: string, domains: list<string>}|null
-	 */
-	public static function last_redeploy(): ?array {
-		$last = (new Shared_Option(self::LAST_REDEPLOY))->read();
-		if (! isset($last['time'])) {
-			return null;
-		}
-		return ['time' => (int) $last['time'], 'mode' => (string) $last['mode'], 'action' => (string) $last['action'], 'domains' => array_map('strval', (array) $last['domains'])];
+		return sprintf(__('waiting: %1$s; checked again at %2$s.', 'wu-runcloud'), (string) $held['reason'], Labels::when((int) $held['until']));
 	}
 
 	/**
@@ -408,7 +389,7 @@ class Domain_Status {
 			'on_app'      => $on_app,
 			'id'          => $on_app ? (int) $domain['id'] : 0,
 			'www'         => $on_app ? (bool) $domain['www'] : (null !== $want && (bool) $want['www']),
-			'certificate' => $this->certificate_state($name, $on_app),
+			'certificate' => $this->certificate($name, $on_app),
 			'pending'     => $pending,
 			'state'       => $entry['state'],
 		];
@@ -429,20 +410,11 @@ class Domain_Status {
 		$covered = [];
 		foreach ($this->network->site_hosts() as $host => $site_id) {
 			$host   = strtolower((string) $host);
-			$parent = substr($host, strpos($host, '.') + 1);
-			if (! isset($wanted[ $host ]) && in_array($parent, $wildcards, true)) {
+			$parent = Wildcards::parent_of($host);
+			if (! isset($wanted[ $host ]) && null !== $parent && in_array($parent, $wildcards, true)) {
 				$covered[ $host ] = (int) $site_id;
 			}
 		}
 		return $covered;
-	}
-
-	/**
-	 * A time in the site's format and time zone.
-	 *
-	 * @param int $timestamp Unix time.
-	 */
-	private static function when(int $timestamp): string {
-		return (string) wp_date(get_option('date_format') . ' ' . get_option('time_format'), $timestamp);
 	}
 }

@@ -10,7 +10,6 @@ namespace WuRunCloud\Plugin\Sync;
 use WuRunCloud\Plugin\Status\Logger;
 use WuRunCloud\Plugin\Ultimate_Multisite\Network;
 
-
 defined('ABSPATH') || exit;
 
 /**

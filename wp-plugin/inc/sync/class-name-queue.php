@@ -10,7 +10,6 @@ namespace WuRunCloud\Plugin\Sync;
 use WuRunCloud\Plugin\Status\Logger;
 use WuRunCloud\Plugin\Storage\Shared_Option;
 
-
 defined('ABSPATH') || exit;
 
 /**

@@ -9,7 +9,6 @@ namespace WuRunCloud\Plugin\Sync;
 
 use WuRunCloud\Plugin\Extension\Extension_Gateway;
 
-
 defined('ABSPATH') || exit;
 
 /**

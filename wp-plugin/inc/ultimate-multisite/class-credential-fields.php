@@ -9,7 +9,6 @@ namespace WuRunCloud\Plugin\Ultimate_Multisite;
 
 use WuRunCloud\Plugin\Extension\Credentials;
 
-
 defined('ABSPATH') || exit;
 
 /**

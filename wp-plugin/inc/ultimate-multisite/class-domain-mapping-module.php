@@ -9,7 +9,6 @@ namespace WuRunCloud\Plugin\Ultimate_Multisite;
 
 use WuRunCloud\Plugin\Sync\Domain_Sync_Service;
 
-
 defined('ABSPATH') || exit;
 
 /**

@@ -10,7 +10,6 @@ namespace WuRunCloud\Plugin\Ultimate_Multisite;
 use WuRunCloud\Plugin\Extension\Credentials;
 use WuRunCloud\Plugin\Sync\Domain_Sync_Service;
 
-
 defined('ABSPATH') || exit;
 
 /**

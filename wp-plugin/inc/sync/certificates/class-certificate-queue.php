@@ -11,7 +11,6 @@ use WuRunCloud\Plugin\Status\Logger;
 use WuRunCloud\Plugin\Storage\Shared_Option;
 use WuRunCloud\Plugin\Sync\Scheduler;
 
-
 defined('ABSPATH') || exit;
 
 /**
