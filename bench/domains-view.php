@@ -62,6 +62,6 @@ function bench_domains_page(callable $render, int $runs): array {
 // No redeploy recorded yet (every certificate "unknown", no date to format),
 // then after one (every certificate "covered by the last redeploy (date)").
 $unrecorded = bench_domains_page($render, $runs);
-(new \WuRunCloud\Plugin\Sync\Certificates\Redeploy_Record())->remember(['mode' => 'basic', 'action' => 'redeployed']);
+(new \WuRunCloud\Plugin\Sync\Certificates\Last_Redeploy())->remember(['mode' => 'basic', 'action' => 'redeployed']);
 $recorded = bench_domains_page($render, $runs);
 bench_emit(['names' => NAMES, 'runs' => $runs, 'no_redeploy_recorded' => $unrecorded, 'after_a_redeploy' => $recorded]);

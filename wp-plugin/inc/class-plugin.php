@@ -33,7 +33,7 @@ use WuRunCloud\Plugin\Sync\App_Domains;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Step;
 use WuRunCloud\Plugin\Sync\Certificates\Order_Ledger;
-use WuRunCloud\Plugin\Sync\Certificates\Redeploy_Record;
+use WuRunCloud\Plugin\Sync\Certificates\Last_Redeploy;
 use WuRunCloud\Plugin\Sync\Converger;
 use WuRunCloud\Plugin\Sync\Desired_State;
 use WuRunCloud\Plugin\Sync\Domain_Sync_Service;
@@ -168,7 +168,7 @@ final class Plugin {
 	private $walk;
 
 	/**
-	 * @var Redeploy_Record
+	 * @var Last_Redeploy
 	 */
 	private $redeploys;
 
@@ -221,7 +221,7 @@ final class Plugin {
 		$this->retries     = new Name_Queue($this->scheduler, $this->logger);
 		$this->managed     = new Managed_Domains();
 		$this->app         = new App_Domains();
-		$this->redeploys   = new Redeploy_Record();
+		$this->redeploys   = new Last_Redeploy();
 		$tester            = new Connection_Tester($this->gateway, $this->credentials, $this->logger);
 		$this->record      = new Reconcile_Record();
 		$this->failures    = new Failure_Log($this->logger);

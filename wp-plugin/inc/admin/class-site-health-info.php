@@ -14,7 +14,7 @@ use WuRunCloud\Plugin\Status\Domain_Status;
 use WuRunCloud\Plugin\Status\Failure_Log;
 use WuRunCloud\Plugin\Sync\App_Domains;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
-use WuRunCloud\Plugin\Sync\Certificates\Redeploy_Record;
+use WuRunCloud\Plugin\Sync\Certificates\Last_Redeploy;
 use WuRunCloud\Plugin\Sync\Name_Queue;
 
 defined('ABSPATH') || exit;
@@ -55,7 +55,7 @@ class Site_Health_Info {
 	private $ssl;
 
 	/**
-	 * @var Redeploy_Record
+	 * @var Last_Redeploy
 	 */
 	private $redeploys;
 
@@ -71,10 +71,10 @@ class Site_Health_Info {
 	 * @param App_Domains       $app         The network's view of the web app's domains.
 	 * @param Name_Queue        $retries     Names waiting for a retry.
 	 * @param Certificate_Queue $ssl         Names waiting for a certificate.
-	 * @param Redeploy_Record   $redeploys   The last redeploy.
+	 * @param Last_Redeploy   $redeploys   The last redeploy.
 	 * @param Failure_Log       $failures    Operations given up on.
 	 */
-	public function __construct(Extension_Gateway $gateway, Credentials $credentials, Domain_Status $status, App_Domains $app, Name_Queue $retries, Certificate_Queue $ssl, Redeploy_Record $redeploys, Failure_Log $failures) {
+	public function __construct(Extension_Gateway $gateway, Credentials $credentials, Domain_Status $status, App_Domains $app, Name_Queue $retries, Certificate_Queue $ssl, Last_Redeploy $redeploys, Failure_Log $failures) {
 		$this->gateway     = $gateway;
 		$this->credentials = $credentials;
 		$this->status      = $status;

@@ -10,7 +10,7 @@ namespace WuRunCloud\Plugin\Status;
 use WuRunCloud\Plugin\Extension\Failure;
 use WuRunCloud\Plugin\Sync\App_Domains;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
-use WuRunCloud\Plugin\Sync\Certificates\Redeploy_Record;
+use WuRunCloud\Plugin\Sync\Certificates\Last_Redeploy;
 use WuRunCloud\Plugin\Sync\Desired_State;
 use WuRunCloud\Plugin\Sync\Name_Queue;
 use WuRunCloud\Plugin\Sync\Wildcards;
@@ -55,7 +55,7 @@ class Domain_Status {
 	private $certificates;
 
 	/**
-	 * @var Redeploy_Record
+	 * @var Last_Redeploy
 	 */
 	private $redeploys;
 
@@ -74,10 +74,10 @@ class Domain_Status {
 	 * @param App_Domains       $app          The network's view of the web app's domains.
 	 * @param Name_Queue        $names        Names waiting for a retry.
 	 * @param Certificate_Queue $certificates Names waiting for a redeploy.
-	 * @param Redeploy_Record   $redeploys    The last redeploy that went through.
+	 * @param Last_Redeploy   $redeploys    The last redeploy that went through.
 	 * @param Network           $network      The network.
 	 */
-	public function __construct(Desired_State $desired, App_Domains $app, Name_Queue $names, Certificate_Queue $certificates, Redeploy_Record $redeploys, Network $network) {
+	public function __construct(Desired_State $desired, App_Domains $app, Name_Queue $names, Certificate_Queue $certificates, Last_Redeploy $redeploys, Network $network) {
 		$this->desired      = $desired;
 		$this->app          = $app;
 		$this->names        = $names;

@@ -16,7 +16,7 @@ defined('ABSPATH') || exit;
  * it: when the last redeploy went through, in which SSL mode, what RunCloud
  * did, and (advanced SSL) which names were redeployed one by one.
  */
-class Redeploy_Record {
+class Last_Redeploy {
 
 	/**
 	 * Network option holding the record.
