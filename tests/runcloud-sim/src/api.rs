@@ -2,6 +2,7 @@
 
 use serde_json::{json, Value};
 
+use crate::account::Account;
 use crate::domains::{is_valid_hostname, normalize_name, DomainType, Redirection};
 use crate::facts;
 use crate::http::Response;
@@ -28,37 +29,43 @@ pub(crate) fn ping() -> Response {
     Response::json(200, &json!({ "message": "pong" }))
 }
 
-/// Answers one request under `servers/{server}/webapps/{app}`.
+/// The web app `servers/{server}/webapps/{webapp}` among the account's, or RunCloud's 404:
+/// no such server, or no such web app on that server.
+pub(crate) fn locate(apps: &[AppState], server: &str, webapp: &str) -> Result<usize, Response> {
+    let server = parse_id(server).filter(|id| apps.iter().any(|app| app.server_id == *id));
+    let Some(server) = server else {
+        return Err(Response::message(404, facts::SERVER_NOT_FOUND));
+    };
+    apps.iter()
+        .position(|app| app.server_id == server && Some(app.app_id) == parse_id(webapp))
+        .ok_or_else(|| Response::message(404, facts::WEBAPP_NOT_FOUND))
+}
+
+/// Answers one request under `servers/{server}/webapps/{app}` for that web app.
 pub(crate) fn handle(
     app: &mut AppState,
-    server: &str,
-    webapp: &str,
+    account: &mut Account,
     action: AppAction,
     call: &Call,
 ) -> Response {
-    if parse_id(server) != Some(app.server_id) {
-        return Response::message(404, facts::SERVER_NOT_FOUND);
-    }
-    if parse_id(webapp) != Some(app.app_id) {
-        return Response::message(404, facts::WEBAPP_NOT_FOUND);
-    }
     let result = match action {
         AppAction::Details => Ok(webapp_details(app)),
         AppAction::ListDomains => Ok(list_domains(app, call)),
-        AppAction::AddDomain => add_domain(app, &call.body),
+        AppAction::AddDomain => add_domain(app, account, &call.body),
         AppAction::GetDomain(id) => with_domain_id(&id, |id| app.domain(id).map(ok_json)),
         AppAction::DeleteDomain(id) => with_domain_id(&id, |id| {
             app.delete_domain(id).map(|record| ok_json(&record))
         }),
         AppAction::UpdateDomainMeta(id) => update_domain_meta(app, &id, &call.body),
         AppAction::GetSslMode => Ok(ssl_mode(app)),
-        AppAction::SetSslMode => set_ssl_mode(app, &call.body),
+        AppAction::SetSslMode => set_ssl_mode(app, account, &call.body),
         AppAction::GetBasicSsl => app
             .basic_certificate()
             .map(|certificate| ok_json(&certificate.to_api_json())),
-        AppAction::InstallBasicSsl => install_basic_ssl(app, &call.body),
+        AppAction::InstallBasicSsl => install_basic_ssl(app, account, &call.body),
         AppAction::RedeployBasicSsl(id) => with_ssl_id(&id, |id| {
-            app.redeploy_basic(id).map(|c| ok_json(&c.to_api_json()))
+            app.redeploy_basic(id, account)
+                .map(|c| ok_json(&c.to_api_json()))
         }),
         AppAction::UpdateBasicSsl(id) => update_basic_ssl(app, &id, &call.body),
         AppAction::DeleteBasicSsl(id) => with_ssl_id(&id, |id| {
@@ -68,10 +75,12 @@ pub(crate) fn handle(
             app.domain_certificate(domain)
                 .map(|c| ok_json(&c.to_api_json()))
         }),
-        AppAction::InstallDomainSsl(domain) => install_domain_ssl(app, &domain, &call.body),
+        AppAction::InstallDomainSsl(domain) => {
+            install_domain_ssl(app, account, &domain, &call.body)
+        }
         AppAction::RedeployDomainSsl(domain, id) => with_domain_id(&domain, |domain| {
             with_ssl_id(&id, |id| {
-                app.redeploy_for_domain(domain, id)
+                app.redeploy_for_domain(domain, id, account)
                     .map(|c| ok_json(&c.to_api_json()))
             })
         }),
@@ -82,7 +91,7 @@ pub(crate) fn handle(
             })
         }),
     };
-    result.unwrap_or_else(|refusal| refusal_response(refusal, app))
+    result.unwrap_or_else(|refusal| refusal_response(refusal, account))
 }
 
 fn parse_id(text: &str) -> Option<u64> {
@@ -112,7 +121,7 @@ fn with_ssl_id(
     action(parse_id(text).ok_or(Refusal::CertificateNotFound)?)
 }
 
-fn refusal_response(refusal: Refusal, app: &AppState) -> Response {
+fn refusal_response(refusal: Refusal, account: &Account) -> Response {
     match refusal {
         Refusal::DomainNotFound => Response::message(404, facts::DOMAIN_NOT_FOUND),
         Refusal::CertificateNotFound => Response::message(404, facts::SSL_NOT_FOUND),
@@ -131,7 +140,7 @@ fn refusal_response(refusal: Refusal, app: &AppState) -> Response {
         Refusal::AutoSslNeedsAdvanced => field_error("autoSSL", facts::AUTO_SSL_NEEDS_ADVANCED),
         Refusal::OrderRefused => Response::message(
             facts::LETSENCRYPT_FAILURE_STATUS,
-            app.letsencrypt.last_refusal(),
+            account.letsencrypt.last_refusal(),
         ),
     }
 }
@@ -163,7 +172,11 @@ fn list_domains(app: &AppState, call: &Call) -> Response {
     ok_json(&json!({ "data": data, "meta": { "pagination": meta } }))
 }
 
-fn add_domain(app: &mut AppState, body: &Value) -> Result<Response, Refusal> {
+fn add_domain(
+    app: &mut AppState,
+    account: &mut Account,
+    body: &Value,
+) -> Result<Response, Refusal> {
     let required = facts::ADD_DOMAIN_FIELDS_REQUIRED;
     let mut rules = Validation::new(body);
     let name = rules.string("name", true).map(|name| normalize_name(&name));
@@ -192,7 +205,7 @@ fn add_domain(app: &mut AppState, body: &Value) -> Result<Response, Refusal> {
             .unwrap_or(DomainType::Alias),
         wildcard: wildcard.unwrap_or(false),
     };
-    app.add_domain(new).map(|record| created(&record))
+    app.add_domain(new, account).map(|record| created(&record))
 }
 
 fn update_domain_meta(app: &mut AppState, id: &str, body: &Value) -> Result<Response, Refusal> {
@@ -221,25 +234,38 @@ fn ssl_mode(app: &AppState) -> Response {
     ok_json(&json!({ "advancedSSL": advanced, "autoSSL": auto }))
 }
 
-fn set_ssl_mode(app: &mut AppState, body: &Value) -> Result<Response, Refusal> {
+fn set_ssl_mode(
+    app: &mut AppState,
+    account: &mut Account,
+    body: &Value,
+) -> Result<Response, Refusal> {
     let mut rules = Validation::new(body);
     let advanced = rules.boolean("advancedSSL", true);
     let auto = rules.boolean("autoSSL", false);
     if let Err(response) = rules.finish() {
         return Ok(response);
     }
-    app.set_ssl_mode(advanced.unwrap_or(false), auto.unwrap_or(false), true)?;
+    app.set_ssl_mode(
+        advanced.unwrap_or(false),
+        auto.unwrap_or(false),
+        true,
+        account,
+    )?;
     Ok(ssl_mode(app))
 }
 
-fn install_basic_ssl(app: &mut AppState, body: &Value) -> Result<Response, Refusal> {
+fn install_basic_ssl(
+    app: &mut AppState,
+    account: &mut Account,
+    body: &Value,
+) -> Result<Response, Refusal> {
     // The mode is checked before the body, so a basic install in advanced mode says why.
     if app.ssl_mode().0 {
         return Err(Refusal::AdvancedModeActive);
     }
     match IssueSettings::from_install_body(body) {
         Ok(settings) => app
-            .install_basic(settings)
+            .install_basic(settings, account)
             .map(|c| created(&c.to_api_json())),
         Err(response) => Ok(response),
     }
@@ -255,7 +281,12 @@ fn update_basic_ssl(app: &mut AppState, id: &str, body: &Value) -> Result<Respon
     }
 }
 
-fn install_domain_ssl(app: &mut AppState, domain: &str, body: &Value) -> Result<Response, Refusal> {
+fn install_domain_ssl(
+    app: &mut AppState,
+    account: &mut Account,
+    domain: &str,
+    body: &Value,
+) -> Result<Response, Refusal> {
     let domain = parse_id(domain).ok_or(Refusal::DomainNotFound)?;
     if !app.ssl_mode().0 {
         return Err(Refusal::BasicModeActive);
@@ -263,7 +294,7 @@ fn install_domain_ssl(app: &mut AppState, domain: &str, body: &Value) -> Result<
     app.domain(domain)?;
     match IssueSettings::from_install_body(body) {
         Ok(settings) => app
-            .install_for_domain(domain, settings)
+            .install_for_domain(domain, settings, account)
             .map(|c| created(&c.to_api_json())),
         Err(response) => Ok(response),
     }

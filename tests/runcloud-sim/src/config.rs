@@ -1,8 +1,67 @@
-//! What a simulator starts with: credentials, ids, seeded domains, SSL, limits.
+//! What a simulator starts with: credentials, web apps, seeded domains, SSL, limits.
 
+use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// One web app of the account: its server's id and its own, written `SERVER:APP`.
+///
+/// ```
+/// use runcloud_sim::AppRef;
+/// let app = AppRef::parse("12345:67890").unwrap();
+/// assert_eq!((app.server_id, app.app_id), (12345, 67890));
+/// assert_eq!(app.to_string(), "12345:67890");
+/// assert!(AppRef::parse("0:1").is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct AppRef {
+    pub server_id: u64,
+    pub app_id: u64,
+}
+
+impl AppRef {
+    pub fn new(server_id: u64, app_id: u64) -> AppRef {
+        AppRef { server_id, app_id }
+    }
+
+    /// Parses `SERVER:APP`, two positive whole numbers.
+    pub fn parse(text: &str) -> Result<AppRef, String> {
+        let invalid = || format!("{text:?} is not SERVER:APP (two positive whole numbers)");
+        let (server, app) = text.split_once(':').ok_or_else(invalid)?;
+        let id = |part: &str| {
+            part.trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|id| *id > 0)
+                .ok_or_else(invalid)
+        };
+        Ok(AppRef::new(id(server)?, id(app)?))
+    }
+}
+
+impl fmt::Display for AppRef {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "{}:{}", self.server_id, self.app_id)
+    }
+}
+
+impl TryFrom<String> for AppRef {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<AppRef, String> {
+        AppRef::parse(&text)
+    }
+}
+
+impl From<AppRef> for String {
+    fn from(app: AppRef) -> String {
+        app.to_string()
+    }
+}
 
 /// The web app's SSL mode: one certificate for the app, or one per domain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -43,8 +102,12 @@ pub struct SimConfig {
     pub api_key: String,
     /// The API v2 secret (HTTP Basic password).
     pub api_secret: String,
+    /// The primary web app's server and id.
     pub server_id: u64,
     pub app_id: u64,
+    /// More web apps of the same account beside the primary one, each seeded as the primary
+    /// is (domains, SSL mode, certificate) and changed on its own afterwards.
+    pub apps: Vec<AppRef>,
     pub webapp_name: String,
     /// The web app's primary domain (its first record).
     pub primary_domain: String,
@@ -80,6 +143,7 @@ impl Default for SimConfig {
             api_secret: "test-secret".into(),
             server_id: 1,
             app_id: 1,
+            apps: Vec::new(),
             webapp_name: "multisite".into(),
             primary_domain: "network.test".into(),
             extra_domains: 0,
@@ -133,6 +197,24 @@ impl SimConfig {
     pub fn app_id(mut self, id: u64) -> Self {
         self.app_id = id;
         self
+    }
+
+    /// Adds a web app of the account beside the primary one.
+    pub fn app(mut self, app: AppRef) -> Self {
+        self.apps.push(app);
+        self
+    }
+
+    /// The primary web app (`server_id`, `app_id`).
+    pub fn primary(&self) -> AppRef {
+        AppRef::new(self.server_id, self.app_id)
+    }
+
+    /// Every web app, the primary first, then the others in the order they were added.
+    pub fn all_apps(&self) -> Vec<AppRef> {
+        std::iter::once(self.primary())
+            .chain(self.apps.iter().copied())
+            .collect()
     }
 
     pub fn webapp_name(mut self, name: &str) -> Self {

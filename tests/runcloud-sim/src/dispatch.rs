@@ -11,7 +11,7 @@ use crate::faults::{Fault, FaultKind};
 use crate::http::{Request, Response};
 use crate::rate_limit::Verdict;
 use crate::request_log::RequestRecord;
-use crate::routes::{resolve, split_api_path, Endpoint, NoRoute};
+use crate::routes::{addressed_app, resolve, split_api_path, Endpoint, NoRoute};
 use crate::server::Reply;
 use crate::shared::{Shared, World};
 
@@ -34,14 +34,19 @@ fn api_request(
     segments: &[&str],
     request: &Request,
 ) -> Reply {
-    let mut record = RequestRecord::new(request, Some(version.as_str()));
+    let addressed = addressed_app(segments);
+    let mut record = RequestRecord::new(request, Some(version.as_str()), addressed);
     let (fault, latency) = {
         let mut world = shared.world();
-        world.app.counters.api_requests += 1;
+        world.counters.api_requests += 1;
+        if let Some((app, _)) = addressed.and_then(|at| world.app_mut(at)) {
+            app.counters.app_requests += 1;
+        }
         let target = format!("{}?{}", request.path, request.query);
-        let fault = world.faults.take(&request.method, &target);
+        let now = world.account.clock.instant();
+        let fault = world.faults.take(&request.method, &target, addressed, now);
         if let Some(fault) = &fault {
-            world.app.counters.faults_applied += 1;
+            world.counters.faults_applied += 1;
             record.fault = Some(fault.kind.as_str().to_string());
         }
         (fault, world.latency)
@@ -58,7 +63,13 @@ fn api_request(
     }
     let mut world = shared.world();
     if fault.as_ref().is_some_and(|f| f.kind == FaultKind::Churn) {
-        world.app.seed_numbered(1);
+        // Another client adds a domain to the web app addressed (the primary for a ping).
+        let at = addressed
+            .filter(|at| world.app(*at).is_some())
+            .unwrap_or(shared.primary());
+        if let Some((app, account)) = world.app_mut(at) {
+            app.seed_numbered(1, account);
+        }
     }
     let response = answer(shared, &mut world, version, segments, request);
     record.status = Some(response.status);
@@ -116,7 +127,7 @@ fn answer(
         }
     };
     if !shared.credentials.accepts(version, request) {
-        world.app.counters.unauthenticated += 1;
+        world.counters.unauthenticated += 1;
         return world
             .limiter
             .peek(now)
@@ -124,7 +135,7 @@ fn answer(
     }
     let verdict = world.limiter.take(now);
     if let Verdict::Limited { .. } = verdict {
-        world.app.counters.rate_limited += 1;
+        world.counters.rate_limited += 1;
         return verdict.annotate(Response::message(429, facts::TOO_MANY_ATTEMPTS));
     }
     let response = match endpoint {
@@ -133,17 +144,23 @@ fn answer(
             server,
             app,
             action,
-        } => {
-            let call = Call {
-                body: serde_json::from_slice(&request.body).unwrap_or_default(),
-                page: request.query_param("page"),
-                per_page: request.query_param("perPage"),
-                search: request.query_param("search"),
-                origin: origin(shared, request),
-                path: &request.path,
-            };
-            api::handle(&mut world.app, &server, &app, action, &call)
-        }
+        } => match api::locate(&world.apps, &server, &app) {
+            Ok(index) => {
+                let call = Call {
+                    body: serde_json::from_slice(&request.body).unwrap_or_default(),
+                    page: request.query_param("page"),
+                    per_page: request.query_param("perPage"),
+                    search: request
+                        .query_param("search")
+                        .filter(|_| world.search_filters),
+                    origin: origin(shared, request),
+                    path: &request.path,
+                };
+                let World { apps, account, .. } = world;
+                api::handle(&mut apps[index], account, action, &call)
+            }
+            Err(not_found) => not_found,
+        },
     };
     verdict.annotate(response)
 }

@@ -200,7 +200,7 @@ fn serve(socket: UdpSocket, shared: Arc<Shared>, stop: Arc<StopSignal>) {
         };
         let answer = {
             let world = shared.world();
-            respond(&world.app.dns, &buffer[..length])
+            respond(&world.account.dns, &buffer[..length])
         };
         if let Some(answer) = answer {
             let _ = socket.send_to(&answer, peer);

@@ -79,7 +79,9 @@ pub(crate) const LETSENCRYPT_TOO_MANY_DUPLICATES: &str =
 /// order; Let's Encrypt itself answers such an order as malformed.
 pub(crate) const LETSENCRYPT_TOO_MANY_NAMES: &str =
     "Failed to issue SSL certificate from Let's Encrypt: a certificate may cover at most 100 domain names, this one would cover ";
-/// The account's new orders (300 per 3 hours) used up. RunCloud orders through one account.
+/// The account's new orders (300 per 3 hours) used up. RunCloud orders through one account,
+/// for every server of the RunCloud account (unconfirmed: were each server its own ACME
+/// account, the budget would be per server, and a client within the shared one is within it).
 pub(crate) const LETSENCRYPT_TOO_MANY_ORDERS: &str =
     "Failed to issue SSL certificate from Let's Encrypt: too many new orders recently.";
 /// A registered domain's new certificates (50 per 7 days) used up, followed by the domains.

@@ -12,16 +12,22 @@
 //! - `churn`: another client adds a domain just before the request is carried out, so a
 //!   walk through the list sees it change under it.
 //!
+//! A fault strikes the next `count` matching requests, or, with `for_secs`, every matching
+//! request for that many seconds of the simulator's clock (`/__sim/clock` moves it): a
+//! server down for ten minutes. With `app: "SERVER:APP"` it matches only the requests whose
+//! path names that web app, so the account's other web apps answer normally.
+//!
 //! With `applied: true`, a `status`, `drop` or `malformed_json` fault strikes after RunCloud
 //! carried the request out: the change is made and its answer lost (a gateway that timed
 //! out waiting for it, a connection cut on the way back). A `status` fault with `body`
 //! answers that JSON instead of `{"message": ...}` (e.g. a success with an undocumented
 //! body, or a page whose pagination lies); with `raw_body`, exactly those bytes.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::AppRef;
 use crate::http::Response;
 
 /// Far beyond any sane client timeout; a hang still ends at once when the simulator stops.
@@ -72,9 +78,16 @@ impl FaultKind {
 #[non_exhaustive]
 pub struct Fault {
     pub kind: FaultKind,
-    /// How many matching requests it applies to.
+    /// How many matching requests it applies to (not used up by a fault with `for_secs`).
     #[serde(default = "one")]
     pub count: u32,
+    /// Seconds of the simulator's clock, from its injection, during which it strikes every
+    /// matching request; pending, the seconds left.
+    #[serde(default)]
+    pub for_secs: Option<u64>,
+    /// Only requests to this web app (`SERVER:APP`) match.
+    #[serde(default)]
+    pub app: Option<AppRef>,
     /// The status of a `status` fault.
     #[serde(default = "service_unavailable")]
     pub status: u16,
@@ -117,6 +130,8 @@ impl Fault {
         Fault {
             kind,
             count: 1,
+            for_secs: None,
+            app: None,
             status: service_unavailable(),
             message: None,
             retry_after: None,
@@ -189,6 +204,18 @@ impl Fault {
         self
     }
 
+    /// Strike every matching request for `duration` of the simulator's clock from now.
+    pub fn lasting(mut self, duration: Duration) -> Fault {
+        self.for_secs = Some(duration.as_secs());
+        self
+    }
+
+    /// Only requests to this web app.
+    pub fn on_app(mut self, app: AppRef) -> Fault {
+        self.app = Some(app);
+        self
+    }
+
     pub fn on_method(mut self, method: &str) -> Fault {
         self.method = Some(method.to_string());
         self
@@ -209,10 +236,12 @@ impl Fault {
         self
     }
 
-    fn matches(&self, method: &str, target: &str) -> bool {
-        self.method
-            .as_ref()
-            .is_none_or(|wanted| wanted.eq_ignore_ascii_case(method))
+    fn matches(&self, method: &str, target: &str, app: Option<AppRef>) -> bool {
+        self.app.is_none_or(|wanted| app == Some(wanted))
+            && self
+                .method
+                .as_ref()
+                .is_none_or(|wanted| wanted.eq_ignore_ascii_case(method))
             && self
                 .path_contains
                 .as_ref()
@@ -250,37 +279,91 @@ impl Fault {
     }
 }
 
+/// A queued fault, and when a timed one ends on the simulator's clock.
+#[derive(Debug)]
+struct Pending {
+    fault: Fault,
+    until: Option<Instant>,
+}
+
+impl Pending {
+    fn expired(&self, now: Instant) -> bool {
+        self.until.is_some_and(|until| now >= until)
+    }
+
+    /// The fault as a dump shows it: a timed one with the seconds it has left.
+    fn shown(&self, now: Instant) -> Fault {
+        let mut fault = self.fault.clone();
+        if let Some(until) = self.until {
+            let left = until.saturating_duration_since(now);
+            fault.for_secs = Some(left.as_millis().div_ceil(1000) as u64);
+        }
+        fault
+    }
+}
+
 /// Pending faults, first injected first applied.
 #[derive(Debug, Default)]
 pub(crate) struct FaultQueue {
-    pending: Vec<Fault>,
+    pending: Vec<Pending>,
 }
 
 impl FaultQueue {
-    pub(crate) fn push(&mut self, fault: Fault) {
-        if fault.count > 0 {
-            self.pending.push(fault);
+    /// Queues `fault`, injected at `now` (the simulator's clock).
+    pub(crate) fn push(&mut self, fault: Fault, now: Instant) {
+        let until = fault
+            .for_secs
+            .map(|seconds| now + Duration::from_secs(seconds));
+        let lasts = match until {
+            Some(until) => until > now,
+            None => fault.count > 0,
+        };
+        if lasts {
+            self.pending.push(Pending { fault, until });
         }
     }
 
-    pub(crate) fn clear(&mut self) {
-        self.pending.clear();
+    /// Clears every pending fault, or with `app` those aimed at it.
+    pub(crate) fn clear(&mut self, app: Option<AppRef>) {
+        match app {
+            None => self.pending.clear(),
+            Some(app) => self
+                .pending
+                .retain(|pending| pending.fault.app != Some(app)),
+        }
     }
 
-    pub(crate) fn pending(&self) -> &[Fault] {
-        &self.pending
+    /// The faults still pending at `now`; with `app`, those that can strike its requests.
+    pub(crate) fn pending(&self, now: Instant, app: Option<AppRef>) -> Vec<Fault> {
+        self.pending
+            .iter()
+            .filter(|pending| !pending.expired(now))
+            .filter(|pending| app.is_none() || pending.fault.app.is_none_or(|aim| Some(aim) == app))
+            .map(|pending| pending.shown(now))
+            .collect()
     }
 
-    /// Uses up one application of the first fault matching the request.
-    pub(crate) fn take(&mut self, method: &str, target: &str) -> Option<Fault> {
+    /// Uses up one application of the first fault matching the request to `app` (the web
+    /// app its path names, if any) at `now`; a timed fault is not used up.
+    pub(crate) fn take(
+        &mut self,
+        method: &str,
+        target: &str,
+        app: Option<AppRef>,
+        now: Instant,
+    ) -> Option<Fault> {
+        self.pending.retain(|pending| !pending.expired(now));
         let index = self
             .pending
             .iter()
-            .position(|fault| fault.matches(method, target))?;
-        let fault = &mut self.pending[index];
-        fault.count -= 1;
-        let applied = fault.clone();
-        if fault.count == 0 {
+            .position(|pending| pending.fault.matches(method, target, app))?;
+        let pending = &mut self.pending[index];
+        if pending.until.is_some() {
+            return Some(pending.shown(now));
+        }
+        pending.fault.count -= 1;
+        let applied = pending.fault.clone();
+        if pending.fault.count == 0 {
             self.pending.remove(index);
         }
         Some(applied)
@@ -293,28 +376,52 @@ mod tests {
 
     #[test]
     fn applies_to_matching_requests_count_times() {
+        let now = Instant::now();
         let mut queue = FaultQueue::default();
-        queue.push(
-            Fault::status(502)
-                .times(2)
-                .on_method("post")
-                .on_path("/domains"),
-        );
-        assert!(queue
-            .take("GET", "/api/v3/servers/1/webapps/1/domains")
-            .is_none());
-        assert!(queue
-            .take("POST", "/api/v3/servers/1/webapps/1/ssl")
-            .is_none());
-        assert_eq!(
-            queue
-                .take("POST", "/api/v3/servers/1/webapps/1/domains")
-                .unwrap()
-                .status,
-            502
-        );
-        assert!(queue.take("POST", "/domains").is_some());
-        assert!(queue.take("POST", "/domains").is_none());
+        let fault = Fault::status(502)
+            .times(2)
+            .on_method("post")
+            .on_path("/domains");
+        queue.push(fault, now);
+        let mut take = |method, target| queue.take(method, target, None, now);
+        assert!(take("GET", "/api/v3/servers/1/webapps/1/domains").is_none());
+        assert!(take("POST", "/api/v3/servers/1/webapps/1/ssl").is_none());
+        let applied = take("POST", "/api/v3/servers/1/webapps/1/domains");
+        assert_eq!(applied.unwrap().status, 502);
+        assert!(take("POST", "/domains").is_some());
+        assert!(take("POST", "/domains").is_none());
+    }
+
+    #[test]
+    fn an_aimed_fault_strikes_only_its_web_app() {
+        let now = Instant::now();
+        let (one, two) = (AppRef::new(1, 1), AppRef::new(2, 20));
+        let mut queue = FaultQueue::default();
+        queue.push(Fault::status(503).on_app(two), now);
+        assert!(queue.take("GET", "/api/v3/ping", None, now).is_none());
+        assert!(queue.take("GET", "/domains", Some(one), now).is_none());
+        assert_eq!(queue.pending(now, Some(one)), []);
+        assert_eq!(queue.pending(now, Some(two)).len(), 1);
+        assert!(queue.take("GET", "/domains", Some(two), now).is_some());
+        assert!(queue.pending(now, None).is_empty());
+    }
+
+    #[test]
+    fn a_timed_fault_strikes_until_its_time_is_up() {
+        let now = Instant::now();
+        let mut queue = FaultQueue::default();
+        queue.push(Fault::status(503).lasting(Duration::from_secs(600)), now);
+        for _ in 0..5 {
+            assert!(queue.take("GET", "/domains", None, now).is_some());
+        }
+        let later = now + Duration::from_millis(599_500);
+        assert_eq!(queue.pending(later, None)[0].for_secs, Some(1));
+        assert!(queue.take("GET", "/domains", None, later).is_some());
+        let after = now + Duration::from_secs(600);
+        assert!(queue.take("GET", "/domains", None, after).is_none());
+        assert!(queue.pending(after, None).is_empty());
+        queue.push(Fault::status(503).lasting(Duration::ZERO), now);
+        assert!(queue.pending(now, None).is_empty());
     }
 
     #[test]

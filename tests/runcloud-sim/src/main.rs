@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use runcloud_sim::{SimConfig, Simulator, SslMode};
+use runcloud_sim::{AppRef, SimConfig, Simulator, SslMode};
 
 const USAGE: &str = "\
 usage: runcloud-sim [options]
@@ -17,8 +17,10 @@ usage: runcloud-sim [options]
   --token T                API v3 bearer token
   --api-key K              API v2 key
   --api-secret S           API v2 secret
-  --server-id N            RunCloud server id (default 1)
-  --app-id M               web app id (default 1)
+  --server-id N            the primary web app's server id (default 1)
+  --app-id M               the primary web app's id (default 1)
+  --app SERVER:APP         another web app of the account, seeded as the primary one is
+                           (domains, SSL) and changed on its own; repeatable
   --webapp-name NAME       web app name (default multisite)
   --primary-domain NAME    the web app's primary domain (default network.test)
   --extra-domains N        seed N more alias domains (site-00001.example.test, ...)
@@ -32,7 +34,8 @@ usage: runcloud-sim [options]
   --tls                    serve HTTPS with a freshly generated self-signed certificate
   --tls-cert-out PATH      write that certificate (PEM) to PATH
   --ignore-search          the domain list ignores its search parameter (unconfirmed on RunCloud)
-The control API lives under /__sim/ (state, requests, faults, latency, rate-limit, ssl, search, domains, dns).
+The control API lives under /__sim/ (state, requests, faults, latency, rate-limit, ssl, search, domains,
+dns, clock, reset); app=SERVER:APP aims state, requests, faults, ssl and domains at one web app.
 The names' DNS is served on UDP at the same address and port.";
 
 fn main() -> ExitCode {
@@ -85,6 +88,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<SimConfig
             "--api-secret" => config.api_secret(&value()?),
             "--server-id" => config.server_id(parse(&flag, &value()?)?),
             "--app-id" => config.app_id(parse(&flag, &value()?)?),
+            "--app" => config.app(AppRef::parse(&value()?).map_err(|e| format!("--app: {e}"))?),
             "--webapp-name" => config.webapp_name(&value()?),
             "--primary-domain" => config.primary_domain(&value()?),
             "--extra-domains" => config.extra_domains(parse(&flag, &value()?)?),

@@ -4,6 +4,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::auth::redacted_authorization;
+use crate::config::AppRef;
 use crate::http::Request;
 
 /// Body fields whose values never reach the log (a custom certificate's private key).
@@ -22,6 +23,8 @@ pub struct RequestRecord {
     pub body: Value,
     /// `v2` or `v3`, when the path names one.
     pub api_version: Option<String>,
+    /// The web app the path names (`SERVER:APP`), served or not; none for a ping.
+    pub app: Option<AppRef>,
     /// The status answered; none when the connection was dropped.
     pub status: Option<u16>,
     /// The injected fault applied, if any (`status`, `drop`, `hang`, ...).
@@ -31,7 +34,11 @@ pub struct RequestRecord {
 }
 
 impl RequestRecord {
-    pub(crate) fn new(request: &Request, api_version: Option<&str>) -> RequestRecord {
+    pub(crate) fn new(
+        request: &Request,
+        api_version: Option<&str>,
+        app: Option<AppRef>,
+    ) -> RequestRecord {
         RequestRecord {
             seq: 0,
             method: request.method.clone(),
@@ -39,6 +46,7 @@ impl RequestRecord {
             query: request.query.clone(),
             body: loggable_body(&request.body),
             api_version: api_version.map(str::to_string),
+            app,
             status: None,
             fault: None,
             authorization: redacted_authorization(request),
@@ -85,8 +93,13 @@ impl RequestLog {
         self.records.push(record);
     }
 
-    pub(crate) fn records(&self) -> Vec<RequestRecord> {
-        self.records.clone()
+    /// Every record, or with `app` those of the requests to it.
+    pub(crate) fn records(&self, app: Option<AppRef>) -> Vec<RequestRecord> {
+        self.records
+            .iter()
+            .filter(|record| app.is_none() || record.app == app)
+            .cloned()
+            .collect()
     }
 
     pub(crate) fn clear(&mut self) {

@@ -4,6 +4,7 @@
 //! wrong method a 405, both before credentials are looked at.
 
 use crate::auth::ApiVersion;
+use crate::config::AppRef;
 
 /// An endpoint under `/api/{version}`. Ids are kept as text: one that is not a number is a
 /// missing record (404), not an unknown route.
@@ -53,6 +54,17 @@ pub(crate) fn split_api_path(path: &str) -> Option<(ApiVersion, Vec<&str>)> {
     let mut segments = rest.trim_end_matches('/').split('/');
     let version = ApiVersion::parse(segments.next()?)?;
     Some((version, segments.collect()))
+}
+
+/// The web app a path after the version names (`servers/{s}/webapps/{a}/...`), when both
+/// ids are numbers, whether or not the simulator serves it.
+pub(crate) fn addressed_app(segments: &[&str]) -> Option<AppRef> {
+    match segments {
+        ["servers", server, "webapps", app, ..] => {
+            Some(AppRef::new(server.parse().ok()?, app.parse().ok()?))
+        }
+        _ => None,
+    }
 }
 
 /// Resolves the segments after the version.
@@ -160,6 +172,17 @@ mod tests {
             app(AppAction::DeleteDomainSsl("3".into(), "4".into()))
         );
         assert_eq!(route("GET", "/api/v3/ping"), Ok(Endpoint::Ping));
+    }
+
+    #[test]
+    fn names_the_addressed_web_app() {
+        let addressed = |path| addressed_app(&split_api_path(path).unwrap().1);
+        assert_eq!(
+            addressed("/api/v3/servers/7/webapps/9/domains/3"),
+            Some(AppRef::new(7, 9))
+        );
+        assert_eq!(addressed("/api/v2/servers/7/webapps/x"), None);
+        assert_eq!(addressed("/api/v3/ping"), None);
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! The web server's side of the certificates: what a browser (or a client checking the
 //! certificate after a redeploy) sees in a TLS handshake with a name as SNI.
 //!
-//! On its own loopback port (`https_port` in `GET /__sim/dns`), the simulator presents for
-//! each SNI name a certificate naming exactly what the installed certificate covering that
+//! Each web app's server has its own loopback port (`https_port` in its `GET /__sim/state`;
+//! the primary one's also in `GET /__sim/dns`), where the simulator presents for each SNI
+//! name a certificate naming exactly what that web app's installed certificate covering the
 //! name covers (the app's basic one, or the domain's own in advanced mode), or, when none
 //! covers it, a fallback certificate for `fallback.invalid`, as nginx presents its default
 //! server's certificate for a name it has none for. Each is generated at the handshake and
@@ -21,6 +22,7 @@ use rustls::sign::CertifiedKey;
 use rustls::{ServerConfig, ServerConnection};
 
 use crate::background::Background;
+use crate::config::AppRef;
 use crate::server::StopSignal;
 use crate::shared::Shared;
 
@@ -38,9 +40,10 @@ pub(crate) fn covers(certificate_name: &str, host: &str) -> bool {
     }
 }
 
-/// Picks, at each handshake, the names of the certificate covering the SNI name.
+/// Picks, at each handshake, the names of the web app's certificate covering the SNI name.
 struct CoveringCertificates {
     shared: Arc<Shared>,
+    app: AppRef,
 }
 
 impl fmt::Debug for CoveringCertificates {
@@ -52,7 +55,7 @@ impl fmt::Debug for CoveringCertificates {
 impl CoveringCertificates {
     /// The names of the installed certificate that covers `host`, if any.
     fn names_for(&self, host: &str) -> Option<Vec<String>> {
-        let ssl = self.shared.state().ssl;
+        let ssl = self.shared.ssl(self.app)?;
         ssl.basic
             .into_iter()
             .chain(ssl.domains)
@@ -84,11 +87,12 @@ fn certified(names: Vec<String>) -> Result<CertifiedKey, String> {
     Ok(CertifiedKey::new(chain, signing))
 }
 
-/// Starts the listener presenting the certificates on a free port of `ip`, until the
-/// simulator stops.
+/// Starts the listener presenting the web app `app`'s certificates on a free port of `ip`,
+/// until the simulator stops.
 pub(crate) fn start_presenting(
     ip: std::net::IpAddr,
     shared: Arc<Shared>,
+    app: AppRef,
     stop: Arc<StopSignal>,
 ) -> io::Result<Background> {
     let listener = TcpListener::bind(SocketAddr::new(ip, 0))?;
@@ -100,7 +104,7 @@ pub(crate) fn start_presenting(
         .with_safe_default_protocol_versions()
         .map_err(io::Error::other)?
         .with_no_client_auth()
-        .with_cert_resolver(Arc::new(CoveringCertificates { shared }));
+        .with_cert_resolver(Arc::new(CoveringCertificates { shared, app }));
     let config = Arc::new(config);
     Background::spawn("runcloud-sim-served", addr, move || {
         serve(listener, config, stop)
@@ -164,12 +168,33 @@ mod tests {
             "127.0.0.1:9".parse().unwrap(),
         ));
         let resolver = CoveringCertificates {
+            app: shared.primary(),
             shared: Arc::clone(&shared),
         };
         let basic = vec!["network.test".to_string(), "*.network.test".to_string()];
         assert_eq!(resolver.names_for("network.test"), Some(basic.clone()));
         assert_eq!(resolver.names_for("site.network.test"), Some(basic));
         assert_eq!(resolver.names_for("shop.example.com"), None);
+    }
+
+    #[test]
+    fn each_web_app_presents_its_own_certificates() {
+        let second = AppRef::new(2, 20);
+        let config = crate::config::SimConfig::new().app(second);
+        let shared = Arc::new(Shared::new(
+            config,
+            Arc::new(StopSignal::default()),
+            "127.0.0.1:9".parse().unwrap(),
+        ));
+        let removed = crate::shared::SslChange::new().certificate(false);
+        shared.change_ssl(second, removed).unwrap();
+        let presenting = |app| CoveringCertificates {
+            shared: Arc::clone(&shared),
+            app,
+        };
+        let primary = presenting(shared.primary()).names_for("network.test");
+        assert_eq!(primary, Some(vec!["network.test".to_string()]));
+        assert_eq!(presenting(second).names_for("network.test"), None);
     }
 
     #[test]

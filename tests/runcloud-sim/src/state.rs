@@ -4,14 +4,14 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::clock::{format_timestamp, SimClock};
-use crate::config::{SimConfig, SslMode};
-use crate::dns::DnsState;
+use crate::account::Account;
+use crate::clock::format_timestamp;
+use crate::config::{AppRef, SimConfig, SslMode};
 use crate::domains::{
     is_valid_hostname, normalize_name, wildcard_base, DomainRecord, DomainType, Redirection,
 };
 use crate::faults::Fault;
-use crate::letsencrypt::{LetsEncrypt, LetsEncryptDump};
+use crate::letsencrypt::LetsEncryptDump;
 use crate::ssl::{CertificateRecord, CertificateUpdate, IssueSettings};
 
 /// Why an operation on the web app was refused.
@@ -34,6 +34,10 @@ pub(crate) enum Refusal {
 }
 
 /// What happened since the start (or the last reset).
+///
+/// `api_requests`, `unauthenticated`, `rate_limited` and `faults_applied` count the
+/// account's API (every request, whichever web app it addressed, pings included); the others
+/// count what was done to the web app the dump is of.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Counters {
@@ -42,11 +46,26 @@ pub struct Counters {
     pub unauthenticated: u64,
     pub rate_limited: u64,
     pub faults_applied: u64,
+    /// API requests whose path named this web app, whatever their answer.
+    pub app_requests: u64,
     pub domains_added: u64,
     pub domains_deleted: u64,
     /// Certificates issued by install requests and by AutoSSL.
     pub certificates_issued: u64,
     pub redeploys: u64,
+}
+
+impl Counters {
+    /// This web app's counters with the account's request counters.
+    pub(crate) fn with_requests_of(self, account: &Counters) -> Counters {
+        Counters {
+            api_requests: account.api_requests,
+            unauthenticated: account.unauthenticated,
+            rate_limited: account.rate_limited,
+            faults_applied: account.faults_applied,
+            ..self
+        }
+    }
 }
 
 /// The SSL side of the state dump.
@@ -63,23 +82,31 @@ pub struct SslDump {
     pub domains: Vec<CertificateRecord>,
 }
 
-/// Everything a test may want to assert on, as `GET /__sim/state` shows it.
+/// Everything a test may want to assert on about one web app, as `GET /__sim/state` shows
+/// it (`?app=SERVER:APP` for another than the primary one).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct StateDump {
     pub server_id: u64,
     pub app_id: u64,
     pub webapp_name: String,
+    /// Every web app the simulator serves, `SERVER:APP`, the primary first.
+    pub apps: Vec<AppRef>,
     pub domains: Vec<DomainRecord>,
     pub ssl: SslDump,
     pub counters: Counters,
-    /// Let's Encrypt's limits: what each has counted, and the orders refused.
+    /// Let's Encrypt's limits: what each has counted, and the orders refused (the account's,
+    /// every web app's orders).
     pub letsencrypt: LetsEncryptDump,
-    /// Requests allowed per window (0: unlimited) and the window in seconds.
+    /// Requests allowed per window (0: unlimited) and the window in seconds: the account's.
     pub rate_limit: u32,
     pub rate_window_secs: f64,
     pub latency_ms: u64,
+    /// The pending faults that can strike this web app's requests (aimed at it or at none).
     pub pending_faults: Vec<Fault>,
+    /// The loopback port where this web app's server presents its certificates (TLS with
+    /// SNI; `served.rs`).
+    pub https_port: u16,
 }
 
 impl StateDump {
@@ -160,10 +187,10 @@ struct SslState {
     auto: bool,
     basic: Option<CertificateRecord>,
     per_domain: BTreeMap<u64, CertificateRecord>,
-    next_certificate_id: u64,
 }
 
-/// The web app.
+/// One web app of the account. What its operations share with the other web apps (ids,
+/// Let's Encrypt, DNS, the clock) is the [`Account`] each one is given.
 #[derive(Debug)]
 pub(crate) struct AppState {
     pub server_id: u64,
@@ -172,81 +199,73 @@ pub(crate) struct AppState {
     pub created_at: String,
     domains: BTreeMap<u64, DomainRecord>,
     ids_by_name: HashMap<String, u64>,
-    next_domain_id: u64,
     next_seed_number: usize,
     ssl: SslState,
+    /// What was done to this web app; the request counters are the account's (`World`).
     pub counters: Counters,
-    /// Where each name points, and the certificate authority that checks it.
-    pub(crate) dns: DnsState,
-    pub(crate) letsencrypt: LetsEncrypt,
-    /// Let's Encrypt's windows and the certificates' dates read this clock.
-    pub(crate) clock: SimClock,
-    /// Whether the domain list's `search` parameter filters (see `facts::DOMAIN_SEARCH_FILTERS`).
-    pub(crate) search_filters: bool,
 }
 
 impl AppState {
-    /// The web app as the configuration describes it.
-    pub(crate) fn seeded(config: &SimConfig) -> AppState {
-        let clock = SimClock::default();
+    /// The web app `at` as the configuration describes every web app: each starts with the
+    /// same seeded domains and SSL, as the servers of one network would.
+    pub(crate) fn seeded(config: &SimConfig, at: AppRef, account: &mut Account) -> AppState {
         let mut app = AppState {
-            server_id: config.server_id,
-            app_id: config.app_id,
+            server_id: at.server_id,
+            app_id: at.app_id,
             webapp_name: config.webapp_name.clone(),
-            created_at: format_timestamp(clock.system()),
+            created_at: format_timestamp(account.clock.system()),
             domains: BTreeMap::new(),
             ids_by_name: HashMap::new(),
-            next_domain_id: 1,
             next_seed_number: 1,
             ssl: SslState {
                 advanced: config.ssl_mode == SslMode::Advanced,
                 auto: config.auto_ssl,
                 basic: None,
                 per_domain: BTreeMap::new(),
-                next_certificate_id: 1,
             },
             counters: Counters::default(),
-            dns: DnsState::new(std::net::Ipv4Addr::LOCALHOST),
-            letsencrypt: LetsEncrypt::default(),
-            clock,
-            search_filters: config.search_filters,
         };
         let primary = NewDomain {
             domain_type: DomainType::Primary,
             ..NewDomain::alias(&config.primary_domain)
         };
-        app.insert(primary);
-        app.seed_numbered(config.extra_domains);
+        app.insert(primary, account);
+        app.seed_numbered(config.extra_domains, account);
         for name in &config.wildcard_domains {
-            app.seed_wildcard(name);
+            app.seed_wildcard(name, account);
         }
         if config.certificate || config.auto_ssl {
-            app.install_everywhere(config.auto_ssl);
+            app.install_everywhere(config.auto_ssl, account);
         }
         app.counters = Counters::default();
         app
     }
 
+    /// Which web app this is.
+    pub(crate) fn address(&self) -> AppRef {
+        AppRef::new(self.server_id, self.app_id)
+    }
+
     /// Adds `count` aliases `site-00001.example.test`, ... continuing the numbering, skipping
     /// names already present. Returns their ids.
-    pub(crate) fn seed_numbered(&mut self, count: usize) -> Vec<u64> {
+    pub(crate) fn seed_numbered(&mut self, count: usize, account: &mut Account) -> Vec<u64> {
         let mut ids = Vec::with_capacity(count);
         while ids.len() < count {
             let name = format!("site-{:05}.example.test", self.next_seed_number);
             self.next_seed_number += 1;
             if !self.ids_by_name.contains_key(&name) {
-                ids.push(self.insert(NewDomain::alias(&name)).id);
+                ids.push(self.insert(NewDomain::alias(&name), account).id);
             }
         }
         ids
     }
 
     /// Sets the wildcard flag on `name`'s record (`*.name` or `name`), adding it if absent.
-    pub(crate) fn seed_wildcard(&mut self, name: &str) -> u64 {
+    pub(crate) fn seed_wildcard(&mut self, name: &str, account: &mut Account) -> u64 {
         let base = wildcard_base(name);
         let id = match self.ids_by_name.get(&base) {
             Some(id) => *id,
-            None => self.insert(NewDomain::alias(&base)).id,
+            None => self.insert(NewDomain::alias(&base), account).id,
         };
         if let Some(record) = self.domains.get_mut(&id) {
             record.wildcard = true;
@@ -256,14 +275,18 @@ impl AppState {
 
     /// Adds one explicit record (control API). `*.name` or `wildcard` sets the wildcard flag;
     /// a wildcard on an existing name only sets the flag there.
-    pub(crate) fn seed_record(&mut self, seed: &DomainSeed) -> Result<u64, String> {
+    pub(crate) fn seed_record(
+        &mut self,
+        seed: &DomainSeed,
+        account: &mut Account,
+    ) -> Result<u64, String> {
         let wildcard = seed.wildcard || seed.name.trim().starts_with("*.");
         let name = wildcard_base(&seed.name);
         if !is_valid_hostname(&name) {
             return Err(format!("not a valid domain name: {:?}", seed.name));
         }
         if wildcard && self.ids_by_name.contains_key(&name) {
-            return Ok(self.seed_wildcard(&name));
+            return Ok(self.seed_wildcard(&name, account));
         }
         let domain_type = DomainType::parse_settable(
             seed.domain_type.as_deref().unwrap_or("alias"),
@@ -278,12 +301,11 @@ impl AppState {
             domain_type,
             ..NewDomain::alias(&name)
         };
-        Ok(self.insert(new).id)
+        Ok(self.insert(new, account).id)
     }
 
-    fn insert(&mut self, new: NewDomain) -> &DomainRecord {
-        let id = self.next_domain_id;
-        self.next_domain_id += 1;
+    fn insert(&mut self, new: NewDomain, account: &mut Account) -> &DomainRecord {
+        let id = account.new_domain_id();
         let record = DomainRecord {
             id,
             name: new.name,
@@ -293,15 +315,15 @@ impl AppState {
             wildcard: new.wildcard,
             dns_integration: None,
             status: None,
-            created_at: format_timestamp(self.clock.system()),
+            created_at: format_timestamp(account.clock.system()),
         };
         self.ids_by_name.insert(record.name.clone(), id);
         self.domains.entry(id).or_insert(record)
     }
 
     /// One page of domains in id order (pages are counted from 1), and how many domains
-    /// the list holds. With a `search` term, and while searching filters, only names that
-    /// contain it, as a Laravel `LIKE %term%` query would keep.
+    /// the list holds. With a `search` term (given only while searching filters), only
+    /// names that contain it, as a Laravel `LIKE %term%` query would keep.
     pub(crate) fn domain_page(
         &self,
         page: usize,
@@ -309,7 +331,7 @@ impl AppState {
         search: Option<&str>,
     ) -> (Vec<DomainRecord>, usize) {
         let term = search
-            .filter(|term| self.search_filters && !term.is_empty())
+            .filter(|term| !term.is_empty())
             .map(str::to_ascii_lowercase);
         let matching = |record: &&DomainRecord| {
             term.as_ref()
@@ -336,15 +358,19 @@ impl AppState {
     }
 
     /// Adds a domain; with AutoSSL on, it gets its own certificate at once.
-    pub(crate) fn add_domain(&mut self, new: NewDomain) -> Result<DomainRecord, Refusal> {
+    pub(crate) fn add_domain(
+        &mut self,
+        new: NewDomain,
+        account: &mut Account,
+    ) -> Result<DomainRecord, Refusal> {
         if self.ids_by_name.contains_key(&new.name) {
             return Err(Refusal::NameTaken);
         }
-        let record = self.insert(new).clone();
+        let record = self.insert(new, account).clone();
         self.counters.domains_added += 1;
         // AutoSSL orders at once; a name whose DNS is not ready yet stays without one.
-        if self.ssl.advanced && self.ssl.auto && self.order(&record.served_names()).is_ok() {
-            self.issue_for_domain(record.id, IssueSettings::automatic(), true);
+        if self.ssl.advanced && self.ssl.auto && order(account, &record.served_names()).is_ok() {
+            self.issue_for_domain(record.id, IssueSettings::automatic(), true, account);
         }
         Ok(record)
     }
@@ -388,12 +414,6 @@ impl AppState {
             .collect()
     }
 
-    fn next_certificate_id(&mut self) -> u64 {
-        let id = self.ssl.next_certificate_id;
-        self.ssl.next_certificate_id += 1;
-        id
-    }
-
     pub(crate) fn ssl_mode(&self) -> (bool, bool) {
         (self.ssl.advanced, self.ssl.auto)
     }
@@ -406,6 +426,7 @@ impl AppState {
         advanced: bool,
         auto: bool,
         ordered: bool,
+        account: &mut Account,
     ) -> Result<(), Refusal> {
         if auto && !advanced {
             return Err(Refusal::AutoSslNeedsAdvanced);
@@ -417,24 +438,24 @@ impl AppState {
         self.ssl.advanced = advanced;
         self.ssl.auto = auto;
         if advanced && auto {
-            self.issue_missing_domain_certificates(true, ordered);
+            self.issue_missing_domain_certificates(true, ordered, account);
         }
         Ok(())
     }
 
     /// Installs the certificate(s) of the current mode wherever missing (control API, seeding).
-    pub(crate) fn install_everywhere(&mut self, auto_issued: bool) {
+    pub(crate) fn install_everywhere(&mut self, auto_issued: bool, account: &mut Account) {
         if self.ssl.advanced {
-            self.issue_missing_domain_certificates(auto_issued, false);
+            self.issue_missing_domain_certificates(auto_issued, false, account);
         } else if self.ssl.basic.is_none() {
-            let id = self.next_certificate_id();
+            let id = account.new_certificate_id();
             let covers = self.served_names();
             self.ssl.basic = Some(CertificateRecord::issue(
                 id,
                 None,
                 IssueSettings::automatic(),
                 covers,
-                self.clock.system(),
+                account.clock.system(),
             ));
             self.counters.certificates_issued += 1;
         }
@@ -448,7 +469,12 @@ impl AppState {
 
     /// With `ordered`, a domain whose order Let's Encrypt refuses stays without one, as with
     /// AutoSSL on a domain added later.
-    fn issue_missing_domain_certificates(&mut self, auto_issued: bool, ordered: bool) {
+    fn issue_missing_domain_certificates(
+        &mut self,
+        auto_issued: bool,
+        ordered: bool,
+        account: &mut Account,
+    ) {
         let missing: Vec<u64> = self
             .domains
             .keys()
@@ -461,10 +487,10 @@ impl AppState {
                 .get(&id)
                 .map(DomainRecord::served_names)
                 .unwrap_or_default();
-            if ordered && self.order(&names).is_err() {
+            if ordered && order(account, &names).is_err() {
                 continue;
             }
-            self.issue_for_domain(id, IssueSettings::automatic(), auto_issued);
+            self.issue_for_domain(id, IssueSettings::automatic(), auto_issued, account);
         }
     }
 
@@ -473,26 +499,25 @@ impl AppState {
         domain_id: u64,
         settings: IssueSettings,
         auto_issued: bool,
+        account: &mut Account,
     ) -> CertificateRecord {
         let covers = self
             .domains
             .get(&domain_id)
             .map(DomainRecord::served_names)
             .unwrap_or_default();
-        let id = self.next_certificate_id();
-        let mut certificate =
-            CertificateRecord::issue(id, Some(domain_id), settings, covers, self.clock.system());
+        let id = account.new_certificate_id();
+        let mut certificate = CertificateRecord::issue(
+            id,
+            Some(domain_id),
+            settings,
+            covers,
+            account.clock.system(),
+        );
         certificate.auto_issued = auto_issued;
         self.ssl.per_domain.insert(domain_id, certificate.clone());
         self.counters.certificates_issued += 1;
         certificate
-    }
-
-    /// Orders a certificate for `names` from the simulated Let's Encrypt.
-    fn order(&mut self, names: &[String]) -> Result<(), Refusal> {
-        self.letsencrypt
-            .order(&self.dns, names, self.clock.instant())
-            .map_err(|_| Refusal::OrderRefused)
     }
 
     fn require_basic_mode(&self) -> Result<(), Refusal> {
@@ -517,15 +542,17 @@ impl AppState {
     pub(crate) fn install_basic(
         &mut self,
         settings: IssueSettings,
+        account: &mut Account,
     ) -> Result<CertificateRecord, Refusal> {
         self.require_basic_mode()?;
         if self.ssl.basic.is_some() {
             return Err(Refusal::AlreadyInstalled);
         }
         let covers = self.served_names();
-        self.order(&covers)?;
-        let id = self.next_certificate_id();
-        let certificate = CertificateRecord::issue(id, None, settings, covers, self.clock.system());
+        order(account, &covers)?;
+        let id = account.new_certificate_id();
+        let certificate =
+            CertificateRecord::issue(id, None, settings, covers, account.clock.system());
         self.ssl.basic = Some(certificate.clone());
         self.counters.certificates_issued += 1;
         Ok(certificate)
@@ -541,12 +568,16 @@ impl AppState {
             .ok_or(Refusal::CertificateNotFound)
     }
 
-    pub(crate) fn redeploy_basic(&mut self, id: u64) -> Result<CertificateRecord, Refusal> {
+    pub(crate) fn redeploy_basic(
+        &mut self,
+        id: u64,
+        account: &mut Account,
+    ) -> Result<CertificateRecord, Refusal> {
         let covers = self.served_names();
         self.basic_certificate_mut(id)?;
         // One name Let's Encrypt cannot validate fails the whole certificate; the old one stays.
-        self.order(&covers)?;
-        let at = self.clock.system();
+        order(account, &covers)?;
+        let at = account.clock.system();
         let certificate = self.basic_certificate_mut(id)?;
         certificate.redeploy(covers, at);
         let certificate = certificate.clone();
@@ -582,6 +613,7 @@ impl AppState {
         &mut self,
         domain_id: u64,
         settings: IssueSettings,
+        account: &mut Account,
     ) -> Result<CertificateRecord, Refusal> {
         self.require_advanced_mode()?;
         self.domain(domain_id)?;
@@ -589,8 +621,8 @@ impl AppState {
             return Err(Refusal::AlreadyInstalled);
         }
         let covers = self.domain(domain_id)?.served_names();
-        self.order(&covers)?;
-        Ok(self.issue_for_domain(domain_id, settings, false))
+        order(account, &covers)?;
+        Ok(self.issue_for_domain(domain_id, settings, false, account))
     }
 
     fn domain_certificate_mut(
@@ -611,14 +643,15 @@ impl AppState {
         &mut self,
         domain_id: u64,
         id: u64,
+        account: &mut Account,
     ) -> Result<CertificateRecord, Refusal> {
         let covers = self
             .domain(domain_id)
             .map(DomainRecord::served_names)
             .unwrap_or_default();
         self.domain_certificate_mut(domain_id, id)?;
-        self.order(&covers)?;
-        let at = self.clock.system();
+        order(account, &covers)?;
+        let at = account.clock.system();
         let certificate = self.domain_certificate_mut(domain_id, id)?;
         certificate.redeploy(covers, at);
         let certificate = certificate.clone();
@@ -638,12 +671,6 @@ impl AppState {
             .ok_or(Refusal::CertificateNotFound)
     }
 
-    /// Let's Encrypt's counters, now by the simulator's clock.
-    pub(crate) fn letsencrypt_dump(&self) -> LetsEncryptDump {
-        self.letsencrypt
-            .dump(self.clock.instant(), self.clock.offset())
-    }
-
     /// The parts of the dump this state owns; the simulator adds limits and faults.
     pub(crate) fn dump_parts(&self) -> (Vec<DomainRecord>, SslDump) {
         let ssl = SslDump {
@@ -656,17 +683,24 @@ impl AppState {
     }
 }
 
+/// Orders a certificate for `names` from the account's Let's Encrypt.
+fn order(account: &mut Account, names: &[String]) -> Result<(), Refusal> {
+    account.order(names).map_err(|_| Refusal::OrderRefused)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn app(config: SimConfig) -> AppState {
-        AppState::seeded(&config)
+    fn app(config: SimConfig) -> (AppState, Account) {
+        let mut account = Account::default();
+        let app = AppState::seeded(&config, config.primary(), &mut account);
+        (app, account)
     }
 
     #[test]
     fn seeds_primary_extras_and_wildcards() {
-        let state = app(SimConfig::new()
+        let (state, _) = app(SimConfig::new()
             .extra_domains(3)
             .wildcard_domain("*.network.test")
             .wildcard_domain("*.other.test"));
@@ -693,16 +727,15 @@ mod tests {
 
     #[test]
     fn basic_coverage_changes_only_on_redeploy() {
-        let mut state = app(SimConfig::new());
+        let (mut state, mut account) = app(SimConfig::new());
         let certificate_id = state.basic_certificate().unwrap().id;
-        state
-            .add_domain(NewDomain {
-                www: true,
-                ..NewDomain::alias("shop.example.com")
-            })
-            .unwrap();
+        let shop = NewDomain {
+            www: true,
+            ..NewDomain::alias("shop.example.com")
+        };
+        state.add_domain(shop, &mut account).unwrap();
         assert_eq!(state.basic_certificate().unwrap().covers, ["network.test"]);
-        state.redeploy_basic(certificate_id).unwrap();
+        state.redeploy_basic(certificate_id, &mut account).unwrap();
         let certificate = state.basic_certificate().unwrap();
         assert_eq!(
             certificate.covers,
@@ -713,8 +746,11 @@ mod tests {
 
     #[test]
     fn auto_ssl_issues_for_new_domains() {
-        let mut state = app(SimConfig::new().ssl_mode(SslMode::Advanced).auto_ssl(true));
-        let record = state.add_domain(NewDomain::alias("a.example.com")).unwrap();
+        let (mut state, mut account) =
+            app(SimConfig::new().ssl_mode(SslMode::Advanced).auto_ssl(true));
+        let record = state
+            .add_domain(NewDomain::alias("a.example.com"), &mut account)
+            .unwrap();
         let certificate = state.domain_certificate(record.id).unwrap();
         assert!(certificate.auto_issued);
         assert_eq!(certificate.covers, ["a.example.com"]);
@@ -722,10 +758,10 @@ mod tests {
 
     #[test]
     fn refuses_duplicates_and_primary_deletion() {
-        let mut state = app(SimConfig::new());
+        let (mut state, mut account) = app(SimConfig::new());
         assert_eq!(
             state
-                .add_domain(NewDomain::alias("network.test"))
+                .add_domain(NewDomain::alias("network.test"), &mut account)
                 .unwrap_err(),
             Refusal::NameTaken
         );

@@ -295,6 +295,53 @@ fn ssl_and_latency_flags_shape_the_start() {
 }
 
 #[test]
+fn app_flags_add_web_apps_of_the_account() {
+    let sim = SimProcess::start(&["--app", "2:20", "--app", "3:30", "--ssl-mode", "advanced"]);
+    let base = sim.base_url();
+    for app in [
+        "servers/1/webapps/1",
+        "servers/2/webapps/20",
+        "servers/3/webapps/30",
+    ] {
+        let client = Client::new(&format!("{base}/api/v3/{app}"), Auth::v3());
+        let mode = client.get("/ssl/advanced");
+        assert_eq!(mode.status, 200, "{app}");
+        assert_eq!(
+            mode.body["advancedSSL"], true,
+            "{app}: seeded as the primary"
+        );
+    }
+    let state = Client::new(base, Auth::None).get("/__sim/state?app=3:30");
+    assert_eq!((state.status, &state.body["app_id"]), (200, &json!(30)));
+    assert_eq!(state.body["apps"], json!(["1:1", "2:20", "3:30"]));
+    sim.signal("TERM");
+    assert!(sim.wait().0.success());
+}
+
+#[test]
+fn bad_app_flags_stop_the_start() {
+    for value in ["0:1", "2", "a:b", "2:20:1", "2:-1", ""] {
+        let (status, stdout, stderr) = run_to_end(&["--app", value]);
+        assert_eq!(status.code(), Some(2), "{value:?}");
+        assert_eq!(stdout, "", "{value:?}");
+        assert!(
+            stderr.contains("--app") && stderr.contains("SERVER:APP"),
+            "{value:?}: {stderr}"
+        );
+    }
+    for args in [
+        &["--app", "1:1"][..],
+        &["--server-id", "2", "--app-id", "20", "--app", "2:20"],
+        &["--app", "2:20", "--app", "2:20"],
+    ] {
+        let (status, stdout, stderr) = run_to_end(args);
+        assert_eq!(status.code(), Some(1), "{args:?}");
+        assert_eq!(stdout, "", "{args:?}");
+        assert!(stderr.contains("given twice"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
 fn serves_many_clients_at_once() {
     let sim = SimProcess::start(&["--rate-limit", "0", "--extra-domains", "100"]);
     let base = sim.base_url().to_string();
@@ -373,6 +420,7 @@ fn help_prints_the_usage() {
     assert!(status.success());
     assert!(stdout.starts_with("usage: runcloud-sim"));
     assert!(stdout.contains("--tls-cert-out"));
+    assert!(stdout.contains("--app SERVER:APP"));
 }
 
 #[test]
