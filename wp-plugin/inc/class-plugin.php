@@ -128,6 +128,11 @@ final class Plugin {
 	private $record;
 
 	/**
+	 * @var Reconcile_Walk
+	 */
+	private $walk;
+
+	/**
 	 * @var Daily_Reconcile
 	 */
 	private $daily;
@@ -184,7 +189,8 @@ final class Plugin {
 		$this->record      = new Reconcile_Record();
 		$this->failures    = new Failure_Log($this->logger);
 		$this->service     = $this->sync_service($tester, new Network());
-		$this->daily       = new Daily_Reconcile($this->scheduler, $this->service);
+		// Whether Ultimate Multisite took our integration is known only once it registered it.
+		$this->daily       = new Daily_Reconcile($this->scheduler, $this->walk, $this->app, fn (): bool => null !== $this->took_over);
 	}
 
 	/**
@@ -199,9 +205,9 @@ final class Plugin {
 		$converger    = new Converger($this->gateway, $this->logger, $network, $desired, $wildcards, $this->managed, $this->app, $this->retries, $this->ssl, new Name_Lock());
 		$certificates = new Certificate_Step($this->gateway, $this->logger, $this->ssl, $this->retries, $this->app, $network, new Order_Ledger());
 		$reconciler   = new Reconciler($this->gateway, $this->logger, $network, $desired, $this->managed, $this->retries, $this->ssl, $this->record, $converger);
-		$walk         = new Reconcile_Walk($this->gateway, $this->logger, $network, $desired, $this->managed, $this->app, $this->retries, $converger, $this->record);
+		$this->walk   = new Reconcile_Walk($this->gateway, $this->logger, $network, $desired, $this->managed, $this->app, $this->retries, $converger, $this->record);
 		$this->adoption = new Adoption($desired, $this->app, $this->managed, $network, $this->logger);
-		return new Domain_Sync_Service($this->gateway, $tester, $converger, $certificates, $reconciler, $desired, $this->app, $walk);
+		return new Domain_Sync_Service($this->gateway, $tester, $converger, $certificates, $reconciler, $desired, $this->app, $this->walk);
 	}
 
 	/**
