@@ -21,6 +21,7 @@ use WuRunCloud\Plugin\Status\Logger;
 use WuRunCloud\Plugin\Storage\Name_Lock;
 use WuRunCloud\Plugin\Sync\Adoption;
 use WuRunCloud\Plugin\Sync\App_Domains;
+use WuRunCloud\Plugin\Sync\Background_Work;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Step;
 use WuRunCloud\Plugin\Sync\Certificates\Order_Ledger;
@@ -32,7 +33,6 @@ use WuRunCloud\Plugin\Sync\Name_Queue;
 use WuRunCloud\Plugin\Sync\Reconcile\Daily_Reconcile;
 use WuRunCloud\Plugin\Sync\Reconcile\Reconcile_Record;
 use WuRunCloud\Plugin\Sync\Reconcile\Reconcile_Walk;
-use WuRunCloud\Plugin\Sync\Reconciler;
 use WuRunCloud\Plugin\Sync\Scheduler;
 use WuRunCloud\Plugin\Sync\Wildcards;
 use WuRunCloud\Plugin\Ultimate_Multisite\Domain_Mapping_Module;
@@ -204,10 +204,9 @@ final class Plugin {
 		$desired      = new Desired_State($network, $this->gateway, $wildcards, $this->logger);
 		$converger    = new Converger($this->gateway, $this->logger, $network, $desired, $wildcards, $this->managed, $this->app, $this->retries, $this->ssl, new Name_Lock());
 		$certificates = new Certificate_Step($this->gateway, $this->logger, $this->ssl, $this->retries, $this->app, $network, new Order_Ledger());
-		$reconciler   = new Reconciler($this->gateway, $this->logger, $network, $desired, $this->managed, $this->retries, $this->ssl, $this->record, $converger);
 		$this->walk   = new Reconcile_Walk($this->gateway, $this->logger, $network, $desired, $this->managed, $this->app, $this->retries, $converger, $this->record);
 		$this->adoption = new Adoption($desired, $this->app, $this->managed, $network, $this->logger);
-		return new Domain_Sync_Service($this->gateway, $tester, $converger, $certificates, $reconciler, $desired, $this->app, $this->walk);
+		return new Domain_Sync_Service($this->gateway, $tester, $converger, $certificates, new Background_Work(), $desired, $this->app, $this->walk);
 	}
 
 	/**
