@@ -30,6 +30,7 @@ use WuRunCloud\Plugin\Status\Logger;
 use WuRunCloud\Plugin\Storage\Name_Lock;
 use WuRunCloud\Plugin\Sync\Adoption;
 use WuRunCloud\Plugin\Sync\App_Domains;
+use WuRunCloud\Plugin\Sync\Background_Work;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Step;
 use WuRunCloud\Plugin\Sync\Certificates\Order_Ledger;
@@ -42,7 +43,6 @@ use WuRunCloud\Plugin\Sync\Name_Queue;
 use WuRunCloud\Plugin\Sync\Reconcile\Daily_Reconcile;
 use WuRunCloud\Plugin\Sync\Reconcile\Reconcile_Record;
 use WuRunCloud\Plugin\Sync\Reconcile\Reconcile_Walk;
-use WuRunCloud\Plugin\Sync\Reconciler;
 use WuRunCloud\Plugin\Sync\Scheduler;
 use WuRunCloud\Plugin\Sync\Wildcards;
 use WuRunCloud\Plugin\Ultimate_Multisite\Domain_Mapping_Module;
@@ -138,6 +138,11 @@ final class Plugin {
 	private $record;
 
 	/**
+	 * @var Reconcile_Walk
+	 */
+	private $walk;
+
+	/**
 	 * @var Daily_Reconcile
 	 */
 	private $daily;
@@ -161,11 +166,6 @@ final class Plugin {
 	 * @var Desired_State
 	 */
 	private $desired;
-
-	/**
-	 * @var Reconcile_Walk
-	 */
-	private $walk;
 
 	/**
 	 * @var Last_Redeploy
@@ -226,7 +226,8 @@ final class Plugin {
 		$this->record      = new Reconcile_Record();
 		$this->failures    = new Failure_Log($this->logger);
 		$this->service     = $this->sync_service($tester);
-		$this->daily       = new Daily_Reconcile($this->scheduler, $this->service);
+		// Whether Ultimate Multisite took our integration is known only once it registered it.
+		$this->daily       = new Daily_Reconcile($this->scheduler, $this->walk, $this->app, fn (): bool => null !== $this->took_over);
 		$this->status      = new Domain_Status($this->desired, $this->app, $this->retries, $this->ssl, $this->redeploys, $this->network);
 	}
 
@@ -241,10 +242,9 @@ final class Plugin {
 		$this->desired  = new Desired_State($network, $this->gateway, $wildcards, $this->logger);
 		$converger      = new Converger($this->gateway, $this->logger, $network, $this->desired, $wildcards, $this->managed, $this->app, $this->retries, $this->ssl, new Name_Lock());
 		$certificates   = new Certificate_Step($this->gateway, $this->logger, $this->ssl, $this->retries, $this->app, $network, new Order_Ledger());
-		$reconciler     = new Reconciler($this->gateway, $this->logger, $network, $this->desired, $this->managed, $this->retries, $this->ssl, $this->record, $converger);
 		$this->walk     = new Reconcile_Walk($this->gateway, $this->logger, $network, $this->desired, $this->managed, $this->app, $this->retries, $converger, $this->record);
 		$this->adoption = new Adoption($this->desired, $this->app, $this->managed, $network, $this->logger);
-		return new Domain_Sync_Service($this->gateway, $tester, $converger, $certificates, $reconciler, $this->desired, $this->app, $this->walk);
+		return new Domain_Sync_Service($this->gateway, $tester, $converger, $certificates, new Background_Work(), $this->desired, $this->app, $this->walk);
 	}
 
 	/**

@@ -154,6 +154,19 @@ abstract class Integration_Test_Case extends TestCase {
 	}
 
 	/**
+	 * "Reconcile now" (or its preview) from the page, its walk run to the end.
+	 *
+	 * @param bool $dry_run Only plan, change nothing.
+	 * @param bool $prune   Also remove unwanted names this integration added.
+	 * @return array<string, mixed>|null The walk's report, or null when it could not run.
+	 */
+	protected function reconcile_now(bool $dry_run = false, bool $prune = false): ?array {
+		Plugin::instance()->daily_reconcile()->start_now('admin', $dry_run, $prune);
+		$this->run_steps_until_done();
+		return Plugin::instance()->service()->reconcile_walk()->last;
+	}
+
+	/**
 	 * Runs each scheduled step of the walk when it is due, as the queue does.
 	 *
 	 * @return list<float> Seconds each run took.

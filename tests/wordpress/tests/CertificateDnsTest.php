@@ -296,7 +296,7 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		\WP_Ultimo\Test\Async_Queue::clear();
 		$this->sim->reset_requests();
 
-		$report = Plugin::instance()->service()->sync(false, false);
+		$report = $this->reconcile_now();
 
 		$this->assertSame(['quiet.example.com'], $report['added']);
 		$this->assertSame([], $report['ssl'], 'no order within the reconcile');

@@ -189,7 +189,7 @@ PHP
 		$this->assertStringContainsString('1 operation is waiting for a retry.', $this->notices());
 		$this->assertSame('recommended', $this->site_health()['status']);
 
-		Plugin::instance()->service()->reconcile('admin', false, false);
+		$this->reconcile_now();
 
 		$this->assertNotNull($this->sim->domain('waiting.example.com'));
 		$this->assertSame([], $this->queued());
@@ -207,17 +207,25 @@ PHP
 		\WP_Ultimo\Test\Async_Queue::clear();
 		$this->assertSame(['pruned.example.com'], $this->waiting_for_certificate());
 
-		Plugin::instance()->service()->reconcile('admin', false, true);
+		$this->reconcile_now(false, true);
 
 		$this->assertNull($this->sim->domain('pruned.example.com'));
 		$this->assertSame([], $this->waiting_for_certificate(), 'a pruned name waits for nothing');
 
-		// In basic SSL, the reconcile's own redeploy covers every name waiting.
+		// A name the reconcile adds joins the names waiting; in basic SSL one
+		// redeploy of the certificate step covers them all.
 		$this->map_domain('first.example.com', 2);
 		$this->run_domain_events();
 		$this->map_domain('second.example.com', 2);
 		\WP_Ultimo\Test\Async_Queue::clear();
-		Plugin::instance()->service()->reconcile('admin', false, false);
+		$this->reconcile_now();
+		$this->assertSame(0, $this->sim->counters()['redeploys'], 'no order within the reconcile');
+		$this->assertSame(['first.example.com', 'second.example.com'], $this->waiting_for_certificate());
+		// Ultimate Multisite's DNS stage, whose run was cleared with the event, passes.
+		foreach (wu_get_domains(['domain' => 'second.example.com']) as $domain) {
+			do_action('wu_async_process_domain_stage', $domain->get_id(), 0);
+		}
+		$this->run_scheduled_after(31);
 
 		$this->assertSame(1, $this->sim->counters()['redeploys']);
 		$this->assertSame([], $this->waiting_for_certificate());
@@ -243,13 +251,14 @@ PHP
 		};
 		add_filter('wu_runcloud_wanted_domains', $hook);
 		try {
-			$report = Plugin::instance()->service()->reconcile('admin', false, true);
+			$report = $this->reconcile_now(false, true);
 		} finally {
 			remove_filter('wu_runcloud_wanted_domains', $hook);
 		}
 
-		$this->assertSame(['again.example.com'], $report['removed'], 'pruned on what it had read');
-		$this->assertNotNull($this->sim->domain('again.example.com'), 'converged again: the network wants it now');
+		$this->assertSame(['again.example.com'], $report['to_remove'], 'planned on what it had read');
+		$this->assertNotNull($this->sim->domain('again.example.com'), 'converged on what the network wants now');
+		$this->assertSame([], preg_grep('/^DELETE /', $this->sim->request_lines()), 'never removed');
 		$this->assertArrayHasKey('again.example.com', $this->managed());
 		$this->assertSame([], $this->queued());
 	}
@@ -403,7 +412,7 @@ PHP
 		$this->assertFalse(get_network_option(null, 'wu_runcloud_managed_domains'), 'the option is gone');
 	}
 
-	public function test_a_first_reconcile_of_two_thousand_names_writes_each_record_once(): void {
+	public function test_a_first_reconcile_of_two_thousand_names_writes_its_records_once_and_a_few_writes_a_name(): void {
 		// Records that were there before the plugin: rows of the stand-in's domain table, no events.
 		$rows = [];
 		for ($i = 1; $i <= 2000; $i++) {
@@ -417,7 +426,7 @@ PHP
 		add_action('add_site_option', $count);
 		add_action('update_site_option', $count);
 		try {
-			$report = Plugin::instance()->service()->sync(false, false, 'admin');
+			$report = $this->reconcile_now();
 		} finally {
 			remove_action('add_site_option', $count);
 			remove_action('update_site_option', $count);
@@ -427,6 +436,7 @@ PHP
 		$this->assertCount(2000, $this->managed());
 		$this->assertArrayNotHasKey('wu_runcloud_managed_domains', $writes, 'a row a name in its table, not an option rewritten');
 		$this->assertSame(1, $writes['wu_runcloud_last_reconcile'] ?? 0);
+		$this->assertLessThanOrEqual(5, $writes['wu_runcloud_reconcile_walk'] ?? 0, 'the walk is stored once a run, not once a name');
 		$ours = array_filter(
 			$writes,
 			static function ($option) {
@@ -434,6 +444,8 @@ PHP
 			},
 			ARRAY_FILTER_USE_KEY
 		);
-		$this->assertLessThanOrEqual(4, array_sum($ours), 'a constant number of writes, not one a name: ' . wp_json_encode($ours));
+		// Each name is converged on its own: it passes through the queue of
+		// names and the certificate batch, and the view counts it.
+		$this->assertLessThanOrEqual(3 * 2000 + 10, array_sum($ours), 'a few writes a name, no more: ' . wp_json_encode($ours));
 	}
 }

@@ -167,7 +167,7 @@ PHP
 		// So a reconcile with pruning may remove it once nothing wants it.
 		$this->unmap_domain('slow.example.com', 9);
 		\WP_Ultimo\Test\Async_Queue::clear();
-		Plugin::instance()->service()->reconcile('admin', false, true);
+		$this->reconcile_now(false, true);
 		$this->assertNull($this->sim->domain('slow.example.com'));
 	}
 

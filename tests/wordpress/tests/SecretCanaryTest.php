@@ -78,7 +78,7 @@ final class SecretCanaryTest extends Integration_Test_Case {
 			foreach ($tests['direct'] as $test) {
 				$health[] = call_user_func($test['test']);
 			}
-			$service->reconcile('admin', true, false);
+			$plugin->daily_reconcile()->start_now('admin', true, false);
 			wp_set_current_user(1);
 			ob_start();
 			$plugin->settings_page()->render();
@@ -129,7 +129,7 @@ PHP;
 		}
 		$surfaces['site health connection'] = json_encode(call_user_func($tests['async']['wu_runcloud_connection']['async_direct_test']));
 
-		Plugin::instance()->service()->reconcile('admin', true, true);
+		$this->reconcile_now(true, true);
 		wp_set_current_user(1);
 		try {
 			ob_start();

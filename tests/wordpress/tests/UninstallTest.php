@@ -25,7 +25,7 @@ final class UninstallTest extends Integration_Test_Case {
 		$this->sim->fault(['kind' => 'status', 'status' => 422, 'method' => 'POST', 'path_contains' => '/domains']);
 		$this->map_domain('refused.example.com', 2);
 		$this->run_domain_events();
-		\WuRunCloud\Plugin\Plugin::instance()->service()->reconcile('admin', true, false);
+		$this->reconcile_now(true);
 		\WuRunCloud\Plugin\Plugin::instance()->daily_reconcile()->keep_scheduled();
 		update_network_option(null, 'wu_hosting_credential_WU_RUNCLOUD_APP_ID', '1');
 		$this->assertNotEmpty($this->managed());

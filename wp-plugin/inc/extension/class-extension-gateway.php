@@ -176,18 +176,6 @@ class Extension_Gateway {
 	}
 
 	/**
-	 * Reconciles the web app with the wanted names (see wu_runcloud_sync()).
-	 *
-	 * @param list<string>         $domains Wanted names.
-	 * @param array<string, mixed> $options dry_run, prune, managed, protected, www.
-	 * @return array{dry_run: bool, to_add: list<string>, to_remove: list<string>, unchanged: list<string>, added: list<string>, removed: list<string>, errors: array<string, string>, ssl: list<array<string, mixed>>}
-	 */
-	public function sync(array $domains, array $options): array {
-		$this->prepare();
-		return \wu_runcloud_sync($domains, $options);
-	}
-
-	/**
 	 * Validates and normalises a domain name (no request).
 	 *
 	 * @param string $domain Domain name.

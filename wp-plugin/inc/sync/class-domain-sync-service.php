@@ -25,8 +25,8 @@ defined('ABSPATH') || exit;
  * name another event already settled changes nothing it should not. The work
  * itself lives in inc/sync/: converging a name (Converger, Desired_State,
  * Wildcards), the queue of names (Name_Queue), certificates (Certificates,
- * Certificate_Queue), the reconcile of every name (Reconciler in one call,
- * Reconcile_Walk in paced runs) and the view of the app's domains that the
+ * Certificate_Queue), the reconcile of every name in paced runs
+ * (Reconcile\Reconcile_Walk) and the view of the app's domains that the
  * wildcard checks, removals and the reconcile read (App_Domains).
  */
 class Domain_Sync_Service {
@@ -52,9 +52,9 @@ class Domain_Sync_Service {
 	private $certificates;
 
 	/**
-	 * @var Sync\Reconciler
+	 * @var Background_Work
 	 */
-	private $reconciler;
+	private $background;
 
 	/**
 	 * @var Sync\Desired_State
@@ -76,17 +76,17 @@ class Domain_Sync_Service {
 	 * @param Connection_Tester  $tester       The connection test.
 	 * @param Sync\Converger     $converger    Converges a name.
 	 * @param Certificate_Step $certificates The certificate step.
-	 * @param Sync\Reconciler    $reconciler   Converges every name.
+	 * @param Background_Work    $background   Background work's room to wait.
 	 * @param Sync\Desired_State $desired      What the network wants.
 	 * @param Sync\App_Domains   $app          The network's view of the app's domains.
 	 * @param Sync\Reconcile_Walk $walk        The reconcile in short runs.
 	 */
-	public function __construct(Extension_Gateway $gateway, Connection_Tester $tester, Converger $converger, Certificate_Step $certificates, Reconciler $reconciler, Desired_State $desired, App_Domains $app, Reconcile_Walk $walk) {
+	public function __construct(Extension_Gateway $gateway, Connection_Tester $tester, Converger $converger, Certificate_Step $certificates, Background_Work $background, Desired_State $desired, App_Domains $app, Reconcile_Walk $walk) {
 		$this->gateway      = $gateway;
 		$this->tester       = $tester;
 		$this->converger    = $converger;
 		$this->certificates = $certificates;
-		$this->reconciler   = $reconciler;
+		$this->background   = $background;
 		$this->desired      = $desired;
 		$this->app          = $app;
 		$this->walk         = $walk;
@@ -299,39 +299,15 @@ class Domain_Sync_Service {
 	}
 
 	/**
-	 * Reconciles every name, records it, and throws when it could not run.
-	 *
-	 * @param bool   $dry_run Only report what would change.
-	 * @param bool   $prune   Also remove unwanted names this integration added.
-	 * @param string $trigger What started it (default: WP-CLI).
-	 * @return array<string, mixed> The extension's report.
-	 * @throws RunCloudException|Extension_Missing_Exception When RunCloud cannot be read.
-	 */
-	public function sync(bool $dry_run, bool $prune, string $trigger = 'cli'): array {
-		return $this->reconciler->run($trigger, $dry_run, $prune);
-	}
-
-	/**
-	 * Reconciles every name and records it; a failure is logged, not thrown.
-	 *
-	 * @param string $trigger 'daily' or 'admin'.
-	 * @param bool   $dry_run Only report what would change.
-	 * @param bool   $prune   Also remove unwanted names this integration added.
-	 * @return array<string, mixed>|null The report, or null when it could not run.
-	 */
-	public function reconcile(string $trigger, bool $dry_run, bool $prune): ?array {
-		return $this->reconciler->reconcile($trigger, $dry_run, $prune);
-	}
-
-	/**
-	 * Runs background work with room to wait out RunCloud's rate limit.
+	 * Runs background work (WP-CLI) with room to wait out RunCloud's rate
+	 * limit (Background_Work).
 	 *
 	 * @template T
 	 * @param callable(): T $work The work.
 	 * @return T
 	 */
 	public function patiently(callable $work) {
-		return $this->reconciler->patiently($work);
+		return $this->background->patiently($work);
 	}
 
 	/**

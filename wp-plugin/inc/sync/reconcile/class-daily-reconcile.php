@@ -7,8 +7,7 @@
 
 namespace WuRunCloud\Plugin\Sync\Reconcile;
 
-use WuRunCloud\Plugin\Plugin;
-use WuRunCloud\Plugin\Sync\Domain_Sync_Service;
+use WuRunCloud\Plugin\Sync\App_Domains;
 use WuRunCloud\Plugin\Sync\Scheduler;
 
 defined('ABSPATH') || exit;
@@ -20,7 +19,7 @@ defined('ABSPATH') || exit;
  * a day. It adds what is missing and removes nothing, unless the
  * wu_runcloud_daily_reconcile_prune filter says so.
  *
- * The reconcile is a walk (Sync\Reconcile_Walk) spread over short runs of
+ * The reconcile is a walk (Reconcile_Walk) spread over short runs of
  * the queue: each run works for at most a budget (20 s,
  * wu_runcloud_reconcile_run_budget) and schedules the next for when the rate
  * limit allows.
@@ -40,17 +39,34 @@ class Daily_Reconcile {
 	private $scheduler;
 
 	/**
-	 * @var Domain_Sync_Service
+	 * @var Reconcile_Walk
 	 */
-	private $service;
+	private $walk;
 
 	/**
-	 * @param Scheduler           $scheduler Scheduler.
-	 * @param Domain_Sync_Service $service   The service.
+	 * @var App_Domains
 	 */
-	public function __construct(Scheduler $scheduler, Domain_Sync_Service $service) {
+	private $app;
+
+	/**
+	 * Whether Ultimate Multisite handed the network's domains to our
+	 * integration; known only once it registered it, after this is built.
+	 *
+	 * @var callable(): bool
+	 */
+	private $in_charge;
+
+	/**
+	 * @param Scheduler      $scheduler Scheduler.
+	 * @param Reconcile_Walk $walk      The reconcile in short runs.
+	 * @param App_Domains    $app       The network's view of the app's domains.
+	 * @param callable       $in_charge Whether our integration handles the network's domains now.
+	 */
+	public function __construct(Scheduler $scheduler, Reconcile_Walk $walk, App_Domains $app, callable $in_charge) {
 		$this->scheduler = $scheduler;
-		$this->service   = $service;
+		$this->walk      = $walk;
+		$this->app       = $app;
+		$this->in_charge = $in_charge;
 	}
 
 	/**
@@ -59,7 +75,7 @@ class Daily_Reconcile {
 	 * otherwise. The first run comes a day after scheduling.
 	 */
 	public function keep_scheduled(): void {
-		if (null === Plugin::instance()->took_over()) {
+		if (! $this->in_charge()) {
 			$this->unschedule();
 			return;
 		}
@@ -78,10 +94,10 @@ class Daily_Reconcile {
 	 * removes nothing. Cheap when the view is whole.
 	 */
 	public function fill_view(): void {
-		if (null !== $this->service->app_domains()->refreshed_at() || null === Plugin::instance()->took_over()) {
+		if (null !== $this->app->refreshed_at() || ! $this->in_charge()) {
 			return;
 		}
-		$this->service->reconcile_walk()->start('first', false, false);
+		$this->walk->start('first', false, false);
 		if (null === $this->next_step()) {
 			$this->scheduler->replace(self::STEP_HOOK, time());
 		}
@@ -107,10 +123,10 @@ class Daily_Reconcile {
 
 	/**
 	 * The scheduled run: adds what is missing; failures are logged by the
-	 * service, never thrown at the scheduler.
+	 * walk, never thrown at the scheduler.
 	 */
 	public function run(): void {
-		if (null === Plugin::instance()->took_over()) {
+		if (! $this->in_charge()) {
 			return;
 		}
 		$this->start_now('daily', false, $this->prunes());
@@ -126,14 +142,13 @@ class Daily_Reconcile {
 	 * @return string 'done', 'failed', or 'under_way' when queue runs follow.
 	 */
 	public function start_now(string $trigger, bool $dry_run, bool $prune): string {
-		$walk = $this->service->reconcile_walk();
-		$walk->start($trigger, $dry_run, $prune);
-		$next = $walk->step($this->budget());
+		$this->walk->start($trigger, $dry_run, $prune);
+		$next = $this->walk->step($this->budget());
 		if (null !== $next) {
 			$this->scheduler->replace(self::STEP_HOOK, (int) ceil($next));
 			return 'under_way';
 		}
-		return null === $walk->last ? 'failed' : 'done';
+		return null === $this->walk->last ? 'failed' : 'done';
 	}
 
 	/**
@@ -141,10 +156,10 @@ class Daily_Reconcile {
 	 * scheduled when the walk has more to do.
 	 */
 	public function step(): void {
-		if (null === Plugin::instance()->took_over()) {
+		if (! $this->in_charge()) {
 			return;
 		}
-		$next = $this->service->reconcile_walk()->step($this->budget());
+		$next = $this->walk->step($this->budget());
 		if (null !== $next) {
 			$this->scheduler->replace(self::STEP_HOOK, (int) ceil($next));
 		}
@@ -168,6 +183,14 @@ class Daily_Reconcile {
 		 * @param int $seconds The budget.
 		 */
 		return max(1.0, (float) apply_filters('wu_runcloud_reconcile_run_budget', 20));
+	}
+
+	/**
+	 * Whether our integration handles the network's domains now (Ultimate
+	 * Multisite took it over): else the daily run has nothing to do.
+	 */
+	private function in_charge(): bool {
+		return (bool) ($this->in_charge)();
 	}
 
 	/**

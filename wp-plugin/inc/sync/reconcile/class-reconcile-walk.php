@@ -37,16 +37,12 @@ defined('ABSPATH') || exit;
  * collecting 429s. Once every page was read, the plan is the difference
  * between what the network wants and the view, and the names that differ
  * are converged one by one (Converger), again within each step's budget.
+ * Where the walk stands between runs is a Walk_State, stored in OPTION; a
+ * walk nobody moved for Walk_State::STALE seconds is started afresh.
  */
 class Reconcile_Walk {
 
 	const OPTION = 'wu_runcloud_reconcile_walk';
-
-	/**
-	 * A walk nobody moved for this long was abandoned (its process died and
-	 * its next run was lost): the next start begins afresh.
-	 */
-	const STALE = 6 * HOUR_IN_SECONDS;
 
 	/**
 	 * How many failures in a row a walk survives before it is given up.
@@ -128,6 +124,7 @@ class Reconcile_Walk {
 	 * @var string|null
 	 */
 	public $last_failure;
+
 	/**
 	 * @param Extension_Gateway $gateway   The extension.
 	 * @param Logger            $logger    Logger.
@@ -164,36 +161,13 @@ class Reconcile_Walk {
 	public function start(string $trigger, bool $dry_run, bool $prune): bool {
 		return (bool) $this->option->locked(
 			function () use ($trigger, $dry_run, $prune) {
-				$walk = $this->option->read();
-				if ([] !== $walk && time() - (int) $walk['updated_at'] < self::STALE) {
+				$under_way = $this->load();
+				if (null !== $under_way && ! $under_way->is_stale()) {
 					return false;
 				}
-				$this->option->write(
-					[
-						'trigger'     => $trigger,
-						'dry_run'     => $dry_run,
-						'prune'       => $prune,
-						'started_at'  => time(),
-						'updated_at'  => time(),
-						'generation'  => $this->app->begin_walk(),
-						'phase'       => 'listing',
-						'next_page'   => 1,
-						'total_pages' => null,
-						'total'       => null,
-						'window_at'   => null,
-						'runs'        => 0,
-						'requests'    => 0,
-						'failures'    => 0,
-						'pending'     => [],
-						'to_add'      => [],
-						'to_remove'   => [],
-						'unchanged'   => [],
-						'added'       => [],
-						'removed'     => [],
-						'errors'      => [],
-					]
-				);
-				$this->logger->info(sprintf('reconcile (%s%s): started, walking the web app\'s domains', $trigger, $dry_run ? ', dry run' : ''));
+				$walk = Walk_State::begin($trigger, $dry_run, $prune, $this->app->begin_walk());
+				$this->save($walk);
+				$this->logger->info(sprintf('reconcile (%s): started, walking the web app\'s domains', $walk->label()));
 				return true;
 			}
 		);
@@ -207,34 +181,15 @@ class Reconcile_Walk {
 	 * @return array{trigger: string, phase: string, pages_read: int, total_pages: ?int, total: ?int, converged: int, pending: int, started_at: int, updated_at: int, runs: int, requests: int}|null
 	 */
 	public function progress(): ?array {
-		$walk = $this->option->read();
-		if ([] === $walk) {
-			return null;
-		}
-		return [
-			'trigger'     => (string) $walk['trigger'],
-			'phase'       => (string) $walk['phase'],
-			'pages_read'  => (int) $walk['next_page'] - 1,
-			'total_pages' => null === $walk['total_pages'] ? null : (int) $walk['total_pages'],
-			'total'       => null === $walk['total'] ? null : (int) $walk['total'],
-			'converged'   => count($walk['added']) + count($walk['removed']) + count($walk['errors']),
-			'pending'     => count($walk['pending']),
-			'started_at'  => (int) $walk['started_at'],
-			'updated_at'  => (int) $walk['updated_at'],
-			'runs'        => (int) $walk['runs'],
-			'requests'    => (int) $walk['requests'],
-		];
+		$walk = $this->load();
+		return null === $walk ? null : $walk->progress();
 	}
 
 	/**
 	 * Drops the walk under way (deactivation, uninstall).
 	 */
 	public function abandon(): void {
-		$this->option->locked(
-			function () {
-				$this->option->write([]);
-			}
-		);
+		$this->clear();
 	}
 
 	/**
@@ -262,71 +217,75 @@ class Reconcile_Walk {
 	 * @return float|null When the next step should run, or null when the walk is over.
 	 */
 	private function step_locked(float $budget): ?float {
-		$walk = $this->option->read();
-		if ([] === $walk) {
+		$walk = $this->load();
+		if (null === $walk) {
 			return null;
 		}
 		$deadline           = microtime(true) + $budget;
 		$this->last         = null;
 		$this->last_failure = null;
-		++$walk['runs'];
-		try {
-			if (! $this->gateway->is_available()) {
-				throw new Extension_Missing_Exception('the wu_runcloud PHP extension is not loaded');
-			}
-			$next = 'listing' === $walk['phase'] ? $this->read_pages($walk, $deadline) : null;
-			if (null === $next && 'listing' === $walk['phase']) {
-				$this->plan($walk);
-			}
-			if (null === $next) {
-				$next = $this->converge_pending($walk, $deadline);
-			}
-			$walk['failures'] = 0;
-		} catch (RunCloudException | Extension_Missing_Exception $e) {
-			$next = $this->failed($walk, $e);
-		}
+		$walk->run_begins();
+		$next = $this->advance($walk, $deadline);
 		if (null === $next) {
 			$this->finish($walk);
 			return null;
 		}
-		$walk['updated_at'] = time();
-		$this->option->locked(
-			function () use ($walk) {
-				$this->option->write($walk);
-			}
-		);
+		$walk->touch();
+		$this->save($walk);
 		return $next;
+	}
+
+	/**
+	 * Reads pages, then plans, then converges, as far as the deadline allows.
+	 *
+	 * @param Walk_State $walk     The walk.
+	 * @param float      $deadline When this run must end.
+	 * @return float|null When to go on, or null when the walk is over.
+	 */
+	private function advance(Walk_State $walk, float $deadline): ?float {
+		try {
+			if (! $this->gateway->is_available()) {
+				throw new Extension_Missing_Exception('the wu_runcloud PHP extension is not loaded');
+			}
+			$next = $walk->is_listing() ? $this->read_pages($walk, $deadline) : null;
+			if (null === $next) {
+				if ($walk->is_listing()) {
+					$this->plan($walk);
+				}
+				$next = $this->converge_pending($walk, $deadline);
+			}
+			$walk->moved_on();
+			return $next;
+		} catch (RunCloudException | Extension_Missing_Exception $e) {
+			return $this->failed($walk, $e);
+		}
 	}
 
 	/**
 	 * Reads pages while the budget lasts and the rate limit allows.
 	 *
-	 * @param array<string, mixed> $walk     The walk, updated.
-	 * @param float                $deadline When this run must end.
+	 * @param Walk_State $walk     The walk.
+	 * @param float      $deadline When this run must end.
 	 * @return float|null When to go on, or null once every page was read.
 	 * @throws RunCloudException When a page cannot be read.
 	 */
-	private function read_pages(array &$walk, float $deadline): ?float {
+	private function read_pages(Walk_State $walk, float $deadline): ?float {
 		$slowest = 0.0;
-		while (null === $walk['total_pages'] || $walk['next_page'] <= $walk['total_pages']) {
+		while ($walk->has_pages_left()) {
 			if (microtime(true) + $slowest > $deadline) {
 				return microtime(true);
 			}
-			$sent  = microtime(true);
-			$page  = $this->gateway->list_domains_page((int) $walk['next_page']);
-			$taken = microtime(true) - $sent;
-			++$walk['requests'];
-			$slowest = max($slowest, $taken);
-			$this->app->absorb($page['domains'], (int) $walk['generation']);
-			$walk['total_pages'] = max(1, (int) $page['total_pages']);
-			$walk['total']       = (int) $page['total'];
-			++$walk['next_page'];
+			$sent    = microtime(true);
+			$page    = $this->gateway->list_domains_page($walk->next_page());
+			$slowest = max($slowest, microtime(true) - $sent);
+			$this->app->absorb($page['domains'], $walk->generation());
+			$walk->page_read((int) $page['total_pages'], (int) $page['total']);
 			$wait_until = $this->pace($walk, $sent, $page['rate_limit'], $page['rate_remaining']);
-			if (null !== $wait_until && $walk['next_page'] <= $walk['total_pages']) {
+			if (null !== $wait_until && $walk->has_pages_left()) {
 				return $wait_until;
 			}
 		}
-		$this->app->finish_walk((int) $walk['generation']);
+		$this->app->finish_walk($walk->generation());
 		return null;
 	}
 
@@ -336,25 +295,24 @@ class Reconcile_Walk {
 	 * the window; once the requests left fall to the reserve, the walk waits
 	 * until that window ends (a whole window when its start is unknown).
 	 *
-	 * @param array<string, mixed> $walk      The walk, updated.
-	 * @param float                $sent      When the request was sent.
-	 * @param int|null             $limit     Requests a window allows, as reported.
-	 * @param int|null             $remaining Requests left in the window, as reported.
+	 * @param Walk_State $walk      The walk.
+	 * @param float      $sent      When the request was sent.
+	 * @param int|null   $limit     Requests a window allows, as reported.
+	 * @param int|null   $remaining Requests left in the window, as reported.
 	 * @return float|null When to go on, or null to go on now.
 	 */
-	private function pace(array &$walk, float $sent, ?int $limit, ?int $remaining): ?float {
+	private function pace(Walk_State $walk, float $sent, ?int $limit, ?int $remaining): ?float {
 		if (null === $limit || null === $remaining || $limit <= 0) {
 			return null;
 		}
 		if ($remaining >= $limit - 1) {
-			$walk['window_at'] = $sent;
+			$walk->window_opened($sent);
 		}
 		if ($remaining > $this->reserve($limit)) {
 			return null;
 		}
-		$window = $this->window();
-		$opened = null === $walk['window_at'] ? microtime(true) : (float) $walk['window_at'];
-		return max(microtime(true), $opened + $window + 0.5);
+		$opened = $walk->window_opened_at() ?? microtime(true);
+		return max(microtime(true), $opened + $this->window() + 0.5);
 	}
 
 	/**
@@ -362,151 +320,171 @@ class Reconcile_Walk {
 	 * view lacks, and with prune what this integration added that nothing
 	 * wants. Queue entries the view shows settled are cleared.
 	 *
-	 * @param array<string, mixed> $walk The walk, updated.
+	 * @param Walk_State $walk The walk.
 	 * @throws RunCloudException When the wildcards cannot be read.
 	 */
-	private function plan(array &$walk): void {
+	private function plan(Walk_State $walk): void {
 		$this->desired->refresh();
 		$this->converger->forget_cached();
 		$wanted  = $this->desired->all();
 		$present = $this->app->all();
-		$pending = [];
-		foreach ($wanted as $name => $entry) {
-			if (isset($present[ $name ])) {
-				$walk['unchanged'][] = (string) $name;
-			} else {
-				$walk['to_add'][]         = (string) $name;
-				$pending[ (string) $name ] = (int) $entry['site_id'];
+		$to_add  = array_diff_key($wanted, $present);
+		$walk->planned(
+			array_map(
+				static function (array $entry): int {
+					return (int) $entry['site_id'];
+				},
+				$to_add
+			),
+			$walk->prunes() ? $this->unwanted($wanted, $present) : [],
+			array_map('strval', array_keys(array_intersect_key($wanted, $present)))
+		);
+		$this->forget_settled($wanted, $present);
+	}
+
+	/**
+	 * The names this integration added that the network no longer wants and
+	 * the app still has, never the network's main domains.
+	 *
+	 * @param array<string, array<string, mixed>> $wanted  The wanted names.
+	 * @param array<string, mixed>                $present The app's names.
+	 * @return array<string, int> Name => site id.
+	 */
+	private function unwanted(array $wanted, array $present): array {
+		$protected = array_flip($this->network->main_domains());
+		$unwanted  = [];
+		foreach ($this->managed->all() as $name => $entry) {
+			if (! isset($wanted[ $name ]) && isset($present[ $name ]) && ! isset($protected[ $name ])) {
+				$unwanted[ (string) $name ] = (int) ($entry['site_id'] ?? 0);
 			}
 		}
-		if ($walk['prune']) {
-			$protected = $this->network->main_domains();
-			foreach ($this->managed->all() as $name => $entry) {
-				if (! isset($wanted[ $name ]) && isset($present[ $name ]) && ! in_array($name, $protected, true)) {
-					$walk['to_remove'][]       = (string) $name;
-					$pending[ (string) $name ] = (int) ($entry['site_id'] ?? 0);
-				}
-			}
-		}
-		$settled = [];
-		foreach ($this->queue->all() as $name => $entry) {
-			if (isset($wanted[ $name ], $present[ $name ])) {
-				$settled[] = (string) $name;
-			}
-		}
-		$this->queue->forget_all($settled);
-		$walk['phase']   = 'converging';
-		$walk['pending'] = $walk['dry_run'] ? [] : $pending;
+		return $unwanted;
+	}
+
+	/**
+	 * Clears the queue entries of names the network wants and the app has.
+	 *
+	 * @param array<string, array<string, mixed>> $wanted  The wanted names.
+	 * @param array<string, mixed>                $present The app's names.
+	 */
+	private function forget_settled(array $wanted, array $present): void {
+		$queued = array_keys(array_intersect_key($this->queue->all(), $wanted, $present));
+		$this->queue->forget_all(array_map('strval', $queued));
 	}
 
 	/**
 	 * Converges the names that differ while the budget lasts.
 	 *
-	 * @param array<string, mixed> $walk     The walk, updated.
-	 * @param float                $deadline When this run must end.
+	 * @param Walk_State $walk     The walk.
+	 * @param float      $deadline When this run must end.
 	 * @return float|null When to go on, or null when every name was converged.
 	 */
-	private function converge_pending(array &$walk, float $deadline): ?float {
+	private function converge_pending(Walk_State $walk, float $deadline): ?float {
 		$slowest = 0.0;
-		$adding  = array_flip($walk['to_add']);
-		foreach ($walk['pending'] as $name => $site_id) {
+		foreach ($walk->pending() as $name => $site_id) {
 			if (microtime(true) + $slowest > $deadline) {
 				return microtime(true);
 			}
 			$began = microtime(true);
-			$name  = (string) $name;
-			if ($this->converger->converge($name, (int) $site_id, 'reconcile')) {
-				if (isset($adding[ $name ])) {
-					$walk['added'][] = $name;
-				} else {
-					$walk['removed'][] = $name;
-				}
-			} else {
-				$entry                   = $this->queue->all()[ $name ] ?? [];
-				$walk['errors'][ $name ] = (string) ($entry['error'] ?? 'not converged; see the integration-runcloud log');
-			}
-			unset($walk['pending'][ $name ]);
+			$this->converge((string) $name, $site_id, $walk);
 			$slowest = max($slowest, microtime(true) - $began);
 		}
 		return null;
 	}
 
 	/**
+	 * Converges one name of the plan and notes the outcome.
+	 *
+	 * @param string     $name    Domain name.
+	 * @param int        $site_id Its site.
+	 * @param Walk_State $walk    The walk.
+	 */
+	private function converge(string $name, int $site_id, Walk_State $walk): void {
+		if ($this->converger->converge($name, $site_id, 'reconcile')) {
+			$walk->converged($name);
+			return;
+		}
+		$entry = $this->queue->all()[ $name ] ?? [];
+		$walk->not_converged($name, (string) ($entry['error'] ?? 'not converged; see the integration-runcloud log'));
+	}
+
+	/**
 	 * A step failed: a failure that may pass is tried again a window later,
 	 * up to MAX_FAILURES in a row; else the walk ends as not done.
 	 *
-	 * @param array<string, mixed>                          $walk The walk, updated.
+	 * @param Walk_State                                    $walk The walk.
 	 * @param RunCloudException|Extension_Missing_Exception $e    The failure.
 	 * @return float|null When to go on, or null to end the walk.
 	 */
-	private function failed(array &$walk, \Exception $e): ?float {
+	private function failed(Walk_State $walk, \Exception $e): ?float {
 		$reason = $this->logger->redact($e instanceof RunCloudException ? Failure::describe($e) : $e->getMessage());
-		$passes = $e instanceof Extension_Missing_Exception || ($e instanceof RunCloudException && Failure::may_pass($e));
-		if ($passes && ++$walk['failures'] < self::MAX_FAILURES) {
+		if (self::may_pass($e) && $walk->failed_again() < self::MAX_FAILURES) {
+			$this->logger->warning(sprintf('reconcile (%s): page %d not read, will go on: %s', $walk->trigger(), $walk->next_page(), $reason));
 			$rate_limited = $e instanceof ApiException && 429 === $e->getCode();
-			$this->logger->warning(sprintf('reconcile (%s): page %d not read, will go on: %s', $walk['trigger'], $walk['next_page'], $reason));
 			return microtime(true) + ($rate_limited ? $this->window() / 2 : $this->window());
 		}
-		$this->logger->error(sprintf('reconcile (%s%s): not done: %s', $walk['trigger'], $walk['dry_run'] ? ', dry run' : '', $reason));
-		$this->record->failed((string) $walk['trigger'], (bool) $walk['dry_run'], (bool) $walk['prune'], $reason);
-		$walk['failed']     = true;
+		$this->logger->error(sprintf('reconcile (%s): not done: %s', $walk->label(), $reason));
+		$this->record->failed($walk->trigger(), $walk->is_dry_run(), $walk->prunes(), $reason);
+		$walk->give_up();
 		$this->last_failure = $reason;
 		return null;
 	}
 
 	/**
-	 * Ends the walk: records and logs its outcome, unless it failed.
+	 * Whether a failure may pass by itself: the extension missing in this
+	 * process, or RunCloud's trouble on its side.
 	 *
-	 * @param array<string, mixed> $walk The walk.
+	 * @param RunCloudException|Extension_Missing_Exception $e The failure.
 	 */
-	private function finish(array $walk): void {
+	private static function may_pass(\Exception $e): bool {
+		return $e instanceof Extension_Missing_Exception || ($e instanceof RunCloudException && Failure::may_pass($e));
+	}
+
+	/**
+	 * Ends the walk: records and logs its outcome, unless it was given up.
+	 *
+	 * @param Walk_State $walk The walk.
+	 */
+	private function finish(Walk_State $walk): void {
+		$this->clear();
+		if ($walk->was_given_up()) {
+			return;
+		}
+		$report = $walk->report();
+		$this->record->ran($walk->trigger(), $walk->prunes(), $report);
+		$this->logger->info(sprintf('reconcile (%s): %s', $walk->label(), $walk->summary()));
+		$this->last = $report;
+	}
+
+	/**
+	 * The walk as stored, or null.
+	 */
+	private function load(): ?Walk_State {
+		return Walk_State::from_stored($this->option->read());
+	}
+
+	/**
+	 * Stores the walk.
+	 *
+	 * @param Walk_State $walk The walk.
+	 */
+	private function save(Walk_State $walk): void {
+		$this->option->locked(
+			function () use ($walk) {
+				$this->option->write($walk->to_stored());
+			}
+		);
+	}
+
+	/**
+	 * Forgets the walk.
+	 */
+	private function clear(): void {
 		$this->option->locked(
 			function () {
 				$this->option->write([]);
 			}
 		);
-		if (! empty($walk['failed'])) {
-			return;
-		}
-		$report = $this->report($walk);
-		$this->record->ran((string) $walk['trigger'], (bool) $walk['prune'], $report);
-		$this->logger->info(
-			sprintf(
-				'reconcile (%s%s): %d pages in %d runs and %d s, %d wanted, %d to add, %d to remove, %d unchanged; added %d, removed %d, %d failed',
-				$walk['trigger'],
-				$walk['dry_run'] ? ', dry run' : '',
-				(int) $walk['next_page'] - 1,
-				(int) $walk['runs'],
-				time() - (int) $walk['started_at'],
-				count($walk['to_add']) + count($walk['unchanged']),
-				count($walk['to_add']),
-				count($walk['to_remove']),
-				count($walk['unchanged']),
-				count($walk['added']),
-				count($walk['removed']),
-				count($walk['errors'])
-			)
-		);
-		$this->last = $report;
-	}
-
-	/**
-	 * A walk's outcome shaped as the extension's sync report.
-	 *
-	 * @param array<string, mixed> $walk The walk.
-	 * @return array<string, mixed>
-	 */
-	private function report(array $walk): array {
-		return [
-			'dry_run'   => (bool) $walk['dry_run'],
-			'to_add'    => $walk['to_add'],
-			'to_remove' => $walk['to_remove'],
-			'unchanged' => $walk['unchanged'],
-			'added'     => $walk['added'],
-			'removed'   => $walk['removed'],
-			'errors'    => $walk['errors'],
-			'ssl'       => [],
-		];
 	}
 
 	/**
