@@ -14,6 +14,9 @@ defined('ABSPATH') || exit;
  * check, and so that credentials kept by Ultimate Multisite are turned into the
  * constants the extension reads before any call.
  *
+ * A gateway addresses the primary web app; on() gives one that addresses
+ * another app of the account.
+ *
  * Every method except is_available(), version() and config() throws
  * \WuRunCloud\RunCloudException (or a subclass) exactly as the extension does.
  */
@@ -32,10 +35,40 @@ class Extension_Gateway {
 	private $credentials;
 
 	/**
+	 * The web app addressed: null for the primary one (the constants decide),
+	 * "SERVER:APP" for another app of the account.
+	 *
+	 * @var string|null
+	 */
+	private $app;
+
+	/**
 	 * @param Credentials $credentials The credential source.
 	 */
 	public function __construct(Credentials $credentials) {
 		$this->credentials = $credentials;
+	}
+
+	/**
+	 * The same gateway, addressing one web app.
+	 *
+	 * @param Target $target The app.
+	 */
+	public function on(Target $target): self {
+		$gateway      = clone $this;
+		$gateway->app = $target->app_argument();
+		return $gateway;
+	}
+
+	/**
+	 * The web apps the extension serves ("SERVER:APP"): the primary one
+	 * first, then those of WU_RUNCLOUD_APPS.
+	 *
+	 * @return list<string>
+	 */
+	public function apps(): array {
+		$this->prepare();
+		return array_values(\wu_runcloud_apps());
 	}
 
 	/**
@@ -80,7 +113,7 @@ class Extension_Gateway {
 	 */
 	public function test_connection(): array {
 		$this->prepare();
-		return \wu_runcloud_test_connection();
+		return \wu_runcloud_test_connection(...$this->app_args());
 	}
 
 	/**
@@ -90,7 +123,7 @@ class Extension_Gateway {
 	 */
 	public function list_domains(): array {
 		$this->prepare();
-		return \wu_runcloud_list_domains();
+		return \wu_runcloud_list_domains(...$this->app_args());
 	}
 
 	/**
@@ -105,7 +138,7 @@ class Extension_Gateway {
 	 */
 	public function list_domains_page(int $page, ?string $search = null): array {
 		$this->prepare();
-		return null === $search ? \wu_runcloud_list_domains_page($page) : \wu_runcloud_list_domains_page($page, $search);
+		return null === $search && null === $this->app ? \wu_runcloud_list_domains_page($page) : \wu_runcloud_list_domains_page($page, $search, ...$this->app_args());
 	}
 
 	/**
@@ -127,7 +160,7 @@ class Extension_Gateway {
 	 */
 	public function set_ssl_mode(bool $advanced, bool $auto_ssl): array {
 		$this->prepare();
-		return \wu_runcloud_set_ssl_mode($advanced, $auto_ssl);
+		return \wu_runcloud_set_ssl_mode($advanced, $auto_ssl, ...$this->app_args());
 	}
 
 	/**
@@ -150,7 +183,7 @@ class Extension_Gateway {
 	 */
 	public function add_domain(string $domain, bool $www): array {
 		$this->prepare();
-		return \wu_runcloud_add_domain($domain, $www);
+		return \wu_runcloud_add_domain($domain, $www, ...$this->app_args());
 	}
 
 	/**
@@ -161,7 +194,7 @@ class Extension_Gateway {
 	 */
 	public function remove_domain(string $domain, ?int $id = null): bool {
 		$this->prepare();
-		return \wu_runcloud_remove_domain($domain, $id);
+		return \wu_runcloud_remove_domain($domain, $id, ...$this->app_args());
 	}
 
 	/**
@@ -172,7 +205,7 @@ class Extension_Gateway {
 	 */
 	public function redeploy_ssl(?string $domain = null): array {
 		$this->prepare();
-		return \wu_runcloud_redeploy_ssl($domain);
+		return \wu_runcloud_redeploy_ssl($domain, ...$this->app_args());
 	}
 
 	/**
@@ -183,6 +216,16 @@ class Extension_Gateway {
 	public function normalize(string $domain): string {
 		$this->prepare();
 		return \wu_runcloud_normalize_domain($domain);
+	}
+
+	/**
+	 * The app argument of the extension's functions: none for the primary app,
+	 * so its calls are exactly those of a network with one app.
+	 *
+	 * @return list<string>
+	 */
+	private function app_args(): array {
+		return null === $this->app ? [] : [$this->app];
 	}
 
 	/**
