@@ -15,7 +15,8 @@ require_once dirname(__DIR__) . '/stand-ins/wp-cli.php';
 /**
  * The commands are registered only when WP-CLI runs, an object per
  * subcommand; status, domains and sync (dry run, apply, prune) do what they
- * say against the simulated app.
+ * say against the simulated app; every listing follows --format, --fields
+ * and --field as WP-CLI's Formatter does.
  *
  * @group um
  */
@@ -158,6 +159,95 @@ PHP;
 		} catch (\WP_CLI\ExitException $e) {
 			$this->assertStringStartsWith('Unknown state "bogus"', $e->getMessage());
 		}
+	}
+
+	public function test_domains_follow_fields_and_format(): void {
+		$this->map_domain('listed.example.com', 3);
+		$this->run_domain_events();
+		$ids = [$this->sim->domain('network.test')['id'], $this->sim->domain('listed.example.com')['id']];
+
+		$this->wp('domains', [], ['fields' => 'site,name', 'format' => 'csv']);
+		$this->assertSame("site,name\n,network.test\n3,listed.example.com\n", $this->printed('stdout')[0], 'the columns asked for, in their order');
+
+		\WP_CLI::$output = [];
+		$this->wp('domains', [], ['fields' => 'name, managed', 'format' => 'json']);
+		$this->assertSame([['name' => 'network.test', 'managed' => false], ['name' => 'listed.example.com', 'managed' => true]], json_decode($this->printed('stdout')[0], true));
+
+		\WP_CLI::$output = [];
+		$this->wp('domains', [], ['fields' => 'name,managed']);
+		$this->assertSame(["name\tmanaged", "network.test\tno", "listed.example.com\tyes"], $this->printed('line'), 'a table, as WP-CLI prints it piped');
+
+		\WP_CLI::$output = [];
+		$this->wp('domains', [], ['field' => 'site', 'format' => 'json']);
+		$this->assertSame(['[null,3]'], $this->printed('stdout'), 'one column');
+
+		\WP_CLI::$output = [];
+		$this->wp('domains', [], ['format' => 'ids']);
+		$this->assertSame([implode(' ', $ids)], $this->printed('stdout'), "RunCloud's ids");
+
+		\WP_CLI::$output = [];
+		$this->wp('domains', [], ['format' => 'yaml', 'fields' => 'name']);
+		$this->assertSame(['yaml', ['name']], [json_decode($this->printed('items')[0], true)['format'], json_decode($this->printed('items')[0], true)['fields']]);
+	}
+
+	public function test_names_follow_fields_and_format(): void {
+		$this->map_domain('first.example.com', 3);
+		$this->map_domain('second.example.com', 4);
+		$this->run_domain_events();
+
+		$this->wp('names', [], ['fields' => 'name,site,www', 'format' => 'json']);
+		$rows = array_column(json_decode($this->printed('stdout')[0], true), null, 'name');
+		$this->assertSame(['name' => 'second.example.com', 'site' => 4, 'www' => true], $rows['second.example.com']);
+
+		\WP_CLI::$output = [];
+		$this->wp('names', [], ['fields' => 'name,site,www', 'format' => 'csv']);
+		$this->assertStringContainsString("\nsecond.example.com,4,yes\n", $this->printed('stdout')[0]);
+
+		\WP_CLI::$output = [];
+		$this->wp('names', [], ['state' => 'waiting', 'format' => 'ids']);
+		$names = explode(' ', $this->printed('stdout')[0]);
+		$this->assertContains('first.example.com', $names);
+		$this->assertContains('second.example.com', $names, 'the names, for redeploy-ssl');
+
+		\WP_CLI::$output = [];
+		$this->wp('names', [], ['state' => 'waiting', 'field' => 'name']);
+		$this->assertSame($names, $this->printed('stdout'));
+
+		\WP_CLI::$output = [];
+		$this->wp('names', [], ['fields' => 'name,bogus', 'format' => 'json']);
+		$this->assertSame(['Field not found in any item: bogus.'], $this->printed('warning'), 'as WP-CLI says it');
+	}
+
+	public function test_status_follows_fields_and_format(): void {
+		$this->wp('status', [], ['fields' => 'field,value', 'format' => 'csv']);
+		$csv = $this->printed('stdout')[0];
+		$this->assertStringStartsWith("field,value\nextension,0.1.0\n", $csv);
+		$this->assertStringContainsString("\nretry_waiting,0\n", $csv);
+
+		\WP_CLI::$output = [];
+		$this->wp('status', [], ['field' => 'field', 'format' => 'json']);
+		$fields = json_decode($this->printed('stdout')[0], true);
+		$this->assertSame(['extension', 'ultimate_multisite', 'integration'], array_slice($fields, 0, 3));
+
+		\WP_CLI::$output = [];
+		$this->wp('status', [], ['fields' => 'label,value']);
+		$this->assertSame("label\tvalue", $this->printed('line')[0], 'with --fields, a table of columns');
+		$this->assertSame("Extension\t0.1.0", $this->printed('line')[1]);
+	}
+
+	public function test_adopt_lists_with_fields_and_format(): void {
+		$this->sim->seed([['name' => 'alias.operator.example']]);
+		$this->read_the_app();
+		$this->map_domain('alias.operator.example', 2);
+		$this->run_domain_events();
+
+		$this->wp('adopt', [], ['fields' => 'name,site', 'format' => 'json']);
+		$this->assertSame([['name' => 'alias.operator.example', 'site' => 2]], json_decode($this->printed('stdout')[0], true));
+		$this->assertSame([], $this->printed('line'), 'nothing after the JSON');
+
+		\WP_CLI::$output = [];
+		$this->wp('adopt', [], ['fields' => 'name,source']);
+		$this->assertSame(["name\tsource", "alias.operator.example\tdomain", '1 name can be adopted; run again with --yes to adopt it.'], $this->printed('line'));
 	}
 
 	public function test_a_failed_redeploy_says_why(): void {
