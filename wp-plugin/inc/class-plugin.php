@@ -20,7 +20,6 @@ use WuRunCloud\Plugin\Admin\Site_Health;
 use WuRunCloud\Plugin\Admin\Site_Health_Info;
 use WuRunCloud\Plugin\Admin\Status_Tab;
 use WuRunCloud\Plugin\Admin\Waiting_Section;
-use WuRunCloud\Plugin\CLI\RunCloud_Command;
 use WuRunCloud\Plugin\Extension\Connection_Tester;
 use WuRunCloud\Plugin\Extension\Credentials;
 use WuRunCloud\Plugin\Extension\Extension_Gateway;
@@ -183,6 +182,13 @@ final class Plugin {
 	private $page;
 
 	/**
+	 * The objects behind `wp runcloud <subcommand>`, by subcommand, once built.
+	 *
+	 * @var array<string, CLI\Command>|null
+	 */
+	private $cli_commands;
+
+	/**
 	 * Which Ultimate Multisite architecture took our integration: 'registry',
 	 * 'host-providers', or null (not taken over).
 	 *
@@ -288,15 +294,45 @@ final class Plugin {
 		$this->wire_site_health();
 
 		if (defined('WP_CLI') && WP_CLI && class_exists('WP_CLI')) {
-			\WP_CLI::add_command('runcloud', $this->cli_command());
+			\WP_CLI::add_command('runcloud', CLI\RunCloud_Namespace::class);
+			foreach ($this->cli_commands() as $subcommand => $command) {
+				\WP_CLI::add_command('runcloud ' . $subcommand, $command);
+			}
 		}
 	}
 
 	/**
-	 * The object behind `wp runcloud`.
+	 * The object behind `wp runcloud <subcommand>`.
+	 *
+	 * @param string $subcommand status, test, domains, names, redeploy-ssl, adopt, sync or ssl-mode.
 	 */
-	public function cli_command(): RunCloud_Command {
-		return new RunCloud_Command($this->gateway, $this->credentials, $this->service, $this->managed, $this->ssl, $this->retries, $this->adoption);
+	public function cli_command(string $subcommand): CLI\Command {
+		return $this->cli_commands()[ $subcommand ];
+	}
+
+	/**
+	 * The objects behind `wp runcloud`, by subcommand, built the first time
+	 * WP-CLI (or a test) asks.
+	 *
+	 * @return array<string, CLI\Command>
+	 */
+	private function cli_commands(): array {
+		if (null === $this->cli_commands) {
+			$integration        = function (): array {
+				return ['installed' => self::architecture(), 'took_over' => $this->took_over];
+			};
+			$this->cli_commands = [
+				'status'       => new CLI\Status_Command($this->logger, $this->gateway, $this->credentials, $this->service, $this->managed, $this->ssl, $this->retries, $integration),
+				'test'         => new CLI\Test_Command($this->logger, $this->service),
+				'domains'      => new CLI\Domains_Command($this->logger, $this->service, $this->managed),
+				'names'        => new CLI\Names_Command($this->logger, $this->status),
+				'redeploy-ssl' => new CLI\Redeploy_SSL_Command($this->logger, $this->gateway, $this->service, $this->ssl),
+				'adopt'        => new CLI\Adopt_Command($this->logger, $this->adoption),
+				'sync'         => new CLI\Sync_Command($this->logger, $this->service),
+				'ssl-mode'     => new CLI\SSL_Mode_Command($this->logger, $this->service),
+			];
+		}
+		return $this->cli_commands;
 	}
 
 	/**

@@ -392,7 +392,7 @@ final class CertificateDnsTest extends Integration_Test_Case {
 	private function cli_redeploy(array $domains, array $assoc_args = []): ?string {
 		\WP_CLI::$output = [];
 		try {
-			Plugin::instance()->cli_command()->redeploy_ssl($domains, $assoc_args);
+			Plugin::instance()->cli_command('redeploy-ssl')($domains, $assoc_args);
 		} catch (\WP_CLI\ExitException $e) {
 			return $e->getMessage();
 		}

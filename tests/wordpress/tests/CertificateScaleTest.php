@@ -84,7 +84,7 @@ final class CertificateScaleTest extends Integration_Test_Case {
 		$this->assertSame('The web app has 103 names; one basic certificate holds at most 100', $health['label']);
 		$this->assertStringContainsString('advanced SSL', $health['description']);
 
-		Plugin::instance()->cli_command()->status();
+		Plugin::instance()->cli_command('status')();
 		$this->assertNotEmpty(preg_grep('/^Basic SSL certificate:\s+CRITICAL: this web app has 103 names; one basic certificate holds at most 100/', array_column(\WP_CLI::$output, 1)));
 	}
 
@@ -201,23 +201,23 @@ final class CertificateScaleTest extends Integration_Test_Case {
 
 	public function test_ssl_mode_shows_what_a_switch_means_and_switches_only_with_yes(): void {
 		$this->app_with_domains_and_www(50);
-		$cli = Plugin::instance()->cli_command();
+		$cli = Plugin::instance()->cli_command('ssl-mode');
 
 		try {
-			$cli->ssl_mode(['basic'], []);
+			$cli(['basic'], []);
 		} catch (\WP_CLI\ExitException $e) {
 			$this->assertStringContainsString('Not switched', $e->getMessage());
 		}
 
 		\WP_CLI::$output = [];
-		$cli->ssl_mode(['advanced'], ['dry-run' => true]);
+		$cli(['advanced'], ['dry-run' => true]);
 		$said = implode("\n", array_column(\WP_CLI::$output, 1));
 		$this->assertStringContainsString('51 domains each get a certificate of their own: 51 orders', $said);
 		$this->assertStringContainsString('50 of them are under example.com', $said);
 		$this->assertStringContainsString('Nothing changed; run again with --yes to switch.', $said);
 		$this->assertFalse($this->sim->state()['ssl']['advancedSSL'] ?? false, 'a dry run switches nothing');
 
-		$cli->ssl_mode(['advanced'], ['yes' => true]);
+		$cli(['advanced'], ['yes' => true]);
 		$this->assertContains('The web app is in advanced SSL now.', array_column(\WP_CLI::$output, 1));
 		$this->run_scheduled_after(31);
 		$this->assertCount(51, $this->certificate_orders(), 'every domain ordered, within the budgets');

@@ -53,7 +53,7 @@ final class CraftedNamesTest extends Integration_Test_Case {
 		$this->assertStringContainsString('data-name="' . self::OVERFLOWING . '"', $this->render_domains_tab());
 		$info = apply_filters('debug_information', []);
 		$this->assertGreaterThanOrEqual(1, $info['wu-runcloud']['fields']['names_extra']['debug'], 'counted with the names on the app no site wants');
-		Plugin::instance()->cli_command()->names([], ['format' => 'json']);
+		Plugin::instance()->cli_command('names')([], ['format' => 'json']);
 		$rows = array_column(json_decode($this->printed()[0], true), null, 'name');
 		$this->assertSame(self::OVERFLOWING, $rows[ self::OVERFLOWING ]['unicode']);
 		$this->assertSame('extra', $rows[ self::OVERFLOWING ]['state']);
@@ -71,8 +71,8 @@ final class CraftedNamesTest extends Integration_Test_Case {
 		Plugin::instance()->service()->list_domains();
 		Plugin::instance()->service()->app_domains()->record(['name' => "evil{$escape}.example", 'id' => 77, 'www' => false, 'wildcard' => false]);
 
-		Plugin::instance()->cli_command()->names([], ['format' => 'csv']);
-		Plugin::instance()->cli_command()->names([], ['format' => 'json']);
+		Plugin::instance()->cli_command('names')([], ['format' => 'csv']);
+		Plugin::instance()->cli_command('names')([], ['format' => 'json']);
 		$page = $this->render_domains_tab();
 
 		$this->assertStringContainsString("evil]0;owned[2j.example,evil\u{fffd}]0;owned\u{fffd}\u{fffd}[2j.example,extra", implode("\n", $this->printed()), "stored lowercased; the Unicode form marks each control character");

@@ -140,7 +140,7 @@ final class LargeAppTest extends Integration_Test_Case {
 		$this->map_domain('site-00290.example.test', 3);
 		$this->run_domain_events();
 		$this->assertArrayNotHasKey('site-00290.example.test', $this->managed(), 'it was there before: not this integration\'s');
-		Plugin::instance()->cli_command()->adopt([], ['yes' => true]);
+		Plugin::instance()->cli_command('adopt')([], ['yes' => true]);
 		$this->assertNotNull($this->managed()['site-00290.example.test']['id'] ?? null, 'adopted with the id the view kept');
 
 		$this->sim->reset_requests();
@@ -231,17 +231,16 @@ final class LargeAppTest extends Integration_Test_Case {
 		$this->sim->rate_limit(5, self::WINDOW);
 		add_filter('wu_runcloud_rate_window', [$this, 'window']);
 		add_filter('wu_runcloud_reconcile_run_budget', [$this, 'budget']);
-		$cli = Plugin::instance()->cli_command();
 
 		Plugin::instance()->daily_reconcile()->run();
 		\WP_CLI::$output = [];
-		$cli->status();
+		Plugin::instance()->cli_command('status')();
 		$this->assertContains('Reconcile under way:                 ' . Labels::progress(Plugin::instance()->service()->reconcile_walk()->progress()), $this->printed_lines());
 
 		// The CLI goes on with the walk under way, to its end.
 		\WP_CLI::$output                         = [];
 		\WP_CLI\Utils\Progress_Bar::$made        = [];
-		$cli->sync([], []);
+		Plugin::instance()->cli_command('sync')([], []);
 		$this->assertSame(['Added 1, removed 0.'], array_column(array_filter(\WP_CLI::$output, static function ($line) {
 			return 'success' === $line[0];
 		}), 1));
@@ -251,7 +250,7 @@ final class LargeAppTest extends Integration_Test_Case {
 		$this->assertNotNull($this->sim->domain('missing.example.com'));
 
 		\WP_CLI::$output = [];
-		$cli->status();
+		Plugin::instance()->cli_command('status')();
 		$this->assertContains('Reconcile under way:                 -', $this->printed_lines());
 		$this->assertNotEmpty(preg_grep('/^Domains on the app \(as last seen\): +302, whole list last read /', $this->printed_lines()));
 	}

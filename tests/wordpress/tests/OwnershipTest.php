@@ -110,7 +110,7 @@ final class OwnershipTest extends Integration_Test_Case {
 			$this->run_steps_until_done();
 			Plugin::instance()->service()->patiently(
 				function () {
-					Plugin::instance()->cli_command()->sync([], ['prune' => true]);
+					Plugin::instance()->cli_command('sync')([], ['prune' => true]);
 				}
 			);
 		} finally {
@@ -184,14 +184,14 @@ final class OwnershipTest extends Integration_Test_Case {
 
 	public function test_the_operator_adopts_names_with_wp_cli_then_unmapping_removes_them(): void {
 		$this->customer_maps_the_operators_alias();
-		$cli = Plugin::instance()->cli_command();
+		$adopt = Plugin::instance()->cli_command('adopt');
 
-		$cli->adopt([], []);
+		$adopt([], []);
 		$this->assertSame([self::FOREIGN], array_column($this->printed('items'), 'name'), 'listed first');
 		$this->assertContains('1 name can be adopted; run again with --yes to adopt it.', $this->printed('line'));
 		$this->assertArrayNotHasKey(self::FOREIGN, $this->managed(), 'a preview adopts nothing');
 
-		$cli->adopt([], ['yes' => true]);
+		$adopt([], ['yes' => true]);
 		$this->assertSame(['Adopted 1 name: unmapping it now removes it from RunCloud.'], $this->printed('success'));
 		$this->assertArrayHasKey(self::FOREIGN, $this->managed());
 

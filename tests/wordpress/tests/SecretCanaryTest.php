@@ -143,17 +143,16 @@ PHP;
 		}
 
 		\WP_CLI::$output = [];
-		$cli             = Plugin::instance()->cli_command();
 		$commands        = [
-			static function () use ($cli) { $cli->status(); },
-			static function () use ($cli) { $cli->test(); },
-			static function () use ($cli) { $cli->domains([], ['format' => 'json']); },
-			static function () use ($cli) { $cli->redeploy_ssl(); },
-			static function () use ($cli) { $cli->sync([], ['dry-run' => true]); },
+			'status'       => [],
+			'test'         => [],
+			'domains'      => ['format' => 'json'],
+			'redeploy-ssl' => [],
+			'sync'         => ['dry-run' => true],
 		];
-		foreach ($commands as $command) {
+		foreach ($commands as $subcommand => $options) {
 			try {
-				$command();
+				Plugin::instance()->cli_command($subcommand)([], $options);
 			} catch (\WP_CLI\ExitException $e) {
 				// An error printed by the command is a surface too, recorded in WP_CLI::$output.
 				unset($e);
