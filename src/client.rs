@@ -2,7 +2,7 @@
 //! retries that never repeat a change RunCloud may have made, and rate-limit
 //! awareness, over one keep-alive agent per process.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
@@ -16,6 +16,7 @@ use crate::error::{Error, Result, TransportKind};
 use crate::model::ErrorBody;
 use crate::rate_limit::RateLimit;
 use crate::redact;
+use crate::util::MutexExt;
 
 /// Largest response body read; a list page of 40 domains is a few kilobytes.
 const MAX_BODY_BYTES: u64 = 8 * 1024 * 1024;
@@ -26,14 +27,6 @@ const BACKOFF_CAP: Duration = Duration::from_secs(5);
 /// The window RunCloud's per-minute rate limit refers to: the longest wait
 /// `pace_across_windows` allows past `max_retry_wait`.
 const RATE_WINDOW: Duration = Duration::from_secs(60);
-
-/// Locks `mutex`, carrying on with its data if a thread panicked while holding it:
-/// every value guarded in this crate stays consistent between statements.
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
 
 /// One request to send: method, path under `/api/vN`, JSON body, and the
 /// error statuses the caller handles itself (any other non-2xx is an error).
@@ -238,12 +231,12 @@ impl Client {
 
     /// The calls a window allows, as RunCloud last reported it, if it did.
     pub fn rate_limit(&self) -> Option<u32> {
-        lock(&self.rate).limit()
+        self.rate.locked().limit()
     }
 
     /// The remaining calls RunCloud last reported for this window, if any.
     pub fn rate_remaining(&self) -> Option<u32> {
-        lock(&self.rate).remaining()
+        self.rate.locked().remaining()
     }
 
     /// The credentials in every form a message could carry them.
@@ -398,7 +391,7 @@ impl Client {
 
     /// One HTTP exchange. Transport failures are errors; every status is an answer.
     fn attempt(&self, call: &Call) -> Result<Answer> {
-        let (ticket, pause) = lock(&self.rate).next_request();
+        let (ticket, pause) = self.rate.locked().next_request();
         if !pause.is_zero() {
             self.sleep(pause, None)?;
         }
@@ -437,7 +430,7 @@ impl Client {
         let response = sent?.map_err(|error| self.transport_error(error, cut_by_deadline))?;
         let limit = header_u64(&response, "x-ratelimit-limit");
         let remaining = header_u64(&response, "x-ratelimit-remaining");
-        lock(&self.rate).observe(ticket, limit, remaining);
+        self.rate.locked().observe(ticket, limit, remaining);
         let retry_after = header_u64(&response, "retry-after").map(Duration::from_secs);
         let status = response.status().as_u16();
         let body = response

@@ -9,14 +9,16 @@ pub mod client;
 pub mod config;
 pub mod domain_name;
 pub mod error;
+mod listing;
 pub mod model;
 pub mod operations;
 pub mod public_suffix;
 mod rate_limit;
 pub mod redact;
-pub mod ssl;
+mod ssl;
 pub mod sync;
 mod transport;
+mod util;
 mod workers;
 
 #[cfg(not(test))]

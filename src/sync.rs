@@ -7,8 +7,10 @@ use std::collections::{BTreeSet, HashMap};
 use crate::client::Client;
 use crate::domain_name::DomainName;
 use crate::error::Result;
+use crate::listing::list_domains;
 use crate::model::Domain;
-use crate::operations::{self, AppWideSsl, SslOutcome};
+use crate::operations;
+use crate::ssl::{app_wide_ssl, redeploy_domain_certificate, AppWideSsl, SslOutcome};
 
 /// How a sync runs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -114,7 +116,7 @@ fn normalised(names: &BTreeSet<String>) -> BTreeSet<String> {
 /// Lists the app's domains, plans, and unless `dry_run` carries the plan out.
 /// A failure on one name is recorded and the others go on.
 pub fn sync(client: &Client, wanted: &[String], options: &SyncOptions) -> Result<SyncReport> {
-    let current = operations::list_domains(client)?;
+    let current = list_domains(client)?;
     let plan = plan(wanted, &current, options);
     let mut report = SyncReport {
         dry_run: options.dry_run,
@@ -164,7 +166,7 @@ fn apply_removals(client: &Client, domains: &[Domain], report: &mut SyncReport) 
 /// Basic SSL: one redeploy for everything added. Advanced SSL: one step per
 /// added domain (none with AutoSSL).
 fn refresh_certificates(client: &Client, report: &mut SyncReport) {
-    let mode = match operations::app_wide_ssl(client) {
+    let mode = match app_wide_ssl(client) {
         Ok(AppWideSsl::Done(outcome)) => return report.ssl.push(outcome),
         Ok(AppWideSsl::PerDomain(mode)) => mode,
         Err(error) => return report.errors.push(("ssl".into(), error.to_string())),
@@ -175,7 +177,7 @@ fn refresh_certificates(client: &Client, report: &mut SyncReport) {
         .filter_map(|name| DomainName::parse(name).ok())
         .collect();
     for name in added {
-        match operations::redeploy_domain_certificate(client, mode, &name) {
+        match redeploy_domain_certificate(client, mode, &name) {
             Ok(outcome) => report.ssl.push(outcome),
             Err(error) => report
                 .errors

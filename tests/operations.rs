@@ -620,7 +620,7 @@ fn set_ssl_mode_switches_then_reads_the_mode_back() {
             advanced: true,
             auto: true,
         };
-        let now = wu_runcloud::ssl::set_ssl_mode(&client, advanced).unwrap();
+        let now = operations::set_ssl_mode(&client, advanced).unwrap();
         assert!(now.advanced && now.auto);
         assert_eq!(
             calls(&sim),
@@ -630,8 +630,7 @@ fn set_ssl_mode_switches_then_reads_the_mode_back() {
             sim.requests()[0].body,
             json!({"advancedSSL": true, "autoSSL": true})
         );
-        let basic =
-            wu_runcloud::ssl::set_ssl_mode(&client, wu_runcloud::model::SslMode::BASIC).unwrap();
+        let basic = operations::set_ssl_mode(&client, wu_runcloud::model::SslMode::BASIC).unwrap();
         assert!(!basic.advanced && !basic.auto);
         assert_version(&sim, auth);
     }

@@ -124,7 +124,7 @@ pub fn wu_runcloud_set_ssl_mode(advanced: bool, auto_ssl: bool) -> PhpArray {
         advanced,
         auto: auto_ssl,
     };
-    let mode = crate::ssl::set_ssl_mode(&client()?, wanted)?;
+    let mode = operations::set_ssl_mode(&client()?, wanted)?;
     Ok(arrays::ssl_mode(&mode))
 }
 
