@@ -31,7 +31,7 @@ const RATE_WINDOW: Duration = Duration::from_secs(60);
 /// One request to send: method, path under `/api/vN`, JSON body, and the
 /// error statuses the caller handles itself (any other non-2xx is an error).
 #[derive(Debug, Clone)]
-pub struct Call {
+pub(crate) struct Call {
     method: Method,
     path: String,
     body: Option<Vec<u8>>,
@@ -52,28 +52,28 @@ impl Call {
     }
 
     /// `GET path`.
-    pub fn get(path: String) -> Self {
+    pub(crate) fn get(path: String) -> Self {
         Call::new(Method::GET, path, None)
     }
 
     /// `POST path` with `body` as JSON.
-    pub fn post<B: Serialize>(path: String, body: &B) -> Self {
+    pub(crate) fn post<B: Serialize>(path: String, body: &B) -> Self {
         let json = serde_json::to_vec(body).expect("request bodies are plain data");
         Call::new(Method::POST, path, Some(json))
     }
 
     /// `PUT path` without a body.
-    pub fn put(path: String) -> Self {
+    pub(crate) fn put(path: String) -> Self {
         Call::new(Method::PUT, path, None)
     }
 
     /// `DELETE path`.
-    pub fn delete(path: String) -> Self {
+    pub(crate) fn delete(path: String) -> Self {
         Call::new(Method::DELETE, path, None)
     }
 
     /// Statuses returned as answers instead of errors (e.g. 404 for "gone").
-    pub fn accepting(mut self, statuses: &'static [u16]) -> Self {
+    pub(crate) fn accepting(mut self, statuses: &'static [u16]) -> Self {
         self.accept = statuses;
         self
     }
@@ -81,7 +81,7 @@ impl Call {
     /// Sent again only when it surely was not processed, like a POST: for a
     /// PUT whose repetition costs something (a certificate redeploy is a new
     /// Let's Encrypt order).
-    pub fn not_repeatable(mut self) -> Self {
+    pub(crate) fn not_repeatable(mut self) -> Self {
         self.idempotent = false;
         self
     }
@@ -89,25 +89,25 @@ impl Call {
 
 /// An answer that arrived: a 2xx, or a status the call accepts.
 #[derive(Debug, Clone)]
-pub struct Answer {
+pub(crate) struct Answer {
     /// The HTTP status.
-    pub status: u16,
+    pub(crate) status: u16,
     /// The raw body.
-    pub body: Vec<u8>,
+    pub(crate) body: Vec<u8>,
     /// How long RunCloud asked the client to wait (`Retry-After`, in seconds).
-    pub retry_after: Option<Duration>,
+    pub(crate) retry_after: Option<Duration>,
     /// Whether the request was sent more than once before this answer.
-    pub retried: bool,
+    pub(crate) retried: bool,
 }
 
 impl Answer {
     /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
+    pub(crate) fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
 
     /// Parses the body as `T`; a body that does not fit is an [`Error::InvalidResponse`].
-    pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
+    pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T> {
         serde_json::from_slice(&self.body).map_err(|e| {
             Error::invalid_response(self.status, format!("unexpected JSON ({})", classify(&e)))
         })
@@ -118,7 +118,7 @@ impl Answer {
     /// its absence is not an error.
     /// Read straight into `T`, so fields `T` does not name (a certificate's
     /// PEM, say) are skipped, never copied.
-    pub fn record<T: DeserializeOwned>(&self) -> Option<T> {
+    pub(crate) fn record<T: DeserializeOwned>(&self) -> Option<T> {
         #[derive(serde::Deserialize)]
         struct Wrapped<T> {
             data: T,
@@ -131,14 +131,14 @@ impl Answer {
 
     /// The error this answer stands for, with RunCloud's message when it sent
     /// one, made safe to show (see [`api_error`]).
-    pub fn to_error(&self, secrets: &[&str]) -> Error {
+    pub(crate) fn to_error(&self, secrets: &[&str]) -> Error {
         api_error(self.status, &self.body, secrets)
     }
 }
 
 /// The error for an error status: RunCloud's message (redacted after
 /// decoding, cleaned, bounded), or the status's reason phrase.
-pub fn api_error(status: u16, body: &[u8], secrets: &[&str]) -> Error {
+fn api_error(status: u16, body: &[u8], secrets: &[&str]) -> Error {
     let body: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
     let message = body
         .summary()
@@ -240,17 +240,17 @@ impl Client {
     }
 
     /// The credentials in every form a message could carry them.
-    pub fn secrets(&self) -> Vec<&str> {
+    pub(crate) fn secrets(&self) -> Vec<&str> {
         self.secrets.iter().map(Secret::expose).collect()
     }
 
     /// Text from RunCloud made safe to show (see [`redact::clean_message`]).
-    pub fn clean(&self, text: &str) -> String {
+    pub(crate) fn clean(&self, text: &str) -> String {
         redact::clean_message(text, &self.secrets())
     }
 
     /// The path of the configured web app, plus `rest`.
-    pub fn app_path(&self, rest: &str) -> String {
+    pub(crate) fn app_path(&self, rest: &str) -> String {
         format!(
             "/servers/{}/webapps/{}{}",
             self.config.server_id, self.config.app_id, rest
@@ -313,7 +313,7 @@ impl Client {
     /// transient; for a POST only when it surely was not processed (connection
     /// refused, 429, 503 with Retry-After). Any other POST failure is returned,
     /// and the caller converges by looking.
-    pub fn send(&self, call: &Call) -> Result<Answer> {
+    pub(crate) fn send(&self, call: &Call) -> Result<Answer> {
         self.send_for(call, Ok)
     }
 
@@ -328,7 +328,7 @@ impl Client {
     /// Sends a GET and parses its 2xx body as `T`. A body that does not parse
     /// is retried like any failure of a read (and parsed once, not validated
     /// first).
-    pub fn get_json<T: DeserializeOwned>(&self, path: String) -> Result<T> {
+    pub(crate) fn get_json<T: DeserializeOwned>(&self, path: String) -> Result<T> {
         self.send_for(&Call::get(path), |answer| answer.json())
     }
 
@@ -670,5 +670,42 @@ mod tests {
             error,
             "RunCloud API error 401: bad token [redacted] and [redacted]"
         );
+    }
+
+    proptest::proptest! {
+        /// Any status and body make an answer whose readers and error neither
+        /// panic nor pass on a credential, a control character or a long text.
+        #[test]
+        fn api_responses_never_panic(
+            status in proptest::prelude::any::<u16>(),
+            bytes in crate::model::arbitrary::body_bytes(),
+            wait in proptest::prelude::any::<Option<u16>>(),
+        ) {
+            use proptest::{prop_assert, prop_assert_eq};
+            let response = Answer {
+                status,
+                body: bytes,
+                retry_after: wait.map(|s| Duration::from_secs(s.into())),
+                retried: false,
+            };
+            let _ = response.is_success();
+            if let Err(error) = response.json::<crate::model::Page<crate::model::Domain>>() {
+                let is_invalid = matches!(error, Error::InvalidResponse { status: s, .. } if s == status);
+                prop_assert!(is_invalid, "{:?}", error);
+            }
+            let _ = response.json::<serde_json::Value>();
+            let _ = response.json::<crate::model::SslMode>();
+            let _ = response.record::<crate::model::Domain>();
+            match response.to_error(&["secret"]) {
+                Error::Api { status: s, message } => {
+                    prop_assert_eq!(s, status);
+                    prop_assert!(!message.is_empty());
+                    prop_assert!(!message.contains("secret"));
+                    prop_assert!(message.chars().count() <= 301);
+                    prop_assert!(!message.chars().any(char::is_control));
+                }
+                other => prop_assert!(false, "{:?}", other),
+            }
+        }
     }
 }

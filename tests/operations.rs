@@ -7,7 +7,6 @@ use std::collections::BTreeSet;
 
 use runcloud_sim::{DomainSeed, SimConfig, SslMode as SimSslMode};
 use serde_json::json;
-use wu_runcloud::model::NewCertificate;
 use wu_runcloud::operations::{self, SslAction};
 use wu_runcloud::sync::{self, SyncOptions};
 use wu_runcloud::{ApiVersion, DomainName, Error};
@@ -311,7 +310,13 @@ fn redeploy_advanced_installs_a_missing_certificate() {
         );
         assert_eq!(
             sim.requests()[4].body,
-            serde_json::to_value(NewCertificate::default()).unwrap()
+            json!({
+                "provider": "letsencrypt",
+                "enableHttp": false,
+                "enableHsts": false,
+                "authorizationMethod": "http-01",
+                "environment": "live"
+            })
         );
         let state = sim.state();
         let certificate = state
