@@ -11,6 +11,7 @@ use serde::Serialize;
 use ureq::http::{self, Method, Request, Response};
 use ureq::{Agent, AsSendBody, Body};
 
+use crate::app::App;
 use crate::config::{Config, Credentials, Secret, MAX_DURATION};
 use crate::error::{Error, Result, TransportKind};
 use crate::model::ErrorBody;
@@ -164,12 +165,19 @@ fn reason_phrase(status: u16) -> &'static str {
         .unwrap_or("unexpected status")
 }
 
-/// A client for one RunCloud web app, for one extension call: its deadline
-/// starts when it is created. Shares the process's agent; a clone shares the
-/// deadline and the rate-limit estimate too (pages fetched in parallel).
+/// A client of the RunCloud account for one extension call, addressing one of
+/// its web apps: the primary app of the configuration unless
+/// [`Client::for_app`] names another. Its deadline starts when it is created.
+/// Shares the process's agent; a clone shares the deadline and the rate-limit
+/// estimate too (pages fetched in parallel, another app of the account).
+///
+/// Nothing is kept per app: RunCloud's rate limit is the account's, so what
+/// its headers say while one app is addressed is the budget of all of them.
 #[derive(Debug, Clone)]
 pub struct Client {
     config: Config,
+    /// The web app this client addresses.
+    app: App,
     deadline: Instant,
     /// The credentials in every form they could come back in.
     secrets: Vec<Secret>,
@@ -180,7 +188,7 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client for the app `config` names; the call's deadline starts now.
+    /// A client for the primary app `config` names; the call's deadline starts now.
     pub fn new(config: Config) -> Self {
         let authorization = authorization(&config.credentials);
         let mut secrets: Vec<Secret> = config
@@ -206,6 +214,7 @@ impl Client {
             deadline: now
                 .checked_add(config.limits.deadline.min(MAX_DURATION))
                 .unwrap_or(now),
+            app: config.app,
             config,
             secrets,
             authorization,
@@ -222,6 +231,19 @@ impl Client {
     pub fn pacing_across_windows(mut self, pace: bool) -> Self {
         self.pace_across_windows = pace;
         self
+    }
+
+    /// This client addressing `app`, another web app of the same account (or
+    /// the primary one again), with the same credentials, deadline and
+    /// rate-limit estimate: a clone of the client before it shares them with it.
+    pub fn for_app(mut self, app: App) -> Self {
+        self.app = app;
+        self
+    }
+
+    /// The web app this client addresses.
+    pub fn app(&self) -> App {
+        self.app
     }
 
     /// The configuration in use.
@@ -249,12 +271,9 @@ impl Client {
         redact::clean_message(text, &self.secrets())
     }
 
-    /// The path of the configured web app, plus `rest`.
+    /// The path of the web app this client addresses, plus `rest`.
     pub(crate) fn app_path(&self, rest: &str) -> String {
-        format!(
-            "/servers/{}/webapps/{}{}",
-            self.config.server_id, self.config.app_id, rest
-        )
+        self.app.path(rest)
     }
 
     /// Time left before this call's deadline.
@@ -606,6 +625,56 @@ fn is_tls_message(message: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn client_of(server_id: &str, app_id: &str) -> Client {
+        use crate::config::tests::Constants;
+        use crate::config::{Limits, APP_ID, SERVER_ID, TOKEN};
+        let constants = Constants::of(&[(TOKEN, "t"), (SERVER_ID, server_id), (APP_ID, app_id)]);
+        Client::new(Config::from_constants(&constants, Limits::default()).unwrap())
+    }
+
+    #[test]
+    fn a_client_addresses_the_primary_app_unless_told_another() {
+        let primary = client_of("12345", "67890");
+        assert_eq!(primary.app().to_string(), "12345:67890");
+        assert_eq!(
+            primary.app_path("/domains?page=1&perPage=40"),
+            "/servers/12345/webapps/67890/domains?page=1&perPage=40"
+        );
+        let other = primary.clone().for_app(App::parse("12346:67891").unwrap());
+        assert_eq!(other.app_path(""), "/servers/12346/webapps/67891");
+        assert_eq!(
+            other.app_path("/ssl/advanced"),
+            "/servers/12346/webapps/67891/ssl/advanced"
+        );
+        assert_eq!(
+            primary.app_path(""),
+            "/servers/12345/webapps/67890",
+            "the primary is still addressed by the client it came from"
+        );
+        assert_eq!(other.config(), primary.config());
+    }
+
+    #[test]
+    fn every_app_of_a_client_shares_one_rate_limit_estimate_and_deadline() {
+        let primary = client_of("1", "1");
+        let other = primary.clone().for_app(App::parse("2:5").unwrap());
+        let (ticket, _) = other.rate.locked().next_request();
+        other.rate.locked().observe(ticket, Some(60), Some(7));
+        assert_eq!(primary.rate_limit(), Some(60));
+        assert_eq!(
+            primary.rate_remaining(),
+            Some(7),
+            "one budget, the account's"
+        );
+        let (_, pause) = primary.rate.locked().next_request();
+        assert!(
+            !pause.is_zero(),
+            "the primary paces by what the other app's answer said"
+        );
+        assert_eq!(other.rate_remaining(), Some(6));
+        assert_eq!(primary.deadline, other.deadline);
+    }
 
     #[test]
     fn basic_credentials_are_base64() {

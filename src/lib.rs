@@ -5,6 +5,7 @@
 //! The `php` module is the thin layer PHP sees.
 
 mod agent;
+mod app;
 pub mod client;
 pub mod config;
 pub mod domain_name;
@@ -24,6 +25,7 @@ mod workers;
 #[cfg(not(test))]
 mod php;
 
+pub use app::App;
 pub use client::Client;
 pub use config::{ApiVersion, Config, ConstantSource, Credentials, Limits};
 pub use domain_name::DomainName;
