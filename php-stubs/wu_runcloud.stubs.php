@@ -83,11 +83,30 @@ namespace {
      * `www.$domain` and redirects it. Idempotent: a domain already there is
      * returned as it is, with `created` false.
      *
+     * `$app` (`"SERVER:APP"`) addresses another web app of the account; null, the
+     * primary one of `WU_RUNCLOUD_SERVER_ID` and `WU_RUNCLOUD_APP_ID`. An `$app`
+     * that is not two positive integers around a colon throws a
+     * `ConfigurationException` before any request.
+     *
      * @param string $domain
      * @param bool $www
+     * @param string|null $app
      * @return array
      */
-    function wu_runcloud_add_domain(string $domain, bool $www = false): array {}
+    function wu_runcloud_add_domain(string $domain, bool $www = false, ?string $app = null): array {}
+
+    /**
+     * The web apps the extension serves, as `"SERVER:APP"` strings: the primary
+     * app (`WU_RUNCLOUD_SERVER_ID`, `WU_RUNCLOUD_APP_ID`) first, then the apps of
+     * `$list` (by default the `WU_RUNCLOUD_APPS` constant), each once. A list is
+     * separated by commas or whitespace, e.g. `"12345:67890, 12346:67891"`; an
+     * entry that is not two positive integers around a colon throws a
+     * `ConfigurationException` naming it. Needs no credentials; no request.
+     *
+     * @param string|null $list
+     * @return array
+     */
+    function wu_runcloud_apps(?string $list = null): array {}
 
     /**
      * Diagnostics: extension version, API version, base URL, which constants are
@@ -113,9 +132,15 @@ namespace {
      * Every domain of the web app, across all pages: a list of arrays with `id`,
      * `name`, `type`, `www` (bool), `redirection` and `wildcard` (bool).
      *
+     * `$app` (`"SERVER:APP"`) addresses another web app of the account; null, the
+     * primary one of `WU_RUNCLOUD_SERVER_ID` and `WU_RUNCLOUD_APP_ID`. An `$app`
+     * that is not two positive integers around a colon throws a
+     * `ConfigurationException` before any request.
+     *
+     * @param string|null $app
      * @return array
      */
-    function wu_runcloud_list_domains(): array {}
+    function wu_runcloud_list_domains(?string $app = null): array {}
 
     /**
      * One page of the web app's domains, 40 to a page, pages counted from 1:
@@ -129,11 +154,17 @@ namespace {
      * answers the same page of the whole list, so a name missing from a page is
      * absent only when `total_pages` is 1.
      *
+     * `$app` (`"SERVER:APP"`) addresses another web app of the account; null, the
+     * primary one of `WU_RUNCLOUD_SERVER_ID` and `WU_RUNCLOUD_APP_ID`. An `$app`
+     * that is not two positive integers around a colon throws a
+     * `ConfigurationException` before any request.
+     *
      * @param int $page
      * @param string|null $search
+     * @param string|null $app
      * @return array
      */
-    function wu_runcloud_list_domains_page(int $page, ?string $search = null): array {}
+    function wu_runcloud_list_domains_page(int $page, ?string $search = null, ?string $app = null): array {}
 
     /**
      * Validates and normalises a domain name without contacting RunCloud:
@@ -150,10 +181,16 @@ namespace {
      * AutoSSL handles it. Returns `mode`, `action` ("redeployed", "installed",
      * "none" or "auto"), `certificate_id`, `domain` and `message`.
      *
+     * `$app` (`"SERVER:APP"`) addresses another web app of the account; null, the
+     * primary one of `WU_RUNCLOUD_SERVER_ID` and `WU_RUNCLOUD_APP_ID`. An `$app`
+     * that is not two positive integers around a colon throws a
+     * `ConfigurationException` before any request.
+     *
      * @param string|null $domain
+     * @param string|null $app
      * @return array
      */
-    function wu_runcloud_redeploy_ssl(?string $domain = null): array {}
+    function wu_runcloud_redeploy_ssl(?string $domain = null, ?string $app = null): array {}
 
     /**
      * The registered domain of a name (the name under its public suffix, by the Public
@@ -168,13 +205,20 @@ namespace {
     /**
      * Removes `$domain` from the web app, whichever page it is on. Returns false
      * when it was not there; throws for the web app's primary domain. `$id`, the
-     * `id` that `wu_runcloud_add_domain()` returned, saves walking the list.
+     * `id` that `wu_runcloud_add_domain()` returned (for the same app), saves
+     * walking the list.
+     *
+     * `$app` (`"SERVER:APP"`) addresses another web app of the account; null, the
+     * primary one of `WU_RUNCLOUD_SERVER_ID` and `WU_RUNCLOUD_APP_ID`. An `$app`
+     * that is not two positive integers around a colon throws a
+     * `ConfigurationException` before any request.
      *
      * @param string $domain
      * @param int|null $id
+     * @param string|null $app
      * @return bool
      */
-    function wu_runcloud_remove_domain(string $domain, ?int $id = null): bool {}
+    function wu_runcloud_remove_domain(string $domain, ?int $id = null, ?string $app = null): bool {}
 
     /**
      * Switches the web app's SSL mode: `$advanced` for a certificate per domain
@@ -183,11 +227,17 @@ namespace {
      * RunCloud reports afterwards: `ssl_mode` ("basic" or "advanced") and
      * `auto_ssl`. 2 requests. AutoSSL without advanced SSL is refused without a request.
      *
+     * `$app` (`"SERVER:APP"`) addresses another web app of the account; null, the
+     * primary one of `WU_RUNCLOUD_SERVER_ID` and `WU_RUNCLOUD_APP_ID`. An `$app`
+     * that is not two positive integers around a colon throws a
+     * `ConfigurationException` before any request.
+     *
      * @param bool $advanced
      * @param bool $auto_ssl
+     * @param string|null $app
      * @return array
      */
-    function wu_runcloud_set_ssl_mode(bool $advanced, bool $auto_ssl = false): array {}
+    function wu_runcloud_set_ssl_mode(bool $advanced, bool $auto_ssl = false, ?string $app = null): array {}
 
     /**
      * Compares the names the network wants with the web app's domains and returns
@@ -200,11 +250,15 @@ namespace {
      * `redeploy_ssl` (default true: bring certificates up to date after adding).
      * The web app's primary domain is never removed.
      *
+     * For PHP code of your own that reconciles from a script (a cron job, a
+     * deploy hook), one app a call: `$app` as for the other functions.
+     *
      * @param array $domains
      * @param array|null $options
+     * @param string|null $app
      * @return array
      */
-    function wu_runcloud_sync(array $domains, ?array $options = null): array {}
+    function wu_runcloud_sync(array $domains, ?array $options = null, ?string $app = null): array {}
 
     /**
      * Checks the credentials (ping) and the server and web app ids (web app details).
@@ -212,7 +266,13 @@ namespace {
      * Returns `api_version` ("v3" or "v2"), `webapp_name`, `domain_count`,
      * `ssl_mode` ("basic" or "advanced") and `auto_ssl`.
      *
+     * `$app` (`"SERVER:APP"`) addresses another web app of the account; null, the
+     * primary one of `WU_RUNCLOUD_SERVER_ID` and `WU_RUNCLOUD_APP_ID`. An `$app`
+     * that is not two positive integers around a colon throws a
+     * `ConfigurationException` before any request.
+     *
+     * @param string|null $app
      * @return array
      */
-    function wu_runcloud_test_connection(): array {}
+    function wu_runcloud_test_connection(?string $app = null): array {}
 }

@@ -24,8 +24,8 @@ use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver
 use ureq::unversioned::transport::{Connector, DefaultConnector, NextTimeout};
 use ureq::{Agent, Proxy};
 
-use crate::client::lock;
 use crate::transport::OneWriteRequests;
+use crate::util::MutexExt;
 
 /// What an agent was built for: the proxy, and whether it speaks TLS.
 type Purpose = (Option<String>, bool);
@@ -38,7 +38,7 @@ static AGENT: Mutex<Option<(Purpose, Agent)>> = Mutex::new(None);
 /// so connections stay alive across calls.
 pub(crate) fn agent(proxy: Option<&str>, https: bool) -> Agent {
     let purpose = (proxy.map(str::to_string), https);
-    let mut cached = lock(&AGENT);
+    let mut cached = AGENT.locked();
     if let Some((built_for, agent)) = cached.as_ref() {
         if *built_for == purpose {
             return agent.clone();
@@ -157,13 +157,15 @@ impl Resolver for CachingResolver {
             return Ok(addresses);
         }
         let key = format!("{host}:{port}");
-        if let Some((at, addresses)) = lock(&self.cache).get(&key) {
+        if let Some((at, addresses)) = self.cache.locked().get(&key) {
             if at.elapsed() < DNS_TTL {
                 return Ok(addresses.clone());
             }
         }
         let addresses = self.lookup.resolve(uri, config, timeout)?;
-        lock(&self.cache).insert(key, (Instant::now(), addresses.clone()));
+        self.cache
+            .locked()
+            .insert(key, (Instant::now(), addresses.clone()));
         Ok(addresses)
     }
 }

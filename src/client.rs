@@ -2,7 +2,7 @@
 //! retries that never repeat a change RunCloud may have made, and rate-limit
 //! awareness, over one keep-alive agent per process.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
@@ -11,11 +11,13 @@ use serde::Serialize;
 use ureq::http::{self, Method, Request, Response};
 use ureq::{Agent, AsSendBody, Body};
 
+use crate::app::App;
 use crate::config::{Config, Credentials, Secret, MAX_DURATION};
 use crate::error::{Error, Result, TransportKind};
 use crate::model::ErrorBody;
 use crate::rate_limit::RateLimit;
 use crate::redact;
+use crate::util::MutexExt;
 
 /// Largest response body read; a list page of 40 domains is a few kilobytes.
 const MAX_BODY_BYTES: u64 = 8 * 1024 * 1024;
@@ -27,18 +29,10 @@ const BACKOFF_CAP: Duration = Duration::from_secs(5);
 /// `pace_across_windows` allows past `max_retry_wait`.
 const RATE_WINDOW: Duration = Duration::from_secs(60);
 
-/// Locks `mutex`, carrying on with its data if a thread panicked while holding it:
-/// every value guarded in this crate stays consistent between statements.
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 /// One request to send: method, path under `/api/vN`, JSON body, and the
 /// error statuses the caller handles itself (any other non-2xx is an error).
 #[derive(Debug, Clone)]
-pub struct Call {
+pub(crate) struct Call {
     method: Method,
     path: String,
     body: Option<Vec<u8>>,
@@ -59,28 +53,28 @@ impl Call {
     }
 
     /// `GET path`.
-    pub fn get(path: String) -> Self {
+    pub(crate) fn get(path: String) -> Self {
         Call::new(Method::GET, path, None)
     }
 
     /// `POST path` with `body` as JSON.
-    pub fn post<B: Serialize>(path: String, body: &B) -> Self {
+    pub(crate) fn post<B: Serialize>(path: String, body: &B) -> Self {
         let json = serde_json::to_vec(body).expect("request bodies are plain data");
         Call::new(Method::POST, path, Some(json))
     }
 
     /// `PUT path` without a body.
-    pub fn put(path: String) -> Self {
+    pub(crate) fn put(path: String) -> Self {
         Call::new(Method::PUT, path, None)
     }
 
     /// `DELETE path`.
-    pub fn delete(path: String) -> Self {
+    pub(crate) fn delete(path: String) -> Self {
         Call::new(Method::DELETE, path, None)
     }
 
     /// Statuses returned as answers instead of errors (e.g. 404 for "gone").
-    pub fn accepting(mut self, statuses: &'static [u16]) -> Self {
+    pub(crate) fn accepting(mut self, statuses: &'static [u16]) -> Self {
         self.accept = statuses;
         self
     }
@@ -88,7 +82,7 @@ impl Call {
     /// Sent again only when it surely was not processed, like a POST: for a
     /// PUT whose repetition costs something (a certificate redeploy is a new
     /// Let's Encrypt order).
-    pub fn not_repeatable(mut self) -> Self {
+    pub(crate) fn not_repeatable(mut self) -> Self {
         self.idempotent = false;
         self
     }
@@ -96,25 +90,25 @@ impl Call {
 
 /// An answer that arrived: a 2xx, or a status the call accepts.
 #[derive(Debug, Clone)]
-pub struct Answer {
+pub(crate) struct Answer {
     /// The HTTP status.
-    pub status: u16,
+    pub(crate) status: u16,
     /// The raw body.
-    pub body: Vec<u8>,
+    pub(crate) body: Vec<u8>,
     /// How long RunCloud asked the client to wait (`Retry-After`, in seconds).
-    pub retry_after: Option<Duration>,
+    pub(crate) retry_after: Option<Duration>,
     /// Whether the request was sent more than once before this answer.
-    pub retried: bool,
+    pub(crate) retried: bool,
 }
 
 impl Answer {
     /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
+    pub(crate) fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
 
     /// Parses the body as `T`; a body that does not fit is an [`Error::InvalidResponse`].
-    pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
+    pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T> {
         serde_json::from_slice(&self.body).map_err(|e| {
             Error::invalid_response(self.status, format!("unexpected JSON ({})", classify(&e)))
         })
@@ -125,7 +119,7 @@ impl Answer {
     /// its absence is not an error.
     /// Read straight into `T`, so fields `T` does not name (a certificate's
     /// PEM, say) are skipped, never copied.
-    pub fn record<T: DeserializeOwned>(&self) -> Option<T> {
+    pub(crate) fn record<T: DeserializeOwned>(&self) -> Option<T> {
         #[derive(serde::Deserialize)]
         struct Wrapped<T> {
             data: T,
@@ -138,14 +132,14 @@ impl Answer {
 
     /// The error this answer stands for, with RunCloud's message when it sent
     /// one, made safe to show (see [`api_error`]).
-    pub fn to_error(&self, secrets: &[&str]) -> Error {
+    pub(crate) fn to_error(&self, secrets: &[&str]) -> Error {
         api_error(self.status, &self.body, secrets)
     }
 }
 
 /// The error for an error status: RunCloud's message (redacted after
 /// decoding, cleaned, bounded), or the status's reason phrase.
-pub fn api_error(status: u16, body: &[u8], secrets: &[&str]) -> Error {
+fn api_error(status: u16, body: &[u8], secrets: &[&str]) -> Error {
     let body: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
     let message = body
         .summary()
@@ -171,12 +165,19 @@ fn reason_phrase(status: u16) -> &'static str {
         .unwrap_or("unexpected status")
 }
 
-/// A client for one RunCloud web app, for one extension call: its deadline
-/// starts when it is created. Shares the process's agent; a clone shares the
-/// deadline and the rate-limit estimate too (pages fetched in parallel).
+/// A client of the RunCloud account for one extension call, addressing one of
+/// its web apps: the primary app of the configuration unless
+/// [`Client::for_app`] names another. Its deadline starts when it is created.
+/// Shares the process's agent; a clone shares the deadline and the rate-limit
+/// estimate too (pages fetched in parallel, another app of the account).
+///
+/// Nothing is kept per app: RunCloud's rate limit is the account's, so what
+/// its headers say while one app is addressed is the budget of all of them.
 #[derive(Debug, Clone)]
 pub struct Client {
     config: Config,
+    /// The web app this client addresses.
+    app: App,
     deadline: Instant,
     /// The credentials in every form they could come back in.
     secrets: Vec<Secret>,
@@ -187,7 +188,7 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client for the app `config` names; the call's deadline starts now.
+    /// A client for the primary app `config` names; the call's deadline starts now.
     pub fn new(config: Config) -> Self {
         let authorization = authorization(&config.credentials);
         let mut secrets: Vec<Secret> = config
@@ -213,6 +214,7 @@ impl Client {
             deadline: now
                 .checked_add(config.limits.deadline.min(MAX_DURATION))
                 .unwrap_or(now),
+            app: config.app,
             config,
             secrets,
             authorization,
@@ -231,6 +233,19 @@ impl Client {
         self
     }
 
+    /// This client addressing `app`, another web app of the same account (or
+    /// the primary one again), with the same credentials, deadline and
+    /// rate-limit estimate: a clone of the client before it shares them with it.
+    pub fn for_app(mut self, app: App) -> Self {
+        self.app = app;
+        self
+    }
+
+    /// The web app this client addresses.
+    pub fn app(&self) -> App {
+        self.app
+    }
+
     /// The configuration in use.
     pub fn config(&self) -> &Config {
         &self.config
@@ -238,30 +253,27 @@ impl Client {
 
     /// The calls a window allows, as RunCloud last reported it, if it did.
     pub fn rate_limit(&self) -> Option<u32> {
-        lock(&self.rate).limit()
+        self.rate.locked().limit()
     }
 
     /// The remaining calls RunCloud last reported for this window, if any.
     pub fn rate_remaining(&self) -> Option<u32> {
-        lock(&self.rate).remaining()
+        self.rate.locked().remaining()
     }
 
     /// The credentials in every form a message could carry them.
-    pub fn secrets(&self) -> Vec<&str> {
+    pub(crate) fn secrets(&self) -> Vec<&str> {
         self.secrets.iter().map(Secret::expose).collect()
     }
 
     /// Text from RunCloud made safe to show (see [`redact::clean_message`]).
-    pub fn clean(&self, text: &str) -> String {
+    pub(crate) fn clean(&self, text: &str) -> String {
         redact::clean_message(text, &self.secrets())
     }
 
-    /// The path of the configured web app, plus `rest`.
-    pub fn app_path(&self, rest: &str) -> String {
-        format!(
-            "/servers/{}/webapps/{}{}",
-            self.config.server_id, self.config.app_id, rest
-        )
+    /// The path of the web app this client addresses, plus `rest`.
+    pub(crate) fn app_path(&self, rest: &str) -> String {
+        self.app.path(rest)
     }
 
     /// Time left before this call's deadline.
@@ -320,7 +332,7 @@ impl Client {
     /// transient; for a POST only when it surely was not processed (connection
     /// refused, 429, 503 with Retry-After). Any other POST failure is returned,
     /// and the caller converges by looking.
-    pub fn send(&self, call: &Call) -> Result<Answer> {
+    pub(crate) fn send(&self, call: &Call) -> Result<Answer> {
         self.send_for(call, Ok)
     }
 
@@ -335,7 +347,7 @@ impl Client {
     /// Sends a GET and parses its 2xx body as `T`. A body that does not parse
     /// is retried like any failure of a read (and parsed once, not validated
     /// first).
-    pub fn get_json<T: DeserializeOwned>(&self, path: String) -> Result<T> {
+    pub(crate) fn get_json<T: DeserializeOwned>(&self, path: String) -> Result<T> {
         self.send_for(&Call::get(path), |answer| answer.json())
     }
 
@@ -398,7 +410,7 @@ impl Client {
 
     /// One HTTP exchange. Transport failures are errors; every status is an answer.
     fn attempt(&self, call: &Call) -> Result<Answer> {
-        let (ticket, pause) = lock(&self.rate).next_request();
+        let (ticket, pause) = self.rate.locked().next_request();
         if !pause.is_zero() {
             self.sleep(pause, None)?;
         }
@@ -437,7 +449,7 @@ impl Client {
         let response = sent?.map_err(|error| self.transport_error(error, cut_by_deadline))?;
         let limit = header_u64(&response, "x-ratelimit-limit");
         let remaining = header_u64(&response, "x-ratelimit-remaining");
-        lock(&self.rate).observe(ticket, limit, remaining);
+        self.rate.locked().observe(ticket, limit, remaining);
         let retry_after = header_u64(&response, "retry-after").map(Duration::from_secs);
         let status = response.status().as_u16();
         let body = response
@@ -614,6 +626,56 @@ fn is_tls_message(message: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn client_of(server_id: &str, app_id: &str) -> Client {
+        use crate::config::tests::Constants;
+        use crate::config::{Limits, APP_ID, SERVER_ID, TOKEN};
+        let constants = Constants::of(&[(TOKEN, "t"), (SERVER_ID, server_id), (APP_ID, app_id)]);
+        Client::new(Config::from_constants(&constants, Limits::default()).unwrap())
+    }
+
+    #[test]
+    fn a_client_addresses_the_primary_app_unless_told_another() {
+        let primary = client_of("12345", "67890");
+        assert_eq!(primary.app().to_string(), "12345:67890");
+        assert_eq!(
+            primary.app_path("/domains?page=1&perPage=40"),
+            "/servers/12345/webapps/67890/domains?page=1&perPage=40"
+        );
+        let other = primary.clone().for_app(App::parse("12346:67891").unwrap());
+        assert_eq!(other.app_path(""), "/servers/12346/webapps/67891");
+        assert_eq!(
+            other.app_path("/ssl/advanced"),
+            "/servers/12346/webapps/67891/ssl/advanced"
+        );
+        assert_eq!(
+            primary.app_path(""),
+            "/servers/12345/webapps/67890",
+            "the primary is still addressed by the client it came from"
+        );
+        assert_eq!(other.config(), primary.config());
+    }
+
+    #[test]
+    fn every_app_of_a_client_shares_one_rate_limit_estimate_and_deadline() {
+        let primary = client_of("1", "1");
+        let other = primary.clone().for_app(App::parse("2:5").unwrap());
+        let (ticket, _) = other.rate.locked().next_request();
+        other.rate.locked().observe(ticket, Some(60), Some(7));
+        assert_eq!(primary.rate_limit(), Some(60));
+        assert_eq!(
+            primary.rate_remaining(),
+            Some(7),
+            "one budget, the account's"
+        );
+        let (_, pause) = primary.rate.locked().next_request();
+        assert!(
+            !pause.is_zero(),
+            "the primary paces by what the other app's answer said"
+        );
+        assert_eq!(other.rate_remaining(), Some(6));
+        assert_eq!(primary.deadline, other.deadline);
+    }
+
     #[test]
     fn basic_credentials_are_base64() {
         let credentials = Credentials::KeyPair {
@@ -677,5 +739,42 @@ mod tests {
             error,
             "RunCloud API error 401: bad token [redacted] and [redacted]"
         );
+    }
+
+    proptest::proptest! {
+        /// Any status and body make an answer whose readers and error neither
+        /// panic nor pass on a credential, a control character or a long text.
+        #[test]
+        fn api_responses_never_panic(
+            status in proptest::prelude::any::<u16>(),
+            bytes in crate::model::arbitrary::body_bytes(),
+            wait in proptest::prelude::any::<Option<u16>>(),
+        ) {
+            use proptest::{prop_assert, prop_assert_eq};
+            let response = Answer {
+                status,
+                body: bytes,
+                retry_after: wait.map(|s| Duration::from_secs(s.into())),
+                retried: false,
+            };
+            let _ = response.is_success();
+            if let Err(error) = response.json::<crate::model::Page<crate::model::Domain>>() {
+                let is_invalid = matches!(error, Error::InvalidResponse { status: s, .. } if s == status);
+                prop_assert!(is_invalid, "{:?}", error);
+            }
+            let _ = response.json::<serde_json::Value>();
+            let _ = response.json::<crate::model::SslMode>();
+            let _ = response.record::<crate::model::Domain>();
+            match response.to_error(&["secret"]) {
+                Error::Api { status: s, message } => {
+                    prop_assert_eq!(s, status);
+                    prop_assert!(!message.is_empty());
+                    prop_assert!(!message.contains("secret"));
+                    prop_assert!(message.chars().count() <= 301);
+                    prop_assert!(!message.chars().any(char::is_control));
+                }
+                other => prop_assert!(false, "{:?}", other),
+            }
+        }
     }
 }

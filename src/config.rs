@@ -8,6 +8,7 @@ use std::fmt;
 use std::net::IpAddr;
 use std::time::Duration;
 
+use crate::app::{self, positive_id, App};
 use crate::error::{Error, Result};
 
 /// The API v3 workspace token (Bearer).
@@ -22,9 +23,12 @@ pub const SERVER_ID: &str = "WU_RUNCLOUD_SERVER_ID";
 pub const APP_ID: &str = "WU_RUNCLOUD_APP_ID";
 /// Optional replacement for [`DEFAULT_BASE_URL`].
 pub const API_URL: &str = "WU_RUNCLOUD_API_URL";
+/// Optional further apps of the same account beside the primary one, as a list
+/// of `SERVER:APP` (see [`app::parse_list`]).
+pub const APPS: &str = "WU_RUNCLOUD_APPS";
 
 /// Every constant the extension reads, in the order diagnostics list them.
-pub const ALL_CONSTANTS: [&str; 6] = [TOKEN, API_KEY, API_SECRET, SERVER_ID, APP_ID, API_URL];
+pub const ALL_CONSTANTS: [&str; 7] = [TOKEN, API_KEY, API_SECRET, SERVER_ID, APP_ID, API_URL, APPS];
 
 /// Where RunCloud's API lives; `/api/v3` or `/api/v2` is appended.
 pub const DEFAULT_BASE_URL: &str = "https://manage.runcloud.io";
@@ -212,15 +216,14 @@ fn is_loopback_host(host: &str) -> bool {
     bare == "localhost" || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-/// Everything needed to talk to one RunCloud web app.
+/// Everything needed to talk to the RunCloud account and its primary web app.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     /// The credentials, which also pick the API version.
     pub credentials: Credentials,
-    /// The RunCloud server id.
-    pub server_id: u64,
-    /// The web app id on that server.
-    pub app_id: u64,
+    /// The primary web app ([`SERVER_ID`] and [`APP_ID`]): the one a client
+    /// addresses unless told another.
+    pub app: App,
     /// Where the API lives.
     pub base_url: BaseUrl,
     /// Timeouts and retry limits.
@@ -253,27 +256,15 @@ impl Config {
                 None
             }
         };
-        let server_id = read(SERVER_ID);
-        let app_id = read(APP_ID);
-        for (name, value) in [(SERVER_ID, &server_id), (APP_ID, &app_id)] {
-            if value.is_none() {
-                missing.push(name.to_string());
-            }
-        }
-        if !missing.is_empty() {
-            return Err(Error::Config(format!(
-                "missing constant(s) in wp-config.php: {}",
-                missing.join(", ")
-            )));
-        }
+        let ids = primary_ids(source, &mut missing);
+        refuse_missing(&missing)?;
         let base_url = match read(API_URL) {
             Some(url) => BaseUrl::parse(&url)?,
             None => BaseUrl::default(),
         };
         Ok(Config {
             credentials: credentials.expect("checked above"),
-            server_id: parse_id(SERVER_ID, server_id.as_deref())?,
-            app_id: parse_id(APP_ID, app_id.as_deref())?,
+            app: primary_app(ids)?,
             base_url,
             limits,
             proxy: None,
@@ -341,11 +332,61 @@ fn non_empty(source: &dyn ConstantSource, name: &str) -> Option<String> {
         .filter(|value| !value.is_empty())
 }
 
-fn parse_id(name: &str, value: Option<&str>) -> Result<u64> {
-    value
-        .and_then(|v| v.parse::<u64>().ok())
-        .filter(|&id| id > 0)
-        .ok_or_else(|| Error::Config(format!("{name} must be a positive integer")))
+/// The primary app's ids as written, naming in `missing` each constant not set.
+fn primary_ids(source: &dyn ConstantSource, missing: &mut Vec<String>) -> [Option<String>; 2] {
+    [SERVER_ID, APP_ID].map(|name| {
+        let value = non_empty(source, name);
+        if value.is_none() {
+            missing.push(name.to_string());
+        }
+        value
+    })
+}
+
+/// An error naming every constant in `missing`, if any.
+fn refuse_missing(missing: &[String]) -> Result<()> {
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Config(format!(
+        "missing constant(s) in wp-config.php: {}",
+        missing.join(", ")
+    )))
+}
+
+/// The primary app from its constants' values (both present).
+fn primary_app([server_id, app_id]: [Option<String>; 2]) -> Result<App> {
+    let id = |name: &str, value: Option<String>| {
+        value
+            .as_deref()
+            .and_then(positive_id)
+            .ok_or_else(|| Error::Config(format!("{name} must be a positive integer")))
+    };
+    let server_id = id(SERVER_ID, server_id)?;
+    let app_id = id(APP_ID, app_id)?;
+    Ok(App::new(server_id, app_id).expect("both ids are positive"))
+}
+
+/// The apps the extension serves: the primary app first, then those of `list`
+/// (by default the [`APPS`] constant), each once. Needs the primary app's
+/// constants, not the credentials; sends nothing.
+pub fn apps(source: &dyn ConstantSource, list: Option<&str>) -> Result<Vec<App>> {
+    let mut missing = Vec::new();
+    let ids = primary_ids(source, &mut missing);
+    refuse_missing(&missing)?;
+    let primary = primary_app(ids)?;
+    let others = match list {
+        Some(list) => app::parse_list(list)?,
+        None => app::parse_list(&non_empty(source, APPS).unwrap_or_default()).map_err(|error| {
+            match error {
+                Error::Config(message) => Error::Config(format!("{APPS}: {message}")),
+                other => other,
+            }
+        })?,
+    };
+    let mut apps = vec![primary];
+    apps.extend(others.into_iter().filter(|other| *other != primary));
+    Ok(apps)
 }
 
 #[cfg(test)]
@@ -383,7 +424,7 @@ pub(crate) mod tests {
         ])
         .unwrap();
         assert_eq!(config.api_version(), ApiVersion::V3);
-        assert_eq!((config.server_id, config.app_id), (12, 34));
+        assert_eq!(config.app.to_string(), "12:34");
         assert_eq!(config.base_url.as_str(), DEFAULT_BASE_URL);
     }
 
@@ -422,6 +463,52 @@ pub(crate) mod tests {
         let err = load(&[(TOKEN, "t"), (SERVER_ID, "abc"), (APP_ID, "2")]).unwrap_err();
         assert!(err.to_string().contains(SERVER_ID));
         assert!(load(&[(TOKEN, "t"), (SERVER_ID, "1"), (APP_ID, "0")]).is_err());
+    }
+
+    fn apps_of(pairs: &[(&'static str, &str)], list: Option<&str>) -> Result<Vec<String>> {
+        let apps = apps(&Constants::of(pairs), list)?;
+        Ok(apps.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn the_primary_app_comes_first_then_the_others_each_once() {
+        let primary = [(SERVER_ID, "12345"), (APP_ID, "67890")];
+        assert_eq!(apps_of(&primary, None).unwrap(), ["12345:67890"]);
+        let with_apps = [
+            (SERVER_ID, "12345"),
+            (APP_ID, "67890"),
+            (APPS, "12346:67891, 12345:67890,12346:67891 7:8"),
+        ];
+        assert_eq!(
+            apps_of(&with_apps, None).unwrap(),
+            ["12345:67890", "12346:67891", "7:8"]
+        );
+        // A list given replaces the constant's.
+        assert_eq!(
+            apps_of(&with_apps, Some("9:9")).unwrap(),
+            ["12345:67890", "9:9"]
+        );
+        assert_eq!(apps_of(&with_apps, Some("")).unwrap(), ["12345:67890"]);
+    }
+
+    #[test]
+    fn apps_need_the_primary_app_and_a_valid_list_not_the_credentials() {
+        let error = apps_of(&[(APPS, "1:2")], None).unwrap_err().to_string();
+        assert!(
+            error.contains(SERVER_ID) && error.contains(APP_ID),
+            "{error}"
+        );
+        assert!(!error.contains(TOKEN), "{error}");
+        let primary = [(SERVER_ID, "1"), (APP_ID, "x"), (APPS, "1:2")];
+        assert!(apps_of(&primary, None)
+            .unwrap_err()
+            .to_string()
+            .contains(APP_ID));
+        let bad = [(SERVER_ID, "1"), (APP_ID, "2"), (APPS, "3:4, 5")];
+        let error = apps_of(&bad, None).unwrap_err().to_string();
+        assert!(error.contains(APPS) && error.contains("\"5\""), "{error}");
+        let error = apps_of(&bad, Some("6:")).unwrap_err().to_string();
+        assert!(!error.contains(APPS) && error.contains("\"6:\""), "{error}");
     }
 
     #[test]

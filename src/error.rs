@@ -172,7 +172,7 @@ impl std::error::Error for Error {}
 const MAX_ECHO_CHARS: usize = 80;
 
 /// Makes untrusted input safe to show: control characters escaped, length bounded.
-fn printable(input: &str) -> String {
+pub(crate) fn printable(input: &str) -> String {
     let mut shown: String = input
         .chars()
         .take(MAX_ECHO_CHARS)

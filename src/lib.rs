@@ -5,23 +5,27 @@
 //! The `php` module is the thin layer PHP sees.
 
 mod agent;
+mod app;
 pub mod client;
 pub mod config;
 pub mod domain_name;
 pub mod error;
+mod listing;
 pub mod model;
 pub mod operations;
 pub mod public_suffix;
 mod rate_limit;
 pub mod redact;
-pub mod ssl;
+mod ssl;
 pub mod sync;
 mod transport;
+mod util;
 mod workers;
 
 #[cfg(not(test))]
 mod php;
 
+pub use app::App;
 pub use client::Client;
 pub use config::{ApiVersion, Config, ConstantSource, Credentials, Limits};
 pub use domain_name::DomainName;

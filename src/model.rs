@@ -193,7 +193,7 @@ fn flag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
 
 /// The body of `POST domains`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NewDomain<'a> {
+pub(crate) struct NewDomain<'a> {
     /// The host name, already normalised.
     pub name: &'a str,
     /// Whether RunCloud should serve the `www.` variant as well.
@@ -239,7 +239,7 @@ pub struct Pagination {
 
 /// The web app, as far as diagnostics need it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct WebApp {
+pub(crate) struct WebApp {
     /// RunCloud's id for the web app.
     pub id: u64,
     /// The web app's name.
@@ -268,7 +268,7 @@ impl SslMode {
 /// A certificate as far as the client needs it: its id. The PEM fields RunCloud
 /// sends alongside are deliberately not read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-pub struct Certificate {
+pub(crate) struct Certificate {
     /// RunCloud's id for the certificate.
     pub id: u64,
 }
@@ -276,7 +276,7 @@ pub struct Certificate {
 /// The body of a certificate install (Let's Encrypt over HTTP-01).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct NewCertificate {
+pub(crate) struct NewCertificate {
     /// Always `letsencrypt`.
     pub provider: &'static str,
     /// Keep plain http reachable (RunCloud's default: false).
@@ -303,7 +303,7 @@ impl Default for NewCertificate {
 
 /// RunCloud's error body: a message and, for 422, Laravel-style field errors.
 #[derive(Debug, Clone, Default, Deserialize)]
-pub struct ErrorBody {
+pub(crate) struct ErrorBody {
     /// The human-readable reason.
     #[serde(default)]
     pub message: Option<String>,
@@ -314,7 +314,7 @@ pub struct ErrorBody {
 
 impl ErrorBody {
     /// One line for an exception: the message, plus the first field error if it adds anything.
-    pub fn summary(&self) -> Option<String> {
+    pub(crate) fn summary(&self) -> Option<String> {
         let first_field_error = self.errors.as_ref().and_then(|errors| {
             errors
                 .iter()
@@ -327,6 +327,62 @@ impl ErrorBody {
             (Some(message), _) => Some(message.to_string()),
             (None, detail) => detail,
         }
+    }
+}
+
+/// Arbitrary answer bodies for the property tests of their readers (here and
+/// in the client).
+#[cfg(test)]
+pub(crate) mod arbitrary {
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    /// Arbitrary JSON, to reach the readers' type checks rather than the tokenizer.
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            ".{0,12}".prop_map(Value::String),
+            prop::sample::select(&["0", "1", "true", "primary", "alias", "none"][..])
+                .prop_map(|s| Value::String(s.into())),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map(field_name(), inner, 0..8)
+                    .prop_map(|map| Value::Object(map.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Mostly the field names the readers look for, so shapes nearly fit.
+    fn field_name() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => prop::sample::select(&[
+                "id", "name", "type", "www", "redirection", "wildcard", "data", "meta",
+                "pagination", "total", "count", "per_page", "current_page", "total_pages",
+                "advancedSSL", "autoSSL", "message", "errors", "links",
+            ][..])
+            .prop_map(str::to_string),
+            1 => "[a-zA-Z_]{1,10}",
+        ]
+    }
+
+    /// Bytes that are sometimes JSON, sometimes JSON cut short, sometimes noise.
+    pub(crate) fn body_bytes() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            prop::collection::vec(any::<u8>(), 0..256),
+            json_value().prop_map(|v| serde_json::to_vec(&v).unwrap()),
+            (json_value(), any::<prop::sample::Index>()).prop_map(|(v, cut)| {
+                let mut bytes = serde_json::to_vec(&v).unwrap();
+                let keep = cut.index(bytes.len() + 1);
+                bytes.truncate(keep);
+                bytes
+            }),
+        ]
     }
 }
 
@@ -413,5 +469,22 @@ mod tests {
             serde_json::to_string(&NewCertificate::default()).unwrap(),
             r#"{"provider":"letsencrypt","enableHttp":false,"enableHsts":false,"authorizationMethod":"http-01","environment":"live"}"#
         );
+    }
+
+    proptest::proptest! {
+        /// Every reader of RunCloud's answers takes any body without panicking.
+        #[test]
+        fn readers_never_panic(bytes in arbitrary::body_bytes()) {
+            let _ = serde_json::from_slice::<Domain>(&bytes);
+            let _ = serde_json::from_slice::<Page<Domain>>(&bytes);
+            let _ = serde_json::from_slice::<Meta>(&bytes);
+            let _ = serde_json::from_slice::<Pagination>(&bytes);
+            let _ = serde_json::from_slice::<WebApp>(&bytes);
+            let _ = serde_json::from_slice::<SslMode>(&bytes);
+            let _ = serde_json::from_slice::<Certificate>(&bytes);
+            if let Ok(body) = serde_json::from_slice::<ErrorBody>(&bytes) {
+                let _ = body.summary();
+            }
+        }
     }
 }

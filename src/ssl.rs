@@ -6,8 +6,8 @@
 use crate::client::{Call, Client};
 use crate::domain_name::DomainName;
 use crate::error::{Error, Result};
+use crate::listing::find_domain;
 use crate::model::{Certificate, NewCertificate, SslMode};
-use crate::operations::find_domain;
 
 /// Reads the web app's SSL mode.
 pub fn ssl_mode(client: &Client) -> Result<SslMode> {
@@ -105,7 +105,7 @@ pub fn redeploy_ssl(client: &Client, domain: Option<&DomainName>) -> Result<SslO
 
 /// What the app-wide part of an SSL refresh found.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AppWideSsl {
+pub(crate) enum AppWideSsl {
     /// Nothing is left to do per domain: the app's certificate was redeployed,
     /// there is none, or AutoSSL issues them.
     Done(SslOutcome),
@@ -116,7 +116,7 @@ pub enum AppWideSsl {
 /// The part of an SSL refresh that concerns the whole app. The common case,
 /// basic SSL with a certificate, costs two calls: the app's certificate is
 /// looked up first, and the mode is read only when there is none.
-pub fn app_wide_ssl(client: &Client) -> Result<AppWideSsl> {
+pub(crate) fn app_wide_ssl(client: &Client) -> Result<AppWideSsl> {
     if let Some(certificate) = app_certificate(client)? {
         return redeploy_basic(client, certificate).map(AppWideSsl::Done);
     }
@@ -169,7 +169,7 @@ fn redeploy_basic(client: &Client, certificate: Certificate) -> Result<SslOutcom
 }
 
 /// Installs or redeploys the certificate of `name` (advanced SSL).
-pub fn redeploy_domain_certificate(
+pub(crate) fn redeploy_domain_certificate(
     client: &Client,
     mode: SslMode,
     name: &DomainName,

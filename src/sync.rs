@@ -7,8 +7,10 @@ use std::collections::{BTreeSet, HashMap};
 use crate::client::Client;
 use crate::domain_name::DomainName;
 use crate::error::Result;
+use crate::listing::list_domains;
 use crate::model::Domain;
-use crate::operations::{self, AppWideSsl, SslOutcome};
+use crate::operations;
+use crate::ssl::{app_wide_ssl, redeploy_domain_certificate, AppWideSsl, SslOutcome};
 
 /// How a sync runs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -50,7 +52,7 @@ pub struct SyncReport {
 
 /// The decision part of a sync, separate from I/O so it is tested directly.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Plan {
+struct Plan {
     /// Names to add.
     pub add: Vec<DomainName>,
     /// Domains to remove, with their ids from the listing.
@@ -62,7 +64,7 @@ pub struct Plan {
 }
 
 /// Decides what to add and remove. Pure: `current` is the app's domain list.
-pub fn plan(wanted: &[String], current: &[Domain], options: &SyncOptions) -> Plan {
+fn plan(wanted: &[String], current: &[Domain], options: &SyncOptions) -> Plan {
     let mut plan = Plan::default();
     let mut wanted_names = BTreeSet::new();
     for input in wanted {
@@ -114,7 +116,7 @@ fn normalised(names: &BTreeSet<String>) -> BTreeSet<String> {
 /// Lists the app's domains, plans, and unless `dry_run` carries the plan out.
 /// A failure on one name is recorded and the others go on.
 pub fn sync(client: &Client, wanted: &[String], options: &SyncOptions) -> Result<SyncReport> {
-    let current = operations::list_domains(client)?;
+    let current = list_domains(client)?;
     let plan = plan(wanted, &current, options);
     let mut report = SyncReport {
         dry_run: options.dry_run,
@@ -164,7 +166,7 @@ fn apply_removals(client: &Client, domains: &[Domain], report: &mut SyncReport) 
 /// Basic SSL: one redeploy for everything added. Advanced SSL: one step per
 /// added domain (none with AutoSSL).
 fn refresh_certificates(client: &Client, report: &mut SyncReport) {
-    let mode = match operations::app_wide_ssl(client) {
+    let mode = match app_wide_ssl(client) {
         Ok(AppWideSsl::Done(outcome)) => return report.ssl.push(outcome),
         Ok(AppWideSsl::PerDomain(mode)) => mode,
         Err(error) => return report.errors.push(("ssl".into(), error.to_string())),
@@ -175,7 +177,7 @@ fn refresh_certificates(client: &Client, report: &mut SyncReport) {
         .filter_map(|name| DomainName::parse(name).ok())
         .collect();
     for name in added {
-        match operations::redeploy_domain_certificate(client, mode, &name) {
+        match redeploy_domain_certificate(client, mode, &name) {
             Ok(outcome) => report.ssl.push(outcome),
             Err(error) => report
                 .errors
@@ -274,5 +276,50 @@ mod tests {
         );
         assert_eq!(plan.add.len(), 1);
         assert_eq!(plan.invalid.len(), 2);
+    }
+
+    /// Inputs shaped like host names, valid or not.
+    fn name_like() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            1 => any::<String>(),
+            2 => "[a-zA-Z0-9.\\- ]{0,40}",
+            4 => "[a-zA-Z]{1,8}\\.(com|test|co\\.uk)\\.?",
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_plan_never_panics_and_never_removes_the_primary(
+            wanted in proptest::collection::vec(name_like(), 0..12),
+            current in proptest::collection::vec(
+                (name_like(), proptest::prelude::any::<bool>(), proptest::prelude::any::<bool>()),
+                0..12,
+            ),
+            managed in proptest::collection::btree_set(name_like(), 0..6),
+            prune in proptest::prelude::any::<bool>(),
+        ) {
+            use proptest::prop_assert;
+            let domains: Vec<Domain> = current
+                .into_iter()
+                .enumerate()
+                .map(|(index, (name, primary, wildcard))| {
+                    domain(index as u64 + 1, &name, if primary { "primary" } else { "alias" }, wildcard)
+                })
+                .collect();
+            // Every listed name is managed, so only the primary rule can keep one.
+            let managed: BTreeSet<String> = managed
+                .into_iter()
+                .chain(domains.iter().map(|d| d.name.clone()))
+                .collect();
+            let options = SyncOptions { prune, managed, ..SyncOptions::default() };
+            let result = plan(&wanted, &domains, &options);
+            for name in &result.add {
+                prop_assert!(DomainName::parse(name.as_str()).as_ref() == Ok(name), "{:?}", name);
+            }
+            prop_assert!(result.remove.iter().all(|d| !d.is_primary()));
+            prop_assert!(prune || result.remove.is_empty());
+            prop_assert!(result.add.len() + result.unchanged.len() + result.invalid.len() <= wanted.len());
+        }
     }
 }

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use once_cell::sync::Lazy;
 
-use crate::client::lock;
+use crate::util::MutexExt;
 
 type Job = Box<dyn FnOnce() + Send + 'static>;
 
@@ -43,7 +43,7 @@ pub(crate) fn run_parallel(helpers: usize, work: Arc<dyn Fn() + Send + Sync>) {
             let _ = catch_unwind(AssertUnwindSafe(|| work()));
             let _ = done.send(());
         });
-        if lock(&POOL.jobs).send(job).is_err() {
+        if POOL.jobs.locked().send(job).is_err() {
             // The pool is gone (the process is ending): the caller does it all.
             break;
         }
@@ -56,14 +56,14 @@ pub(crate) fn run_parallel(helpers: usize, work: Arc<dyn Fn() + Send + Sync>) {
 
 /// Starts helper threads until there are at least `wanted`.
 fn ensure_threads(wanted: usize) {
-    let mut threads = lock(&POOL.threads);
+    let mut threads = POOL.threads.locked();
     while *threads < wanted {
         let queue = Arc::clone(&POOL.queue);
         let started = std::thread::Builder::new()
             .name("wu_runcloud pages".into())
             .stack_size(256 * 1024)
             .spawn(move || loop {
-                let job = match lock(&queue).recv() {
+                let job = match queue.locked().recv() {
                     Ok(job) => job,
                     Err(_) => return,
                 };
@@ -94,7 +94,7 @@ mod tests {
             );
         }
         assert_eq!(runs.load(Ordering::SeqCst), 9);
-        assert_eq!(*lock(&POOL.threads), 2, "started once, reused");
+        assert_eq!(*POOL.threads.locked(), 2, "started once, reused");
     }
 
     #[test]

@@ -7,7 +7,6 @@ use std::collections::BTreeSet;
 
 use runcloud_sim::{DomainSeed, SimConfig, SslMode as SimSslMode};
 use serde_json::json;
-use wu_runcloud::model::NewCertificate;
 use wu_runcloud::operations::{self, SslAction};
 use wu_runcloud::sync::{self, SyncOptions};
 use wu_runcloud::{ApiVersion, DomainName, Error};
@@ -311,7 +310,13 @@ fn redeploy_advanced_installs_a_missing_certificate() {
         );
         assert_eq!(
             sim.requests()[4].body,
-            serde_json::to_value(NewCertificate::default()).unwrap()
+            json!({
+                "provider": "letsencrypt",
+                "enableHttp": false,
+                "enableHsts": false,
+                "authorizationMethod": "http-01",
+                "environment": "live"
+            })
         );
         let state = sim.state();
         let certificate = state
@@ -620,7 +625,7 @@ fn set_ssl_mode_switches_then_reads_the_mode_back() {
             advanced: true,
             auto: true,
         };
-        let now = wu_runcloud::ssl::set_ssl_mode(&client, advanced).unwrap();
+        let now = operations::set_ssl_mode(&client, advanced).unwrap();
         assert!(now.advanced && now.auto);
         assert_eq!(
             calls(&sim),
@@ -630,8 +635,7 @@ fn set_ssl_mode_switches_then_reads_the_mode_back() {
             sim.requests()[0].body,
             json!({"advancedSSL": true, "autoSSL": true})
         );
-        let basic =
-            wu_runcloud::ssl::set_ssl_mode(&client, wu_runcloud::model::SslMode::BASIC).unwrap();
+        let basic = operations::set_ssl_mode(&client, wu_runcloud::model::SslMode::BASIC).unwrap();
         assert!(!basic.advanced && !basic.auto);
         assert_version(&sim, auth);
     }

@@ -7,6 +7,7 @@ mod functions;
 mod info;
 mod origin;
 pub(crate) mod runtime;
+mod symbols;
 
 use ext_php_rs::builders::ModuleBuilder;
 

@@ -5,7 +5,7 @@
 //! extension builds its exception objects here and records the same facts with
 //! the engine's functions, as PHP's `Exception` would.
 
-use std::ffi::{c_char, c_int, c_void, CStr};
+use std::ffi::{c_char, c_int, CStr};
 
 use once_cell::sync::Lazy;
 
@@ -15,13 +15,13 @@ use ext_php_rs::types::{ZendObject, Zval};
 use ext_php_rs::zend::{ce, ClassEntry};
 
 use crate::php::runtime;
+use crate::php::symbols::engine_function;
 
 /// `DEBUG_BACKTRACE_IGNORE_ARGS` of the engine.
 const IGNORE_ARGS: c_int = 2;
 
-/// The engine functions used here, looked up when first needed rather than
-/// linked: ext-php-rs's own tools load the library outside PHP (to describe it
-/// for the stubs) and provide only the engine symbols ext-php-rs binds.
+/// The engine functions used here, looked up when first needed (see
+/// [`crate::php::symbols`]).
 struct Engine {
     update_property: UpdateProperty,
     executed_filename: ExecutedFilename,
@@ -41,39 +41,18 @@ type ExecutedLineno = unsafe extern "C" fn() -> u32;
 type FetchDebugBacktrace =
     unsafe extern "C" fn(return_value: *mut zval, skip_last: c_int, options: c_int, limit: c_int);
 
-extern "C" {
-    fn dlsym(handle: *mut c_void, symbol: *const c_char) -> *mut c_void;
-}
-
-/// glibc's `RTLD_DEFAULT`: search the process's global symbols (PHP's included).
-const RTLD_DEFAULT: *mut c_void = std::ptr::null_mut();
-
 static ENGINE: Lazy<Option<Engine>> = Lazy::new(|| {
     // SAFETY: each symbol is a ZEND_API function of PHP 8 with exactly the
     // signature declared in `Engine`; a missing one leaves the whole set unused.
     unsafe {
         Some(Engine {
-            update_property: std::mem::transmute::<*mut c_void, UpdateProperty>(symbol(
-                c"zend_update_property",
-            )?),
-            executed_filename: std::mem::transmute::<*mut c_void, ExecutedFilename>(symbol(
-                c"zend_get_executed_filename",
-            )?),
-            executed_lineno: std::mem::transmute::<*mut c_void, ExecutedLineno>(symbol(
-                c"zend_get_executed_lineno",
-            )?),
-            fetch_debug_backtrace: std::mem::transmute::<*mut c_void, FetchDebugBacktrace>(symbol(
-                c"zend_fetch_debug_backtrace",
-            )?),
+            update_property: engine_function(c"zend_update_property")?,
+            executed_filename: engine_function(c"zend_get_executed_filename")?,
+            executed_lineno: engine_function(c"zend_get_executed_lineno")?,
+            fetch_debug_backtrace: engine_function(c"zend_fetch_debug_backtrace")?,
         })
     }
 });
-
-fn symbol(name: &CStr) -> Option<*mut c_void> {
-    // SAFETY: `name` is NUL-terminated; dlsym only reads it.
-    let found = unsafe { dlsym(RTLD_DEFAULT, name.as_ptr()) };
-    (!found.is_null()).then_some(found)
-}
 
 /// An exception object of `class` with its message and code, and the file,
 /// line and trace of the PHP code that called the extension.

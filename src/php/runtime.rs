@@ -107,15 +107,15 @@ impl ConstantSource for PhpConstants {
 }
 
 /// The engine's own lookups (`Zend/zend_constants.h`, `Zend/zend_ini.h`),
-/// which ext-php-rs has no bindings for. They are found in the running PHP
-/// when first needed rather than linked: the library must also load where PHP
-/// is absent (the stub generator), and a PHP without them is served through
-/// PHP's own functions instead.
+/// which ext-php-rs has no bindings for (see [`crate::php::symbols`]); a PHP
+/// without them is served through PHP's own functions instead.
 mod engine {
-    use std::ffi::{c_char, c_int, c_void, CStr};
+    use std::ffi::{c_char, c_int};
 
     use ext_php_rs::ffi::zval;
     use once_cell::sync::Lazy;
+
+    use crate::php::symbols::engine_function;
 
     pub type GetConstant = unsafe extern "C" fn(name: *const c_char, name_len: usize) -> *mut zval;
     pub type IniString = unsafe extern "C" fn(
@@ -125,29 +125,11 @@ mod engine {
         exists: *mut bool,
     ) -> *mut c_char;
 
-    pub static GET_CONSTANT: Lazy<Option<GetConstant>> = Lazy::new(|| {
-        find(c"zend_get_constant_str").map(|address| {
-            // SAFETY: the symbol is the engine's function of this signature.
-            unsafe { std::mem::transmute::<*mut c_void, GetConstant>(address) }
-        })
-    });
-    pub static INI_STRING: Lazy<Option<IniString>> = Lazy::new(|| {
-        find(c"zend_ini_string_ex").map(|address| {
-            // SAFETY: the symbol is the engine's function of this signature.
-            unsafe { std::mem::transmute::<*mut c_void, IniString>(address) }
-        })
-    });
-
-    extern "C" {
-        fn dlsym(handle: *mut c_void, symbol: *const c_char) -> *mut c_void;
-    }
-
-    /// A symbol of the process (`RTLD_DEFAULT`), or None.
-    fn find(symbol: &CStr) -> Option<*mut c_void> {
-        // SAFETY: a NUL-terminated name; RTLD_DEFAULT is the null handle on Linux.
-        let address = unsafe { dlsym(std::ptr::null_mut(), symbol.as_ptr()) };
-        (!address.is_null()).then_some(address)
-    }
+    // SAFETY (both): the symbol is the engine's function of this signature.
+    pub static GET_CONSTANT: Lazy<Option<GetConstant>> =
+        Lazy::new(|| unsafe { engine_function(c"zend_get_constant_str") });
+    pub static INI_STRING: Lazy<Option<IniString>> =
+        Lazy::new(|| unsafe { engine_function(c"zend_ini_string_ex") });
 }
 
 /// The current value of a php.ini entry, `None` when no such entry exists.

@@ -29,6 +29,7 @@ final class DiagnosticsTest extends SimulatorTestCase
                 'WU_RUNCLOUD_SERVER_ID' => true,
                 'WU_RUNCLOUD_APP_ID' => true,
                 'WU_RUNCLOUD_API_URL' => true,
+                'WU_RUNCLOUD_APPS' => false,
             ],
             $config['constants']
         );

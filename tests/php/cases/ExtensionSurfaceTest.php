@@ -29,16 +29,19 @@ final class ExtensionSurfaceTest extends SimulatorTestCase
     /** @return array<string, array{string, list<string>, string}> function, parameters, return type */
     public static function signatures(): array
     {
+        // Every function that talks to a web app takes the app last (see AppTargetTest).
+        $app = '?string $app = NULL';
         return [
-            'test_connection' => ['wu_runcloud_test_connection', [], 'array'],
-            'list_domains' => ['wu_runcloud_list_domains', [], 'array'],
-            'list_domains_page' => ['wu_runcloud_list_domains_page', ['int $page', '?string $search = NULL'], 'array'],
-            'add_domain' => ['wu_runcloud_add_domain', ['string $domain', 'bool $www = false'], 'array'],
-            'remove_domain' => ['wu_runcloud_remove_domain', ['string $domain', '?int $id = NULL'], 'bool'],
-            'redeploy_ssl' => ['wu_runcloud_redeploy_ssl', ['?string $domain = NULL'], 'array'],
-            'set_ssl_mode' => ['wu_runcloud_set_ssl_mode', ['bool $advanced', 'bool $auto_ssl = false'], 'array'],
+            'test_connection' => ['wu_runcloud_test_connection', [$app], 'array'],
+            'list_domains' => ['wu_runcloud_list_domains', [$app], 'array'],
+            'list_domains_page' => ['wu_runcloud_list_domains_page', ['int $page', '?string $search = NULL', $app], 'array'],
+            'add_domain' => ['wu_runcloud_add_domain', ['string $domain', 'bool $www = false', $app], 'array'],
+            'remove_domain' => ['wu_runcloud_remove_domain', ['string $domain', '?int $id = NULL', $app], 'bool'],
+            'redeploy_ssl' => ['wu_runcloud_redeploy_ssl', ['?string $domain = NULL', $app], 'array'],
+            'set_ssl_mode' => ['wu_runcloud_set_ssl_mode', ['bool $advanced', 'bool $auto_ssl = false', $app], 'array'],
             'normalize_domain' => ['wu_runcloud_normalize_domain', ['string $domain'], 'string'],
-            'sync' => ['wu_runcloud_sync', ['array $domains', '?array $options = NULL'], 'array'],
+            'sync' => ['wu_runcloud_sync', ['array $domains', '?array $options = NULL', $app], 'array'],
+            'apps' => ['wu_runcloud_apps', ['?string $list = NULL'], 'array'],
             'config' => ['wu_runcloud_config', [], 'array'],
         ];
     }

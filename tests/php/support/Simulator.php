@@ -79,6 +79,40 @@ final class Simulator
         return trim(strtok($line, "\n") ?: '');
     }
 
+    /**
+     * Whether this build of the simulator serves several web apps in one instance
+     * (`--app SERVER:APP`, repeatable, and `app=` on the control API): read from its usage text.
+     */
+    public static function servesSeveralApps(): bool
+    {
+        static $answer = null;
+        if ($answer === null) {
+            $binary = getenv('RUNCLOUD_SIM_BIN');
+            $usage = is_string($binary) && is_executable($binary)
+                ? (string) shell_exec(escapeshellarg($binary) . ' --help 2>&1')
+                : '';
+            $answer = preg_match('/^\s*--app\s/m', $usage) === 1;
+        }
+        return $answer;
+    }
+
+    /**
+     * Starts a simulator serving, beside its primary web app, each of `$apps` ("SERVER:APP"),
+     * for a simulator that serves several (see servesSeveralApps()).
+     *
+     * @param list<string> $apps
+     * @param list<string> $extraArguments further command-line flags
+     */
+    public static function startWithApps(array $apps, array $extraArguments = []): self
+    {
+        $flags = [];
+        foreach ($apps as $app) {
+            $flags[] = '--app';
+            $flags[] = $app;
+        }
+        return self::start(array_merge($flags, $extraArguments));
+    }
+
     /** Stops the simulator with SIGTERM and waits for it; safe to call twice. */
     public function stop(): void
     {
@@ -101,10 +135,14 @@ final class Simulator
         $this->control('POST', 'reset');
     }
 
-    /** @return array<string, mixed> the whole simulated world */
-    public function state(): array
+    /**
+     * @param string|null $app "SERVER:APP" of one web app (a simulator serving several), or
+     *        null for the primary one
+     * @return array<string, mixed> the whole simulated world, as one web app sees it
+     */
+    public function state(?string $app = null): array
     {
-        return $this->control('GET', 'state');
+        return $this->control('GET', $app === null ? 'state' : 'state?app=' . rawurlencode($app));
     }
 
     /** @return list<array<string, mixed>> every API request since the last reset */
@@ -175,9 +213,9 @@ final class Simulator
     }
 
     /** @return list<string> the names of the web app's domains, in the simulator's order */
-    public function domainNames(): array
+    public function domainNames(?string $app = null): array
     {
-        return array_column($this->state()['domains'], 'name');
+        return array_column($this->state($app)['domains'], 'name');
     }
 
     /** @return array<string, mixed>|null the record of one domain */
