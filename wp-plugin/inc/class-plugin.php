@@ -18,7 +18,7 @@ use WuRunCloud\Plugin\Extension\Extension_Gateway;
 use WuRunCloud\Plugin\Status\Domain_Status;
 use WuRunCloud\Plugin\Status\Failure_Log;
 use WuRunCloud\Plugin\Status\Logger;
-use WuRunCloud\Plugin\Storage\Name_Lock;
+use WuRunCloud\Plugin\Storage\Lock;
 use WuRunCloud\Plugin\Sync\Adoption;
 use WuRunCloud\Plugin\Sync\App_Domains;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
@@ -196,7 +196,7 @@ final class Plugin {
 	private function sync_service(Connection_Tester $tester, Network $network): Domain_Sync_Service {
 		$wildcards    = new Wildcards($this->gateway, $this->app);
 		$desired      = new Desired_State($network, $this->gateway, $wildcards, $this->logger);
-		$converger    = new Converger($this->gateway, $this->logger, $network, $desired, $wildcards, $this->managed, $this->app, $this->retries, $this->ssl, new Name_Lock());
+		$converger    = new Converger($this->gateway, $this->logger, $network, $desired, $wildcards, $this->managed, $this->app, $this->retries, $this->ssl, new Lock());
 		$certificates = new Certificate_Step($this->gateway, $this->logger, $this->ssl, $this->retries, $this->app, $network, new Order_Ledger());
 		$reconciler   = new Reconciler($this->gateway, $this->logger, $network, $desired, $this->managed, $this->retries, $this->ssl, $this->record, $converger);
 		$walk         = new Reconcile_Walk($this->gateway, $this->logger, $network, $desired, $this->managed, $this->app, $this->retries, $converger, $this->record);

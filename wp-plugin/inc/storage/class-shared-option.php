@@ -10,15 +10,11 @@ namespace WuRunCloud\Plugin\Storage;
 defined('ABSPATH') || exit;
 
 /**
- * The plugin's queues and records live in network options that queue
- * runners, cron, WP-CLI and admin requests all change. A plain read, change
- * and write in two processes at once loses one of the changes, and a process
- * that lives long (a queue runner) reads a stale copy from its object cache.
- * So every change runs under a database lock, on a fresh read.
- *
- * The lock is a named lock of MariaDB/MySQL (GET_LOCK): the server releases it
- * when the connection that holds it ends, so a process that dies while holding
- * it blocks nobody.
+ * The plugin's small records live in network options that queue runners,
+ * cron, WP-CLI and admin requests all change. A plain read, change and write
+ * in two processes at once loses one of the changes, and a process that lives
+ * long (a queue runner) reads a stale copy from its object cache. So every
+ * change runs under the option's lock, on a fresh read.
  */
 final class Shared_Option {
 
@@ -33,17 +29,16 @@ final class Shared_Option {
 	private $name;
 
 	/**
-	 * How deep this process is in locked() calls: the lock is taken once.
-	 *
-	 * @var int
+	 * @var Lock
 	 */
-	private $depth = 0;
+	private $lock;
 
 	/**
 	 * @param string $name The network option.
 	 */
 	public function __construct(string $name) {
 		$this->name = $name;
+		$this->lock = new Lock();
 	}
 
 	/**
@@ -81,43 +76,6 @@ final class Shared_Option {
 	 * @return T
 	 */
 	public function locked(callable $work) {
-		$locked = $this->acquire();
-		try {
-			return $work();
-		} finally {
-			$this->release($locked);
-		}
-	}
-
-	/**
-	 * Takes the lock unless this process holds it already. Without the lock
-	 * after the wait (a stuck process), the change goes ahead unguarded rather
-	 * than being lost.
-	 */
-	private function acquire(): bool {
-		global $wpdb;
-		if ($this->depth++ > 0) {
-			return false;
-		}
-		return '1' === (string) $wpdb->get_var($wpdb->prepare('SELECT GET_LOCK(%s, %d)', $this->lock_name(), self::LOCK_WAIT));
-	}
-
-	/**
-	 * @param bool $locked Whether acquire() took the lock.
-	 */
-	private function release(bool $locked): void {
-		global $wpdb;
-		--$this->depth;
-		if ($locked) {
-			$wpdb->query($wpdb->prepare('SELECT RELEASE_LOCK(%s)', $this->lock_name()));
-		}
-	}
-
-	/**
-	 * One lock per option and database (lock names are server-wide, 64 characters at most).
-	 */
-	private function lock_name(): string {
-		global $wpdb;
-		return 'wu_runcloud:' . substr(md5(DB_NAME . ':' . $wpdb->sitemeta . ':' . $this->name), 0, 32);
+		return $this->lock->guarded(Lock::OPTION, $this->name, self::LOCK_WAIT, $work);
 	}
 }
