@@ -19,6 +19,7 @@ use WuRunCloud\Plugin\Status\Domain_Status;
 use WuRunCloud\Plugin\Status\Failure_Log;
 use WuRunCloud\Plugin\Status\Logger;
 use WuRunCloud\Plugin\Storage\Lock;
+use WuRunCloud\Plugin\Storage\Table;
 use WuRunCloud\Plugin\Sync\Adoption;
 use WuRunCloud\Plugin\Sync\App_Domains;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
@@ -290,13 +291,23 @@ final class Plugin {
 	}
 
 	/**
-	 * Activation (again): the plugin's tables are there, runs are
-	 * scheduled for the work still queued; the daily run comes with the next
-	 * admin page load.
+	 * Every table of the plugin's, as its schema declares it.
+	 *
+	 * @return list<Table>
+	 */
+	public static function tables(): array {
+		return [App_Domains::table(), Managed_Domains::table(), Order_Ledger::table()];
+	}
+
+	/**
+	 * Activation (again): the plugin's tables are there as their schemas
+	 * declare them, runs are scheduled for the work still queued; the daily
+	 * run comes with the next admin page load.
 	 */
 	public function activate(): void {
-		App_Domains::install();
-		Managed_Domains::install();
+		foreach (self::tables() as $table) {
+			$table->install();
+		}
 		$this->keep_queues_scheduled();
 		$this->daily->fill_view();
 	}

@@ -56,9 +56,10 @@ abstract class Integration_Test_Case extends TestCase {
 			delete_network_option(null, $option);
 		}
 		// A test may have uninstalled the plugin (its tables dropped) in another process.
-		\WuRunCloud\Plugin\Sync\App_Domains::install();
+		foreach (Plugin::tables() as $table) {
+			$table->install();
+		}
 		Plugin::instance()->service()->app_domains()->clear();
-		\WuRunCloud\Plugin\Sync\Managed_Domains::install();
 		(new \WuRunCloud\Plugin\Sync\Managed_Domains())->clear();
 		// Let's Encrypt's budgets start afresh for each test.
 		(new \WuRunCloud\Plugin\Sync\Certificates\Order_Ledger())->clear();

@@ -392,18 +392,6 @@ PHP
 		$this->assertSame([], $this->queued());
 	}
 
-	public function test_a_record_kept_as_an_option_by_an_earlier_version_moves_into_the_table(): void {
-		\WuRunCloud\Plugin\Sync\Managed_Domains::drop_table();
-		update_network_option(null, 'wu_runcloud_managed_domains', ['old.example.com' => ['site_id' => 3, 'www' => true, 'source' => 'domain', 'added' => 1700000000, 'id' => 42]]);
-
-		$managed = new \WuRunCloud\Plugin\Sync\Managed_Domains();
-
-		$this->assertSame(42, $managed->id_of('old.example.com'));
-		$this->assertSame(['site_id' => 3, 'www' => true, 'source' => 'domain', 'added' => 1700000000, 'id' => 42], $managed->get('old.example.com'), 'confirmed, not an add under way');
-		$this->assertSame(['old.example.com' => ['site_id' => 3, 'www' => true, 'source' => 'domain', 'added' => 1700000000, 'id' => 42]], $managed->all());
-		$this->assertFalse(get_network_option(null, 'wu_runcloud_managed_domains'), 'the option is gone');
-	}
-
 	public function test_a_first_reconcile_of_two_thousand_names_writes_each_record_once(): void {
 		// Records that were there before the plugin: rows of the stand-in's domain table, no events.
 		$rows = [];

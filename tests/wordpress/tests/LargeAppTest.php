@@ -314,7 +314,7 @@ final class LargeAppTest extends Integration_Test_Case {
 		global $wpdb;
 		$table = $wpdb->base_prefix . \WuRunCloud\Plugin\Sync\App_Domains::TABLE;
 		// As after an update from a version that kept no table: no activation runs.
-		\WuRunCloud\Plugin\Sync\App_Domains::drop_table();
+		\WuRunCloud\Plugin\Sync\App_Domains::table()->drop();
 		$app = Plugin::instance()->service()->app_domains();
 
 		$this->assertNull($app->get('a.example.com'));

@@ -37,7 +37,6 @@ final class UninstallTest extends Integration_Test_Case {
 		$this->assertNotNull(Queue_Runner::next('wu_runcloud_retry'));
 		$table = $GLOBALS['wpdb']->base_prefix . \WuRunCloud\Plugin\Sync\App_Domains::TABLE;
 		$this->assertSame($table, $GLOBALS['wpdb']->get_var($GLOBALS['wpdb']->prepare('SHOW TABLES LIKE %s', $table)), 'the view of the app is kept in its own table');
-		( new \WuRunCloud\Plugin\Sync\Certificates\Order_Ledger() )->ensure();
 
 		try {
 			$run = $this->run_uninstall();
@@ -49,11 +48,11 @@ final class UninstallTest extends Integration_Test_Case {
 			$this->assertNull(Queue_Runner::next('wu_runcloud_redeploy_ssl'));
 			$this->assertNull(Queue_Runner::next('wu_runcloud_retry'));
 			$this->assertNull(Queue_Runner::next('wu_runcloud_daily_reconcile'));
-			$this->assertNull($GLOBALS['wpdb']->get_var($GLOBALS['wpdb']->prepare('SHOW TABLES LIKE %s', $table)), 'its table dropped');
-			$managed = $GLOBALS['wpdb']->base_prefix . \WuRunCloud\Plugin\Sync\Managed_Domains::TABLE;
-			$this->assertNull($GLOBALS['wpdb']->get_var($GLOBALS['wpdb']->prepare('SHOW TABLES LIKE %s', $managed)), 'the record of its names dropped');
-			$ledger = $GLOBALS['wpdb']->base_prefix . \WuRunCloud\Plugin\Sync\Certificates\Order_Ledger::TABLE;
-			$this->assertNull($GLOBALS['wpdb']->get_var($GLOBALS['wpdb']->prepare('SHOW TABLES LIKE %s', $ledger)), 'the ledger of certificate orders dropped');
+			// The view of the app, the record of its names, the ledger of certificate orders...
+			foreach (\WuRunCloud\Plugin\Plugin::tables() as $each) {
+				$this->assertNull($GLOBALS['wpdb']->get_var($GLOBALS['wpdb']->prepare('SHOW TABLES LIKE %s', $each->name())), $each->name() . ' dropped');
+			}
+			$this->assertFalse(get_network_option(null, \WuRunCloud\Plugin\Storage\Table::VERSIONS), 'and their schema versions forgotten');
 			$this->assertSame('1', get_network_option(null, 'wu_hosting_credential_WU_RUNCLOUD_APP_ID'), 'Ultimate Multisite\'s store is left alone');
 			$this->assertNotNull($this->sim->domain('kept.example.com'), 'RunCloud is left alone');
 		} finally {

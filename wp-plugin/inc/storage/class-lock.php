@@ -38,6 +38,11 @@ final class Lock {
 	const RECONCILE_WALK = 'reconcile-walk';
 
 	/**
+	 * One process at a time creates or upgrades a table (id: the table).
+	 */
+	const SCHEMA = 'schema';
+
+	/**
 	 * Locks this process holds, by key.
 	 *
 	 * @var array<string, true>

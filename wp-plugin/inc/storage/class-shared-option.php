@@ -29,16 +29,25 @@ final class Shared_Option {
 	private $name;
 
 	/**
+	 * The network holding it; null for the current one.
+	 *
+	 * @var int|null
+	 */
+	private $network;
+
+	/**
 	 * @var Lock
 	 */
 	private $lock;
 
 	/**
-	 * @param string $name The network option.
+	 * @param string   $name    The network option.
+	 * @param int|null $network The network holding it; null for the current one.
 	 */
-	public function __construct(string $name) {
-		$this->name = $name;
-		$this->lock = new Lock();
+	public function __construct(string $name, ?int $network = null) {
+		$this->name    = $name;
+		$this->network = $network;
+		$this->lock    = new Lock();
 	}
 
 	/**
@@ -47,7 +56,7 @@ final class Shared_Option {
 	 * @return array<mixed>
 	 */
 	public function read(): array {
-		$network_id = get_current_network_id();
+		$network_id = $this->network ?? get_current_network_id();
 		wp_cache_delete($network_id . ':' . $this->name, 'site-options');
 		wp_cache_delete($network_id . ':notoptions', 'site-options');
 		$value = get_network_option($network_id, $this->name, []);
@@ -61,10 +70,10 @@ final class Shared_Option {
 	 */
 	public function write(array $value): void {
 		if ([] === $value) {
-			delete_network_option(null, $this->name);
+			delete_network_option($this->network, $this->name);
 			return;
 		}
-		update_network_option(null, $this->name, $value);
+		update_network_option($this->network, $this->name, $value);
 	}
 
 	/**

@@ -565,10 +565,6 @@ class Certificate_Queue {
 				$leases[ (string) $token ] = ['names' => array_values((array) $lease['names']), 'until' => (int) $lease['until']];
 			}
 		}
-		// The earlier shape kept one batch in flight, without a token.
-		if (! empty($state['in_flight']) && is_array($state['in_flight'])) {
-			$leases['earlier'] = ['names' => array_values($state['in_flight']), 'until' => (int) ($state['until'] ?? 0)];
-		}
 		return [
 			'since'    => (int) ($state['since'] ?? 0),
 			'due'      => (int) ($state['due'] ?? 0),
@@ -643,7 +639,6 @@ class Certificate_Queue {
 			$state['due']   = 0;
 		}
 		$idle = [] === $state['domains'] && [] === $state['leases'] && [] === $state['held'] && [] === $state['blocking'] && [] === $state['refused'] && [] === $state['issued'];
-		unset($state['in_flight'], $state['until']);
 		foreach (['held', 'blocking', 'refused', 'issued'] as $key) {
 			if ([] === $state[ $key ]) {
 				unset($state[ $key ]);
