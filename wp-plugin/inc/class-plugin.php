@@ -296,7 +296,7 @@ final class Plugin {
 	 * @return list<Table>
 	 */
 	public static function tables(): array {
-		return [App_Domains::table(), Managed_Domains::table(), Order_Ledger::table()];
+		return [App_Domains::table(), Managed_Domains::table(), Name_Queue::table(), Order_Ledger::table()];
 	}
 
 	/**

@@ -52,7 +52,7 @@ abstract class Integration_Test_Case extends TestCase {
 		$this->sim->reset();
 		// Other PHP processes of earlier tests wrote to the database behind this process's object cache.
 		wp_cache_flush();
-		foreach (['wu_runcloud_ssl_pending', 'wu_runcloud_retry_queue', 'wu_runcloud_last_reconcile', 'wu_runcloud_given_up', 'wu_runcloud_app_domains_meta', 'wu_runcloud_reconcile_walk', 'wu_runcloud_ssl_mode', 'wu_runcloud_dns_pointed', 'wu_test_settings', 'wu_test_domains'] as $option) {
+		foreach (['wu_runcloud_ssl_pending', 'wu_runcloud_last_reconcile', 'wu_runcloud_given_up', 'wu_runcloud_app_domains_meta', 'wu_runcloud_reconcile_walk', 'wu_runcloud_ssl_mode', 'wu_runcloud_dns_pointed', 'wu_test_settings', 'wu_test_domains'] as $option) {
 			delete_network_option(null, $option);
 		}
 		// A test may have uninstalled the plugin (its tables dropped) in another process.
@@ -61,6 +61,7 @@ abstract class Integration_Test_Case extends TestCase {
 		}
 		Plugin::instance()->service()->app_domains()->clear();
 		(new \WuRunCloud\Plugin\Sync\Managed_Domains())->clear();
+		\WuRunCloud\Plugin\Sync\Name_Queue::table()->clear();
 		// Let's Encrypt's budgets start afresh for each test.
 		(new \WuRunCloud\Plugin\Sync\Certificates\Order_Ledger())->clear();
 		Queue_Runner::clear();
@@ -97,6 +98,23 @@ abstract class Integration_Test_Case extends TestCase {
 	protected function forget_the_view(): void {
 		Plugin::instance()->service()->app_domains()->clear();
 		Plugin::instance()->service()->forget_cached_domains();
+	}
+
+	/**
+	 * The queue of names due for another convergence.
+	 */
+	protected function name_queue(): \WuRunCloud\Plugin\Sync\Name_Queue {
+		return new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), Plugin::instance()->logger());
+	}
+
+	/**
+	 * The names waiting in the queue with their entries, as stored now
+	 * (another process may have written them).
+	 *
+	 * @return array<string, array<string, mixed>>
+	 */
+	protected function queued(): array {
+		return $this->name_queue()->all();
 	}
 
 	/**

@@ -56,14 +56,7 @@ final class Queue_Runner {
 		}
 		ksort($moved);
 		_set_cron_array($moved);
-		$queue = get_network_option(null, 'wu_runcloud_retry_queue', []);
-		foreach ((array) $queue as $key => $entry) {
-			$queue[ $key ]['next_at'] = (int) $entry['next_at'] - $seconds;
-			if (! empty($entry['leased_until'])) {
-				$queue[ $key ]['leased_until'] = (int) $entry['leased_until'] - $seconds;
-			}
-		}
-		update_network_option(null, 'wu_runcloud_retry_queue', $queue);
+		\WuRunCloud\Plugin\Sync\Name_Queue::table()->query('UPDATE {table} SET next_at = next_at - %d, leased_until = IF(leased_until = 0, 0, leased_until - %d) WHERE network_id = {network}', [$seconds, $seconds]);
 		$batch = get_network_option(null, 'wu_runcloud_ssl_pending', []);
 		if (is_array($batch) && [] !== $batch) {
 			foreach (['since', 'due', 'next_at'] as $key) {

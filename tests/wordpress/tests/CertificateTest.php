@@ -53,7 +53,7 @@ final class CertificateTest extends Integration_Test_Case {
 		$this->run_scheduled_after(31);
 
 		$this->assertSame(0, $this->sim->counters()['redeploys']);
-		$this->assertSame([], get_network_option(null, 'wu_runcloud_retry_queue', []), 'the queue of names is for names, not certificates');
+		$this->assertSame([], $this->queued(), 'the queue of names is for names, not certificates');
 		$batch = get_network_option(null, 'wu_runcloud_ssl_pending', []);
 		$this->assertSame(['cert.example.com'], $batch['domains'], 'the name waits again');
 		$this->assertSame([], $batch['leases'], 'the lease of the failed run ended');
@@ -71,7 +71,7 @@ final class CertificateTest extends Integration_Test_Case {
 		$this->run_scheduled_after(5);
 
 		$this->assertSame(1, $this->sim->counters()['redeploys']);
-		$this->assertSame([], get_network_option(null, 'wu_runcloud_retry_queue', []));
+		$this->assertSame([], $this->queued());
 	}
 
 	public function test_names_behind_a_failed_advanced_redeploy_come_along_with_its_retry(): void {
@@ -93,7 +93,7 @@ final class CertificateTest extends Integration_Test_Case {
 		foreach (['wait-1.example.com', 'wait-2.example.com', 'wait-3.example.com'] as $domain) {
 			$this->assertContains($domain, $covered);
 		}
-		$this->assertSame([], get_network_option(null, 'wu_runcloud_retry_queue', []));
+		$this->assertSame([], $this->queued());
 		$this->assertSame([], get_network_option(null, 'wu_runcloud_ssl_pending', []));
 	}
 

@@ -27,14 +27,6 @@ final class ConvergenceTest extends Integration_Test_Case {
 	private const ADD_FAULT = ['method' => 'POST', 'path_contains' => '/domains'];
 
 	/**
-	 * @return array<string, array<string, mixed>>
-	 */
-	private function queued(): array {
-		wp_cache_flush();
-		return (array) get_network_option(null, 'wu_runcloud_retry_queue', []);
-	}
-
-	/**
 	 * @return list<string>
 	 */
 	private function waiting_for_certificate(): array {
@@ -80,7 +72,8 @@ final class ConvergenceTest extends Integration_Test_Case {
 					<<<'PHP'
 					\WP_Ultimo\Managers\Domain_Manager::get_instance()->unmap_domain('late.example.com', 3);
 					\WP_Ultimo\Test\Async_Queue::run();
-					echo json_encode(get_network_option(null, 'wu_runcloud_retry_queue', [])), "\n";
+					$queue = new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), \WuRunCloud\Plugin\Plugin::instance()->logger());
+					echo json_encode($queue->all()), "\n";
 PHP
 				);
 			}

@@ -11,8 +11,8 @@ use WuRunCloud\Plugin\Plugin;
 
 
 /**
- * A failure that may pass (503, 429, a timeout) is queued in a network option
- * and retried with backoff through Action Scheduler (architecture b, whose
+ * A failure that may pass (503, 429, a timeout) is queued in the plugin's
+ * table and retried with backoff through Action Scheduler (architecture b, whose
  * stand-in is loaded) or WP-Cron (architecture a), across PHP processes,
  * until it succeeds or runs out of attempts; other failures are not retried;
  * the latest intent for a name wins.
@@ -33,16 +33,6 @@ final class RetryQueueTest extends Integration_Test_Case {
 		\WuRunCloud\Tests\Queue_Runner::fast_forward(60);
 		\WuRunCloud\Tests\Queue_Runner::run_due();
 PHP;
-
-	/**
-	 * The queued entries, read past the object cache (another process may have written them).
-	 *
-	 * @return array<string, array<string, mixed>>
-	 */
-	private function queued(): array {
-		wp_cache_flush();
-		return (array) get_network_option(null, 'wu_runcloud_retry_queue', []);
-	}
 
 	public function test_a_503_is_queued_and_retried_until_it_passes(): void {
 		$this->sim->fault(['kind' => 'status', 'status' => 503, 'message' => 'Service Unavailable', 'count' => 2] + self::ADD_FAULT);
@@ -88,7 +78,8 @@ PHP;
 			<<<'PHP'
 			\WuRunCloud\Tests\Queue_Runner::fast_forward(60);
 			$ran = \WuRunCloud\Tests\Queue_Runner::run_due();
-			echo json_encode(['ran' => $ran, 'queue' => get_network_option(null, 'wu_runcloud_retry_queue', [])]), "\n";
+			$queue = new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), \WuRunCloud\Plugin\Plugin::instance()->logger());
+			echo json_encode(['ran' => $ran, 'queue' => $queue->all()]), "\n";
 PHP
 		);
 

@@ -33,6 +33,11 @@ final class Lock {
 	const OPTION = 'option';
 
 	/**
+	 * One process at a time changes a queue kept in a table (id: the table).
+	 */
+	const QUEUE = 'queue';
+
+	/**
 	 * One process at a time moves the reconcile walk (no id).
 	 */
 	const RECONCILE_WALK = 'reconcile-walk';
@@ -41,6 +46,11 @@ final class Lock {
 	 * One process at a time creates or upgrades a table (id: the table).
 	 */
 	const SCHEMA = 'schema';
+
+	/**
+	 * Seconds a change waits for another process to finish its own.
+	 */
+	const WAIT = 10;
 
 	/**
 	 * Locks this process holds, by key.

@@ -74,15 +74,17 @@ class Name_Table extends Table {
 	}
 
 	/**
-	 * Removes names of the current network, in one statement however many.
+	 * Removes names of the current network, in one statement however many;
+	 * returns how many were there.
 	 *
 	 * @param list<string> $names Names.
 	 */
-	public function delete(array $names): void {
+	public function delete(array $names): int {
 		$names = array_values(array_filter(array_map('strval', $names), [self::class, 'is_ascii']));
-		if ([] !== $names) {
-			$this->query('DELETE FROM {table} WHERE network_id = {network} AND name IN (' . implode(', ', array_fill(0, count($names), '%s')) . ')', $names);
+		if ([] === $names) {
+			return 0;
 		}
+		return $this->query('DELETE FROM {table} WHERE network_id = {network} AND name IN (' . implode(', ', array_fill(0, count($names), '%s')) . ')', $names);
 	}
 
 	/**

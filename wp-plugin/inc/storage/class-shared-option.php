@@ -19,11 +19,6 @@ defined('ABSPATH') || exit;
 final class Shared_Option {
 
 	/**
-	 * Seconds to wait for another process to finish its change.
-	 */
-	const LOCK_WAIT = 10;
-
-	/**
 	 * @var string
 	 */
 	private $name;
@@ -85,6 +80,6 @@ final class Shared_Option {
 	 * @return T
 	 */
 	public function locked(callable $work) {
-		return $this->lock->guarded(Lock::OPTION, $this->name, self::LOCK_WAIT, $work);
+		return $this->lock->guarded(Lock::OPTION, $this->name, Lock::WAIT, $work);
 	}
 }

@@ -103,15 +103,15 @@ class Table {
 	}
 
 	/**
-	 * Runs a change.
+	 * Runs a change; returns how many rows it changed.
 	 *
 	 * @param string           $sql  With {table} and {network}; values as placeholders.
 	 * @param list<int|string> $args The values.
 	 */
-	public function query(string $sql, array $args = []): void {
+	public function query(string $sql, array $args = []): int {
 		global $wpdb;
 		$this->ensure();
-		$wpdb->query($this->prepare($sql, $args)); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.DirectDatabaseQuery
+		return (int) $wpdb->query($this->prepare($sql, $args)); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.DirectDatabaseQuery
 	}
 
 	/**
