@@ -34,6 +34,41 @@ final class RetryQueueTest extends Integration_Test_Case {
 		\WuRunCloud\Tests\Queue_Runner::run_due();
 PHP;
 
+	public function test_a_change_of_one_name_writes_its_row_alone(): void {
+		$queue = $this->name_queue();
+		for ($i = 0; $i < 100; $i++) {
+			$queue->failed(sprintf('n%03d.example.com', $i), 2, false, 'add_domain', 'test', '');
+		}
+		$writes  = [];
+		$collect = static function ($query) use (&$writes) {
+			if (preg_match('/^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i', $query)) {
+				$writes[] = $query;
+			}
+			return $query;
+		};
+		add_filter('query', $collect);
+		try {
+			$queue->request('n050.example.com', 2, false);
+		} finally {
+			remove_filter('query', $collect);
+		}
+
+		$table = \WuRunCloud\Plugin\Sync\Name_Queue::table()->name();
+		$rows  = array_values(
+			array_filter(
+				$writes,
+				static function ($query) use ($table) {
+					return false !== strpos($query, $table);
+				}
+			)
+		);
+		$this->assertCount(1, $rows, 'one statement: ' . implode("\n", $writes));
+		$this->assertStringContainsString("'n050.example.com'", $rows[0]);
+		$this->assertStringNotContainsString('n049', $rows[0], 'the name\'s row alone');
+		$this->assertTrue($this->queued()['n050.example.com']['dirty']);
+		$this->assertCount(100, $this->queued());
+	}
+
 	public function test_a_503_is_queued_and_retried_until_it_passes(): void {
 		$this->sim->fault(['kind' => 'status', 'status' => 503, 'message' => 'Service Unavailable', 'count' => 2] + self::ADD_FAULT);
 		$this->map_domain('later.example.com', 6);
