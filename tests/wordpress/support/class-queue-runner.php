@@ -71,7 +71,7 @@ final class Queue_Runner {
 			foreach ((array) ($batch['blocking'] ?? []) as $name => $blocking) {
 				$batch['blocking'][ $name ]['since'] = (int) $blocking['since'] - $seconds;
 			}
-			foreach (['refused', 'issued'] as $key) {
+			foreach (['refused'] as $key) {
 				foreach ((array) ($batch[ $key ] ?? []) as $name => $times) {
 					foreach ((array) $times as $i => $at) {
 						$batch[ $key ][ $name ][ $i ] = (int) $at - $seconds;

@@ -375,59 +375,6 @@ class Certificate_Queue {
 	}
 
 	/**
-	 * A certificate was issued for exactly $names (basic SSL: the app's).
-	 *
-	 * @param list<string> $names Every name it covers.
-	 */
-	public function issued(array $names): void {
-		$set = $this->set_key($names);
-		$this->change(
-			static function (array $state) use ($set) {
-				$week = array_filter(
-					$state['issued'][ $set ] ?? [],
-					static function ($at) {
-						return $at > time() - WEEK_IN_SECONDS;
-					}
-				);
-				$week[]                  = time();
-				$state['issued']         = [$set => array_values($week)] + array_filter(
-					$state['issued'],
-					static function ($times) {
-						return max($times) > time() - WEEK_IN_SECONDS;
-					}
-				);
-				return $state;
-			}
-		);
-	}
-
-	/**
-	 * How many certificates were issued for exactly $names in the last week.
-	 *
-	 * @param list<string> $names Every name a certificate would cover.
-	 */
-	public function issued_this_week(array $names): int {
-		$times = $this->state()['issued'][ $this->set_key($names) ] ?? [];
-		return count(
-			array_filter(
-				$times,
-				static function ($at) {
-					return $at > time() - WEEK_IN_SECONDS;
-				}
-			)
-		);
-	}
-
-	/**
-	 * @param list<string> $names Names.
-	 */
-	private function set_key(array $names): string {
-		$names = array_values(array_unique($names));
-		sort($names);
-		return md5(implode(',', $names));
-	}
-
-	/**
 	 * Names were ordered successfully: they no longer hold anything back,
 	 * and their budget starts again.
 	 *
@@ -576,7 +523,6 @@ class Certificate_Queue {
 			'held'     => $this->entries($state['held'] ?? [], ['until' => 0, 'reason' => '']),
 			'blocking' => $this->entries($state['blocking'] ?? [], ['since' => 0, 'reason' => '', 'moved' => false]),
 			'refused'  => $this->entries($state['refused'] ?? [], []),
-			'issued'   => $this->entries($state['issued'] ?? [], []),
 		];
 	}
 
@@ -638,8 +584,8 @@ class Certificate_Queue {
 			$state['since'] = 0;
 			$state['due']   = 0;
 		}
-		$idle = [] === $state['domains'] && [] === $state['leases'] && [] === $state['held'] && [] === $state['blocking'] && [] === $state['refused'] && [] === $state['issued'];
-		foreach (['held', 'blocking', 'refused', 'issued'] as $key) {
+		$idle = [] === $state['domains'] && [] === $state['leases'] && [] === $state['held'] && [] === $state['blocking'] && [] === $state['refused'];
+		foreach (['held', 'blocking', 'refused'] as $key) {
 			if ([] === $state[ $key ]) {
 				unset($state[ $key ]);
 			}
