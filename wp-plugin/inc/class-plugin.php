@@ -22,9 +22,11 @@ use WuRunCloud\Plugin\Storage\Lock;
 use WuRunCloud\Plugin\Storage\Table;
 use WuRunCloud\Plugin\Sync\Adoption;
 use WuRunCloud\Plugin\Sync\App_Domains;
+use WuRunCloud\Plugin\Sync\Certificates\Blocking_Names;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Step;
 use WuRunCloud\Plugin\Sync\Certificates\Order_Ledger;
+use WuRunCloud\Plugin\Sync\Certificates\Refused_Names;
 use WuRunCloud\Plugin\Sync\Converger;
 use WuRunCloud\Plugin\Sync\Desired_State;
 use WuRunCloud\Plugin\Sync\Domain_Sync_Service;
@@ -109,6 +111,16 @@ final class Plugin {
 	private $retries;
 
 	/**
+	 * @var Blocking_Names
+	 */
+	private $blocking;
+
+	/**
+	 * @var Refused_Names
+	 */
+	private $refused;
+
+	/**
 	 * @var Managed_Domains
 	 */
 	private $managed;
@@ -177,7 +189,9 @@ final class Plugin {
 		$this->gateway     = new Extension_Gateway($this->credentials);
 		$this->logger      = new Logger($this->credentials);
 		$this->scheduler   = new Scheduler();
-		$this->ssl         = new Certificate_Queue($this->scheduler, $this->logger);
+		$this->blocking    = new Blocking_Names();
+		$this->refused     = new Refused_Names();
+		$this->ssl         = new Certificate_Queue($this->scheduler, $this->logger, $this->blocking, $this->refused);
 		$this->retries     = new Name_Queue($this->scheduler, $this->logger);
 		$this->managed     = new Managed_Domains();
 		$this->app         = new App_Domains();
@@ -198,7 +212,7 @@ final class Plugin {
 		$wildcards    = new Wildcards($this->gateway, $this->app);
 		$desired      = new Desired_State($network, $this->gateway, $wildcards, $this->logger);
 		$converger    = new Converger($this->gateway, $this->logger, $network, $desired, $wildcards, $this->managed, $this->app, $this->retries, $this->ssl, new Lock());
-		$certificates = new Certificate_Step($this->gateway, $this->logger, $this->ssl, $this->retries, $this->app, $network, new Order_Ledger());
+		$certificates = new Certificate_Step($this->gateway, $this->logger, $this->ssl, $this->retries, $this->app, $network, new Order_Ledger(), $this->blocking, $this->refused);
 		$reconciler   = new Reconciler($this->gateway, $this->logger, $network, $desired, $this->managed, $this->retries, $this->ssl, $this->record, $converger);
 		$walk         = new Reconcile_Walk($this->gateway, $this->logger, $network, $desired, $this->managed, $this->app, $this->retries, $converger, $this->record);
 		$this->adoption = new Adoption($desired, $this->app, $this->managed, $network, $this->logger);
@@ -296,7 +310,7 @@ final class Plugin {
 	 * @return list<Table>
 	 */
 	public static function tables(): array {
-		return [App_Domains::table(), Managed_Domains::table(), Name_Queue::table(), Order_Ledger::table()];
+		return [App_Domains::table(), Managed_Domains::table(), Name_Queue::table(), Order_Ledger::table(), Blocking_Names::table(), Refused_Names::table()];
 	}
 
 	/**

@@ -55,15 +55,14 @@ abstract class Integration_Test_Case extends TestCase {
 		foreach (['wu_runcloud_ssl_pending', 'wu_runcloud_last_reconcile', 'wu_runcloud_given_up', 'wu_runcloud_app_domains_meta', 'wu_runcloud_reconcile_walk', 'wu_runcloud_ssl_mode', 'wu_runcloud_dns_pointed', 'wu_test_settings', 'wu_test_domains'] as $option) {
 			delete_network_option(null, $option);
 		}
-		// A test may have uninstalled the plugin (its tables dropped) in another process.
+		// A test may have uninstalled the plugin (its tables dropped) in
+		// another process. Every table starts empty (Let's Encrypt's budgets
+		// afresh too).
 		foreach (Plugin::tables() as $table) {
 			$table->install();
+			$table->query('DELETE FROM {table}');
 		}
 		Plugin::instance()->service()->app_domains()->clear();
-		(new \WuRunCloud\Plugin\Sync\Managed_Domains())->clear();
-		\WuRunCloud\Plugin\Sync\Name_Queue::table()->clear();
-		// Let's Encrypt's budgets start afresh for each test.
-		(new \WuRunCloud\Plugin\Sync\Certificates\Order_Ledger())->clear();
 		Queue_Runner::clear();
 		if (class_exists('\WP_Ultimo\Test\Async_Queue')) {
 			\WP_Ultimo\Test\Async_Queue::clear();
@@ -105,6 +104,13 @@ abstract class Integration_Test_Case extends TestCase {
 	 */
 	protected function name_queue(): \WuRunCloud\Plugin\Sync\Name_Queue {
 		return new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), Plugin::instance()->logger());
+	}
+
+	/**
+	 * The names waiting for a certificate redeploy.
+	 */
+	protected function certificate_queue(): \WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue {
+		return new \WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), Plugin::instance()->logger(), new \WuRunCloud\Plugin\Sync\Certificates\Blocking_Names(), new \WuRunCloud\Plugin\Sync\Certificates\Refused_Names());
 	}
 
 	/**

@@ -56,6 +56,8 @@ final class Queue_Runner {
 		}
 		ksort($moved);
 		_set_cron_array($moved);
+		\WuRunCloud\Plugin\Sync\Certificates\Blocking_Names::table()->query('UPDATE {table} SET since = since - %d WHERE network_id = {network}', [$seconds]);
+		\WuRunCloud\Plugin\Sync\Certificates\Refused_Names::table()->query('UPDATE {table} SET refused_at = refused_at - %d WHERE network_id = {network}', [$seconds]);
 		\WuRunCloud\Plugin\Sync\Name_Queue::table()->query('UPDATE {table} SET next_at = next_at - %d, leased_until = IF(leased_until = 0, 0, leased_until - %d) WHERE network_id = {network}', [$seconds, $seconds]);
 		$batch = get_network_option(null, 'wu_runcloud_ssl_pending', []);
 		if (is_array($batch) && [] !== $batch) {
@@ -67,16 +69,6 @@ final class Queue_Runner {
 			}
 			foreach ((array) ($batch['held'] ?? []) as $name => $held) {
 				$batch['held'][ $name ]['until'] = (int) $held['until'] - $seconds;
-			}
-			foreach ((array) ($batch['blocking'] ?? []) as $name => $blocking) {
-				$batch['blocking'][ $name ]['since'] = (int) $blocking['since'] - $seconds;
-			}
-			foreach (['refused'] as $key) {
-				foreach ((array) ($batch[ $key ] ?? []) as $name => $times) {
-					foreach ((array) $times as $i => $at) {
-						$batch[ $key ][ $name ][ $i ] = (int) $at - $seconds;
-					}
-				}
 			}
 			update_network_option(null, 'wu_runcloud_ssl_pending', $batch);
 		}

@@ -34,10 +34,6 @@ final class ConvergenceTest extends Integration_Test_Case {
 		return Plugin::instance()->reconcile_page() ? $this->certificate_queue()->pending() : [];
 	}
 
-	private function certificate_queue(): Certificate_Queue {
-		return new Certificate_Queue(new Scheduler(), Plugin::instance()->logger());
-	}
-
 	/**
 	 * @return string The network-admin notices, as a network admin sees them.
 	 */

@@ -33,9 +33,9 @@ final class Lock {
 	const OPTION = 'option';
 
 	/**
-	 * One process at a time changes a queue kept in a table (id: the table).
+	 * One process at a time reads and then changes rows of a table (id: the table).
 	 */
-	const QUEUE = 'queue';
+	const TABLE = 'table';
 
 	/**
 	 * One process at a time moves the reconcile walk (no id).

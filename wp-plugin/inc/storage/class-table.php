@@ -115,6 +115,19 @@ class Table {
 	}
 
 	/**
+	 * Runs a change that reads rows before it writes them while no other
+	 * process changes this table that way, and returns what it returns.
+	 * Calls may nest.
+	 *
+	 * @template T
+	 * @param callable(): T $change The change.
+	 * @return T
+	 */
+	public function locked(callable $change) {
+		return (new Lock())->guarded(Lock::TABLE, $this->suffix, Lock::WAIT, $change);
+	}
+
+	/**
 	 * Brings the table to its schema unless this process has seen it there:
 	 * on its first use in a process, when the stored version is older. Call
 	 * it before a transaction, which creating the table would end.

@@ -133,13 +133,6 @@ class Managed_Domains {
 	}
 
 	/**
-	 * Removes this network's record (tests; uninstall drops the table).
-	 */
-	public function clear(): void {
-		$this->table->clear();
-	}
-
-	/**
 	 * The table of names, as its schema declares it.
 	 */
 	public static function table(): Name_Table {

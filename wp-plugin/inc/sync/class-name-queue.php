@@ -8,7 +8,6 @@
 namespace WuRunCloud\Plugin\Sync;
 
 use WuRunCloud\Plugin\Status\Logger;
-use WuRunCloud\Plugin\Storage\Lock;
 use WuRunCloud\Plugin\Storage\Name_Table;
 
 defined('ABSPATH') || exit;
@@ -78,11 +77,6 @@ class Name_Queue {
 	private $table;
 
 	/**
-	 * @var Lock
-	 */
-	private $lock;
-
-	/**
 	 * @param Scheduler $scheduler Scheduler.
 	 * @param Logger    $logger    Redacts the errors kept.
 	 */
@@ -90,7 +84,6 @@ class Name_Queue {
 		$this->scheduler = $scheduler;
 		$this->logger    = $logger;
 		$this->table     = self::table();
-		$this->lock      = new Lock();
 	}
 
 	/**
@@ -462,7 +455,7 @@ class Name_Queue {
 	 * @return T
 	 */
 	private function locked(callable $change) {
-		return $this->lock->guarded(Lock::QUEUE, self::TABLE, Lock::WAIT, $change);
+		return $this->table->locked($change);
 	}
 
 	/**

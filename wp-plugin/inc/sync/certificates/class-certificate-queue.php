@@ -31,8 +31,9 @@ defined('ABSPATH') || exit;
  * Names whose certificate cannot be ordered yet (Certificates checks DNS and
  * Let's Encrypt's limits first) are held: no run is due for them before a
  * recheck, or before a name is asked for again (Ultimate Multisite saw its
- * DNS arrive). Every run takes the held names along. The names that hold a
- * certificate back are kept with why and since when, for the operator.
+ * DNS arrive). Every run takes the held names along. A name that is gone, or
+ * whose certificate was ordered, leaves the names that hold a certificate
+ * back (Blocking_Names) and Let's Encrypt's refusals (Refused_Names) too.
  *
  * Stored shape (network option wu_runcloud_ssl_pending):
  *   since    when the first waiting name came (0 when none waits)
@@ -42,9 +43,6 @@ defined('ABSPATH') || exit;
  *   attempts failed redeploys in a row, error: the last one's reason
  *            (redacted), next_at: no run before then
  *   held     name => {until, reason}: waiting for DNS or Let's Encrypt
- *   blocking name => {since, reason, moved}: names whose DNS (or Let's
- *            Encrypt's limit) holds a certificate back
- *   refused  name => list of times Let's Encrypt refused an order with it
  */
 class Certificate_Queue {
 
@@ -72,13 +70,27 @@ class Certificate_Queue {
 	private $option;
 
 	/**
-	 * @param Scheduler $scheduler Scheduler.
-	 * @param Logger    $logger    Redacts the errors kept.
+	 * @var Blocking_Names
 	 */
-	public function __construct(Scheduler $scheduler, Logger $logger) {
+	private $blocking;
+
+	/**
+	 * @var Refused_Names
+	 */
+	private $refused;
+
+	/**
+	 * @param Scheduler      $scheduler Scheduler.
+	 * @param Logger         $logger    Redacts the errors kept.
+	 * @param Blocking_Names $blocking  The names whose DNS holds a certificate back.
+	 * @param Refused_Names  $refused   The names Let's Encrypt refused this hour.
+	 */
+	public function __construct(Scheduler $scheduler, Logger $logger, Blocking_Names $blocking, Refused_Names $refused) {
 		$this->scheduler = $scheduler;
 		$this->logger    = $logger;
 		$this->option    = new Shared_Option(self::OPTION);
+		$this->blocking  = $blocking;
+		$this->refused   = $refused;
 	}
 
 	/**
@@ -223,20 +235,19 @@ class Certificate_Queue {
 		if ([] === $names) {
 			return;
 		}
+		$this->refused->forget($names);
+		$was_blocking = $this->blocking->forget($names);
 		$this->change(
-			static function (array $state) use ($names) {
+			static function (array $state) use ($names, $was_blocking) {
 				$state['domains'] = array_values(array_diff($state['domains'], $names));
-				$gone             = array_flip($names);
-				if ([] !== array_intersect_key($state['blocking'], $gone)) {
+				if ($was_blocking) {
 					// A name that held the certificate back is gone (unmapped): the
 					// names it held go with the next run, not at the next recheck.
 					foreach ($state['held'] as $name => $held) {
 						$state['held'][ $name ]['until'] = min($held['until'], time() + 30);
 					}
 				}
-				$state['held']     = array_diff_key($state['held'], $gone);
-				$state['blocking'] = array_diff_key($state['blocking'], $gone);
-				$state['refused']  = array_diff_key($state['refused'], $gone);
+				$state['held'] = array_diff_key($state['held'], array_flip($names));
 				foreach ($state['leases'] as $token => $lease) {
 					$state['leases'][ $token ]['names'] = array_values(array_diff($lease['names'], $names));
 				}
@@ -295,86 +306,6 @@ class Certificate_Queue {
 	}
 
 	/**
-	 * Records which of the checked names hold a certificate back: a failing
-	 * name keeps the time it first failed; a checked name that passed is no
-	 * longer listed. With $all, the check covered every name of the app (a
-	 * basic certificate), and names not checked are no longer listed either.
-	 *
-	 * @param list<string>                                    $checked The names checked.
-	 * @param array<string, array{reason: string, moved: bool}> $failing Failing name => why, and whether it pointed at the server before.
-	 * @param bool                                            $all     Whether the check covered every name.
-	 */
-	public function blocked_by(array $checked, array $failing, bool $all): void {
-		$this->change(
-			static function (array $state) use ($checked, $failing, $all) {
-				$blocking = $all ? [] : array_diff_key($state['blocking'], array_flip($checked));
-				foreach ($failing as $name => $why) {
-					$blocking[ (string) $name ] = [
-						'since'  => $state['blocking'][ $name ]['since'] ?? time(),
-						'reason' => (string) $why['reason'],
-						'moved'  => (bool) $why['moved'],
-					];
-				}
-				ksort($blocking);
-				$state['blocking'] = $blocking;
-				return $state;
-			}
-		);
-	}
-
-	/**
-	 * Let's Encrypt refused an order with these names: each counts against
-	 * its hourly budget.
-	 *
-	 * @param list<string> $names Names of the order.
-	 */
-	public function refused(array $names): void {
-		$this->change(
-			static function (array $state) use ($names) {
-				foreach ($names as $name) {
-					$recent                     = array_filter(
-						$state['refused'][ $name ] ?? [],
-						static function ($at) {
-							return $at > time() - HOUR_IN_SECONDS;
-						}
-					);
-					$recent[]                   = time();
-					$state['refused'][ $name ] = array_values($recent);
-				}
-				return $state;
-			}
-		);
-	}
-
-	/**
-	 * Names whose refused orders in the last hour reached $limit, with when
-	 * the oldest of them leaves the hour.
-	 *
-	 * @param list<string> $names Names.
-	 * @param int          $limit Refused orders a name may have in an hour.
-	 * @return array<string, int> Name => Unix time it may be ordered again.
-	 */
-	public function over_budget(array $names, int $limit): array {
-		$refused = $this->state()['refused'];
-		$over    = [];
-		foreach ($names as $name) {
-			$recent = array_values(
-				array_filter(
-					$refused[ $name ] ?? [],
-					static function ($at) {
-						return $at > time() - HOUR_IN_SECONDS;
-					}
-				)
-			);
-			if (count($recent) >= max(1, $limit)) {
-				sort($recent);
-				$over[ $name ] = $recent[ count($recent) - max(1, $limit) ] + HOUR_IN_SECONDS;
-			}
-		}
-		return $over;
-	}
-
-	/**
 	 * Names were ordered successfully: they no longer hold anything back,
 	 * and their budget starts again.
 	 *
@@ -384,78 +315,40 @@ class Certificate_Queue {
 		if ([] === $names) {
 			return;
 		}
+		$this->blocking->forget($names);
+		$this->refused->forget($names);
 		$this->change(
 			static function (array $state) use ($names) {
-				$done              = array_flip($names);
-				$state['held']     = array_diff_key($state['held'], $done);
-				$state['blocking'] = array_diff_key($state['blocking'], $done);
-				$state['refused']  = array_diff_key($state['refused'], $done);
+				$state['held'] = array_diff_key($state['held'], array_flip($names));
 				return $state;
 			}
 		);
 	}
 
 	/**
-	 * The names that hold a certificate back: for the operator's page and
-	 * Site Health. Basic SSL: every name of the app whose DNS does not point
-	 * at the server holds the app's certificate back; advanced SSL: a name
-	 * only its own. since: when it was first found failing; moved: it pointed
-	 * at the server before (a customer who left), else it is new (its DNS may
-	 * still be propagating).
+	 * The names that hold a certificate back, for the operator's page and
+	 * Site Health (Blocking_Names::all()).
 	 *
 	 * @return array<string, array{since: int, reason: string, moved: bool}>
 	 */
 	public function blocking(): array {
-		return $this->state()['blocking'];
+		return $this->blocking->all();
 	}
 
 	/**
-	 * The blocking names whose DNS moved away (they pointed at the server
-	 * before) longer ago than the setting: a customer who left without
-	 * unmapping. The fix is to unmap them, or to move the app to advanced SSL.
-	 *
-	 * @return array<string, array{since: int, reason: string, moved: bool}>
-	 */
-	public function moved_away(): array {
-		return array_filter(
-			$this->overdue(),
-			static function ($entry) {
-				return $entry['moved'];
-			}
-		);
-	}
-
-	/**
-	 * The blocking names that have not pointed at the server for longer than
-	 * the setting: moved away, or never pointed since they were first checked
-	 * (no longer "still propagating"). In basic SSL each holds every new
-	 * name's certificate back until it is fixed or unmapped.
+	 * The blocking names overdue for the operator (Blocking_Names::overdue()).
 	 *
 	 * @return array<string, array{since: int, reason: string, moved: bool}>
 	 */
 	public function overdue(): array {
-		$after = self::overdue_after();
-		return array_filter(
-			$this->blocking(),
-			static function ($entry) use ($after) {
-				return time() - $entry['since'] >= $after;
-			}
-		);
+		return $this->blocking->overdue();
 	}
 
 	/**
-	 * Seconds a blocking name may go on not pointing at the server before it
-	 * is reported as needing the operator (Site Health, the operator's page).
+	 * Seconds a blocking name may go on before it is overdue (Blocking_Names::overdue_after()).
 	 */
 	public static function overdue_after(): int {
-		/**
-		 * Seconds a name's DNS may point away from the server (or not yet at
-		 * it) before it is reported as needing the operator: moved away for
-		 * good, or never pointed.
-		 *
-		 * @param int $seconds Default one day.
-		 */
-		return max(0, (int) apply_filters('wu_runcloud_dns_moved_away_after', DAY_IN_SECONDS));
+		return Blocking_Names::overdue_after();
 	}
 
 	/**
@@ -502,7 +395,7 @@ class Certificate_Queue {
 	}
 
 	/**
-	 * @return array{since: int, due: int, domains: list<string>, leases: array<string, array{names: list<string>, until: int}>, attempts: int, error: string, next_at: int, held: array<string, array{until: int, reason: string}>, blocking: array<string, array{since: int, reason: string, moved: bool}>, refused: array<string, list<int>>}
+	 * @return array{since: int, due: int, domains: list<string>, leases: array<string, array{names: list<string>, until: int}>, attempts: int, error: string, next_at: int, held: array<string, array{until: int, reason: string}>}
 	 */
 	private function state(): array {
 		$state  = $this->option->read();
@@ -520,35 +413,24 @@ class Certificate_Queue {
 			'attempts' => (int) ($state['attempts'] ?? 0),
 			'error'    => (string) ($state['error'] ?? ''),
 			'next_at'  => (int) ($state['next_at'] ?? 0),
-			'held'     => $this->entries($state['held'] ?? [], ['until' => 0, 'reason' => '']),
-			'blocking' => $this->entries($state['blocking'] ?? [], ['since' => 0, 'reason' => '', 'moved' => false]),
-			'refused'  => $this->entries($state['refused'] ?? [], []),
+			'held'     => $this->held_entries($state['held'] ?? []),
 		];
 	}
 
 	/**
-	 * Stored entries by name, each with the fields of $shape (typed as there).
+	 * The held names as stored, typed.
 	 *
-	 * @param mixed                $stored What was stored.
-	 * @param array<string, mixed> $shape  Field => default; [] for a list of times.
-	 * @return array<string, mixed>
+	 * @param mixed $stored What was stored.
+	 * @return array<string, array{until: int, reason: string}>
 	 */
-	private function entries($stored, array $shape): array {
-		$entries = [];
+	private function held_entries($stored): array {
+		$held = [];
 		foreach (is_array($stored) ? $stored : [] as $name => $entry) {
-			if (! is_array($entry)) {
-				continue;
-			}
-			if ([] === $shape) {
-				$entries[ (string) $name ] = array_values(array_map('intval', $entry));
-				continue;
-			}
-			foreach ($shape as $field => $default) {
-				$value                                = $entry[ $field ] ?? $default;
-				$entries[ (string) $name ][ $field ] = is_bool($default) ? (bool) $value : (is_int($default) ? (int) $value : (string) $value);
+			if (is_array($entry)) {
+				$held[ (string) $name ] = ['until' => (int) ($entry['until'] ?? 0), 'reason' => (string) ($entry['reason'] ?? '')];
 			}
 		}
-		return $entries;
+		return $held;
 	}
 
 	/**
@@ -584,14 +466,12 @@ class Certificate_Queue {
 			$state['since'] = 0;
 			$state['due']   = 0;
 		}
-		$idle = [] === $state['domains'] && [] === $state['leases'] && [] === $state['held'] && [] === $state['blocking'] && [] === $state['refused'];
-		foreach (['held', 'blocking', 'refused'] as $key) {
-			if ([] === $state[ $key ]) {
-				unset($state[ $key ]);
-			}
+		$idle = [] === $state['domains'] && [] === $state['leases'] && [] === $state['held'];
+		$stored = $state;
+		if ([] === $stored['held']) {
+			unset($stored['held']);
 		}
-		$this->option->write($idle && 0 === $state['attempts'] ? [] : $state);
-		$state += ['held' => []];
+		$this->option->write($idle && 0 === $state['attempts'] ? [] : $stored);
 		$this->reschedule($state);
 	}
 

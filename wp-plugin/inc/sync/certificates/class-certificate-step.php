@@ -149,26 +149,40 @@ class Certificate_Step {
 	private $ledger;
 
 	/**
-	 * @param Extension_Gateway $gateway The extension.
-	 * @param Logger            $logger  Logger.
-	 * @param Certificate_Queue $queue   The waiting names.
-	 * @param Name_Queue        $names   Knows how many attempts a change gets.
-	 * @param App_Domains       $app     The network's view of the app.
-	 * @param Network           $network Network facts, Ultimate Multisite's domain records among them.
-	 * @param Order_Ledger      $ledger  The orders sent, for Let's Encrypt's budgets.
-	 * @param Dns_Check|null          $dns    Whether names point at the server.
-	 * @param Served_Certificate|null $served What the server presents for a name.
+	 * @var Blocking_Names
 	 */
-	public function __construct(Extension_Gateway $gateway, Logger $logger, Certificate_Queue $queue, Name_Queue $names, App_Domains $app, Network $network, Order_Ledger $ledger, ?Dns_Check $dns = null, ?Served_Certificate $served = null) {
-		$this->gateway = $gateway;
-		$this->logger  = $logger;
-		$this->queue   = $queue;
-		$this->names   = $names;
-		$this->app     = $app;
-		$this->network = $network;
-		$this->ledger  = $ledger;
-		$this->dns     = $dns ?? new Dns_Check(new Dns_Resolver());
-		$this->served  = $served ?? new Served_Certificate($this->dns);
+	private $blocking;
+
+	/**
+	 * @var Refused_Names
+	 */
+	private $refused;
+
+	/**
+	 * @param Extension_Gateway       $gateway  The extension.
+	 * @param Logger                  $logger   Logger.
+	 * @param Certificate_Queue       $queue    The waiting names.
+	 * @param Name_Queue              $names    Knows how many attempts a change gets.
+	 * @param App_Domains             $app      The network's view of the app.
+	 * @param Network                 $network  Network facts, Ultimate Multisite's domain records among them.
+	 * @param Order_Ledger            $ledger   The orders sent, for Let's Encrypt's budgets.
+	 * @param Blocking_Names          $blocking The names whose DNS holds a certificate back.
+	 * @param Refused_Names           $refused  The names Let's Encrypt refused this hour.
+	 * @param Dns_Check|null          $dns      Whether names point at the server.
+	 * @param Served_Certificate|null $served   What the server presents for a name.
+	 */
+	public function __construct(Extension_Gateway $gateway, Logger $logger, Certificate_Queue $queue, Name_Queue $names, App_Domains $app, Network $network, Order_Ledger $ledger, Blocking_Names $blocking, Refused_Names $refused, ?Dns_Check $dns = null, ?Served_Certificate $served = null) {
+		$this->gateway  = $gateway;
+		$this->logger   = $logger;
+		$this->queue    = $queue;
+		$this->names    = $names;
+		$this->app      = $app;
+		$this->network  = $network;
+		$this->ledger   = $ledger;
+		$this->blocking = $blocking;
+		$this->refused  = $refused;
+		$this->dns      = $dns ?? new Dns_Check(new Dns_Resolver());
+		$this->served   = $served ?? new Served_Certificate($this->dns);
 	}
 
 	/**
@@ -257,7 +271,7 @@ class Certificate_Step {
 			return [];
 		}
 		$failing = $this->failing($checked);
-		$this->queue->blocked_by($checked, $failing, 'basic' === $mode);
+		$this->blocking->record($checked, $failing, 'basic' === $mode);
 		return 'basic' === $mode ? $this->order_basic($names, $checked, $failing, $lease) : $this->order_advanced($names, $served, $failing, $lease);
 	}
 
@@ -742,7 +756,7 @@ class Certificate_Step {
 		foreach (array_intersect($this->network->domains_checking_dns(), $names) as $name) {
 			$failing[ $name ] = $failing[ $name ] ?? ['reason' => 'Ultimate Multisite has not seen its DNS point at the network yet (its domain record is checking-dns)', 'moved' => false, 'until' => 0];
 		}
-		foreach ($this->queue->over_budget($names, $this->budget()) as $name => $until) {
+		foreach ($this->refused->over_budget($names, $this->budget()) as $name => $until) {
 			$failing[ $name ] = [
 				'reason' => sprintf('Let\'s Encrypt refused %d order(s) with it within the hour; next attempt after %s', $this->budget(), gmdate('H:i', $until) . ' UTC'),
 				'moved'  => false,
@@ -977,7 +991,7 @@ class Certificate_Step {
 		$names    = $per_name ? [$name] : array_values(array_filter(array_merge([$name], $rest)));
 		$why      = sprintf('the certificate order was refused; not retried before an hour has passed or its DNS changed: %s', $reason);
 		$this->logger->error(sprintf('redeploy_ssl %s: %s', $this->label($name), $why));
-		$this->queue->refused($names);
+		$this->refused->record($names);
 		$this->queue->hold($lease, array_fill_keys($names, $why), time() + HOUR_IN_SECONDS);
 		return ! $per_name;
 	}
