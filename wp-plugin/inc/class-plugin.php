@@ -310,7 +310,7 @@ final class Plugin {
 	 * @return list<Table>
 	 */
 	public static function tables(): array {
-		return [App_Domains::table(), Managed_Domains::table(), Name_Queue::table(), Order_Ledger::table(), Blocking_Names::table(), Refused_Names::table()];
+		return [App_Domains::table(), Managed_Domains::table(), Name_Queue::table(), Certificate_Queue::table(), Order_Ledger::table(), Blocking_Names::table(), Refused_Names::table()];
 	}
 
 	/**

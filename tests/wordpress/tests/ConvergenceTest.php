@@ -211,7 +211,7 @@ PHP
 
 		$this->assertSame(1, $this->sim->counters()['redeploys']);
 		$this->assertSame([], $this->waiting_for_certificate());
-		$this->assertSame([], get_network_option(null, 'wu_runcloud_ssl_pending', []));
+		$this->assertSame([], $this->certificate_queue()->pending());
 	}
 
 	public function test_a_name_mapped_again_while_a_pruning_reconcile_runs_stays(): void {

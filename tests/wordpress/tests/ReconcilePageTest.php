@@ -233,7 +233,7 @@ final class ReconcilePageTest extends Integration_Test_Case {
 		$this->sim->fault(['kind' => 'status', 'status' => 422, 'method' => 'POST', 'message' => 'Rejected test-token']);
 		$this->map_domain('refused.example.com', 3);
 		$this->run_domain_events();
-		update_network_option(null, 'wu_runcloud_ssl_pending', ['since' => time(), 'domains' => ['cert.example.com'], 'in_flight' => [], 'until' => 0]);
+		$this->certificate_queue()->request('cert.example.com');
 		Plugin::instance()->daily_reconcile()->keep_scheduled();
 		wp_set_current_user(1);
 

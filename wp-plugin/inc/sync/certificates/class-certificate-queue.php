@@ -8,9 +8,9 @@
 namespace WuRunCloud\Plugin\Sync\Certificates;
 
 use WuRunCloud\Plugin\Status\Logger;
+use WuRunCloud\Plugin\Storage\Name_Table;
 use WuRunCloud\Plugin\Storage\Shared_Option;
 use WuRunCloud\Plugin\Sync\Scheduler;
-
 
 defined('ABSPATH') || exit;
 
@@ -35,14 +35,17 @@ defined('ABSPATH') || exit;
  * whose certificate was ordered, leaves the names that hold a certificate
  * back (Blocking_Names) and Let's Encrypt's refusals (Refused_Names) too.
  *
- * Stored shape (network option wu_runcloud_ssl_pending):
- *   since    when the first waiting name came (0 when none waits)
- *   due      when the waiting names are redeployed
- *   domains  the waiting names
- *   leases   token => {names, until}: batches being redeployed
- *   attempts failed redeploys in a row, error: the last one's reason
- *            (redacted), next_at: no run before then
- *   held     name => {until, reason}: waiting for DNS or Let's Encrypt
+ * A row a name in a table of its own, kept while any of these holds:
+ *   waiting      it goes with the next batch (names go in the order they came:
+ *                position)
+ *   lease        the token of the batch that took it, '' when none;
+ *   lease_until  when that lease ends
+ *   held_until   it is held until then (0 when not held), held_reason: why
+ * and a small network option (wu_runcloud_ssl_pending) for the batch as a
+ * whole: since (when its first name came), due (when it is redeployed),
+ * attempts (failed redeploys in a row), error (the last one's reason,
+ * redacted), next_at (no run before then). Every change runs under the
+ * table's lock.
  */
 class Certificate_Queue {
 
@@ -50,9 +53,24 @@ class Certificate_Queue {
 	const OPTION = 'wu_runcloud_ssl_pending';
 
 	/**
+	 * The table, after the base prefix.
+	 */
+	const TABLE = 'wu_runcloud_certificate_queue';
+
+	/**
+	 * The version of the table's schema (table()): raised with every change.
+	 */
+	const SCHEMA_VERSION = 1;
+
+	/**
 	 * Seconds a taken batch stays with its process.
 	 */
 	const LEASE = 300;
+
+	/**
+	 * A row that none of the states holds any more.
+	 */
+	const EMPTY_ROW = "waiting = 0 AND lease = '' AND held_until = 0";
 
 	/**
 	 * @var Scheduler
@@ -65,9 +83,14 @@ class Certificate_Queue {
 	private $logger;
 
 	/**
+	 * @var Name_Table
+	 */
+	private $table;
+
+	/**
 	 * @var Shared_Option
 	 */
-	private $option;
+	private $batch;
 
 	/**
 	 * @var Blocking_Names
@@ -88,9 +111,27 @@ class Certificate_Queue {
 	public function __construct(Scheduler $scheduler, Logger $logger, Blocking_Names $blocking, Refused_Names $refused) {
 		$this->scheduler = $scheduler;
 		$this->logger    = $logger;
-		$this->option    = new Shared_Option(self::OPTION);
+		$this->table     = self::table();
+		$this->batch     = new Shared_Option(self::OPTION);
 		$this->blocking  = $blocking;
 		$this->refused   = $refused;
+	}
+
+	/**
+	 * The table of names, as its schema declares it.
+	 */
+	public static function table(): Name_Table {
+		return new Name_Table(
+			self::TABLE,
+			self::SCHEMA_VERSION,
+			"position bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+			waiting tinyint(1) unsigned NOT NULL DEFAULT 0,
+			lease varchar(64) CHARACTER SET ascii NOT NULL DEFAULT '',
+			lease_until bigint(20) NOT NULL DEFAULT 0,
+			held_until bigint(20) NOT NULL DEFAULT 0,
+			held_reason text NOT NULL,
+			KEY position (position)"
+		);
 	}
 
 	/**
@@ -100,13 +141,10 @@ class Certificate_Queue {
 	 */
 	public function request(string $domain): void {
 		$this->change(
-			static function (array $state) use ($domain) {
-				if (! in_array($domain, $state['domains'], true)) {
-					$state['domains'][] = $domain;
-				}
+			function (array $batch) use ($domain) {
 				// Asked for again (its DNS may be ready now): it goes with this batch.
-				unset($state['held'][ $domain ]);
-				$state['since'] = $state['since'] ? $state['since'] : time();
+				$this->put([$domain => ['waiting' => true, 'held_until' => 0, 'held_reason' => ''] + $this->rows_of([$domain])[ $domain ]]);
+				$batch['since'] = $batch['since'] ? $batch['since'] : time();
 
 				/**
 				 * Seconds to wait after the last domain change before redeploying.
@@ -121,43 +159,37 @@ class Certificate_Queue {
 				 * @param int $max_wait Seconds (default 300).
 				 */
 				$max_wait     = max($delay, (int) apply_filters('wu_runcloud_ssl_redeploy_max_wait', 300));
-				$state['due'] = min(time() + $delay, $state['since'] + $max_wait);
-				return $state;
+				$batch['due'] = min(time() + $delay, $batch['since'] + $max_wait);
+				return $batch;
 			}
 		);
 	}
 
 	/**
-	 * Takes the waiting names, and those of leases that ran out, under the
-	 * lease $token.
+	 * Takes the waiting names, the held ones, and those of leases that ran
+	 * out, under the lease $token.
 	 *
 	 * @param string $token The taker's lease token.
 	 * @return list<string>
 	 */
 	public function take(string $token): array {
-		return $this->option->locked(
-			function () use ($token) {
-				$state = $this->state();
-				$names = array_merge($state['domains'], array_keys($state['held']));
-				$state['held'] = [];
-				foreach ($state['leases'] as $held => $lease) {
-					if ($lease['until'] <= time()) {
-						$names = array_merge($lease['names'], $names);
-						unset($state['leases'][ $held ]);
-					}
-				}
-				$names = array_values(array_unique(array_map('strval', $names)));
+		$names = [];
+		$this->change(
+			function (array $batch) use ($token, &$names) {
+				$now   = time();
+				$taken = 'waiting = 1 OR held_until > 0 OR (lease <> \'\' AND lease_until <= %d)';
+				$names = array_map('strval', array_column($this->table->rows('SELECT name FROM {table} WHERE network_id = {network} AND (' . $taken . ') ORDER BY position', [$now]), 0));
 				if ([] === $names) {
-					return [];
+					return null;
 				}
-				$state['leases'][ $token ] = ['names' => $names, 'until' => time() + self::LEASE];
-				$state['domains']          = [];
-				$state['since']            = 0;
-				$state['due']              = 0;
-				$this->save($state);
-				return $names;
+				$this->table->query(
+					'UPDATE {table} SET waiting = 0, held_until = 0, held_reason = \'\', lease = %s, lease_until = %d WHERE network_id = {network} AND (' . $taken . ')',
+					[$token, $now + self::LEASE, $now]
+				);
+				return $batch;
 			}
 		);
+		return $names;
 	}
 
 	/**
@@ -167,9 +199,8 @@ class Certificate_Queue {
 	 */
 	public function done(string $token): void {
 		$this->change(
-			static function (array $state) use ($token) {
-				unset($state['leases'][ $token ]);
-				return $state;
+			function (array $batch) use ($token) {
+				return $this->end_lease($token) > 0 ? $batch : null;
 			}
 		);
 	}
@@ -179,11 +210,9 @@ class Certificate_Queue {
 	 */
 	public function succeeded(): void {
 		$this->change(
-			static function (array $state) {
-				$state['attempts'] = 0;
-				$state['error']    = '';
-				$state['next_at']  = 0;
-				return $state;
+			static function (array $batch) {
+				$after = ['attempts' => 0, 'error' => '', 'next_at' => 0] + $batch;
+				return $after === $batch ? null : $after;
 			}
 		);
 	}
@@ -199,35 +228,38 @@ class Certificate_Queue {
 	 * @param int          $max   Attempts in all.
 	 */
 	public function failed(string $token, array $names, string $error, int $max): int {
-		return $this->option->locked(
-			function () use ($token, $names, $error, $max) {
-				$state = $this->state();
-				unset($state['leases'][ $token ]);
-				$attempts = $state['attempts'] + 1;
+		$attempts = 0;
+		$this->change(
+			function (array $batch) use ($token, $names, $error, $max, &$attempts) {
+				$attempts = $batch['attempts'] + 1;
 				if ($attempts >= $max) {
-					$state['attempts'] = 0;
-					$state['error']    = '';
-					$state['next_at']  = 0;
-					$this->save($state);
-					return 0;
+					$attempts = 0;
+					$this->end_lease($token);
+					return ['attempts' => 0, 'error' => '', 'next_at' => 0] + $batch;
 				}
+				$back = $this->rows_of($names);
+				foreach ($back as $name => $row) {
+					$back[ $name ] = ['waiting' => true] + $row;
+				}
+				$this->put($back);
+				$this->end_lease($token);
 				/** This filter is documented in inc/sync/class-name-queue.php */
-				$delay              = max(0, (int) apply_filters('wu_runcloud_retry_delay', (int) min(3600, 60 * (2 ** ($attempts - 1))), $attempts, 'redeploy_ssl'));
-				$state['domains']   = array_values(array_unique(array_merge($names, $state['domains'])));
-				$state['since']     = $state['since'] ? $state['since'] : time();
-				$state['attempts']  = $attempts;
-				$state['error']     = $this->logger->redact($error);
-				$state['next_at']   = time() + $delay;
-				$state['due']       = $state['next_at'];
-				$this->save($state);
-				return $attempts;
+				$delay = max(0, (int) apply_filters('wu_runcloud_retry_delay', (int) min(3600, 60 * (2 ** ($attempts - 1))), $attempts, 'redeploy_ssl'));
+				return [
+					'since'    => $batch['since'] ? $batch['since'] : time(),
+					'attempts' => $attempts,
+					'error'    => $this->logger->redact($error),
+					'next_at'  => time() + $delay,
+					'due'      => time() + $delay,
+				];
 			}
 		);
+		return $attempts;
 	}
 
 	/**
-	 * Takes names out of the batch and of every lease (removed from
-	 * RunCloud, or settled by a reconcile).
+	 * Takes names out of the batch, of every lease and of the held ones
+	 * (removed from RunCloud, or settled by a reconcile).
 	 *
 	 * @param list<string> $names Normalised names.
 	 */
@@ -238,36 +270,26 @@ class Certificate_Queue {
 		$this->refused->forget($names);
 		$was_blocking = $this->blocking->forget($names);
 		$this->change(
-			static function (array $state) use ($names, $was_blocking) {
-				$state['domains'] = array_values(array_diff($state['domains'], $names));
+			function (array $batch) use ($names, $was_blocking) {
+				$changed = $this->table->delete($names);
 				if ($was_blocking) {
 					// A name that held the certificate back is gone (unmapped): the
 					// names it held go with the next run, not at the next recheck.
-					foreach ($state['held'] as $name => $held) {
-						$state['held'][ $name ]['until'] = min($held['until'], time() + 30);
-					}
+					$soon     = time() + 30;
+					$changed += $this->table->query('UPDATE {table} SET held_until = %d WHERE network_id = {network} AND held_until > %d', [$soon, $soon]);
 				}
-				$state['held'] = array_diff_key($state['held'], array_flip($names));
-				foreach ($state['leases'] as $token => $lease) {
-					$state['leases'][ $token ]['names'] = array_values(array_diff($lease['names'], $names));
-				}
-				return $state;
+				return $changed > 0 ? $batch : null;
 			}
 		);
 	}
 
 	/**
-	 * The names waiting for a redeploy (leased ones included).
+	 * The names waiting for a redeploy (leased and held ones included).
 	 *
 	 * @return list<string>
 	 */
 	public function pending(): array {
-		$state = $this->state();
-		$names = [];
-		foreach ($state['leases'] as $lease) {
-			$names = array_merge($names, $lease['names']);
-		}
-		return array_values(array_unique(array_merge($names, $state['domains'], array_map('strval', array_keys($state['held'])))));
+		return array_map('strval', array_column($this->table->rows('SELECT name FROM {table} WHERE network_id = {network} ORDER BY position'), 0));
 	}
 
 	/**
@@ -276,8 +298,8 @@ class Certificate_Queue {
 	 * @return array{attempts: int, error: string}
 	 */
 	public function failure(): array {
-		$state = $this->state();
-		return ['attempts' => $state['attempts'], 'error' => $this->logger->redact($state['error'])];
+		$batch = $this->read();
+		return ['attempts' => $batch['attempts'], 'error' => $this->logger->redact($batch['error'])];
 	}
 
 	/**
@@ -293,14 +315,16 @@ class Certificate_Queue {
 			return;
 		}
 		$this->change(
-			static function (array $state) use ($token, $waiting, $until) {
-				foreach ($waiting as $name => $reason) {
-					$state['held'][ (string) $name ] = ['until' => $until, 'reason' => (string) $reason];
+			function (array $batch) use ($token, $waiting, $until) {
+				$held = $this->rows_of(array_keys($waiting));
+				foreach ($held as $name => $row) {
+					if ($row['lease'] === $token) {
+						$row = ['lease' => '', 'lease_until' => 0] + $row;
+					}
+					$held[ $name ] = ['held_until' => $until, 'held_reason' => (string) $waiting[ $name ]] + $row;
 				}
-				if (isset($state['leases'][ $token ])) {
-					$state['leases'][ $token ]['names'] = array_values(array_diff($state['leases'][ $token ]['names'], array_keys($waiting)));
-				}
-				return $state;
+				$this->put($held);
+				return $batch;
 			}
 		);
 	}
@@ -318,9 +342,10 @@ class Certificate_Queue {
 		$this->blocking->forget($names);
 		$this->refused->forget($names);
 		$this->change(
-			static function (array $state) use ($names) {
-				$state['held'] = array_diff_key($state['held'], array_flip($names));
-				return $state;
+			function (array $batch) use ($names) {
+				$in = implode(', ', array_fill(0, count($names), '%s'));
+				$changed = $this->table->query('UPDATE {table} SET held_until = 0, held_reason = \'\' WHERE network_id = {network} AND held_until > 0 AND name IN (' . $in . ')', array_map('strval', $names));
+				return $changed > 0 ? $batch : null;
 			}
 		);
 	}
@@ -358,7 +383,11 @@ class Certificate_Queue {
 	 * @return array<string, array{until: int, reason: string}>
 	 */
 	public function held(): array {
-		return $this->state()['held'];
+		$held = [];
+		foreach ($this->table->rows('SELECT name, held_until, held_reason FROM {table} WHERE network_id = {network} AND held_until > 0 ORDER BY position') as $row) {
+			$held[ (string) $row[0] ] = ['until' => (int) $row[1], 'reason' => (string) $row[2]];
+		}
+		return $held;
 	}
 
 	/**
@@ -373,7 +402,7 @@ class Certificate_Queue {
 	 */
 	public function keep_scheduled(): void {
 		if ([] !== $this->pending() && null === $this->scheduler->next(self::HOOK)) {
-			$this->reschedule($this->state());
+			$this->reschedule();
 		}
 	}
 
@@ -384,7 +413,7 @@ class Certificate_Queue {
 	 * @param int $not_before Unix time.
 	 */
 	public function postpone(int $not_before): void {
-		$this->reschedule($this->state(), $not_before);
+		$this->reschedule($not_before);
 	}
 
 	/**
@@ -395,55 +424,19 @@ class Certificate_Queue {
 	}
 
 	/**
-	 * @return array{since: int, due: int, domains: list<string>, leases: array<string, array{names: list<string>, until: int}>, attempts: int, error: string, next_at: int, held: array<string, array{until: int, reason: string}>}
-	 */
-	private function state(): array {
-		$state  = $this->option->read();
-		$leases = [];
-		foreach ((array) ($state['leases'] ?? []) as $token => $lease) {
-			if (is_array($lease) && isset($lease['names'], $lease['until'])) {
-				$leases[ (string) $token ] = ['names' => array_values((array) $lease['names']), 'until' => (int) $lease['until']];
-			}
-		}
-		return [
-			'since'    => (int) ($state['since'] ?? 0),
-			'due'      => (int) ($state['due'] ?? 0),
-			'domains'  => isset($state['domains']) && is_array($state['domains']) ? array_values($state['domains']) : [],
-			'leases'   => $leases,
-			'attempts' => (int) ($state['attempts'] ?? 0),
-			'error'    => (string) ($state['error'] ?? ''),
-			'next_at'  => (int) ($state['next_at'] ?? 0),
-			'held'     => $this->held_entries($state['held'] ?? []),
-		];
-	}
-
-	/**
-	 * The held names as stored, typed.
+	 * Changes the queue while no other process changes it: $change gets the
+	 * batch's record and returns it as it is to be stored, or null when it
+	 * changed nothing. After a change, rows that no state holds any more are
+	 * removed and the run is scheduled for what is left.
 	 *
-	 * @param mixed $stored What was stored.
-	 * @return array<string, array{until: int, reason: string}>
-	 */
-	private function held_entries($stored): array {
-		$held = [];
-		foreach (is_array($stored) ? $stored : [] as $name => $entry) {
-			if (is_array($entry)) {
-				$held[ (string) $name ] = ['until' => (int) ($entry['until'] ?? 0), 'reason' => (string) ($entry['reason'] ?? '')];
-			}
-		}
-		return $held;
-	}
-
-	/**
-	 * Changes the state under its lock, on a fresh read.
-	 *
-	 * @param callable(array<string, mixed>): array<string, mixed> $change The change.
+	 * @param callable(array{since: int, due: int, attempts: int, error: string, next_at: int}): (array{since: int, due: int, attempts: int, error: string, next_at: int}|null) $change The change.
 	 */
 	private function change(callable $change): void {
-		$this->option->locked(
+		$this->table->locked(
 			function () use ($change) {
-				$before = $this->state();
-				$after  = $change($before);
-				if ($after !== $before) {
+				$after = $change($this->read());
+				if (null !== $after) {
+					$this->table->query('DELETE FROM {table} WHERE network_id = {network} AND ' . self::EMPTY_ROW);
 					$this->save($after);
 				}
 			}
@@ -451,49 +444,131 @@ class Certificate_Queue {
 	}
 
 	/**
-	 * Stores the state (nothing at all once nothing waits) and schedules the
-	 * run for the earliest of the batch and the leases' ends.
+	 * The batch's record as stored.
 	 *
-	 * @param array<string, mixed> $state The state.
+	 * @return array{since: int, due: int, attempts: int, error: string, next_at: int}
 	 */
-	private function save(array $state): void {
-		foreach ($state['leases'] as $token => $lease) {
-			if ([] === $lease['names']) {
-				unset($state['leases'][ $token ]);
-			}
-		}
-		if ([] === $state['domains']) {
-			$state['since'] = 0;
-			$state['due']   = 0;
-		}
-		$idle = [] === $state['domains'] && [] === $state['leases'] && [] === $state['held'];
-		$stored = $state;
-		if ([] === $stored['held']) {
-			unset($stored['held']);
-		}
-		$this->option->write($idle && 0 === $state['attempts'] ? [] : $stored);
-		$this->reschedule($state);
+	private function read(): array {
+		$batch = $this->batch->read();
+		return [
+			'since'    => (int) ($batch['since'] ?? 0),
+			'due'      => (int) ($batch['due'] ?? 0),
+			'attempts' => (int) ($batch['attempts'] ?? 0),
+			'error'    => (string) ($batch['error'] ?? ''),
+			'next_at'  => (int) ($batch['next_at'] ?? 0),
+		];
 	}
 
 	/**
-	 * @param array<string, mixed> $state      The state.
-	 * @param int                  $not_before Unix time.
+	 * Stores the batch's record (nothing at all once it holds nothing) and
+	 * schedules the run for the earliest of the batch, the leases' ends and
+	 * the holds' rechecks.
+	 *
+	 * @param array{since: int, due: int, attempts: int, error: string, next_at: int} $batch The record.
 	 */
-	private function reschedule(array $state, int $not_before = 0): void {
-		$times = [];
-		if ([] !== $state['domains']) {
-			$times[] = max($state['due'], $state['next_at']);
+	private function save(array $batch): void {
+		$when = $this->when();
+		if (null === $when['waiting']) {
+			$batch['since'] = 0;
+			$batch['due']   = 0;
 		}
-		foreach ($state['leases'] as $lease) {
-			$times[] = $lease['until'];
-		}
-		foreach ($state['held'] as $held) {
-			$times[] = $held['until'];
+		$this->batch->write(0 === $batch['since'] && 0 === $batch['attempts'] && 0 === $batch['next_at'] ? [] : $batch);
+		$this->schedule($when, $batch);
+	}
+
+	/**
+	 * Schedules the run for what the table holds now, not before $not_before.
+	 *
+	 * @param int $not_before Unix time.
+	 */
+	private function reschedule(int $not_before = 0): void {
+		$this->schedule($this->when(), $this->read(), $not_before);
+	}
+
+	/**
+	 * Schedules the run for the earliest of the waiting batch (once due and
+	 * past its backoff), the leases' ends and the holds' rechecks.
+	 *
+	 * @param array{waiting: int|null, lease: int|null, held: int|null}              $when       From when().
+	 * @param array{since: int, due: int, attempts: int, error: string, next_at: int} $batch      The batch's record.
+	 * @param int                                                                     $not_before Unix time.
+	 */
+	private function schedule(array $when, array $batch, int $not_before = 0): void {
+		$times = array_filter([$when['lease'], $when['held']], 'is_int');
+		if (null !== $when['waiting']) {
+			$times[] = max($batch['due'], $batch['next_at']);
 		}
 		if ([] === $times) {
 			$this->scheduler->cancel(self::HOOK);
 			return;
 		}
 		$this->scheduler->replace(self::HOOK, max(min($times), $not_before));
+	}
+
+	/**
+	 * What the table holds, for the schedule: 1 when names wait for the
+	 * batch, the earliest end of a lease, the earliest recheck of a hold
+	 * (each null when there is none).
+	 *
+	 * @return array{waiting: int|null, lease: int|null, held: int|null}
+	 */
+	private function when(): array {
+		$row = $this->table->rows('SELECT MAX(waiting), MIN(CASE WHEN lease <> \'\' THEN lease_until END), MIN(CASE WHEN held_until > 0 THEN held_until END) FROM {table} WHERE network_id = {network}')[0] ?? [];
+		return [
+			'waiting' => empty($row[0]) ? null : 1,
+			'lease'   => null === ($row[1] ?? null) ? null : (int) $row[1],
+			'held'    => null === ($row[2] ?? null) ? null : (int) $row[2],
+		];
+	}
+
+	/**
+	 * Ends the lease $token (its names that nothing else keeps are done);
+	 * returns how many names it held.
+	 *
+	 * @param string $token The lease token.
+	 */
+	private function end_lease(string $token): int {
+		return $this->table->query('UPDATE {table} SET lease = \'\', lease_until = 0 WHERE network_id = {network} AND lease = %s', [$token]);
+	}
+
+	/**
+	 * Names' rows as stored, a new one for a name without, by name.
+	 *
+	 * @param list<string|int> $names Normalised names.
+	 * @return array<string, array{waiting: bool, lease: string, lease_until: int, held_until: int, held_reason: string}>
+	 */
+	private function rows_of(array $names): array {
+		$names  = array_values(array_unique(array_map('strval', $names)));
+		$rows   = array_fill_keys($names, ['waiting' => false, 'lease' => '', 'lease_until' => 0, 'held_until' => 0, 'held_reason' => '']);
+		$stored = [] === $names ? [] : $this->table->rows(
+			'SELECT name, waiting, lease, lease_until, held_until, held_reason FROM {table} WHERE network_id = {network} AND name IN (' . implode(', ', array_fill(0, count($names), '%s')) . ')',
+			$names
+		);
+		foreach ($stored as $row) {
+			$rows[ (string) $row[0] ] = ['waiting' => (bool) $row[1], 'lease' => (string) $row[2], 'lease_until' => (int) $row[3], 'held_until' => (int) $row[4], 'held_reason' => (string) $row[5]];
+		}
+		return $rows;
+	}
+
+	/**
+	 * Writes rows, each with every column.
+	 *
+	 * @param array<string, array{waiting: bool, lease: string, lease_until: int, held_until: int, held_reason: string}> $rows By name.
+	 */
+	private function put(array $rows): void {
+		$this->table->put(
+			array_map(
+				static function (array $row) {
+					return [
+						'waiting'     => $row['waiting'],
+						'lease'       => $row['lease'],
+						'lease_until' => $row['lease_until'],
+						'held_until'  => $row['held_until'],
+						'held_reason' => $row['held_reason'],
+					];
+				},
+				$rows
+			)
+		);
 	}
 }
