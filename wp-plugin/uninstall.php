@@ -2,9 +2,9 @@
 /**
  * Removes what the plugin stored, on every site of every network: its options
  * (network-wide and any a site holds), their transients, each user's screen
- * option (names per page on the Domains tab), its tables (the view
- * of the web app's domains, the record of the names it added, the ledger of
- * certificate orders) and every
+ * option (names per page on the Domains tab), its tables (Plugin::tables():
+ * the view of the web app's domains, the record of the names it added, the
+ * queues, the ledger of certificate orders...) and every
  * scheduled run of its hooks in Action Scheduler and WP-Cron. Credentials live in
  * wp-config.php (or Ultimate Multisite's own store) and are left alone; the
  * domains on RunCloud are left as they are.

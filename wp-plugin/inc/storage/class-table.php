@@ -44,6 +44,14 @@ class Table {
 	private static $checked = [];
 
 	/**
+	 * The stored versions as this process first read them: one read for
+	 * every table's first use.
+	 *
+	 * @var array<string, int>|null
+	 */
+	private static $first_read;
+
+	/**
 	 * @var string
 	 */
 	private $suffix;
@@ -136,7 +144,8 @@ class Table {
 		if (isset(self::$checked[ $this->suffix ])) {
 			return;
 		}
-		if ($this->stored_version() < $this->version) {
+		self::$first_read = self::$first_read ?? $this->versions()->read();
+		if ((int) (self::$first_read[ $this->suffix ] ?? 0) < $this->version) {
 			$this->guarded(
 				function () {
 					// Another process may have upgraded it while this one waited.
@@ -223,6 +232,7 @@ class Table {
 				$versions->write(null === $version ? $all : [$this->suffix => $version] + $all);
 			}
 		);
+		self::$first_read = null;
 	}
 
 	/**
