@@ -100,6 +100,30 @@ abstract class Integration_Test_Case extends TestCase {
 	}
 
 	/**
+	 * The SQL statements $work sends that match $pattern, in order.
+	 *
+	 * @param string   $pattern A regular expression.
+	 * @param callable $work    The work.
+	 * @return list<string>
+	 */
+	protected function statements_of(string $pattern, callable $work): array {
+		$statements = [];
+		$collect    = static function ($query) use ($pattern, &$statements) {
+			if (preg_match($pattern, $query)) {
+				$statements[] = $query;
+			}
+			return $query;
+		};
+		add_filter('query', $collect);
+		try {
+			$work();
+		} finally {
+			remove_filter('query', $collect);
+		}
+		return $statements;
+	}
+
+	/**
 	 * The queue of names due for another convergence.
 	 */
 	protected function name_queue(): \WuRunCloud\Plugin\Sync\Name_Queue {

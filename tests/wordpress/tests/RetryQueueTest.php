@@ -39,29 +39,14 @@ PHP;
 		for ($i = 0; $i < 100; $i++) {
 			$queue->failed(sprintf('n%03d.example.com', $i), 2, false, 'add_domain', 'test', '');
 		}
-		$writes  = [];
-		$collect = static function ($query) use (&$writes) {
-			if (preg_match('/^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i', $query)) {
-				$writes[] = $query;
+		$writes = $this->statements_of(
+			'/^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i',
+			static function () use ($queue) {
+				$queue->request('n050.example.com', 2, false);
 			}
-			return $query;
-		};
-		add_filter('query', $collect);
-		try {
-			$queue->request('n050.example.com', 2, false);
-		} finally {
-			remove_filter('query', $collect);
-		}
-
-		$table = \WuRunCloud\Plugin\Sync\Name_Queue::table()->name();
-		$rows  = array_values(
-			array_filter(
-				$writes,
-				static function ($query) use ($table) {
-					return false !== strpos($query, $table);
-				}
-			)
 		);
+
+		$rows = array_values(preg_grep('/' . preg_quote(\WuRunCloud\Plugin\Sync\Name_Queue::table()->name(), '/') . '/', $writes));
 		$this->assertCount(1, $rows, 'one statement: ' . implode("\n", $writes));
 		$this->assertStringContainsString("'n050.example.com'", $rows[0]);
 		$this->assertStringNotContainsString('n049', $rows[0], 'the name\'s row alone');

@@ -65,21 +65,14 @@ PHP;
 	}
 
 	public function test_installing_a_table_as_its_schema_declares_it_changes_nothing(): void {
-		$changes = [];
-		$collect = static function ($query) use (&$changes) {
-			if (preg_match('/^\s*(CREATE|ALTER|DROP)\b/i', $query)) {
-				$changes[] = $query;
+		$changes = $this->statements_of(
+			'/^\s*(CREATE|ALTER|DROP)\b/i',
+			static function () {
+				foreach (Plugin::tables() as $table) {
+					$table->install();
+				}
 			}
-			return $query;
-		};
-		add_filter('query', $collect);
-		try {
-			foreach (Plugin::tables() as $table) {
-				$table->install();
-			}
-		} finally {
-			remove_filter('query', $collect);
-		}
+		);
 
 		$this->assertSame([], $changes, 'each table already matches its schema');
 		foreach (Plugin::tables() as $table) {
