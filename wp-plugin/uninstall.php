@@ -2,8 +2,9 @@
 /**
  * Removes what the plugin stored, on every site of every network: its options
  * (network-wide and any a site holds), their transients, each user's screen
- * option (names per page on the Domains tab), its tables (the view
- * of the web app's domains, the record of the names it added) and every
+ * option (names per page on the Domains tab), its tables (Plugin::tables():
+ * the view of the web app's domains, the record of the names it added, the
+ * queues, the ledger of certificate orders...) and every
  * scheduled run of its hooks in Action Scheduler and WP-Cron. Credentials live in
  * wp-config.php (or Ultimate Multisite's own store) and are left alone; the
  * domains on RunCloud are left as they are.
@@ -62,6 +63,6 @@ foreach (['', $GLOBALS['wpdb']->base_prefix] as $wu_runcloud_prefix) {
 	delete_metadata('user', 0, $wu_runcloud_prefix . 'wu_runcloud_domains_per_page', '', true);
 }
 
-\WuRunCloud\Plugin\Sync\App_Domains::drop_table();
-\WuRunCloud\Plugin\Sync\Managed_Domains::drop_table();
-\WuRunCloud\Plugin\Sync\Certificates\Order_Ledger::drop_table();
+foreach (\WuRunCloud\Plugin\Plugin::tables() as $wu_runcloud_table) {
+	$wu_runcloud_table->drop();
+}

@@ -26,14 +26,17 @@ use WuRunCloud\Plugin\Extension\Extension_Gateway;
 use WuRunCloud\Plugin\Status\Domain_Status;
 use WuRunCloud\Plugin\Status\Failure_Log;
 use WuRunCloud\Plugin\Status\Logger;
-use WuRunCloud\Plugin\Storage\Name_Lock;
+use WuRunCloud\Plugin\Storage\Lock;
+use WuRunCloud\Plugin\Storage\Table;
 use WuRunCloud\Plugin\Sync\Adoption;
 use WuRunCloud\Plugin\Sync\App_Domains;
 use WuRunCloud\Plugin\Sync\Background_Work;
+use WuRunCloud\Plugin\Sync\Certificates\Blocking_Names;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Step;
-use WuRunCloud\Plugin\Sync\Certificates\Order_Ledger;
 use WuRunCloud\Plugin\Sync\Certificates\Last_Redeploy;
+use WuRunCloud\Plugin\Sync\Certificates\Order_Ledger;
+use WuRunCloud\Plugin\Sync\Certificates\Refused_Names;
 use WuRunCloud\Plugin\Sync\Converger;
 use WuRunCloud\Plugin\Sync\Desired_State;
 use WuRunCloud\Plugin\Sync\Domain_Sync_Service;
@@ -115,6 +118,16 @@ final class Plugin {
 	 * @var Sync\Name_Queue
 	 */
 	private $retries;
+
+	/**
+	 * @var Blocking_Names
+	 */
+	private $blocking;
+
+	/**
+	 * @var Refused_Names
+	 */
+	private $refused;
 
 	/**
 	 * @var Managed_Domains
@@ -223,7 +236,9 @@ final class Plugin {
 		$this->logger      = new Logger($this->credentials);
 		$this->scheduler   = new Scheduler();
 		$this->network     = new Network();
-		$this->ssl         = new Certificate_Queue($this->scheduler, $this->logger);
+		$this->blocking    = new Blocking_Names();
+		$this->refused     = new Refused_Names();
+		$this->ssl         = new Certificate_Queue($this->scheduler, $this->logger, $this->blocking, $this->refused);
 		$this->retries     = new Name_Queue($this->scheduler, $this->logger);
 		$this->managed     = new Managed_Domains();
 		$this->app         = new App_Domains();
@@ -246,8 +261,8 @@ final class Plugin {
 		$network        = $this->network;
 		$wildcards      = new Wildcards($this->gateway, $this->app);
 		$this->desired  = new Desired_State($network, $this->gateway, $wildcards, $this->logger);
-		$converger      = new Converger($this->gateway, $this->logger, $network, $this->desired, $wildcards, $this->managed, $this->app, $this->retries, $this->ssl, new Name_Lock());
-		$certificates   = new Certificate_Step($this->gateway, $this->logger, $this->ssl, $this->retries, $this->app, $network, new Order_Ledger());
+		$converger      = new Converger($this->gateway, $this->logger, $network, $this->desired, $wildcards, $this->managed, $this->app, $this->retries, $this->ssl, new Lock());
+		$certificates   = new Certificate_Step($this->gateway, $this->logger, $this->ssl, $this->retries, $this->app, $network, new Order_Ledger(), $this->blocking, $this->refused);
 		$this->walk     = new Reconcile_Walk($this->gateway, $this->logger, $network, $this->desired, $this->managed, $this->app, $this->retries, $converger, $this->record);
 		$this->adoption = new Adoption($this->desired, $this->app, $this->managed, $network, $this->logger);
 		return new Domain_Sync_Service($this->gateway, $tester, $converger, $certificates, new Background_Work(), $this->desired, $this->app, $this->walk);
@@ -402,13 +417,23 @@ final class Plugin {
 	}
 
 	/**
-	 * Activation (again): the plugin's tables are there, runs are
-	 * scheduled for the work still queued; the daily run comes with the next
-	 * admin page load.
+	 * Every table of the plugin's, as its schema declares it.
+	 *
+	 * @return list<Table>
+	 */
+	public static function tables(): array {
+		return [App_Domains::table(), Managed_Domains::table(), Name_Queue::table(), Certificate_Queue::table(), Order_Ledger::table(), Blocking_Names::table(), Refused_Names::table()];
+	}
+
+	/**
+	 * Activation (again): the plugin's tables are there as their schemas
+	 * declare them, runs are scheduled for the work still queued; the daily
+	 * run comes with the next admin page load.
 	 */
 	public function activate(): void {
-		App_Domains::install();
-		Managed_Domains::install();
+		foreach (self::tables() as $table) {
+			$table->install();
+		}
 		$this->keep_queues_scheduled();
 		$this->daily->fill_view();
 	}

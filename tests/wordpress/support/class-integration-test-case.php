@@ -52,16 +52,17 @@ abstract class Integration_Test_Case extends TestCase {
 		$this->sim->reset();
 		// Other PHP processes of earlier tests wrote to the database behind this process's object cache.
 		wp_cache_flush();
-		foreach (['wu_runcloud_ssl_pending', 'wu_runcloud_retry_queue', 'wu_runcloud_last_reconcile', 'wu_runcloud_given_up', 'wu_runcloud_app_domains_meta', 'wu_runcloud_reconcile_walk', 'wu_runcloud_ssl_mode', 'wu_runcloud_dns_pointed', 'wu_test_settings', 'wu_test_domains'] as $option) {
+		foreach (['wu_runcloud_ssl_pending', 'wu_runcloud_last_reconcile', 'wu_runcloud_given_up', 'wu_runcloud_app_domains_meta', 'wu_runcloud_reconcile_walk', 'wu_runcloud_ssl_mode', 'wu_runcloud_dns_pointed', 'wu_test_settings', 'wu_test_domains'] as $option) {
 			delete_network_option(null, $option);
 		}
-		// A test may have uninstalled the plugin (its tables dropped) in another process.
-		\WuRunCloud\Plugin\Sync\App_Domains::install();
+		// A test may have uninstalled the plugin (its tables dropped) in
+		// another process. Every table starts empty (Let's Encrypt's budgets
+		// afresh too).
+		foreach (Plugin::tables() as $table) {
+			$table->install();
+			$table->query('DELETE FROM {table}');
+		}
 		Plugin::instance()->service()->app_domains()->clear();
-		\WuRunCloud\Plugin\Sync\Managed_Domains::install();
-		(new \WuRunCloud\Plugin\Sync\Managed_Domains())->clear();
-		// Let's Encrypt's budgets start afresh for each test.
-		(new \WuRunCloud\Plugin\Sync\Certificates\Order_Ledger())->clear();
 		Queue_Runner::clear();
 		if (class_exists('\WP_Ultimo\Test\Async_Queue')) {
 			\WP_Ultimo\Test\Async_Queue::clear();
@@ -96,6 +97,54 @@ abstract class Integration_Test_Case extends TestCase {
 	protected function forget_the_view(): void {
 		Plugin::instance()->service()->app_domains()->clear();
 		Plugin::instance()->service()->forget_cached_domains();
+	}
+
+	/**
+	 * The SQL statements $work sends that match $pattern, in order.
+	 *
+	 * @param string   $pattern A regular expression.
+	 * @param callable $work    The work.
+	 * @return list<string>
+	 */
+	protected function statements_of(string $pattern, callable $work): array {
+		$statements = [];
+		$collect    = static function ($query) use ($pattern, &$statements) {
+			if (preg_match($pattern, $query)) {
+				$statements[] = $query;
+			}
+			return $query;
+		};
+		add_filter('query', $collect);
+		try {
+			$work();
+		} finally {
+			remove_filter('query', $collect);
+		}
+		return $statements;
+	}
+
+	/**
+	 * The queue of names due for another convergence.
+	 */
+	protected function name_queue(): \WuRunCloud\Plugin\Sync\Name_Queue {
+		return new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), Plugin::instance()->logger());
+	}
+
+	/**
+	 * The names waiting for a certificate redeploy.
+	 */
+	protected function certificate_queue(): \WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue {
+		return new \WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), Plugin::instance()->logger(), new \WuRunCloud\Plugin\Sync\Certificates\Blocking_Names(), new \WuRunCloud\Plugin\Sync\Certificates\Refused_Names());
+	}
+
+	/**
+	 * The names waiting in the queue with their entries, as stored now
+	 * (another process may have written them).
+	 *
+	 * @return array<string, array<string, mixed>>
+	 */
+	protected function queued(): array {
+		return $this->name_queue()->all();
 	}
 
 	/**

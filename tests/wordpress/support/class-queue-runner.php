@@ -56,34 +56,14 @@ final class Queue_Runner {
 		}
 		ksort($moved);
 		_set_cron_array($moved);
-		$queue = get_network_option(null, 'wu_runcloud_retry_queue', []);
-		foreach ((array) $queue as $key => $entry) {
-			$queue[ $key ]['next_at'] = (int) $entry['next_at'] - $seconds;
-			if (! empty($entry['leased_until'])) {
-				$queue[ $key ]['leased_until'] = (int) $entry['leased_until'] - $seconds;
-			}
-		}
-		update_network_option(null, 'wu_runcloud_retry_queue', $queue);
+		\WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue::table()->query('UPDATE {table} SET lease_until = IF(lease_until = 0, 0, lease_until - %d), held_until = IF(held_until = 0, 0, held_until - %d) WHERE network_id = {network}', [$seconds, $seconds]);
+		\WuRunCloud\Plugin\Sync\Certificates\Blocking_Names::table()->query('UPDATE {table} SET since = since - %d WHERE network_id = {network}', [$seconds]);
+		\WuRunCloud\Plugin\Sync\Certificates\Refused_Names::table()->query('UPDATE {table} SET refused_at = refused_at - %d WHERE network_id = {network}', [$seconds]);
+		\WuRunCloud\Plugin\Sync\Name_Queue::table()->query('UPDATE {table} SET next_at = next_at - %d, leased_until = IF(leased_until = 0, 0, leased_until - %d) WHERE network_id = {network}', [$seconds, $seconds]);
 		$batch = get_network_option(null, 'wu_runcloud_ssl_pending', []);
 		if (is_array($batch) && [] !== $batch) {
 			foreach (['since', 'due', 'next_at'] as $key) {
 				$batch[ $key ] = empty($batch[ $key ]) ? 0 : (int) $batch[ $key ] - $seconds;
-			}
-			foreach ((array) ($batch['leases'] ?? []) as $token => $lease) {
-				$batch['leases'][ $token ]['until'] = (int) $lease['until'] - $seconds;
-			}
-			foreach ((array) ($batch['held'] ?? []) as $name => $held) {
-				$batch['held'][ $name ]['until'] = (int) $held['until'] - $seconds;
-			}
-			foreach ((array) ($batch['blocking'] ?? []) as $name => $blocking) {
-				$batch['blocking'][ $name ]['since'] = (int) $blocking['since'] - $seconds;
-			}
-			foreach (['refused', 'issued'] as $key) {
-				foreach ((array) ($batch[ $key ] ?? []) as $name => $times) {
-					foreach ((array) $times as $i => $at) {
-						$batch[ $key ][ $name ][ $i ] = (int) $at - $seconds;
-					}
-				}
 			}
 			update_network_option(null, 'wu_runcloud_ssl_pending', $batch);
 		}

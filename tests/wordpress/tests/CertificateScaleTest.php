@@ -77,7 +77,7 @@ final class CertificateScaleTest extends Integration_Test_Case {
 		$this->assertSame(0, $this->sim->dns_state()['refused_orders']);
 		$why = 'this web app has 103 names; one basic certificate holds at most 100 (Let\'s Encrypt\'s limit), so no certificate can cover them: switch the web app to advanced SSL';
 		$this->assertNotEmpty(preg_grep('/' . preg_quote($why, '/') . '/', $this->log_lines('warning')), implode("\n", $this->log_lines('warning')));
-		$this->assertSame(['one-too-many.example.com'], (new \WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), Plugin::instance()->logger()))->pending(), 'the name waits');
+		$this->assertSame(['one-too-many.example.com'], $this->certificate_queue()->pending(), 'the name waits');
 
 		$health = $this->site_health();
 		$this->assertSame('critical', $health['status']);
@@ -143,7 +143,7 @@ final class CertificateScaleTest extends Integration_Test_Case {
 	 * @return array<string, array{until: int, reason: string}>
 	 */
 	private function held(): array {
-		return (new \WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), Plugin::instance()->logger()))->held();
+		return $this->certificate_queue()->held();
 	}
 
 	public function test_advanced_orders_never_pass_the_accounts_budget_and_go_when_it_comes_back(): void {

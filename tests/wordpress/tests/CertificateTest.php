@@ -53,12 +53,10 @@ final class CertificateTest extends Integration_Test_Case {
 		$this->run_scheduled_after(31);
 
 		$this->assertSame(0, $this->sim->counters()['redeploys']);
-		$this->assertSame([], get_network_option(null, 'wu_runcloud_retry_queue', []), 'the queue of names is for names, not certificates');
-		$batch = get_network_option(null, 'wu_runcloud_ssl_pending', []);
-		$this->assertSame(['cert.example.com'], $batch['domains'], 'the name waits again');
-		$this->assertSame([], $batch['leases'], 'the lease of the failed run ended');
-		$this->assertSame(1, $batch['attempts']);
-		$this->assertSame('RunCloud answered HTTP 503, "Service Unavailable": RunCloud had trouble on its side; it usually passes by itself.', $batch['error']);
+		$this->assertSame([], $this->queued(), 'the queue of names is for names, not certificates');
+		$this->assertSame(['cert.example.com'], $this->certificate_queue()->pending(), 'the name waits again');
+		$this->assertSame(0, (int) \WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue::table()->value("SELECT COUNT(*) FROM {table} WHERE lease <> ''"), 'the lease of the failed run ended');
+		$this->assertSame(['attempts' => 1, 'error' => 'RunCloud answered HTTP 503, "Service Unavailable": RunCloud had trouble on its side; it usually passes by itself.'], $this->certificate_queue()->failure());
 		wp_set_current_user(1);
 		ob_start();
 		\WuRunCloud\Plugin\Plugin::instance()->settings_page()->render();
@@ -71,7 +69,7 @@ final class CertificateTest extends Integration_Test_Case {
 		$this->run_scheduled_after(5);
 
 		$this->assertSame(1, $this->sim->counters()['redeploys']);
-		$this->assertSame([], get_network_option(null, 'wu_runcloud_retry_queue', []));
+		$this->assertSame([], $this->queued());
 	}
 
 	public function test_names_behind_a_failed_advanced_redeploy_come_along_with_its_retry(): void {
@@ -84,7 +82,7 @@ final class CertificateTest extends Integration_Test_Case {
 		$this->run_scheduled_after(31);
 
 		$this->assertSame([], $this->sim->state()['ssl']['domains'], 'RunCloud failed on the first name');
-		$this->assertSame(['wait-1.example.com', 'wait-2.example.com', 'wait-3.example.com'], get_network_option(null, 'wu_runcloud_ssl_pending')['domains'], 'all three wait');
+		$this->assertSame(['wait-1.example.com', 'wait-2.example.com', 'wait-3.example.com'], $this->certificate_queue()->pending(), 'all three wait');
 		$this->assertSame(1, count(preg_grep('#^POST .*/ssl$#', $this->sim->request_lines())), 'no hammering of a failing RunCloud');
 
 		$this->run_scheduled_after(60);
@@ -93,8 +91,9 @@ final class CertificateTest extends Integration_Test_Case {
 		foreach (['wait-1.example.com', 'wait-2.example.com', 'wait-3.example.com'] as $domain) {
 			$this->assertContains($domain, $covered);
 		}
-		$this->assertSame([], get_network_option(null, 'wu_runcloud_retry_queue', []));
-		$this->assertSame([], get_network_option(null, 'wu_runcloud_ssl_pending', []));
+		$this->assertSame([], $this->queued());
+		$this->assertSame([], $this->certificate_queue()->pending());
+		$this->assertSame(['attempts' => 0, 'error' => ''], $this->certificate_queue()->failure());
 	}
 
 	public function test_names_of_a_redeploy_whose_process_dies_join_the_next_one(): void {
@@ -127,7 +126,8 @@ PHP
 		foreach (['lost-1.example.com', 'lost-2.example.com', 'lost-3.example.com'] as $domain) {
 			$this->assertContains($domain, $covered);
 		}
-		$this->assertSame([], get_network_option(null, 'wu_runcloud_ssl_pending', []));
+		$this->assertSame([], $this->certificate_queue()->pending());
+		$this->assertSame(['attempts' => 0, 'error' => ''], $this->certificate_queue()->failure());
 		$this->assertNull(Queue_Runner::next('wu_runcloud_redeploy_ssl'), 'nothing left scheduled');
 	}
 

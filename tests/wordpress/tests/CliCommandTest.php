@@ -371,7 +371,7 @@ PHP;
 		$this->assertSame(1, $this->sim->counters()['redeploys']);
 		$this->assertSame(1, count($this->printed('success')));
 		$this->assertStringStartsWith('basic SSL: redeployed (', $this->printed('success')[0]);
-		$this->assertSame([], get_network_option(null, 'wu_runcloud_ssl_pending', []), 'the batch was taken');
+		$this->assertSame([], $this->certificate_queue()->pending(), 'the batch was taken');
 	}
 
 	public function test_sync_waits_out_a_rate_limit_longer_than_a_page_load_may(): void {

@@ -26,23 +26,11 @@ final class ConvergenceTest extends Integration_Test_Case {
 	private const ADD_FAULT = ['method' => 'POST', 'path_contains' => '/domains'];
 
 	/**
-	 * @return array<string, array<string, mixed>>
-	 */
-	private function queued(): array {
-		wp_cache_flush();
-		return (array) get_network_option(null, 'wu_runcloud_retry_queue', []);
-	}
-
-	/**
 	 * @return list<string>
 	 */
 	private function waiting_for_certificate(): array {
 		wp_cache_flush();
 		return Plugin::instance()->settings_page() ? $this->certificate_queue()->pending() : [];
-	}
-
-	private function certificate_queue(): Certificate_Queue {
-		return new Certificate_Queue(new Scheduler(), Plugin::instance()->logger());
 	}
 
 	/**
@@ -79,7 +67,8 @@ final class ConvergenceTest extends Integration_Test_Case {
 					<<<'PHP'
 					\WP_Ultimo\Managers\Domain_Manager::get_instance()->unmap_domain('late.example.com', 3);
 					\WP_Ultimo\Test\Async_Queue::run();
-					echo json_encode(get_network_option(null, 'wu_runcloud_retry_queue', [])), "\n";
+					$queue = new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), \WuRunCloud\Plugin\Plugin::instance()->logger());
+					echo json_encode($queue->all()), "\n";
 PHP
 				);
 			}
@@ -229,7 +218,7 @@ PHP
 
 		$this->assertSame(1, $this->sim->counters()['redeploys']);
 		$this->assertSame([], $this->waiting_for_certificate());
-		$this->assertSame([], get_network_option(null, 'wu_runcloud_ssl_pending', []));
+		$this->assertSame([], $this->certificate_queue()->pending());
 	}
 
 	public function test_a_name_mapped_again_while_a_pruning_reconcile_runs_stays(): void {
@@ -400,19 +389,7 @@ PHP
 		$this->assertSame([], $this->queued());
 	}
 
-	public function test_a_record_kept_as_an_option_by_an_earlier_version_moves_into_the_table(): void {
-		\WuRunCloud\Plugin\Sync\Managed_Domains::drop_table();
-		update_network_option(null, 'wu_runcloud_managed_domains', ['old.example.com' => ['site_id' => 3, 'www' => true, 'source' => 'domain', 'added' => 1700000000, 'id' => 42]]);
-
-		$managed = new \WuRunCloud\Plugin\Sync\Managed_Domains();
-
-		$this->assertSame(42, $managed->id_of('old.example.com'));
-		$this->assertSame(['site_id' => 3, 'www' => true, 'source' => 'domain', 'added' => 1700000000, 'id' => 42], $managed->get('old.example.com'), 'confirmed, not an add under way');
-		$this->assertSame(['old.example.com' => ['site_id' => 3, 'www' => true, 'source' => 'domain', 'added' => 1700000000, 'id' => 42]], $managed->all());
-		$this->assertFalse(get_network_option(null, 'wu_runcloud_managed_domains'), 'the option is gone');
-	}
-
-	public function test_a_first_reconcile_of_two_thousand_names_writes_its_records_once_and_a_few_writes_a_name(): void {
+	public function test_a_first_reconcile_of_two_thousand_names_writes_its_records_once_and_few_options(): void {
 		// Records that were there before the plugin: rows of the stand-in's domain table, no events.
 		$rows = [];
 		for ($i = 1; $i <= 2000; $i++) {

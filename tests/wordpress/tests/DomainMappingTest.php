@@ -170,7 +170,7 @@ final class DomainMappingTest extends Integration_Test_Case {
 		$ssl_writes = preg_grep('#^(PUT|POST|PATCH) .*/ssl(/|$)#', $this->sim->request_lines());
 		$this->assertCount(1, $ssl_writes, 'one certificate request in the log: ' . implode(', ', $ssl_writes));
 		$this->assertMatchesRegularExpression('#^PUT /api/v3/servers/1/webapps/1/ssl/\d+$#', reset($ssl_writes));
-		$this->assertSame([], get_network_option(null, 'wu_runcloud_ssl_pending', []), 'the batch is done');
+		$this->assertSame([], $this->certificate_queue()->pending(), 'the batch is done');
 		$names   = $this->sim->domain_names();
 		$covered = $this->sim->state()['ssl']['basic']['covers'];
 		foreach ($wanted as $name) {

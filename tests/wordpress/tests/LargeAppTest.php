@@ -282,15 +282,14 @@ final class LargeAppTest extends Integration_Test_Case {
 	}
 
 	public function test_a_walk_step_waits_while_another_process_moves_the_walk(): void {
-		global $wpdb;
 		$walk = Plugin::instance()->service()->reconcile_walk();
 		$this->assertTrue($walk->start('admin', true, false));
 		$this->sim->reset_requests();
 		// Another process moving the walk: its lock taken on a second connection
-		// (the name as Sync\Name_Lock builds it).
+		// (the walk's lock, named as Storage\Lock names it).
 		[$host, $socket] = explode(':', DB_HOST, 2);
 		$other           = new \mysqli($host, DB_USER, DB_PASSWORD, DB_NAME, 0, $socket);
-		$lock            = 'wu_runcloud:name:' . md5(DB_NAME . ':' . $wpdb->sitemeta . ':' . \WuRunCloud\Plugin\Sync\Reconcile\Reconcile_Walk::LOCK);
+		$lock            = \WuRunCloud\Plugin\Storage\Lock::key(\WuRunCloud\Plugin\Storage\Lock::RECONCILE_WALK);
 		$this->assertSame('1', (string) $other->query("SELECT GET_LOCK('$lock', 0)")->fetch_row()[0]);
 		try {
 			$next = $walk->step(20.0);
@@ -313,7 +312,7 @@ final class LargeAppTest extends Integration_Test_Case {
 		global $wpdb;
 		$table = $wpdb->base_prefix . \WuRunCloud\Plugin\Sync\App_Domains::TABLE;
 		// As after an update from a version that kept no table: no activation runs.
-		\WuRunCloud\Plugin\Sync\App_Domains::drop_table();
+		\WuRunCloud\Plugin\Sync\App_Domains::table()->drop();
 		$app = Plugin::instance()->service()->app_domains();
 
 		$this->assertNull($app->get('a.example.com'));

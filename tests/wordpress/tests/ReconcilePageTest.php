@@ -232,7 +232,7 @@ final class ReconcilePageTest extends Integration_Test_Case {
 		$this->sim->fault(['kind' => 'status', 'status' => 422, 'method' => 'POST', 'message' => 'Rejected test-token']);
 		$this->map_domain('refused.example.com', 3);
 		$this->run_domain_events();
-		update_network_option(null, 'wu_runcloud_ssl_pending', ['since' => time(), 'domains' => ['cert.example.com'], 'in_flight' => [], 'until' => 0]);
+		$this->certificate_queue()->request('cert.example.com');
 		Plugin::instance()->daily_reconcile()->keep_scheduled();
 		wp_set_current_user(1);
 
@@ -300,10 +300,8 @@ final class ReconcilePageTest extends Integration_Test_Case {
 		$this->sim->fault(['kind' => 'status', 'status' => 429, 'method' => 'POST', 'message' => 'Too Many Attempts.']);
 		$this->map_domain('late.example.com', 2);
 		$this->run_domain_events();
-		$queue                                 = get_network_option(null, 'wu_runcloud_retry_queue');
-		$this->assertIsArray($queue);
-		$queue['late.example.com']['next_at'] = time() - 600;
-		update_network_option(null, 'wu_runcloud_retry_queue', $queue);
+		$this->assertArrayHasKey('late.example.com', $this->queued());
+		\WuRunCloud\Plugin\Sync\Name_Queue::table()->query('UPDATE {table} SET next_at = %d WHERE network_id = {network} AND name = %s', [time() - 600, 'late.example.com']);
 		wp_set_current_user(1);
 
 		$page = $this->render_page();

@@ -10,8 +10,8 @@ namespace WuRunCloud\Tests;
 use WuRunCloud\Plugin\Plugin;
 
 /**
- * A failure that may pass (503, 429, a timeout) is queued in a network option
- * and retried with backoff through Action Scheduler (architecture b, whose
+ * A failure that may pass (503, 429, a timeout) is queued in the plugin's
+ * table and retried with backoff through Action Scheduler (architecture b, whose
  * stand-in is loaded) or WP-Cron (architecture a), across PHP processes,
  * until it succeeds or runs out of attempts; other failures are not retried;
  * the latest intent for a name wins.
@@ -33,14 +33,24 @@ final class RetryQueueTest extends Integration_Test_Case {
 		\WuRunCloud\Tests\Queue_Runner::run_due();
 PHP;
 
-	/**
-	 * The queued entries, read past the object cache (another process may have written them).
-	 *
-	 * @return array<string, array<string, mixed>>
-	 */
-	private function queued(): array {
-		wp_cache_flush();
-		return (array) get_network_option(null, 'wu_runcloud_retry_queue', []);
+	public function test_a_change_of_one_name_writes_its_row_alone(): void {
+		$queue = $this->name_queue();
+		for ($i = 0; $i < 100; $i++) {
+			$queue->failed(sprintf('n%03d.example.com', $i), 2, false, 'add_domain', 'test', '');
+		}
+		$writes = $this->statements_of(
+			'/^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i',
+			static function () use ($queue) {
+				$queue->request('n050.example.com', 2, false);
+			}
+		);
+
+		$rows = array_values(preg_grep('/' . preg_quote(\WuRunCloud\Plugin\Sync\Name_Queue::table()->name(), '/') . '/', $writes));
+		$this->assertCount(1, $rows, 'one statement: ' . implode("\n", $writes));
+		$this->assertStringContainsString("'n050.example.com'", $rows[0]);
+		$this->assertStringNotContainsString('n049', $rows[0], 'the name\'s row alone');
+		$this->assertTrue($this->queued()['n050.example.com']['dirty']);
+		$this->assertCount(100, $this->queued());
 	}
 
 	public function test_a_503_is_queued_and_retried_until_it_passes(): void {
@@ -87,7 +97,8 @@ PHP;
 			<<<'PHP'
 			\WuRunCloud\Tests\Queue_Runner::fast_forward(60);
 			$ran = \WuRunCloud\Tests\Queue_Runner::run_due();
-			echo json_encode(['ran' => $ran, 'queue' => get_network_option(null, 'wu_runcloud_retry_queue', [])]), "\n";
+			$queue = new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), \WuRunCloud\Plugin\Plugin::instance()->logger());
+			echo json_encode(['ran' => $ran, 'queue' => $queue->all()]), "\n";
 PHP
 		);
 

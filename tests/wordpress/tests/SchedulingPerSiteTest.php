@@ -97,7 +97,7 @@ PHP
 		try {
 			$this->assertSame([], $this->runs_on(1), 'no run is left on the main site');
 			$this->assertSame([], $this->runs_on($site_id), 'nor on the subsite');
-			$this->assertArrayHasKey('queued.example.com', (array) get_network_option(null, 'wu_runcloud_retry_queue'), 'the queued work is kept');
+			$this->assertArrayHasKey('queued.example.com', $this->queued(), 'the queued work is kept');
 		} finally {
 			$run = WordPress_Process::run(
 				<<<'PHP'

@@ -57,7 +57,7 @@ PHP;
 			}
 		}
 		wp_cache_flush();
-		$queued  = array_keys((array) get_network_option(null, 'wu_runcloud_retry_queue', []));
+		$queued  = array_keys($this->queued());
 		$managed = array_keys($this->managed());
 		sort($queued);
 		sort($managed);

@@ -32,28 +32,27 @@ final class UninstallTest extends Integration_Test_Case {
 		$this->assertNotEmpty(get_network_option(null, 'wu_runcloud_given_up'));
 		$this->assertNotEmpty(get_network_option(null, 'wu_runcloud_last_reconcile'));
 		$this->assertNotNull(Queue_Runner::next('wu_runcloud_daily_reconcile'));
-		$this->assertNotEmpty(get_network_option(null, 'wu_runcloud_retry_queue'));
+		$this->assertNotEmpty($this->queued());
 		$this->assertNotNull(Queue_Runner::next('wu_runcloud_redeploy_ssl'));
 		$this->assertNotNull(Queue_Runner::next('wu_runcloud_retry'));
 		$table = $GLOBALS['wpdb']->base_prefix . \WuRunCloud\Plugin\Sync\App_Domains::TABLE;
 		$this->assertSame($table, $GLOBALS['wpdb']->get_var($GLOBALS['wpdb']->prepare('SHOW TABLES LIKE %s', $table)), 'the view of the app is kept in its own table');
-		( new \WuRunCloud\Plugin\Sync\Certificates\Order_Ledger() )->ensure();
 
 		try {
 			$run = $this->run_uninstall();
 
 			$this->assertSame(0, $run['status'], $run['output'] . $run['errors']);
-			foreach (['wu_runcloud_managed_domains', 'wu_runcloud_ssl_pending', 'wu_runcloud_retry_queue', 'wu_runcloud_given_up', 'wu_runcloud_last_reconcile'] as $option) {
+			foreach (['wu_runcloud_ssl_pending', 'wu_runcloud_given_up', 'wu_runcloud_last_reconcile'] as $option) {
 				$this->assertFalse(get_network_option(null, $option), "$option removed");
 			}
 			$this->assertNull(Queue_Runner::next('wu_runcloud_redeploy_ssl'));
 			$this->assertNull(Queue_Runner::next('wu_runcloud_retry'));
 			$this->assertNull(Queue_Runner::next('wu_runcloud_daily_reconcile'));
-			$this->assertNull($GLOBALS['wpdb']->get_var($GLOBALS['wpdb']->prepare('SHOW TABLES LIKE %s', $table)), 'its table dropped');
-			$managed = $GLOBALS['wpdb']->base_prefix . \WuRunCloud\Plugin\Sync\Managed_Domains::TABLE;
-			$this->assertNull($GLOBALS['wpdb']->get_var($GLOBALS['wpdb']->prepare('SHOW TABLES LIKE %s', $managed)), 'the record of its names dropped');
-			$ledger = $GLOBALS['wpdb']->base_prefix . \WuRunCloud\Plugin\Sync\Certificates\Order_Ledger::TABLE;
-			$this->assertNull($GLOBALS['wpdb']->get_var($GLOBALS['wpdb']->prepare('SHOW TABLES LIKE %s', $ledger)), 'the ledger of certificate orders dropped');
+			// The view of the app, the record of its names, the ledger of certificate orders...
+			foreach (\WuRunCloud\Plugin\Plugin::tables() as $each) {
+				$this->assertNull($GLOBALS['wpdb']->get_var($GLOBALS['wpdb']->prepare('SHOW TABLES LIKE %s', $each->name())), $each->name() . ' dropped');
+			}
+			$this->assertFalse(get_network_option(null, \WuRunCloud\Plugin\Storage\Table::VERSIONS), 'and their schema versions forgotten');
 			$this->assertSame('1', get_network_option(null, 'wu_hosting_credential_WU_RUNCLOUD_APP_ID'), 'Ultimate Multisite\'s store is left alone');
 			$this->assertNotNull($this->sim->domain('kept.example.com'), 'RunCloud is left alone');
 		} finally {
@@ -66,7 +65,7 @@ final class UninstallTest extends Integration_Test_Case {
 		$wpdb->insert($wpdb->site, ['domain' => 'second-network.test', 'path' => '/']);
 		$second = (int) $wpdb->insert_id;
 		clean_network_cache($second);
-		update_network_option($second, 'wu_runcloud_retry_queue', ['other.example' => ['attempts' => 1]]);
+		update_network_option($second, 'wu_runcloud_given_up', [['domain' => 'other.example']]);
 		update_network_option($second, 'wu_hosting_credential_WU_RUNCLOUD_APP_ID', '2');
 		$admin = (int) wp_insert_user(['user_login' => 'second-admin', 'user_pass' => wp_generate_password(), 'user_email' => 'second-admin@network.test']);
 		update_user_meta(1, 'wu_runcloud_domains_per_page', 20);
@@ -79,7 +78,7 @@ final class UninstallTest extends Integration_Test_Case {
 			$this->assertSame(0, $run['status'], $run['output'] . $run['errors']);
 			clean_network_cache($second);
 			wp_cache_flush();
-			$this->assertFalse(get_network_option($second, 'wu_runcloud_retry_queue'), 'the second network\'s option removed');
+			$this->assertFalse(get_network_option($second, 'wu_runcloud_given_up'), 'the second network\'s option removed');
 			$this->assertSame('2', get_network_option($second, 'wu_hosting_credential_WU_RUNCLOUD_APP_ID'), 'Ultimate Multisite\'s store is left alone there too');
 			$this->assertSame('', get_user_meta(1, 'wu_runcloud_domains_per_page', true));
 			$this->assertSame('', get_user_meta($admin, 'wu_runcloud_domains_per_page', true), 'every user\'s screen option');

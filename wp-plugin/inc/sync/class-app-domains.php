@@ -7,7 +7,7 @@
 
 namespace WuRunCloud\Plugin\Sync;
 
-use WuRunCloud\Plugin\Storage\Network_Table;
+use WuRunCloud\Plugin\Storage\Name_Table;
 use WuRunCloud\Plugin\Storage\Shared_Option;
 
 defined('ABSPATH') || exit;
@@ -24,9 +24,7 @@ defined('ABSPATH') || exit;
  * The names live in a table of their own, a row each, so an event changes
  * one row and a walk's page forty, however large the app: an app of 10,000
  * domains would otherwise be one option of some 400 KB, read and written
- * whole on every change. The table is created when first needed (an update
- * of the plugin brings no activation). A small network option keeps what
- * every event reads: the count, the wildcards, when the view was last whole.
+ * whole on every change. A small network option keeps what every event reads: the count, the wildcards, when the view was last whole.
  *
  * A walk through the app's pages (begin_walk(), absorb() per page,
  * finish_walk()) tags what it sees with a generation; once it has seen every
@@ -40,9 +38,19 @@ defined('ABSPATH') || exit;
 class App_Domains {
 
 	/**
-	 * The table, after the network's table prefix.
+	 * The table, after the base prefix.
 	 */
 	const TABLE = 'wu_runcloud_app_domains';
+
+	/**
+	 * The version of the table's schema (table()): raised with every change.
+	 */
+	const SCHEMA_VERSION = 1;
+
+	/**
+	 * The columns read for a domain.
+	 */
+	const COLUMNS = 'name, domain_id, www, wildcard';
 
 	/**
 	 * The small part read on every event: wildcards, counts, when refreshed.
@@ -50,15 +58,9 @@ class App_Domains {
 	const META_OPTION = 'wu_runcloud_app_domains_meta';
 
 	/**
-	 * Flags kept per name, in one integer so a large app stays compact.
+	 * Rows read in one slice of all().
 	 */
-	const WWW      = 1;
-	const WILDCARD = 2;
-
-	/**
-	 * Rows written in one statement.
-	 */
-	const BATCH = 500;
+	const SLICE = 2000;
 
 	/**
 	 * @var Shared_Option
@@ -66,7 +68,7 @@ class App_Domains {
 	private $meta;
 
 	/**
-	 * @var Network_Table
+	 * @var Name_Table
 	 */
 	private $table;
 
@@ -87,13 +89,13 @@ class App_Domains {
 		// In slices, so a large app never has every row twice in memory
 		// (the database layer keeps each result as objects too).
 		do {
-			$rows = $this->table->rows('SELECT name, domain_id, flags FROM {table} WHERE network_id = %d AND name > %s ORDER BY name LIMIT %d', [$last, self::BATCH * 4]);
+			$rows = $this->table->rows('SELECT ' . self::COLUMNS . ' FROM {table} WHERE network_id = {network} AND name > %s ORDER BY name LIMIT %d', [$last, self::SLICE]);
 			$wpdb->flush();
 			foreach ($rows as $row) {
 				$all[ (string) $row[0] ] = self::describe($row);
 				$last                    = (string) $row[0];
 			}
-		} while (count($rows) === self::BATCH * 4);
+		} while (count($rows) === self::SLICE);
 		return $all;
 	}
 
@@ -104,10 +106,10 @@ class App_Domains {
 	 * @return array{name: string, id: int, www: bool, wildcard: bool}|null
 	 */
 	public function get(string $name): ?array {
-		if (! Network_Table::is_ascii($name)) {
+		if (! Name_Table::is_ascii($name)) {
 			return null; // Names are kept in punycode.
 		}
-		$rows = $this->table->rows('SELECT name, domain_id, flags FROM {table} WHERE network_id = %d AND name = %s', [$name]);
+		$rows = $this->table->rows('SELECT ' . self::COLUMNS . ' FROM {table} WHERE network_id = {network} AND name = %s', [$name]);
 		return [] === $rows ? null : self::describe($rows[0]);
 	}
 
@@ -162,8 +164,7 @@ class App_Domains {
 	 * domain as one name. A view that is not whole gives a lower bound.
 	 */
 	public function certificate_names(): int {
-		$www  = sprintf('flags & %d AND NOT flags & %d AND LEFT(name, 4) <> \'www.\'', self::WWW, self::WILDCARD);
-		$rows = $this->table->rows('SELECT COUNT(*), SUM(CASE WHEN ' . $www . ' THEN 1 ELSE 0 END) FROM {table} WHERE network_id = %d', []);
+		$rows = $this->table->rows('SELECT COUNT(*), SUM(www = 1 AND wildcard = 0 AND LEFT(name, 4) <> \'www.\') FROM {table} WHERE network_id = {network}');
 		return (int) ($rows[0][0] ?? 0) + (int) ($rows[0][1] ?? 0);
 	}
 
@@ -200,17 +201,17 @@ class App_Domains {
 			throw new \InvalidArgumentException('the offset must be 0 or more and the limit 1 or more');
 		}
 		$search = strtolower(trim($search));
-		if (! Network_Table::is_ascii($search)) {
+		if (! Name_Table::is_ascii($search)) {
 			return ['total' => 0, 'domains' => []]; // Names are kept in punycode.
 		}
 		$like    = '%' . $wpdb->esc_like($search) . '%';
-		$total   = $this->table->rows('SELECT COUNT(*) FROM {table} WHERE network_id = %d AND name LIKE %s', [$like]);
-		$rows    = $this->table->rows('SELECT name, domain_id, flags FROM {table} WHERE network_id = %d AND name LIKE %s ORDER BY name LIMIT %d, %d', [$like, $offset, $limit]);
+		$total   = $this->table->value('SELECT COUNT(*) FROM {table} WHERE network_id = {network} AND name LIKE %s', [$like]);
+		$rows    = $this->table->rows('SELECT ' . self::COLUMNS . ' FROM {table} WHERE network_id = {network} AND name LIKE %s ORDER BY name LIMIT %d, %d', [$like, $offset, $limit]);
 		$domains = [];
 		foreach ($rows as $row) {
 			$domains[] = self::describe($row);
 		}
-		return ['total' => (int) ($total[0][0] ?? 0), 'domains' => $domains];
+		return ['total' => (int) $total, 'domains' => $domains];
 	}
 
 	/**
@@ -226,7 +227,7 @@ class App_Domains {
 				$this->table->ensure();
 				// In one transaction: a reader never sees the view empty halfway.
 				$wpdb->query('START TRANSACTION'); // phpcs:ignore WordPress.DB.DirectDatabaseQuery
-				$this->table->query('DELETE FROM {table} WHERE network_id = %d', []);
+				$this->table->clear();
 				$this->store($domains, (int) ($meta['generation'] ?? 0));
 				$wpdb->query('COMMIT'); // phpcs:ignore WordPress.DB.DirectDatabaseQuery
 				$this->save(['refreshed_at' => time()] + $meta);
@@ -257,9 +258,7 @@ class App_Domains {
 	public function forget(string $name): void {
 		$this->meta->locked(
 			function () use ($name) {
-				if (Network_Table::is_ascii($name)) {
-					$this->table->query('DELETE FROM {table} WHERE network_id = %d AND name = %s', [$name]);
-				}
+				$this->table->delete([$name]);
 				$this->save($this->meta->read());
 			}
 		);
@@ -309,7 +308,7 @@ class App_Domains {
 				if ((int) ($meta['generation'] ?? 0) !== $generation) {
 					return; // A later walk began meanwhile; it decides.
 				}
-				$this->table->query('DELETE FROM {table} WHERE network_id = %d AND generation < %d', [$generation]);
+				$this->table->query('DELETE FROM {table} WHERE network_id = {network} AND generation < %d', [$generation]);
 				$meta['walking']      = false;
 				$meta['refreshed_at'] = time();
 				$this->save($meta);
@@ -321,16 +320,10 @@ class App_Domains {
 	 * Removes everything of this network (tests; uninstall drops the table).
 	 */
 	public function clear(): void {
-		$this->table->query('DELETE FROM {table} WHERE network_id = %d', []);
+		$this->table->clear();
 		$this->meta->write([]);
 	}
 
-	/**
-	 * Drops the table (uninstall).
-	 */
-	public static function drop_table(): void {
-		self::table()->drop();
-	}
 	/**
 	 * The generation a change made now is tagged with: a walk under way
 	 * must keep it.
@@ -349,22 +342,16 @@ class App_Domains {
 	 * @param int                        $generation Tag.
 	 */
 	private function store(array $domains, int $generation): void {
-		global $wpdb;
-		$values = [];
+		$rows = [];
 		foreach ($domains as $domain) {
-			$name = strtolower((string) ($domain['name'] ?? ''));
-			if ('' === $name) {
-				continue;
-			}
-			$flags    = (empty($domain['www']) ? 0 : self::WWW) | (empty($domain['wildcard']) ? 0 : self::WILDCARD);
-			$values[] = $wpdb->prepare('(%d, %s, %d, %d, %d)', get_current_network_id(), $name, (int) ($domain['id'] ?? 0), $flags, $generation);
+			$rows[ strtolower((string) ($domain['name'] ?? '')) ] = [
+				'domain_id'  => (int) ($domain['id'] ?? 0),
+				'www'        => ! empty($domain['www']),
+				'wildcard'   => ! empty($domain['wildcard']),
+				'generation' => $generation,
+			];
 		}
-		foreach (array_chunk($values, self::BATCH) as $batch) {
-			$this->table->run(
-				'INSERT INTO {table} (network_id, name, domain_id, flags, generation) VALUES ' . implode(', ', $batch)
-					. ' ON DUPLICATE KEY UPDATE domain_id = VALUES(domain_id), flags = VALUES(flags), generation = VALUES(generation)'
-			);
-		}
+		$this->table->put($rows);
 	}
 
 	/**
@@ -373,43 +360,37 @@ class App_Domains {
 	 * @param array<string, mixed> $meta The small record.
 	 */
 	private function save(array $meta): void {
-		$count     = $this->table->rows('SELECT COUNT(*) FROM {table} WHERE network_id = %d', []);
-		$wildcards = $this->table->rows('SELECT name FROM {table} WHERE network_id = %d AND flags & %d ORDER BY name', [self::WILDCARD]);
-		$this->meta->write(['count' => (int) ($count[0][0] ?? 0), 'wildcards' => array_column($wildcards, 0)] + $meta);
+		$count     = $this->table->value('SELECT COUNT(*) FROM {table} WHERE network_id = {network}');
+		$wildcards = $this->table->rows('SELECT name FROM {table} WHERE network_id = {network} AND wildcard = 1 ORDER BY name');
+		$this->meta->write(['count' => (int) $count, 'wildcards' => array_column($wildcards, 0)] + $meta);
 	}
 
 	/**
-	 * The table of names.
+	 * The table of names, as its schema declares it.
 	 */
-	private static function table(): Network_Table {
-		return new Network_Table(
+	public static function table(): Name_Table {
+		return new Name_Table(
 			self::TABLE,
+			self::SCHEMA_VERSION,
 			'domain_id bigint(20) unsigned NOT NULL DEFAULT 0,
-			flags tinyint(3) unsigned NOT NULL DEFAULT 0,
+			www tinyint(1) unsigned NOT NULL DEFAULT 0,
+			wildcard tinyint(1) unsigned NOT NULL DEFAULT 0,
 			generation int(10) unsigned NOT NULL DEFAULT 0'
 		);
 	}
 
 	/**
-	 * Creates the table if it does not exist (activation; it is also created
-	 * when first needed).
-	 */
-	public static function install(): void {
-		self::table()->install();
-	}
-
-	/**
 	 * A row as the API gives it.
 	 *
-	 * @param list<mixed> $row name, domain_id, flags.
+	 * @param list<mixed> $row name, domain_id, www, wildcard.
 	 * @return array{name: string, id: int, www: bool, wildcard: bool}
 	 */
 	private static function describe(array $row): array {
 		return [
 			'name'     => (string) $row[0],
 			'id'       => (int) $row[1],
-			'www'      => (bool) ((int) $row[2] & self::WWW),
-			'wildcard' => (bool) ((int) $row[2] & self::WILDCARD),
+			'www'      => (bool) $row[2],
+			'wildcard' => (bool) $row[3],
 		];
 	}
 }

@@ -13,7 +13,7 @@ use WuRunCloud\Plugin\Extension\Extension_Gateway;
 use WuRunCloud\Plugin\Extension\Extension_Missing_Exception;
 use WuRunCloud\Plugin\Extension\Failure;
 use WuRunCloud\Plugin\Status\Logger;
-use WuRunCloud\Plugin\Storage\Name_Lock;
+use WuRunCloud\Plugin\Storage\Lock;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
 use WuRunCloud\Plugin\Ultimate_Multisite\Network;
 use WuRunCloud\ProtectedDomainException;
@@ -31,7 +31,7 @@ defined('ABSPATH') || exit;
  * nothing: within one burst a name is converged once, whichever events
  * arrive for it.
  *
- * One process at a time per name (Name_Lock); a name asked for while another
+ * One process at a time per name (a name's Lock); a name asked for while another
  * process holds it is marked dirty and converged again when that one is done.
  * This is the one place where a name's RunCloud failures are caught.
  */
@@ -103,7 +103,7 @@ class Converger {
 	private $certificates;
 
 	/**
-	 * @var Name_Lock
+	 * @var Lock
 	 */
 	private $lock;
 
@@ -131,9 +131,9 @@ class Converger {
 	 * @param App_Domains       $app          The network's view of the app's domains.
 	 * @param Name_Queue        $queue        Names due for another convergence.
 	 * @param Certificate_Queue $certificates Names waiting for a certificate.
-	 * @param Name_Lock         $lock         One process a name.
+	 * @param Lock              $lock         One process a name.
 	 */
-	public function __construct(Extension_Gateway $gateway, Logger $logger, Network $network, Desired_State $desired, Wildcards $wildcards, Managed_Domains $managed, App_Domains $app, Name_Queue $queue, Certificate_Queue $certificates, Name_Lock $lock) {
+	public function __construct(Extension_Gateway $gateway, Logger $logger, Network $network, Desired_State $desired, Wildcards $wildcards, Managed_Domains $managed, App_Domains $app, Name_Queue $queue, Certificate_Queue $certificates, Lock $lock) {
 		$this->gateway      = $gateway;
 		$this->logger       = $logger;
 		$this->network      = $network;
@@ -183,7 +183,7 @@ class Converger {
 		if ('' === $lease && $this->settled_in_this_burst($name, $site_id, $trigger, $released)) {
 			return true;
 		}
-		if (! $this->lock->acquire($name)) {
+		if (! $this->lock->acquire(Lock::NAME, $name)) {
 			$this->queue->request($name, $site_id, $released);
 			$this->logger->info(sprintf('%s %s (site %d): another process is converging it; converged again once that is done', $trigger, $name, $site_id));
 			return false;
@@ -197,7 +197,7 @@ class Converger {
 			}
 			return $this->converge_locked($name, $site_id, $trigger, $released, $lease);
 		} finally {
-			$this->lock->release($name);
+			$this->lock->release(Lock::NAME, $name);
 		}
 	}
 

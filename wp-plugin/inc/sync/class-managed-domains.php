@@ -7,7 +7,7 @@
 
 namespace WuRunCloud\Plugin\Sync;
 
-use WuRunCloud\Plugin\Storage\Network_Table;
+use WuRunCloud\Plugin\Storage\Name_Table;
 
 defined('ABSPATH') || exit;
 
@@ -20,20 +20,27 @@ defined('ABSPATH') || exit;
  * A row a name in a table of its own, so recording one name writes one row:
  * a first reconcile of a large network records thousands of names one by one
  * (each must be on record before its add is asked for), which as one option
- * rewritten whole each time grew quadratically. The table is created when
- * first needed; a record kept as a network option by an earlier version is
- * moved into it then.
+ * rewritten whole each time grew quadratically.
  */
 class Managed_Domains {
 
 	/**
-	 * The table, after the network's table prefix; also the network option an
-	 * earlier version kept the record in.
+	 * The table, after the base prefix.
 	 */
 	const TABLE = 'wu_runcloud_managed_domains';
 
 	/**
-	 * @var Network_Table
+	 * The version of the table's schema (table()): raised with every change.
+	 */
+	const SCHEMA_VERSION = 1;
+
+	/**
+	 * The columns read for a name's record.
+	 */
+	const COLUMNS = 'name, site_id, www, source, added, domain_id, adding';
+
+	/**
+	 * @var Name_Table
 	 */
 	private $table;
 
@@ -78,13 +85,7 @@ class Managed_Domains {
 	 * @param list<string>                                                  $removed Names.
 	 */
 	public function apply(array $added, array $removed): void {
-		if ([] !== $removed) {
-			global $wpdb;
-			$names = implode(', ', array_map(static function ($name) use ($wpdb) {
-				return $wpdb->prepare('%s', (string) $name);
-			}, $removed));
-			$this->table->query('DELETE FROM {table} WHERE network_id = %d AND name IN (' . $names . ')', []);
-		}
+		$this->table->delete($removed);
 		$rows = [];
 		foreach ($added as $name => $entry) {
 			$rows[ (string) $name ] = ['site_id' => (int) $entry['site_id'], 'www' => (bool) $entry['www'], 'source' => (string) $entry['source'], 'id' => null, 'adding' => false];
@@ -98,7 +99,7 @@ class Managed_Domains {
 	 * @param string $name Normalised name.
 	 */
 	public function forget(string $name): void {
-		$this->table->query('DELETE FROM {table} WHERE network_id = %d AND name = %s', [$name]);
+		$this->table->delete([$name]);
 	}
 
 	/**
@@ -125,59 +126,25 @@ class Managed_Domains {
 	 */
 	public function all(): array {
 		$all = [];
-		foreach ($this->table->rows('SELECT name, site_id, www, source, added, domain_id, adding FROM {table} WHERE network_id = %d ORDER BY name', []) as $row) {
+		foreach ($this->table->rows('SELECT ' . self::COLUMNS . ' FROM {table} WHERE network_id = {network} ORDER BY name') as $row) {
 			$all[ (string) $row[0] ] = self::entry($row);
 		}
 		return $all;
 	}
 
 	/**
-	 * Removes this network's record (tests; uninstall drops the table).
+	 * The table of names, as its schema declares it.
 	 */
-	public function clear(): void {
-		$this->table->query('DELETE FROM {table} WHERE network_id = %d', []);
-	}
-
-	/**
-	 * Creates the table if it does not exist (activation; it is also created
-	 * when first needed).
-	 */
-	public static function install(): void {
-		self::table()->install();
-	}
-
-	/**
-	 * Drops the table (uninstall).
-	 */
-	public static function drop_table(): void {
-		self::table()->drop();
-	}
-
-	/**
-	 * The table of names; once it exists, a record an earlier version kept
-	 * as a network option is moved into it.
-	 */
-	private static function table(): Network_Table {
-		return new Network_Table(
+	public static function table(): Name_Table {
+		return new Name_Table(
 			self::TABLE,
-			'site_id bigint(20) unsigned NOT NULL DEFAULT 0,
+			self::SCHEMA_VERSION,
+			"site_id bigint(20) unsigned NOT NULL DEFAULT 0,
 			www tinyint(1) unsigned NOT NULL DEFAULT 0,
-			source varchar(16) NOT NULL DEFAULT \'domain\',
+			source varchar(16) NOT NULL DEFAULT 'domain',
 			added bigint(20) unsigned NOT NULL DEFAULT 0,
 			domain_id bigint(20) unsigned NULL,
-			adding tinyint(1) unsigned NOT NULL DEFAULT 0',
-			static function () {
-				$earlier = get_network_option(null, self::TABLE, null);
-				if (! is_array($earlier)) {
-					return;
-				}
-				$rows = [];
-				foreach ($earlier as $name => $entry) {
-					$rows[ (string) $name ] = (array) $entry + ['site_id' => 0, 'www' => false, 'source' => 'domain', 'added' => time(), 'id' => null, 'adding' => false];
-				}
-				(new self())->write($rows, false);
-				delete_network_option(null, self::TABLE);
-			}
+			adding tinyint(1) unsigned NOT NULL DEFAULT 0"
 		);
 	}
 
@@ -188,26 +155,22 @@ class Managed_Domains {
 	 * @return array{site_id: int, www: bool, source: string, added: int, id: int|null, adding?: bool}|null
 	 */
 	public function get(string $name): ?array {
-		if (! Network_Table::is_ascii($name)) {
+		if (! Name_Table::is_ascii($name)) {
 			return null; // Names are kept in punycode.
 		}
-		$rows = $this->table->rows('SELECT name, site_id, www, source, added, domain_id, adding FROM {table} WHERE network_id = %d AND name = %s', [$name]);
+		$rows = $this->table->rows('SELECT ' . self::COLUMNS . ' FROM {table} WHERE network_id = {network} AND name = %s', [$name]);
 		return [] === $rows ? null : self::entry($rows[0]);
 	}
 
 	/**
 	 * Writes records; a name on record already is overwritten only with $replace.
 	 *
-	 * @param array<string, array{site_id: int, www: bool, source: string, id: int|null, adding: bool}> $rows    By name.
+	 * @param array<string, array{site_id: int, www: bool, source: string, id: int|null, adding: bool}> $records By name.
 	 * @param bool                                                                                     $replace Overwrite what is there.
 	 */
-	private function write(array $rows, bool $replace): void {
-		global $wpdb;
-		$values = [];
-		foreach ($rows as $name => $entry) {
-			if ('' === (string) $name || ! Network_Table::is_ascii((string) $name)) {
-				continue;
-			}
+	private function write(array $records, bool $replace): void {
+		$rows = [];
+		foreach ($records as $name => $entry) {
 			/**
 			 * A name's record is about to be written (tests stop a process here).
 			 *
@@ -215,16 +178,16 @@ class Managed_Domains {
 			 * @param array<string, mixed> $entry What will be written.
 			 */
 			do_action('wu_runcloud_managed_domain_writing', (string) $name, $entry);
-			$id       = isset($entry['id']) && is_numeric($entry['id']) && (int) $entry['id'] > 0 ? (string) (int) $entry['id'] : 'NULL';
-			$values[] = $wpdb->prepare('(%d, %s, %d, %d, %s, %d, ', get_current_network_id(), (string) $name, (int) $entry['site_id'], empty($entry['www']) ? 0 : 1, (string) $entry['source'], (int) ($entry['added'] ?? time()))
-				. $id . ', ' . (empty($entry['adding']) ? 0 : 1) . ')';
+			$rows[ (string) $name ] = [
+				'site_id'   => (int) $entry['site_id'],
+				'www'       => ! empty($entry['www']),
+				'source'    => (string) $entry['source'],
+				'added'     => time(),
+				'domain_id' => isset($entry['id']) && is_numeric($entry['id']) && (int) $entry['id'] > 0 ? (int) $entry['id'] : null,
+				'adding'    => ! empty($entry['adding']),
+			];
 		}
-		$update = $replace
-			? ' ON DUPLICATE KEY UPDATE site_id = VALUES(site_id), www = VALUES(www), source = VALUES(source), added = VALUES(added), domain_id = VALUES(domain_id), adding = VALUES(adding)'
-			: '';
-		foreach (array_chunk($values, 500) as $batch) {
-			$this->table->run(($replace ? 'INSERT' : 'INSERT IGNORE') . ' INTO {table} (network_id, name, site_id, www, source, added, domain_id, adding) VALUES ' . implode(', ', $batch) . $update);
-		}
+		$this->table->put($rows, $replace);
 	}
 
 	/**

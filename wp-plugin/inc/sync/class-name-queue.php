@@ -8,7 +8,7 @@
 namespace WuRunCloud\Plugin\Sync;
 
 use WuRunCloud\Plugin\Status\Logger;
-use WuRunCloud\Plugin\Storage\Shared_Option;
+use WuRunCloud\Plugin\Storage\Name_Table;
 
 defined('ABSPATH') || exit;
 
@@ -23,8 +23,7 @@ defined('ABSPATH') || exit;
  * takes them, and if the worker dies they come back when it ends, the
  * unfinished attempt counted. One scheduled run serves the earliest entry.
  *
- * Stored shape (network option wu_runcloud_retry_queue), by name:
- *   domain       the name
+ * A row a name in a table of its own (a change writes that row), its columns:
  *   site_id      the site it was last asked for
  *   attempts     convergences that failed or never finished
  *   next_at      when it is due (the lease's end while leased)
@@ -36,11 +35,26 @@ defined('ABSPATH') || exit;
  *   dirty        asked for while a process held it
  *   lease        the token of the worker running it, '' when none
  *   leased_until when that lease ends
+ * Each change is a read of a row and its write, under the queue's lock.
  */
 class Name_Queue {
 
-	const HOOK   = 'wu_runcloud_retry';
-	const OPTION = 'wu_runcloud_retry_queue';
+	const HOOK = 'wu_runcloud_retry';
+
+	/**
+	 * The table, after the base prefix.
+	 */
+	const TABLE = 'wu_runcloud_name_queue';
+
+	/**
+	 * The version of the table's schema (table()): raised with every change.
+	 */
+	const SCHEMA_VERSION = 1;
+
+	/**
+	 * The columns of an entry, as read.
+	 */
+	const COLUMNS = 'name, site_id, attempts, next_at, error, operation, released, dirty, lease, leased_until';
 
 	/**
 	 * Seconds a leased name stays with its worker.
@@ -58,9 +72,9 @@ class Name_Queue {
 	private $logger;
 
 	/**
-	 * @var Shared_Option
+	 * @var Name_Table
 	 */
-	private $option;
+	private $table;
 
 	/**
 	 * @param Scheduler $scheduler Scheduler.
@@ -69,7 +83,27 @@ class Name_Queue {
 	public function __construct(Scheduler $scheduler, Logger $logger) {
 		$this->scheduler = $scheduler;
 		$this->logger    = $logger;
-		$this->option    = new Shared_Option(self::OPTION);
+		$this->table     = self::table();
+	}
+
+	/**
+	 * The table of names, as its schema declares it.
+	 */
+	public static function table(): Name_Table {
+		return new Name_Table(
+			self::TABLE,
+			self::SCHEMA_VERSION,
+			"site_id bigint(20) unsigned NOT NULL DEFAULT 0,
+			attempts int(10) unsigned NOT NULL DEFAULT 0,
+			next_at bigint(20) NOT NULL DEFAULT 0,
+			error text NOT NULL,
+			operation varchar(32) NOT NULL DEFAULT 'converge',
+			released tinyint(1) unsigned NOT NULL DEFAULT 0,
+			dirty tinyint(1) unsigned NOT NULL DEFAULT 0,
+			lease varchar(64) CHARACTER SET ascii NOT NULL DEFAULT '',
+			leased_until bigint(20) NOT NULL DEFAULT 0,
+			KEY next_at (network_id,next_at)"
+		);
 	}
 
 	/**
@@ -81,15 +115,17 @@ class Name_Queue {
 	 * @param bool   $released The network let go of it.
 	 */
 	public function request(string $name, int $site_id, bool $released): void {
-		$this->change(
-			function (array $queue) use ($name, $site_id, $released) {
-				$entry                 = $queue[ $name ] ?? $this->blank($name);
-				$entry['site_id']      = $site_id;
-				$entry['released']     = $released;
-				$entry['dirty']        = true;
-				$entry['next_at']      = empty($entry['lease']) ? time() : min((int) $entry['next_at'], time());
-				$queue[ $name ]        = $entry;
-				return $queue;
+		$this->locked(
+			function () use ($name, $site_id, $released) {
+				$entry = $this->get($name) ?? $this->blank($name);
+				$this->save(
+					[
+						'site_id'  => $site_id,
+						'released' => $released,
+						'dirty'    => true,
+						'next_at'  => '' === $entry['lease'] ? time() : min($entry['next_at'], time()),
+					] + $entry
+				);
 			}
 		);
 	}
@@ -107,20 +143,20 @@ class Name_Queue {
 	 * @param string $lease    This process's token.
 	 */
 	public function hold(string $name, int $site_id, bool $released, string $trigger, string $lease): void {
-		$this->change(
-			static function (array $queue) use ($name, $site_id, $released, $trigger, $lease) {
-				$entry          = $queue[ $name ] ?? ['operation' => $trigger];
-				$queue[ $name ] = [
-					'domain'       => $name,
-					'site_id'      => $site_id,
-					'attempts'     => (int) ($entry['attempts'] ?? 0) + 1,
-					'next_at'      => time() + self::LEASE,
-					'released'     => $released,
-					'dirty'        => false,
-					'lease'        => $lease,
-					'leased_until' => time() + self::LEASE,
-				] + $entry;
-				return $queue;
+		$this->locked(
+			function () use ($name, $site_id, $released, $trigger, $lease) {
+				$entry = $this->get($name) ?? ['operation' => $trigger] + $this->blank($name);
+				$this->save(
+					[
+						'site_id'      => $site_id,
+						'attempts'     => $entry['attempts'] + 1,
+						'next_at'      => time() + self::LEASE,
+						'released'     => $released,
+						'dirty'        => false,
+						'lease'        => $lease,
+						'leased_until' => time() + self::LEASE,
+					] + $entry
+				);
 			}
 		);
 	}
@@ -136,23 +172,22 @@ class Name_Queue {
 	 * @return array<string, mixed>|null
 	 */
 	public function succeeded(string $name, bool $again = true): ?array {
-		return $this->option->locked(
+		return $this->locked(
 			function () use ($name, $again) {
-				$queue = $this->all();
-				if (! isset($queue[ $name ])) {
+				$entry = $this->get($name);
+				if (null === $entry) {
 					return null;
 				}
-				if (empty($queue[ $name ]['dirty'])) {
-					unset($queue[ $name ]);
-					$this->save($queue);
+				if (! $entry['dirty']) {
+					$this->remove([$name]);
 					return null;
 				}
-				$queue[ $name ]['dirty'] = false;
+				$entry['dirty'] = false;
 				if (! $again) {
-					$queue[ $name ] = ['lease' => '', 'leased_until' => 0, 'next_at' => time()] + $queue[ $name ];
+					$entry = $this->released_to_the_queue($entry);
 				}
-				$this->save($queue);
-				return $again ? $queue[ $name ] : null;
+				$this->save($entry);
+				return $again ? $entry : null;
 			}
 		);
 	}
@@ -170,30 +205,28 @@ class Name_Queue {
 	 * @param string $lease     The lease the name was converged under.
 	 */
 	public function failed(string $name, int $site_id, bool $released, string $operation, string $error, string $lease): int {
-		return $this->option->locked(
+		return $this->locked(
 			function () use ($name, $site_id, $released, $operation, $error, $lease) {
-				$queue = $this->all();
-				$entry = $queue[ $name ] ?? $this->blank($name);
+				$entry = $this->get($name) ?? $this->blank($name);
 				// The attempt was counted when the name was leased or held.
-				$attempts = (int) $entry['attempts'] + ('' !== $lease && $entry['lease'] === $lease ? 0 : 1);
+				$attempts = $entry['attempts'] + ('' !== $lease && $entry['lease'] === $lease ? 0 : 1);
 				if ($attempts >= $this->max_attempts()) {
-					unset($queue[ $name ]);
-					$this->save($queue);
+					$this->remove([$name]);
 					return 0;
 				}
-				$entry = [
-					'site_id'      => $site_id,
-					'attempts'     => $attempts,
-					'next_at'      => time() + $this->delay($attempts, $operation),
-					'error'        => $this->logger->redact($error),
-					'operation'    => $operation,
-					'released'     => $released,
-					'dirty'        => false,
-					'lease'        => '',
-					'leased_until' => 0,
-				] + $entry;
-				$queue[ $name ] = $entry;
-				$this->save($queue);
+				$this->save(
+					[
+						'site_id'      => $site_id,
+						'attempts'     => $attempts,
+						'next_at'      => time() + $this->delay($attempts, $operation),
+						'error'        => $this->logger->redact($error),
+						'operation'    => $operation,
+						'released'     => $released,
+						'dirty'        => false,
+						'lease'        => '',
+						'leased_until' => 0,
+					] + $entry
+				);
 				return $attempts;
 			}
 		);
@@ -209,7 +242,7 @@ class Name_Queue {
 	}
 
 	/**
-	 * Drops names in one write (a reconcile settled them).
+	 * Drops names in one statement (a reconcile settled them).
 	 *
 	 * @param list<string> $names Normalised names.
 	 */
@@ -217,9 +250,9 @@ class Name_Queue {
 		if ([] === $names) {
 			return;
 		}
-		$this->change(
-			static function (array $queue) use ($names) {
-				return array_diff_key($queue, array_flip($names));
+		$this->locked(
+			function () use ($names) {
+				$this->remove($names);
 			}
 		);
 	}
@@ -234,42 +267,36 @@ class Name_Queue {
 	 * @return list<array<string, mixed>>
 	 */
 	public function lease_due(string $lease): array {
-		$due = $this->option->locked(
+		return $this->locked(
 			function () use ($lease) {
-				$queue = $this->all();
-				$due   = [];
-				$now   = time();
-				foreach ($queue as $name => $entry) {
-					if ((int) $entry['next_at'] > $now) {
+				$now       = time();
+				$due       = $this->entries('WHERE network_id = {network} AND next_at <= %d ORDER BY next_at, name', [$now]);
+				$leased    = [];
+				$abandoned = [];
+				foreach ($due as $i => $entry) {
+					$due[ $i ]['abandoned'] = '' !== $entry['lease'] && $entry['attempts'] >= $this->max_attempts();
+					if ($due[ $i ]['abandoned']) {
+						$abandoned[] = $entry['domain'];
 						continue;
 					}
-					$entry['abandoned'] = '' !== $entry['lease'] && (int) $entry['attempts'] >= $this->max_attempts();
-					$due[]              = $entry;
-					if ($entry['abandoned']) {
-						unset($queue[ $name ]);
-						continue;
-					}
-					$queue[ $name ] = [
-						'attempts'     => (int) $entry['attempts'] + 1,
-						'next_at'      => $now + self::LEASE,
-						'dirty'        => false,
-						'lease'        => $lease,
-						'leased_until' => $now + self::LEASE,
-					] + $entry;
+					$leased[ $entry['domain'] ] = self::row(
+						[
+							'attempts'     => $entry['attempts'] + 1,
+							'next_at'      => $now + self::LEASE,
+							'dirty'        => false,
+							'lease'        => $lease,
+							'leased_until' => $now + self::LEASE,
+						] + $entry
+					);
 				}
 				if ([] !== $due) {
-					$this->save($queue);
+					$this->table->put($leased);
+					$this->table->delete($abandoned);
+					$this->reschedule();
 				}
 				return $due;
 			}
 		);
-		usort(
-			$due,
-			static function ($a, $b) {
-				return $a['next_at'] <=> $b['next_at'];
-			}
-		);
-		return $due;
 	}
 
 	/**
@@ -281,37 +308,31 @@ class Name_Queue {
 	 * @param string $lease The worker's token.
 	 */
 	public function settle(string $name, string $lease): void {
-		$this->change(
-			static function (array $queue) use ($name, $lease) {
-				if (! isset($queue[ $name ]) || $queue[ $name ]['lease'] !== $lease) {
-					return $queue;
+		$this->locked(
+			function () use ($name, $lease) {
+				$entry = $this->get($name);
+				if (null === $entry || $entry['lease'] !== $lease) {
+					return;
 				}
-				if (empty($queue[ $name ]['dirty'])) {
-					unset($queue[ $name ]);
-					return $queue;
+				if (! $entry['dirty']) {
+					$this->remove([$name]);
+					return;
 				}
 				// Asked for again meanwhile: due now, for whoever runs next.
-				$queue[ $name ] = ['lease' => '', 'leased_until' => 0, 'next_at' => time()] + $queue[ $name ];
-				return $queue;
+				$this->save($this->released_to_the_queue($entry));
 			}
 		);
 	}
 
 	/**
-	 * Every queued name with its entry, errors redacted.
+	 * Every queued name with its entry, errors redacted, by name.
 	 *
 	 * @return array<string, array{domain: string, site_id: int, attempts: int, next_at: int, error: string, operation: string, released: bool, dirty: bool, lease: string, leased_until: int}>
 	 */
 	public function all(): array {
 		$queue = [];
-		foreach ($this->option->read() as $name => $entry) {
-			// An entry of the earlier shape (an operation, or a certificate's) is not a name's.
-			if (! is_array($entry) || ! isset($entry['domain']) || '' === (string) $entry['domain'] || 0 === strpos((string) $name, '*')) {
-				continue;
-			}
-			$entry            = array_merge($this->blank((string) $entry['domain']), $entry);
-			$entry['error']   = $this->logger->redact((string) $entry['error']);
-			$queue[ $name ]   = $entry;
+		foreach ($this->entries('WHERE network_id = {network} ORDER BY name') as $entry) {
+			$queue[ $entry['domain'] ] = $entry;
 		}
 		return $queue;
 	}
@@ -322,7 +343,7 @@ class Name_Queue {
 	 * @param string $name Normalised name.
 	 */
 	public function has(string $name): bool {
-		return isset($this->all()[ $name ]);
+		return null !== $this->get($name);
 	}
 
 	/**
@@ -337,7 +358,7 @@ class Name_Queue {
 	 * a reactivation, or when runs were lost).
 	 */
 	public function keep_scheduled(): void {
-		if ([] !== $this->all() && null === $this->scheduler->next(self::HOOK)) {
+		if (null !== $this->earliest() && null === $this->scheduler->next(self::HOOK)) {
 			$this->reschedule();
 		}
 	}
@@ -349,10 +370,7 @@ class Name_Queue {
 	 * @param int $not_before Unix time.
 	 */
 	public function reschedule(int $not_before = 0): void {
-		$next = null;
-		foreach ($this->all() as $entry) {
-			$next = null === $next ? (int) $entry['next_at'] : min($next, (int) $entry['next_at']);
-		}
+		$next = $this->earliest();
 		if (null === $next) {
 			$this->scheduler->cancel(self::HOOK);
 			return;
@@ -401,7 +419,7 @@ class Name_Queue {
 	 * A new entry.
 	 *
 	 * @param string $name Normalised name.
-	 * @return array<string, mixed>
+	 * @return array{domain: string, site_id: int, attempts: int, next_at: int, error: string, operation: string, released: bool, dirty: bool, lease: string, leased_until: int}
 	 */
 	private function blank(string $name): array {
 		return [
@@ -419,29 +437,112 @@ class Name_Queue {
 	}
 
 	/**
-	 * Changes the queue under its lock, on a fresh read.
+	 * An entry out of its worker's hands, due now.
 	 *
-	 * @param callable(array<string, array<string, mixed>>): array<string, array<string, mixed>> $change The change.
+	 * @param array<string, mixed> $entry The entry.
+	 * @return array<string, mixed>
 	 */
-	private function change(callable $change): void {
-		$this->option->locked(
-			function () use ($change) {
-				$before = $this->all();
-				$after  = $change($before);
-				if ($after !== $before) {
-					$this->save($after);
-				}
-			}
-		);
+	private function released_to_the_queue(array $entry): array {
+		return ['lease' => '', 'leased_until' => 0, 'next_at' => time()] + $entry;
 	}
 
 	/**
-	 * Stores the queue and schedules the run for its earliest entry.
+	 * Runs a change of the queue while no other process changes it, and
+	 * returns what it returns.
 	 *
-	 * @param array<string, array<string, mixed>> $queue The queue.
+	 * @template T
+	 * @param callable(): T $change The change.
+	 * @return T
 	 */
-	private function save(array $queue): void {
-		$this->option->write($queue);
+	private function locked(callable $change) {
+		return $this->table->locked($change);
+	}
+
+	/**
+	 * One name's entry, or null.
+	 *
+	 * @param string $name Normalised name.
+	 * @return array{domain: string, site_id: int, attempts: int, next_at: int, error: string, operation: string, released: bool, dirty: bool, lease: string, leased_until: int}|null
+	 */
+	private function get(string $name): ?array {
+		if (! Name_Table::is_ascii($name)) {
+			return null; // Names are kept in punycode.
+		}
+		return $this->entries('WHERE network_id = {network} AND name = %s', [$name])[0] ?? null;
+	}
+
+	/**
+	 * Entries of a query, errors redacted.
+	 *
+	 * @param string           $where What follows FROM {table}.
+	 * @param list<int|string> $args  Its values.
+	 * @return list<array{domain: string, site_id: int, attempts: int, next_at: int, error: string, operation: string, released: bool, dirty: bool, lease: string, leased_until: int}>
+	 */
+	private function entries(string $where, array $args = []): array {
+		$entries = [];
+		foreach ($this->table->rows('SELECT ' . self::COLUMNS . ' FROM {table} ' . $where, $args) as $row) {
+			$entries[] = [
+				'domain'       => (string) $row[0],
+				'site_id'      => (int) $row[1],
+				'attempts'     => (int) $row[2],
+				'next_at'      => (int) $row[3],
+				'error'        => $this->logger->redact((string) $row[4]),
+				'operation'    => (string) $row[5],
+				'released'     => (bool) $row[6],
+				'dirty'        => (bool) $row[7],
+				'lease'        => (string) $row[8],
+				'leased_until' => (int) $row[9],
+			];
+		}
+		return $entries;
+	}
+
+	/**
+	 * An entry as its row's columns.
+	 *
+	 * @param array<string, mixed> $entry The entry.
+	 * @return array<string, int|bool|string>
+	 */
+	private static function row(array $entry): array {
+		return [
+			'site_id'      => (int) $entry['site_id'],
+			'attempts'     => (int) $entry['attempts'],
+			'next_at'      => (int) $entry['next_at'],
+			'error'        => (string) $entry['error'],
+			'operation'    => (string) $entry['operation'],
+			'released'     => (bool) $entry['released'],
+			'dirty'        => (bool) $entry['dirty'],
+			'lease'        => (string) $entry['lease'],
+			'leased_until' => (int) $entry['leased_until'],
+		];
+	}
+
+	/**
+	 * Stores an entry and schedules the run for the earliest.
+	 *
+	 * @param array<string, mixed> $entry The entry.
+	 */
+	private function save(array $entry): void {
+		$this->table->put([(string) $entry['domain'] => self::row($entry)]);
 		$this->reschedule();
+	}
+
+	/**
+	 * Removes names; when any was there, the run is scheduled for the earliest left.
+	 *
+	 * @param list<string> $names Normalised names.
+	 */
+	private function remove(array $names): void {
+		if ($this->table->delete($names) > 0) {
+			$this->reschedule();
+		}
+	}
+
+	/**
+	 * When the earliest entry is due, or null when none waits.
+	 */
+	private function earliest(): ?int {
+		$next = $this->table->value('SELECT MIN(next_at) FROM {table} WHERE network_id = {network}');
+		return null === $next ? null : (int) $next;
 	}
 }

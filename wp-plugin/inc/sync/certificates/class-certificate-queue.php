@@ -8,6 +8,7 @@
 namespace WuRunCloud\Plugin\Sync\Certificates;
 
 use WuRunCloud\Plugin\Status\Logger;
+use WuRunCloud\Plugin\Storage\Name_Table;
 use WuRunCloud\Plugin\Storage\Shared_Option;
 use WuRunCloud\Plugin\Sync\Scheduler;
 
@@ -30,20 +31,21 @@ defined('ABSPATH') || exit;
  * Names whose certificate cannot be ordered yet (Certificates checks DNS and
  * Let's Encrypt's limits first) are held: no run is due for them before a
  * recheck, or before a name is asked for again (Ultimate Multisite saw its
- * DNS arrive). Every run takes the held names along. The names that hold a
- * certificate back are kept with why and since when, for the operator.
+ * DNS arrive). Every run takes the held names along. A name that is gone, or
+ * whose certificate was ordered, leaves the names that hold a certificate
+ * back (Blocking_Names) and Let's Encrypt's refusals (Refused_Names) too.
  *
- * Stored shape (network option wu_runcloud_ssl_pending):
- *   since    when the first waiting name came (0 when none waits)
- *   due      when the waiting names are redeployed
- *   domains  the waiting names
- *   leases   token => {names, until}: batches being redeployed
- *   attempts failed redeploys in a row, error: the last one's reason
- *            (redacted), next_at: no run before then
- *   held     name => {until, reason}: waiting for DNS or Let's Encrypt
- *   blocking name => {since, reason, moved}: names whose DNS (or Let's
- *            Encrypt's limit) holds a certificate back
- *   refused  name => list of times Let's Encrypt refused an order with it
+ * A row a name in a table of its own, kept while any of these holds:
+ *   waiting      it goes with the next batch (names go in the order they came:
+ *                position)
+ *   lease        the token of the batch that took it, '' when none;
+ *   lease_until  when that lease ends
+ *   held_until   it is held until then (0 when not held), held_reason: why
+ * and a small network option (wu_runcloud_ssl_pending) for the batch as a
+ * whole: since (when its first name came), due (when it is redeployed),
+ * attempts (failed redeploys in a row), error (the last one's reason,
+ * redacted), next_at (no run before then). Every change runs under the
+ * table's lock.
  */
 class Certificate_Queue {
 
@@ -51,9 +53,24 @@ class Certificate_Queue {
 	const OPTION = 'wu_runcloud_ssl_pending';
 
 	/**
+	 * The table, after the base prefix.
+	 */
+	const TABLE = 'wu_runcloud_certificate_queue';
+
+	/**
+	 * The version of the table's schema (table()): raised with every change.
+	 */
+	const SCHEMA_VERSION = 1;
+
+	/**
 	 * Seconds a taken batch stays with its process.
 	 */
 	const LEASE = 300;
+
+	/**
+	 * A row that none of the states holds any more.
+	 */
+	const EMPTY_ROW = "waiting = 0 AND lease = '' AND held_until = 0";
 
 	/**
 	 * @var Scheduler
@@ -66,18 +83,55 @@ class Certificate_Queue {
 	private $logger;
 
 	/**
-	 * @var Shared_Option
+	 * @var Name_Table
 	 */
-	private $option;
+	private $table;
 
 	/**
-	 * @param Scheduler $scheduler Scheduler.
-	 * @param Logger    $logger    Redacts the errors kept.
+	 * @var Shared_Option
 	 */
-	public function __construct(Scheduler $scheduler, Logger $logger) {
+	private $batch;
+
+	/**
+	 * @var Blocking_Names
+	 */
+	private $blocking;
+
+	/**
+	 * @var Refused_Names
+	 */
+	private $refused;
+
+	/**
+	 * @param Scheduler      $scheduler Scheduler.
+	 * @param Logger         $logger    Redacts the errors kept.
+	 * @param Blocking_Names $blocking  The names whose DNS holds a certificate back.
+	 * @param Refused_Names  $refused   The names Let's Encrypt refused this hour.
+	 */
+	public function __construct(Scheduler $scheduler, Logger $logger, Blocking_Names $blocking, Refused_Names $refused) {
 		$this->scheduler = $scheduler;
 		$this->logger    = $logger;
-		$this->option    = new Shared_Option(self::OPTION);
+		$this->table     = self::table();
+		$this->batch     = new Shared_Option(self::OPTION);
+		$this->blocking  = $blocking;
+		$this->refused   = $refused;
+	}
+
+	/**
+	 * The table of names, as its schema declares it.
+	 */
+	public static function table(): Name_Table {
+		return new Name_Table(
+			self::TABLE,
+			self::SCHEMA_VERSION,
+			"position bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+			waiting tinyint(1) unsigned NOT NULL DEFAULT 0,
+			lease varchar(64) CHARACTER SET ascii NOT NULL DEFAULT '',
+			lease_until bigint(20) NOT NULL DEFAULT 0,
+			held_until bigint(20) NOT NULL DEFAULT 0,
+			held_reason text NOT NULL,
+			KEY position (position)"
+		);
 	}
 
 	/**
@@ -87,13 +141,10 @@ class Certificate_Queue {
 	 */
 	public function request(string $domain): void {
 		$this->change(
-			static function (array $state) use ($domain) {
-				if (! in_array($domain, $state['domains'], true)) {
-					$state['domains'][] = $domain;
-				}
+			function (array $batch) use ($domain) {
 				// Asked for again (its DNS may be ready now): it goes with this batch.
-				unset($state['held'][ $domain ]);
-				$state['since'] = $state['since'] ? $state['since'] : time();
+				$this->put([$domain => ['waiting' => true, 'held_until' => 0, 'held_reason' => ''] + $this->rows_of([$domain])[ $domain ]]);
+				$batch['since'] = $batch['since'] ? $batch['since'] : time();
 
 				/**
 				 * Seconds to wait after the last domain change before redeploying.
@@ -108,43 +159,37 @@ class Certificate_Queue {
 				 * @param int $max_wait Seconds (default 300).
 				 */
 				$max_wait     = max($delay, (int) apply_filters('wu_runcloud_ssl_redeploy_max_wait', 300));
-				$state['due'] = min(time() + $delay, $state['since'] + $max_wait);
-				return $state;
+				$batch['due'] = min(time() + $delay, $batch['since'] + $max_wait);
+				return $batch;
 			}
 		);
 	}
 
 	/**
-	 * Takes the waiting names, and those of leases that ran out, under the
-	 * lease $token.
+	 * Takes the waiting names, the held ones, and those of leases that ran
+	 * out, under the lease $token.
 	 *
 	 * @param string $token The taker's lease token.
 	 * @return list<string>
 	 */
 	public function take(string $token): array {
-		return $this->option->locked(
-			function () use ($token) {
-				$state = $this->state();
-				$names = array_merge($state['domains'], array_keys($state['held']));
-				$state['held'] = [];
-				foreach ($state['leases'] as $held => $lease) {
-					if ($lease['until'] <= time()) {
-						$names = array_merge($lease['names'], $names);
-						unset($state['leases'][ $held ]);
-					}
-				}
-				$names = array_values(array_unique(array_map('strval', $names)));
+		$names = [];
+		$this->change(
+			function (array $batch) use ($token, &$names) {
+				$now   = time();
+				$taken = 'waiting = 1 OR held_until > 0 OR (lease <> \'\' AND lease_until <= %d)';
+				$names = array_map('strval', array_column($this->table->rows('SELECT name FROM {table} WHERE network_id = {network} AND (' . $taken . ') ORDER BY position', [$now]), 0));
 				if ([] === $names) {
-					return [];
+					return null;
 				}
-				$state['leases'][ $token ] = ['names' => $names, 'until' => time() + self::LEASE];
-				$state['domains']          = [];
-				$state['since']            = 0;
-				$state['due']              = 0;
-				$this->save($state);
-				return $names;
+				$this->table->query(
+					'UPDATE {table} SET waiting = 0, held_until = 0, held_reason = \'\', lease = %s, lease_until = %d WHERE network_id = {network} AND (' . $taken . ')',
+					[$token, $now + self::LEASE, $now]
+				);
+				return $batch;
 			}
 		);
+		return $names;
 	}
 
 	/**
@@ -154,9 +199,8 @@ class Certificate_Queue {
 	 */
 	public function done(string $token): void {
 		$this->change(
-			static function (array $state) use ($token) {
-				unset($state['leases'][ $token ]);
-				return $state;
+			function (array $batch) use ($token) {
+				return $this->end_lease($token) > 0 ? $batch : null;
 			}
 		);
 	}
@@ -166,11 +210,9 @@ class Certificate_Queue {
 	 */
 	public function succeeded(): void {
 		$this->change(
-			static function (array $state) {
-				$state['attempts'] = 0;
-				$state['error']    = '';
-				$state['next_at']  = 0;
-				return $state;
+			static function (array $batch) {
+				$after = ['attempts' => 0, 'error' => '', 'next_at' => 0] + $batch;
+				return $after === $batch ? null : $after;
 			}
 		);
 	}
@@ -186,35 +228,38 @@ class Certificate_Queue {
 	 * @param int          $max   Attempts in all.
 	 */
 	public function failed(string $token, array $names, string $error, int $max): int {
-		return $this->option->locked(
-			function () use ($token, $names, $error, $max) {
-				$state = $this->state();
-				unset($state['leases'][ $token ]);
-				$attempts = $state['attempts'] + 1;
+		$attempts = 0;
+		$this->change(
+			function (array $batch) use ($token, $names, $error, $max, &$attempts) {
+				$attempts = $batch['attempts'] + 1;
 				if ($attempts >= $max) {
-					$state['attempts'] = 0;
-					$state['error']    = '';
-					$state['next_at']  = 0;
-					$this->save($state);
-					return 0;
+					$attempts = 0;
+					$this->end_lease($token);
+					return ['attempts' => 0, 'error' => '', 'next_at' => 0] + $batch;
 				}
+				$back = $this->rows_of($names);
+				foreach ($back as $name => $row) {
+					$back[ $name ] = ['waiting' => true] + $row;
+				}
+				$this->put($back);
+				$this->end_lease($token);
 				/** This filter is documented in inc/sync/class-name-queue.php */
-				$delay              = max(0, (int) apply_filters('wu_runcloud_retry_delay', (int) min(3600, 60 * (2 ** ($attempts - 1))), $attempts, 'redeploy_ssl'));
-				$state['domains']   = array_values(array_unique(array_merge($names, $state['domains'])));
-				$state['since']     = $state['since'] ? $state['since'] : time();
-				$state['attempts']  = $attempts;
-				$state['error']     = $this->logger->redact($error);
-				$state['next_at']   = time() + $delay;
-				$state['due']       = $state['next_at'];
-				$this->save($state);
-				return $attempts;
+				$delay = max(0, (int) apply_filters('wu_runcloud_retry_delay', (int) min(3600, 60 * (2 ** ($attempts - 1))), $attempts, 'redeploy_ssl'));
+				return [
+					'since'    => $batch['since'] ? $batch['since'] : time(),
+					'attempts' => $attempts,
+					'error'    => $this->logger->redact($error),
+					'next_at'  => time() + $delay,
+					'due'      => time() + $delay,
+				];
 			}
 		);
+		return $attempts;
 	}
 
 	/**
-	 * Takes names out of the batch and of every lease (removed from
-	 * RunCloud, or settled by a reconcile).
+	 * Takes names out of the batch, of every lease and of the held ones
+	 * (removed from RunCloud, or settled by a reconcile).
 	 *
 	 * @param list<string> $names Normalised names.
 	 */
@@ -222,40 +267,29 @@ class Certificate_Queue {
 		if ([] === $names) {
 			return;
 		}
+		$this->refused->forget($names);
+		$was_blocking = $this->blocking->forget($names);
 		$this->change(
-			static function (array $state) use ($names) {
-				$state['domains'] = array_values(array_diff($state['domains'], $names));
-				$gone             = array_flip($names);
-				if ([] !== array_intersect_key($state['blocking'], $gone)) {
+			function (array $batch) use ($names, $was_blocking) {
+				$changed = $this->table->delete($names);
+				if ($was_blocking) {
 					// A name that held the certificate back is gone (unmapped): the
 					// names it held go with the next run, not at the next recheck.
-					foreach ($state['held'] as $name => $held) {
-						$state['held'][ $name ]['until'] = min($held['until'], time() + 30);
-					}
+					$soon     = time() + 30;
+					$changed += $this->table->query('UPDATE {table} SET held_until = %d WHERE network_id = {network} AND held_until > %d', [$soon, $soon]);
 				}
-				$state['held']     = array_diff_key($state['held'], $gone);
-				$state['blocking'] = array_diff_key($state['blocking'], $gone);
-				$state['refused']  = array_diff_key($state['refused'], $gone);
-				foreach ($state['leases'] as $token => $lease) {
-					$state['leases'][ $token ]['names'] = array_values(array_diff($lease['names'], $names));
-				}
-				return $state;
+				return $changed > 0 ? $batch : null;
 			}
 		);
 	}
 
 	/**
-	 * The names waiting for a redeploy (leased ones included).
+	 * The names waiting for a redeploy (leased and held ones included).
 	 *
 	 * @return list<string>
 	 */
 	public function pending(): array {
-		$state = $this->state();
-		$names = [];
-		foreach ($state['leases'] as $lease) {
-			$names = array_merge($names, $lease['names']);
-		}
-		return array_values(array_unique(array_merge($names, $state['domains'], array_map('strval', array_keys($state['held'])))));
+		return array_map('strval', array_column($this->table->rows('SELECT name FROM {table} WHERE network_id = {network} ORDER BY position'), 0));
 	}
 
 	/**
@@ -264,8 +298,8 @@ class Certificate_Queue {
 	 * @return array{attempts: int, error: string}
 	 */
 	public function failure(): array {
-		$state = $this->state();
-		return ['attempts' => $state['attempts'], 'error' => $this->logger->redact($state['error'])];
+		$batch = $this->read();
+		return ['attempts' => $batch['attempts'], 'error' => $this->logger->redact($batch['error'])];
 	}
 
 	/**
@@ -281,149 +315,18 @@ class Certificate_Queue {
 			return;
 		}
 		$this->change(
-			static function (array $state) use ($token, $waiting, $until) {
-				foreach ($waiting as $name => $reason) {
-					$state['held'][ (string) $name ] = ['until' => $until, 'reason' => (string) $reason];
-				}
-				if (isset($state['leases'][ $token ])) {
-					$state['leases'][ $token ]['names'] = array_values(array_diff($state['leases'][ $token ]['names'], array_keys($waiting)));
-				}
-				return $state;
-			}
-		);
-	}
-
-	/**
-	 * Records which of the checked names hold a certificate back: a failing
-	 * name keeps the time it first failed; a checked name that passed is no
-	 * longer listed. With $all, the check covered every name of the app (a
-	 * basic certificate), and names not checked are no longer listed either.
-	 *
-	 * @param list<string>                                    $checked The names checked.
-	 * @param array<string, array{reason: string, moved: bool}> $failing Failing name => why, and whether it pointed at the server before.
-	 * @param bool                                            $all     Whether the check covered every name.
-	 */
-	public function blocked_by(array $checked, array $failing, bool $all): void {
-		$this->change(
-			static function (array $state) use ($checked, $failing, $all) {
-				$blocking = $all ? [] : array_diff_key($state['blocking'], array_flip($checked));
-				foreach ($failing as $name => $why) {
-					$blocking[ (string) $name ] = [
-						'since'  => $state['blocking'][ $name ]['since'] ?? time(),
-						'reason' => (string) $why['reason'],
-						'moved'  => (bool) $why['moved'],
-					];
-				}
-				ksort($blocking);
-				$state['blocking'] = $blocking;
-				return $state;
-			}
-		);
-	}
-
-	/**
-	 * Let's Encrypt refused an order with these names: each counts against
-	 * its hourly budget.
-	 *
-	 * @param list<string> $names Names of the order.
-	 */
-	public function refused(array $names): void {
-		$this->change(
-			static function (array $state) use ($names) {
-				foreach ($names as $name) {
-					$recent                     = array_filter(
-						$state['refused'][ $name ] ?? [],
-						static function ($at) {
-							return $at > time() - HOUR_IN_SECONDS;
-						}
-					);
-					$recent[]                   = time();
-					$state['refused'][ $name ] = array_values($recent);
-				}
-				return $state;
-			}
-		);
-	}
-
-	/**
-	 * Names whose refused orders in the last hour reached $limit, with when
-	 * the oldest of them leaves the hour.
-	 *
-	 * @param list<string> $names Names.
-	 * @param int          $limit Refused orders a name may have in an hour.
-	 * @return array<string, int> Name => Unix time it may be ordered again.
-	 */
-	public function over_budget(array $names, int $limit): array {
-		$refused = $this->state()['refused'];
-		$over    = [];
-		foreach ($names as $name) {
-			$recent = array_values(
-				array_filter(
-					$refused[ $name ] ?? [],
-					static function ($at) {
-						return $at > time() - HOUR_IN_SECONDS;
+			function (array $batch) use ($token, $waiting, $until) {
+				$held = $this->rows_of(array_keys($waiting));
+				foreach ($held as $name => $row) {
+					if ($row['lease'] === $token) {
+						$row = ['lease' => '', 'lease_until' => 0] + $row;
 					}
-				)
-			);
-			if (count($recent) >= max(1, $limit)) {
-				sort($recent);
-				$over[ $name ] = $recent[ count($recent) - max(1, $limit) ] + HOUR_IN_SECONDS;
-			}
-		}
-		return $over;
-	}
-
-	/**
-	 * A certificate was issued for exactly $names (basic SSL: the app's).
-	 *
-	 * @param list<string> $names Every name it covers.
-	 */
-	public function issued(array $names): void {
-		$set = $this->set_key($names);
-		$this->change(
-			static function (array $state) use ($set) {
-				$week = array_filter(
-					$state['issued'][ $set ] ?? [],
-					static function ($at) {
-						return $at > time() - WEEK_IN_SECONDS;
-					}
-				);
-				$week[]                  = time();
-				$state['issued']         = [$set => array_values($week)] + array_filter(
-					$state['issued'],
-					static function ($times) {
-						return max($times) > time() - WEEK_IN_SECONDS;
-					}
-				);
-				return $state;
-			}
-		);
-	}
-
-	/**
-	 * How many certificates were issued for exactly $names in the last week.
-	 *
-	 * @param list<string> $names Every name a certificate would cover.
-	 */
-	public function issued_this_week(array $names): int {
-		$times = $this->state()['issued'][ $this->set_key($names) ] ?? [];
-		return count(
-			array_filter(
-				$times,
-				static function ($at) {
-					return $at > time() - WEEK_IN_SECONDS;
+					$held[ $name ] = ['held_until' => $until, 'held_reason' => (string) $waiting[ $name ]] + $row;
 				}
-			)
+				$this->put($held);
+				return $batch;
+			}
 		);
-	}
-
-	/**
-	 * @param list<string> $names Names.
-	 */
-	private function set_key(array $names): string {
-		$names = array_values(array_unique($names));
-		sort($names);
-		return md5(implode(',', $names));
 	}
 
 	/**
@@ -436,78 +339,41 @@ class Certificate_Queue {
 		if ([] === $names) {
 			return;
 		}
+		$this->blocking->forget($names);
+		$this->refused->forget($names);
 		$this->change(
-			static function (array $state) use ($names) {
-				$done              = array_flip($names);
-				$state['held']     = array_diff_key($state['held'], $done);
-				$state['blocking'] = array_diff_key($state['blocking'], $done);
-				$state['refused']  = array_diff_key($state['refused'], $done);
-				return $state;
+			function (array $batch) use ($names) {
+				$in = implode(', ', array_fill(0, count($names), '%s'));
+				$changed = $this->table->query('UPDATE {table} SET held_until = 0, held_reason = \'\' WHERE network_id = {network} AND held_until > 0 AND name IN (' . $in . ')', array_map('strval', $names));
+				return $changed > 0 ? $batch : null;
 			}
 		);
 	}
 
 	/**
-	 * The names that hold a certificate back: for the operator's page and
-	 * Site Health. Basic SSL: every name of the app whose DNS does not point
-	 * at the server holds the app's certificate back; advanced SSL: a name
-	 * only its own. since: when it was first found failing; moved: it pointed
-	 * at the server before (a customer who left), else it is new (its DNS may
-	 * still be propagating).
+	 * The names that hold a certificate back, for the operator's page and
+	 * Site Health (Blocking_Names::all()).
 	 *
 	 * @return array<string, array{since: int, reason: string, moved: bool}>
 	 */
 	public function blocking(): array {
-		return $this->state()['blocking'];
+		return $this->blocking->all();
 	}
 
 	/**
-	 * The blocking names whose DNS moved away (they pointed at the server
-	 * before) longer ago than the setting: a customer who left without
-	 * unmapping. The fix is to unmap them, or to move the app to advanced SSL.
-	 *
-	 * @return array<string, array{since: int, reason: string, moved: bool}>
-	 */
-	public function moved_away(): array {
-		return array_filter(
-			$this->overdue(),
-			static function ($entry) {
-				return $entry['moved'];
-			}
-		);
-	}
-
-	/**
-	 * The blocking names that have not pointed at the server for longer than
-	 * the setting: moved away, or never pointed since they were first checked
-	 * (no longer "still propagating"). In basic SSL each holds every new
-	 * name's certificate back until it is fixed or unmapped.
+	 * The blocking names overdue for the operator (Blocking_Names::overdue()).
 	 *
 	 * @return array<string, array{since: int, reason: string, moved: bool}>
 	 */
 	public function overdue(): array {
-		$after = self::overdue_after();
-		return array_filter(
-			$this->blocking(),
-			static function ($entry) use ($after) {
-				return time() - $entry['since'] >= $after;
-			}
-		);
+		return $this->blocking->overdue();
 	}
 
 	/**
-	 * Seconds a blocking name may go on not pointing at the server before it
-	 * is reported as needing the operator (Site Health, the operator's page).
+	 * Seconds a blocking name may go on before it is overdue (Blocking_Names::overdue_after()).
 	 */
 	public static function overdue_after(): int {
-		/**
-		 * Seconds a name's DNS may point away from the server (or not yet at
-		 * it) before it is reported as needing the operator: moved away for
-		 * good, or never pointed.
-		 *
-		 * @param int $seconds Default one day.
-		 */
-		return max(0, (int) apply_filters('wu_runcloud_dns_moved_away_after', DAY_IN_SECONDS));
+		return Blocking_Names::overdue_after();
 	}
 
 	/**
@@ -517,7 +383,11 @@ class Certificate_Queue {
 	 * @return array<string, array{until: int, reason: string}>
 	 */
 	public function held(): array {
-		return $this->state()['held'];
+		$held = [];
+		foreach ($this->table->rows('SELECT name, held_until, held_reason FROM {table} WHERE network_id = {network} AND held_until > 0 ORDER BY position') as $row) {
+			$held[ (string) $row[0] ] = ['until' => (int) $row[1], 'reason' => (string) $row[2]];
+		}
+		return $held;
 	}
 
 	/**
@@ -532,7 +402,7 @@ class Certificate_Queue {
 	 */
 	public function keep_scheduled(): void {
 		if ([] !== $this->pending() && null === $this->scheduler->next(self::HOOK)) {
-			$this->reschedule($this->state());
+			$this->reschedule();
 		}
 	}
 
@@ -543,7 +413,7 @@ class Certificate_Queue {
 	 * @param int $not_before Unix time.
 	 */
 	public function postpone(int $not_before): void {
-		$this->reschedule($this->state(), $not_before);
+		$this->reschedule($not_before);
 	}
 
 	/**
@@ -554,71 +424,19 @@ class Certificate_Queue {
 	}
 
 	/**
-	 * @return array{since: int, due: int, domains: list<string>, leases: array<string, array{names: list<string>, until: int}>, attempts: int, error: string, next_at: int, held: array<string, array{until: int, reason: string}>, blocking: array<string, array{since: int, reason: string, moved: bool}>, refused: array<string, list<int>>}
-	 */
-	private function state(): array {
-		$state  = $this->option->read();
-		$leases = [];
-		foreach ((array) ($state['leases'] ?? []) as $token => $lease) {
-			if (is_array($lease) && isset($lease['names'], $lease['until'])) {
-				$leases[ (string) $token ] = ['names' => array_values((array) $lease['names']), 'until' => (int) $lease['until']];
-			}
-		}
-		// The earlier shape kept one batch in flight, without a token.
-		if (! empty($state['in_flight']) && is_array($state['in_flight'])) {
-			$leases['earlier'] = ['names' => array_values($state['in_flight']), 'until' => (int) ($state['until'] ?? 0)];
-		}
-		return [
-			'since'    => (int) ($state['since'] ?? 0),
-			'due'      => (int) ($state['due'] ?? 0),
-			'domains'  => isset($state['domains']) && is_array($state['domains']) ? array_values($state['domains']) : [],
-			'leases'   => $leases,
-			'attempts' => (int) ($state['attempts'] ?? 0),
-			'error'    => (string) ($state['error'] ?? ''),
-			'next_at'  => (int) ($state['next_at'] ?? 0),
-			'held'     => $this->entries($state['held'] ?? [], ['until' => 0, 'reason' => '']),
-			'blocking' => $this->entries($state['blocking'] ?? [], ['since' => 0, 'reason' => '', 'moved' => false]),
-			'refused'  => $this->entries($state['refused'] ?? [], []),
-			'issued'   => $this->entries($state['issued'] ?? [], []),
-		];
-	}
-
-	/**
-	 * Stored entries by name, each with the fields of $shape (typed as there).
+	 * Changes the queue while no other process changes it: $change gets the
+	 * batch's record and returns it as it is to be stored, or null when it
+	 * changed nothing. After a change, rows that no state holds any more are
+	 * removed and the run is scheduled for what is left.
 	 *
-	 * @param mixed                $stored What was stored.
-	 * @param array<string, mixed> $shape  Field => default; [] for a list of times.
-	 * @return array<string, mixed>
-	 */
-	private function entries($stored, array $shape): array {
-		$entries = [];
-		foreach (is_array($stored) ? $stored : [] as $name => $entry) {
-			if (! is_array($entry)) {
-				continue;
-			}
-			if ([] === $shape) {
-				$entries[ (string) $name ] = array_values(array_map('intval', $entry));
-				continue;
-			}
-			foreach ($shape as $field => $default) {
-				$value                                = $entry[ $field ] ?? $default;
-				$entries[ (string) $name ][ $field ] = is_bool($default) ? (bool) $value : (is_int($default) ? (int) $value : (string) $value);
-			}
-		}
-		return $entries;
-	}
-
-	/**
-	 * Changes the state under its lock, on a fresh read.
-	 *
-	 * @param callable(array<string, mixed>): array<string, mixed> $change The change.
+	 * @param callable(array{since: int, due: int, attempts: int, error: string, next_at: int}): (array{since: int, due: int, attempts: int, error: string, next_at: int}|null) $change The change.
 	 */
 	private function change(callable $change): void {
-		$this->option->locked(
+		$this->table->locked(
 			function () use ($change) {
-				$before = $this->state();
-				$after  = $change($before);
-				if ($after !== $before) {
+				$after = $change($this->read());
+				if (null !== $after) {
+					$this->table->query('DELETE FROM {table} WHERE network_id = {network} AND ' . self::EMPTY_ROW);
 					$this->save($after);
 				}
 			}
@@ -626,52 +444,131 @@ class Certificate_Queue {
 	}
 
 	/**
-	 * Stores the state (nothing at all once nothing waits) and schedules the
-	 * run for the earliest of the batch and the leases' ends.
+	 * The batch's record as stored.
 	 *
-	 * @param array<string, mixed> $state The state.
+	 * @return array{since: int, due: int, attempts: int, error: string, next_at: int}
 	 */
-	private function save(array $state): void {
-		foreach ($state['leases'] as $token => $lease) {
-			if ([] === $lease['names']) {
-				unset($state['leases'][ $token ]);
-			}
-		}
-		if ([] === $state['domains']) {
-			$state['since'] = 0;
-			$state['due']   = 0;
-		}
-		$idle = [] === $state['domains'] && [] === $state['leases'] && [] === $state['held'] && [] === $state['blocking'] && [] === $state['refused'] && [] === $state['issued'];
-		unset($state['in_flight'], $state['until']);
-		foreach (['held', 'blocking', 'refused', 'issued'] as $key) {
-			if ([] === $state[ $key ]) {
-				unset($state[ $key ]);
-			}
-		}
-		$this->option->write($idle && 0 === $state['attempts'] ? [] : $state);
-		$state += ['held' => []];
-		$this->reschedule($state);
+	private function read(): array {
+		$batch = $this->batch->read();
+		return [
+			'since'    => (int) ($batch['since'] ?? 0),
+			'due'      => (int) ($batch['due'] ?? 0),
+			'attempts' => (int) ($batch['attempts'] ?? 0),
+			'error'    => (string) ($batch['error'] ?? ''),
+			'next_at'  => (int) ($batch['next_at'] ?? 0),
+		];
 	}
 
 	/**
-	 * @param array<string, mixed> $state      The state.
-	 * @param int                  $not_before Unix time.
+	 * Stores the batch's record (nothing at all once it holds nothing) and
+	 * schedules the run for the earliest of the batch, the leases' ends and
+	 * the holds' rechecks.
+	 *
+	 * @param array{since: int, due: int, attempts: int, error: string, next_at: int} $batch The record.
 	 */
-	private function reschedule(array $state, int $not_before = 0): void {
-		$times = [];
-		if ([] !== $state['domains']) {
-			$times[] = max($state['due'], $state['next_at']);
+	private function save(array $batch): void {
+		$when = $this->when();
+		if (null === $when['waiting']) {
+			$batch['since'] = 0;
+			$batch['due']   = 0;
 		}
-		foreach ($state['leases'] as $lease) {
-			$times[] = $lease['until'];
-		}
-		foreach ($state['held'] as $held) {
-			$times[] = $held['until'];
+		$this->batch->write(0 === $batch['since'] && 0 === $batch['attempts'] && 0 === $batch['next_at'] ? [] : $batch);
+		$this->schedule($when, $batch);
+	}
+
+	/**
+	 * Schedules the run for what the table holds now, not before $not_before.
+	 *
+	 * @param int $not_before Unix time.
+	 */
+	private function reschedule(int $not_before = 0): void {
+		$this->schedule($this->when(), $this->read(), $not_before);
+	}
+
+	/**
+	 * Schedules the run for the earliest of the waiting batch (once due and
+	 * past its backoff), the leases' ends and the holds' rechecks.
+	 *
+	 * @param array{waiting: int|null, lease: int|null, held: int|null}              $when       From when().
+	 * @param array{since: int, due: int, attempts: int, error: string, next_at: int} $batch      The batch's record.
+	 * @param int                                                                     $not_before Unix time.
+	 */
+	private function schedule(array $when, array $batch, int $not_before = 0): void {
+		$times = array_filter([$when['lease'], $when['held']], 'is_int');
+		if (null !== $when['waiting']) {
+			$times[] = max($batch['due'], $batch['next_at']);
 		}
 		if ([] === $times) {
 			$this->scheduler->cancel(self::HOOK);
 			return;
 		}
 		$this->scheduler->replace(self::HOOK, max(min($times), $not_before));
+	}
+
+	/**
+	 * What the table holds, for the schedule: 1 when names wait for the
+	 * batch, the earliest end of a lease, the earliest recheck of a hold
+	 * (each null when there is none).
+	 *
+	 * @return array{waiting: int|null, lease: int|null, held: int|null}
+	 */
+	private function when(): array {
+		$row = $this->table->rows('SELECT MAX(waiting), MIN(CASE WHEN lease <> \'\' THEN lease_until END), MIN(CASE WHEN held_until > 0 THEN held_until END) FROM {table} WHERE network_id = {network}')[0] ?? [];
+		return [
+			'waiting' => empty($row[0]) ? null : 1,
+			'lease'   => null === ($row[1] ?? null) ? null : (int) $row[1],
+			'held'    => null === ($row[2] ?? null) ? null : (int) $row[2],
+		];
+	}
+
+	/**
+	 * Ends the lease $token (its names that nothing else keeps are done);
+	 * returns how many names it held.
+	 *
+	 * @param string $token The lease token.
+	 */
+	private function end_lease(string $token): int {
+		return $this->table->query('UPDATE {table} SET lease = \'\', lease_until = 0 WHERE network_id = {network} AND lease = %s', [$token]);
+	}
+
+	/**
+	 * Names' rows as stored, a new one for a name without, by name.
+	 *
+	 * @param list<string|int> $names Normalised names.
+	 * @return array<string, array{waiting: bool, lease: string, lease_until: int, held_until: int, held_reason: string}>
+	 */
+	private function rows_of(array $names): array {
+		$names  = array_values(array_unique(array_map('strval', $names)));
+		$rows   = array_fill_keys($names, ['waiting' => false, 'lease' => '', 'lease_until' => 0, 'held_until' => 0, 'held_reason' => '']);
+		$stored = [] === $names ? [] : $this->table->rows(
+			'SELECT name, waiting, lease, lease_until, held_until, held_reason FROM {table} WHERE network_id = {network} AND name IN (' . implode(', ', array_fill(0, count($names), '%s')) . ')',
+			$names
+		);
+		foreach ($stored as $row) {
+			$rows[ (string) $row[0] ] = ['waiting' => (bool) $row[1], 'lease' => (string) $row[2], 'lease_until' => (int) $row[3], 'held_until' => (int) $row[4], 'held_reason' => (string) $row[5]];
+		}
+		return $rows;
+	}
+
+	/**
+	 * Writes rows, each with every column.
+	 *
+	 * @param array<string, array{waiting: bool, lease: string, lease_until: int, held_until: int, held_reason: string}> $rows By name.
+	 */
+	private function put(array $rows): void {
+		$this->table->put(
+			array_map(
+				static function (array $row) {
+					return [
+						'waiting'     => $row['waiting'],
+						'lease'       => $row['lease'],
+						'lease_until' => $row['lease_until'],
+						'held_until'  => $row['held_until'],
+						'held_reason' => $row['held_reason'],
+					];
+				},
+				$rows
+			)
+		);
 	}
 }

@@ -149,26 +149,40 @@ class Certificate_Step {
 	private $ledger;
 
 	/**
-	 * @param Extension_Gateway $gateway The extension.
-	 * @param Logger            $logger  Logger.
-	 * @param Certificate_Queue $queue   The waiting names.
-	 * @param Name_Queue        $names   Knows how many attempts a change gets.
-	 * @param App_Domains       $app     The network's view of the app.
-	 * @param Network           $network Network facts, Ultimate Multisite's domain records among them.
-	 * @param Order_Ledger      $ledger  The orders sent, for Let's Encrypt's budgets.
-	 * @param Dns_Check|null          $dns    Whether names point at the server.
-	 * @param Served_Certificate|null $served What the server presents for a name.
+	 * @var Blocking_Names
 	 */
-	public function __construct(Extension_Gateway $gateway, Logger $logger, Certificate_Queue $queue, Name_Queue $names, App_Domains $app, Network $network, Order_Ledger $ledger, ?Dns_Check $dns = null, ?Served_Certificate $served = null) {
-		$this->gateway = $gateway;
-		$this->logger  = $logger;
-		$this->queue   = $queue;
-		$this->names   = $names;
-		$this->app     = $app;
-		$this->network = $network;
-		$this->ledger  = $ledger;
-		$this->dns     = $dns ?? new Dns_Check(new Dns_Resolver());
-		$this->served  = $served ?? new Served_Certificate($this->dns);
+	private $blocking;
+
+	/**
+	 * @var Refused_Names
+	 */
+	private $refused;
+
+	/**
+	 * @param Extension_Gateway       $gateway  The extension.
+	 * @param Logger                  $logger   Logger.
+	 * @param Certificate_Queue       $queue    The waiting names.
+	 * @param Name_Queue              $names    Knows how many attempts a change gets.
+	 * @param App_Domains             $app      The network's view of the app.
+	 * @param Network                 $network  Network facts, Ultimate Multisite's domain records among them.
+	 * @param Order_Ledger            $ledger   The orders sent, for Let's Encrypt's budgets.
+	 * @param Blocking_Names          $blocking The names whose DNS holds a certificate back.
+	 * @param Refused_Names           $refused  The names Let's Encrypt refused this hour.
+	 * @param Dns_Check|null          $dns      Whether names point at the server.
+	 * @param Served_Certificate|null $served   What the server presents for a name.
+	 */
+	public function __construct(Extension_Gateway $gateway, Logger $logger, Certificate_Queue $queue, Name_Queue $names, App_Domains $app, Network $network, Order_Ledger $ledger, Blocking_Names $blocking, Refused_Names $refused, ?Dns_Check $dns = null, ?Served_Certificate $served = null) {
+		$this->gateway  = $gateway;
+		$this->logger   = $logger;
+		$this->queue    = $queue;
+		$this->names    = $names;
+		$this->app      = $app;
+		$this->network  = $network;
+		$this->ledger   = $ledger;
+		$this->blocking = $blocking;
+		$this->refused  = $refused;
+		$this->dns      = $dns ?? new Dns_Check(new Dns_Resolver());
+		$this->served   = $served ?? new Served_Certificate($this->dns);
 	}
 
 	/**
@@ -257,7 +271,7 @@ class Certificate_Step {
 			return [];
 		}
 		$failing = $this->failing($checked);
-		$this->queue->blocked_by($checked, $failing, 'basic' === $mode);
+		$this->blocking->record($checked, $failing, 'basic' === $mode);
 		return 'basic' === $mode ? $this->order_basic($names, $checked, $failing, $lease) : $this->order_advanced($names, $served, $failing, $lease);
 	}
 
@@ -417,7 +431,7 @@ class Certificate_Step {
 	 */
 	private function order_basic(array $names, array $checked, array $failing, string $lease): array {
 		$this->dns->retain($checked);
-		$repeats = $this->queue->issued_this_week($checked);
+		$repeats = $this->ledger->issued_for($checked, time() - self::DOMAIN_WINDOW);
 		if ([] === $failing && $repeats >= self::DUPLICATES_PER_WEEK) {
 			$failing[''] = ['reason' => sprintf('a certificate for exactly these names was issued %d times this week (Let\'s Encrypt allows 5)', $repeats), 'moved' => false, 'until' => time() + DAY_IN_SECONDS];
 		}
@@ -425,12 +439,7 @@ class Certificate_Step {
 			$this->hold_basic($names, $failing, $lease);
 			return [];
 		}
-		$results = $this->order_basic_within_budgets($names, $checked, $lease);
-		if ([] !== $results) {
-			// One answer in basic SSL: the app's certificate, for every name checked.
-			$this->queue->issued($checked);
-		}
-		return $results;
+		return $this->order_basic_within_budgets($names, $checked, $lease);
 	}
 
 	/**
@@ -451,7 +460,7 @@ class Certificate_Step {
 			$this->queue->hold($lease, array_fill_keys($names, $why), $wait['']['until']);
 			return [];
 		}
-		return $this->redeploy($names, $lease, $registered);
+		return $this->redeploy($names, $lease, $covered);
 	}
 
 	/**
@@ -747,7 +756,7 @@ class Certificate_Step {
 		foreach (array_intersect($this->network->domains_checking_dns(), $names) as $name) {
 			$failing[ $name ] = $failing[ $name ] ?? ['reason' => 'Ultimate Multisite has not seen its DNS point at the network yet (its domain record is checking-dns)', 'moved' => false, 'until' => 0];
 		}
-		foreach ($this->queue->over_budget($names, $this->budget()) as $name => $until) {
+		foreach ($this->refused->over_budget($names, $this->budget()) as $name => $until) {
 			$failing[ $name ] = [
 				'reason' => sprintf('Let\'s Encrypt refused %d order(s) with it within the hour; next attempt after %s', $this->budget(), gmdate('H:i', $until) . ' UTC'),
 				'moved'  => false,
@@ -864,12 +873,12 @@ class Certificate_Step {
 	 * certificate. With a lease (the batch), a failure that may pass puts
 	 * the names not done back to wait; without one it is reported.
 	 *
-	 * @param list<string>      $domains    Names; empty for the app's certificate.
-	 * @param string            $lease      The batch's lease, or ''.
-	 * @param list<string>|null $registered The registered domains the app's certificate covers, when known.
+	 * @param list<string>      $domains           Names; empty for the app's certificate.
+	 * @param string            $lease             The batch's lease, or ''.
+	 * @param list<string>|null $certificate_names Every name the app's certificate covers, when known.
 	 * @return list<array<string, mixed>> The extension's answers.
 	 */
-	public function redeploy(array $domains = [], string $lease = '', ?array $registered = null): array {
+	public function redeploy(array $domains = [], string $lease = '', ?array $certificate_names = null): array {
 		$results = [];
 		$names   = [] === $domains ? [''] : array_values($domains);
 		$covered = count($domains);
@@ -886,7 +895,7 @@ class Certificate_Step {
 				 */
 				do_action('wu_runcloud_certificate_redeployed', $result, $name);
 				$per_name  = 'advanced' === $result['mode'] && 'auto' !== $result['action'];
-				$this->ledger_record($result, $per_name ? [$name] : null, $registered, true);
+				$this->ledger_record($result, $per_name ? [$name] : $certificate_names, true);
 				$this->remember_mode('basic' === $result['mode'] ? 'basic' : ('auto' === $result['action'] ? 'auto' : 'advanced'));
 				$this->log($result, $name, $per_name ? 1 : $covered);
 				$done = $per_name ? [$name] : $domains;
@@ -898,7 +907,7 @@ class Certificate_Step {
 			} catch (RunCloudException $e) {
 				if ($e instanceof ApiException && 422 === (int) $e->getCode()) {
 					// Refused, most likely by Let's Encrypt: an order all the same.
-					$this->ledger_record(['action' => 'redeployed'], '' === $name ? null : [$name], $registered, false);
+					$this->ledger_record(['action' => 'redeployed'], '' === $name ? $certificate_names : [$name], false);
 				}
 				if ($this->failed($name, $names, $lease, $e)) {
 					return $results;
@@ -918,16 +927,16 @@ class Certificate_Step {
 	 * Writes an order to the ledger, when it was one: a redeploy or an
 	 * install (AutoSSL and "nothing installed" order nothing).
 	 *
-	 * @param array<string, mixed> $result     The extension's answer (its action).
-	 * @param list<string>|null    $names      The advanced order's domain; null for the app's certificate.
-	 * @param list<string>|null    $registered The app's certificate's registered domains, when known.
-	 * @param bool                 $issued     Whether a certificate came of it.
+	 * @param array<string, mixed> $result The extension's answer (its action).
+	 * @param list<string>|null    $names  The names the certificate covers: the advanced order's
+	 *                                     domain, or the app's names; null when not known.
+	 * @param bool                 $issued Whether a certificate came of it.
 	 */
-	private function ledger_record(array $result, ?array $names, ?array $registered, bool $issued): void {
+	private function ledger_record(array $result, ?array $names, bool $issued): void {
 		if (! in_array($result['action'] ?? '', ['redeployed', 'installed'], true)) {
 			return;
 		}
-		$this->ledger->record(null !== $names ? $this->registered_domains($names) : ($registered ?? $this->registered_domains(array_keys($this->app->all()))), $issued, $names ?? []);
+		$this->ledger->record($this->registered_domains($names ?? array_keys($this->app->all())), $issued, $names ?? []);
 	}
 
 	/**
@@ -982,7 +991,7 @@ class Certificate_Step {
 		$names    = $per_name ? [$name] : array_values(array_filter(array_merge([$name], $rest)));
 		$why      = sprintf('the certificate order was refused; not retried before an hour has passed or its DNS changed: %s', $reason);
 		$this->logger->error(sprintf('redeploy_ssl %s: %s', $this->label($name), $why));
-		$this->queue->refused($names);
+		$this->refused->record($names);
 		$this->queue->hold($lease, array_fill_keys($names, $why), time() + HOUR_IN_SECONDS);
 		return ! $per_name;
 	}

@@ -7,6 +7,8 @@
 
 namespace WuRunCloud\Plugin\Sync\Certificates;
 
+use WuRunCloud\Plugin\Storage\Table;
+
 defined('ABSPATH') || exit;
 
 /**
@@ -17,12 +19,20 @@ defined('ABSPATH') || exit;
  * refused it. Let's Encrypt's budgets are counted from it
  * (letsencrypt.org/docs/rate-limits): new orders per account per 3 hours
  * (refused ones too), new certificates per registered domain per 7 days and
- * certificates for the same set of names per 7 days (issued ones only). A row per order and registered domain, in a table of
- * its own: an order writes a few rows, a count is one query.
+ * certificates for the same set of names per 7 days (issued ones only).
+ * A row per order and registered domain, in a table of its own: an order
+ * writes a few rows, a count is one query. Let's Encrypt's account is
+ * RunCloud's, shared by every network of the installation: the counts are
+ * of all of them.
  */
 class Order_Ledger {
 
 	const TABLE = 'wu_runcloud_certificate_orders';
+
+	/**
+	 * The version of the table's schema (table()): raised with every change.
+	 */
+	const SCHEMA_VERSION = 1;
 
 	/**
 	 * Rows older than the longest window are of no use.
@@ -30,11 +40,13 @@ class Order_Ledger {
 	const KEEP = 8 * DAY_IN_SECONDS;
 
 	/**
-	 * Whether the table is known to exist in this process.
-	 *
-	 * @var bool
+	 * @var Table
 	 */
-	private static $ready = false;
+	private $table;
+
+	public function __construct() {
+		$this->table = self::table();
+	}
 
 	/**
 	 * Records an order sent now.
@@ -44,18 +56,18 @@ class Order_Ledger {
 	 * @param list<string> $names      The names it was for ([] when not known one by one).
 	 */
 	public function record(array $registered, bool $issued, array $names = []): void {
-		global $wpdb;
-		$this->ensure();
 		$order  = wp_generate_uuid4();
 		$now    = time();
 		$set    = self::set_of($names);
 		$values = [];
+		$args   = [];
 		foreach (array_unique([] === $registered ? [''] : $registered) as $domain) {
-			$values[] = $wpdb->prepare('(%d, %s, %d, %s, %s, %d)', get_current_network_id(), $order, $now, (string) $domain, $set, $issued ? 1 : 0);
+			$values[] = '({network}, %s, %d, %s, %s, %d)';
+			array_push($args, $order, $now, (string) $domain, $set, $issued ? 1 : 0);
 		}
-		$wpdb->query('INSERT INTO `' . self::name() . '` (network_id, order_id, sent_at, registered, names, issued) VALUES ' . implode(', ', $values)); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.DirectDatabaseQuery
+		$this->table->query('INSERT INTO {table} (network_id, order_id, sent_at, registered, names, issued) VALUES ' . implode(', ', $values), $args);
 		if (0 === wp_rand(0, 99)) {
-			$wpdb->query($wpdb->prepare('DELETE FROM `' . self::name() . '` WHERE sent_at < %d', $now - self::KEEP)); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.DirectDatabaseQuery
+			$this->table->query('DELETE FROM {table} WHERE sent_at < %d', [$now - self::KEEP]);
 		}
 	}
 
@@ -66,9 +78,7 @@ class Order_Ledger {
 	 * @return array{count: int, oldest: int|null}
 	 */
 	public function orders_since(int $since): array {
-		global $wpdb;
-		$this->ensure();
-		$row = $wpdb->get_row($wpdb->prepare('SELECT COUNT(DISTINCT order_id), MIN(sent_at) FROM `' . self::name() . '` WHERE sent_at >= %d', $since), ARRAY_N); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.DirectDatabaseQuery
+		$row = $this->table->rows('SELECT COUNT(DISTINCT order_id), MIN(sent_at) FROM {table} WHERE sent_at >= %d', [$since])[0] ?? [];
 		return ['count' => (int) ($row[0] ?? 0), 'oldest' => null === ($row[1] ?? null) ? null : (int) $row[1]];
 	}
 
@@ -81,16 +91,12 @@ class Order_Ledger {
 	 * @return array<string, array{count: int, oldest: int|null}>
 	 */
 	public function issued_since(array $registered, int $since): array {
-		global $wpdb;
-		$this->ensure();
 		$counts = array_fill_keys($registered, ['count' => 0, 'oldest' => null]);
 		if ([] === $registered) {
 			return $counts;
 		}
-		$in   = implode(', ', array_map(static function ($domain) use ($wpdb) {
-			return $wpdb->prepare('%s', (string) $domain);
-		}, $registered));
-		$rows = (array) $wpdb->get_results($wpdb->prepare('SELECT registered, COUNT(*), MIN(sent_at) FROM `' . self::name() . '` WHERE issued = 1 AND sent_at >= %d AND registered IN (' . $in . ') GROUP BY registered', $since), ARRAY_N); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.DirectDatabaseQuery
+		$in   = implode(', ', array_fill(0, count($registered), '%s'));
+		$rows = $this->table->rows('SELECT registered, COUNT(*), MIN(sent_at) FROM {table} WHERE issued = 1 AND sent_at >= %d AND registered IN (' . $in . ') GROUP BY registered', array_merge([$since], array_map('strval', $registered)));
 		foreach ($rows as $row) {
 			$counts[ (string) $row[0] ] = ['count' => (int) $row[1], 'oldest' => (int) $row[2]];
 		}
@@ -104,9 +110,36 @@ class Order_Ledger {
 	 * @param int          $since Unix time.
 	 */
 	public function issued_for(array $names, int $since): int {
-		global $wpdb;
-		$this->ensure();
-		return (int) $wpdb->get_var($wpdb->prepare('SELECT COUNT(DISTINCT order_id) FROM `' . self::name() . '` WHERE issued = 1 AND names = %s AND sent_at >= %d', self::set_of($names), $since)); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.DirectDatabaseQuery
+		return (int) $this->table->value('SELECT COUNT(DISTINCT order_id) FROM {table} WHERE issued = 1 AND names = %s AND sent_at >= %d', [self::set_of($names), $since]);
+	}
+
+	/**
+	 * Empties the ledger (tests).
+	 */
+	public function clear(): void {
+		$this->table->query('DELETE FROM {table}');
+	}
+
+	/**
+	 * The table of orders, as its schema declares it: one for the
+	 * installation, as the account is.
+	 */
+	public static function table(): Table {
+		return new Table(
+			self::TABLE,
+			self::SCHEMA_VERSION,
+			"id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+			network_id bigint(20) unsigned NOT NULL,
+			order_id char(36) CHARACTER SET ascii NOT NULL,
+			sent_at bigint(20) unsigned NOT NULL,
+			registered varchar(253) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+			names char(32) CHARACTER SET ascii NOT NULL DEFAULT '',
+			issued tinyint(1) unsigned NOT NULL DEFAULT 1,
+			PRIMARY KEY  (id),
+			KEY sent_at (sent_at),
+			KEY registered (registered,sent_at),
+			KEY names (names,sent_at)"
+		);
 	}
 
 	/**
@@ -121,59 +154,5 @@ class Order_Ledger {
 		$names = array_values(array_unique(array_map('strval', $names)));
 		sort($names);
 		return md5(implode(',', $names));
-	}
-
-	/**
-	 * Creates the table if it does not exist.
-	 */
-	public function ensure(): void {
-		global $wpdb;
-		if (self::$ready) {
-			return;
-		}
-		$wpdb->query( // phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.DirectDatabaseQuery.SchemaChange
-			'CREATE TABLE IF NOT EXISTS `' . self::name() . '` (
-				id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
-				network_id bigint(20) unsigned NOT NULL,
-				order_id char(36) CHARACTER SET ascii NOT NULL,
-				sent_at bigint(20) unsigned NOT NULL,
-				registered varchar(253) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
-				names char(32) CHARACTER SET ascii NOT NULL DEFAULT \'\',
-				issued tinyint(1) unsigned NOT NULL DEFAULT 1,
-				PRIMARY KEY  (id),
-				KEY sent_at (sent_at),
-				KEY registered (registered, sent_at),
-				KEY names (names, sent_at)
-			) ' . $wpdb->get_charset_collate()
-		);
-		self::$ready = true;
-	}
-
-	/**
-	 * Drops the table (uninstall).
-	 */
-	public static function drop_table(): void {
-		global $wpdb;
-		$wpdb->query('DROP TABLE IF EXISTS `' . self::name() . '`'); // phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.DirectDatabaseQuery.SchemaChange
-		self::$ready = false;
-	}
-
-	/**
-	 * Empties the ledger (tests).
-	 */
-	public function clear(): void {
-		global $wpdb;
-		self::$ready = false;
-		$this->ensure();
-		$wpdb->query('DELETE FROM `' . self::name() . '`'); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.DirectDatabaseQuery
-	}
-
-	/**
-	 * The table's name. Let's Encrypt's account is RunCloud's, shared by
-	 * every network of the installation: one table for all of them.
-	 */
-	private static function name(): string {
-		global $wpdb;
-		return $wpdb->base_prefix . self::TABLE;
 	}
 }

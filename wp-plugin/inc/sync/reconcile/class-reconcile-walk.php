@@ -13,7 +13,7 @@ use WuRunCloud\Plugin\Extension\Extension_Gateway;
 use WuRunCloud\Plugin\Extension\Extension_Missing_Exception;
 use WuRunCloud\Plugin\Extension\Failure;
 use WuRunCloud\Plugin\Status\Logger;
-use WuRunCloud\Plugin\Storage\Name_Lock;
+use WuRunCloud\Plugin\Storage\Lock;
 use WuRunCloud\Plugin\Storage\Shared_Option;
 use WuRunCloud\Plugin\Sync\App_Domains;
 use WuRunCloud\Plugin\Sync\Converger;
@@ -48,12 +48,6 @@ class Reconcile_Walk {
 	 * How many failures in a row a walk survives before it is given up.
 	 */
 	const MAX_FAILURES = 5;
-
-	/**
-	 * The lock a step holds, so two processes never move one walk at once
-	 * (no domain name starts with a space).
-	 */
-	const LOCK = ' reconcile walk';
 
 	/**
 	 * @var Extension_Gateway
@@ -106,7 +100,7 @@ class Reconcile_Walk {
 	private $option;
 
 	/**
-	 * @var Name_Lock
+	 * @var Lock
 	 */
 	private $lock;
 
@@ -147,7 +141,7 @@ class Reconcile_Walk {
 		$this->converger = $converger;
 		$this->record    = $record;
 		$this->option    = new Shared_Option(self::OPTION);
-		$this->lock      = new Name_Lock();
+		$this->lock      = new Lock();
 	}
 
 	/**
@@ -199,14 +193,14 @@ class Reconcile_Walk {
 	 * @return float|null When the next step should run (Unix time), or null when the walk is over.
 	 */
 	public function step(float $budget): ?float {
-		if (! $this->lock->acquire(self::LOCK)) {
+		if (! $this->lock->acquire(Lock::RECONCILE_WALK)) {
 			// Another process moves the walk now; look again in a while.
 			return null === $this->progress() ? null : microtime(true) + $this->window() / 2;
 		}
 		try {
 			return $this->step_locked($budget);
 		} finally {
-			$this->lock->release(self::LOCK);
+			$this->lock->release(Lock::RECONCILE_WALK);
 		}
 	}
 
