@@ -31,7 +31,7 @@ trap wp_cleanup EXIT
 trap 'exit 130' INT TERM
 
 wp_start_mariadb
-wp_start_simulator
+wp_start_simulator --app 2:20 --app 3:30
 wp_copy_wordpress
 
 # PHPUnit 9 takes a comma-separated list of groups (a repeated option replaces

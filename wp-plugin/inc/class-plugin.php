@@ -23,6 +23,8 @@ use WuRunCloud\Plugin\Admin\Waiting_Section;
 use WuRunCloud\Plugin\Extension\Connection_Tester;
 use WuRunCloud\Plugin\Extension\Credentials;
 use WuRunCloud\Plugin\Extension\Extension_Gateway;
+use WuRunCloud\Plugin\Extension\Target;
+use WuRunCloud\Plugin\Extension\Targets;
 use WuRunCloud\Plugin\Status\Domain_Status;
 use WuRunCloud\Plugin\Status\Failure_Log;
 use WuRunCloud\Plugin\Status\Logger;
@@ -30,6 +32,7 @@ use WuRunCloud\Plugin\Storage\Lock;
 use WuRunCloud\Plugin\Storage\Table;
 use WuRunCloud\Plugin\Sync\Adoption;
 use WuRunCloud\Plugin\Sync\App_Domains;
+use WuRunCloud\Plugin\Sync\App_Sync;
 use WuRunCloud\Plugin\Sync\Background_Work;
 use WuRunCloud\Plugin\Sync\Certificates\Blocking_Names;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
@@ -40,6 +43,7 @@ use WuRunCloud\Plugin\Sync\Certificates\Refused_Names;
 use WuRunCloud\Plugin\Sync\Converger;
 use WuRunCloud\Plugin\Sync\Desired_State;
 use WuRunCloud\Plugin\Sync\Domain_Sync_Service;
+use WuRunCloud\Plugin\Sync\Fleet;
 use WuRunCloud\Plugin\Sync\Managed_Domains;
 use WuRunCloud\Plugin\Sync\Name_Queue;
 use WuRunCloud\Plugin\Sync\Reconcile\Daily_Reconcile;
@@ -120,16 +124,6 @@ final class Plugin {
 	private $retries;
 
 	/**
-	 * @var Blocking_Names
-	 */
-	private $blocking;
-
-	/**
-	 * @var Refused_Names
-	 */
-	private $refused;
-
-	/**
 	 * @var Managed_Domains
 	 */
 	private $managed;
@@ -173,6 +167,21 @@ final class Plugin {
 	 * @var Network
 	 */
 	private $network;
+
+	/**
+	 * @var Order_Ledger
+	 */
+	private $ledger;
+
+	/**
+	 * @var Targets
+	 */
+	private $targets;
+
+	/**
+	 * @var Fleet
+	 */
+	private $fleet;
 
 	/**
 	 * @var Desired_State
@@ -228,7 +237,8 @@ final class Plugin {
 	}
 
 	/**
-	 * Builds the object graph.
+	 * Builds the object graph: what every web app shares, then the primary
+	 * app's machinery (the others' on first use, through the fleet).
 	 */
 	private function __construct() {
 		$this->credentials = new Credentials();
@@ -236,36 +246,66 @@ final class Plugin {
 		$this->logger      = new Logger($this->credentials);
 		$this->scheduler   = new Scheduler();
 		$this->network     = new Network();
-		$this->blocking    = new Blocking_Names();
-		$this->refused     = new Refused_Names();
-		$this->ssl         = new Certificate_Queue($this->scheduler, $this->logger, $this->blocking, $this->refused);
-		$this->retries     = new Name_Queue($this->scheduler, $this->logger);
-		$this->managed     = new Managed_Domains();
-		$this->app         = new App_Domains();
-		$this->redeploys   = new Last_Redeploy();
-		$tester            = new Connection_Tester($this->gateway, $this->credentials, $this->logger);
-		$this->record      = new Reconcile_Record();
+		$this->ledger      = new Order_Ledger();
 		$this->failures    = new Failure_Log($this->logger);
-		$this->service     = $this->sync_service($tester);
-		// Whether Ultimate Multisite took our integration is known only once it registered it.
-		$this->daily       = new Daily_Reconcile($this->scheduler, $this->walk, $this->app, fn (): bool => null !== $this->took_over);
-		$this->status      = new Domain_Status($this->desired, $this->app, $this->retries, $this->ssl, $this->redeploys, $this->network);
+		$this->targets     = new Targets($this->gateway);
+		$this->fleet       = new Fleet($this->targets, fn (Target $target): App_Sync => $this->app_sync($target));
+		$primary           = $this->fleet->primary();
+		$this->app         = $primary->app;
+		$this->managed     = $primary->managed;
+		$this->retries     = $primary->names;
+		$this->ssl         = $primary->certificate_queue;
+		$this->walk        = $primary->walk;
+		$this->daily       = $primary->daily;
+		$this->record      = $primary->record;
+		$this->adoption    = $primary->adoption;
+		$this->desired     = $primary->desired;
+		$this->redeploys   = $primary->last_redeploy;
+		$this->service     = new Domain_Sync_Service($this->gateway, $this->fleet, new Background_Work());
+		$this->status      = new Domain_Status($this->desired, $this->app, $this->retries, $this->ssl, $this->redeploys, $this->network, $this->fleet);
 	}
 
 	/**
-	 * The sync machinery (inc/sync/) behind the service.
+	 * The sync machinery (inc/sync/) of one web app: its own view, record,
+	 * queues, certificate step and walk, over what every app shares (the
+	 * network, the scheduler, the ledger of Let's Encrypt's budgets).
 	 *
-	 * @param Connection_Tester $tester The connection test.
+	 * @param Target $target The app.
 	 */
-	private function sync_service(Connection_Tester $tester): Domain_Sync_Service {
-		$network        = $this->network;
-		$wildcards      = new Wildcards($this->gateway, $this->app);
-		$this->desired  = new Desired_State($network, $this->gateway, $wildcards, $this->logger);
-		$converger      = new Converger($this->gateway, $this->logger, $network, $this->desired, $wildcards, $this->managed, $this->app, $this->retries, $this->ssl, new Lock());
-		$certificates   = new Certificate_Step($this->gateway, $this->logger, $this->ssl, $this->retries, $this->app, $network, new Order_Ledger(), $this->blocking, $this->refused);
-		$this->walk     = new Reconcile_Walk($this->gateway, $this->logger, $network, $this->desired, $this->managed, $this->app, $this->retries, $converger, $this->record);
-		$this->adoption = new Adoption($this->desired, $this->app, $this->managed, $network, $this->logger);
-		return new Domain_Sync_Service($this->gateway, $tester, $converger, $certificates, new Background_Work(), $this->desired, $this->app, $this->walk);
+	private function app_sync(Target $target): App_Sync {
+		$gateway   = $this->gateway->on($target);
+		$logger    = $this->logger->on($target);
+		$app       = new App_Domains($target);
+		$managed   = new Managed_Domains($target);
+		$names     = new Name_Queue($this->scheduler, $logger, $target);
+		$blocking  = new Blocking_Names($target);
+		$refused   = new Refused_Names($target);
+		$queue     = new Certificate_Queue($this->scheduler, $logger, $blocking, $refused, $target);
+		$last      = new Last_Redeploy($target);
+		$record    = new Reconcile_Record($target);
+		$wildcards = new Wildcards($gateway, $app);
+		$desired   = new Desired_State($this->network, $gateway, $wildcards, $logger);
+		$converger = new Converger($gateway, $logger, $this->network, $desired, $wildcards, $managed, $app, $names, $queue, new Lock(), $target);
+		$walk      = new Reconcile_Walk($gateway, $logger, $this->network, $desired, $managed, $app, $names, $converger, $record, $target);
+		return new App_Sync(
+			[
+				'target'            => $target,
+				'app'               => $app,
+				'managed'           => $managed,
+				'names'             => $names,
+				'desired'           => $desired,
+				'converger'         => $converger,
+				'certificate_queue' => $queue,
+				'certificates'      => new Certificate_Step($gateway, $logger, $queue, $names, $app, $this->network, $this->ledger, $blocking, $refused, $last, $target),
+				'last_redeploy'     => $last,
+				'walk'              => $walk,
+				'record'            => $record,
+				// Whether Ultimate Multisite took our integration is known only once it registered it.
+				'daily'             => new Daily_Reconcile($this->scheduler, $walk, $app, fn (): bool => null !== $this->took_over, $target),
+				'adoption'          => new Adoption($desired, $app, $managed, $this->network, $logger),
+				'tester'            => new Connection_Tester($gateway, $this->credentials, $logger),
+			]
+		);
 	}
 
 	/**
@@ -282,13 +322,14 @@ final class Plugin {
 		add_action('wp_ultimo_host_providers_load', [$this, 'replace_host_provider'], self::REGISTER_PRIORITY);
 
 		// Deferred work, scheduled through Action Scheduler or WP-Cron.
-		add_action(Certificate_Queue::HOOK, [$this->service, 'redeploy_pending_ssl'], 10, 0);
-		add_action(Name_Queue::HOOK, [$this->service, 'process_retries'], 10, 0);
-		add_action(Daily_Reconcile::HOOK, [$this->daily, 'run'], 10, 0);
-		add_action(Daily_Reconcile::STEP_HOOK, [$this->daily, 'step'], 10, 0);
-		add_action('wu_runcloud_view_incomplete', [$this->daily, 'fill_view'], 10, 0);
+		// Each web app's runs carry its key (none for the primary app).
+		add_action(Certificate_Queue::HOOK, [$this->fleet, 'redeploy_pending_ssl'], 10, 1);
+		add_action(Name_Queue::HOOK, [$this->fleet, 'process_retries'], 10, 1);
+		add_action(Daily_Reconcile::HOOK, [$this->fleet, 'daily_run'], 10, 1);
+		add_action(Daily_Reconcile::STEP_HOOK, [$this->fleet, 'daily_step'], 10, 1);
+		add_action('wu_runcloud_view_incomplete', [$this->fleet, 'fill_views'], 10, 0);
 		// On any site's wp-admin; the scheduler keeps every run on the main site.
-		add_action('admin_init', [$this->daily, 'keep_scheduled'], 10, 0);
+		add_action('admin_init', [$this->fleet, 'keep_scheduled'], 10, 0);
 		register_activation_hook(WU_RUNCLOUD_PLUGIN_FILE, [$this, 'activate']);
 		register_deactivation_hook(WU_RUNCLOUD_PLUGIN_FILE, [$this, 'deactivate']);
 		// Queued names keep a scheduled run, whatever happened to it meanwhile.
@@ -302,7 +343,6 @@ final class Plugin {
 		add_action('wu_runcloud_operation_failed', [$this->failures, 'record'], 10, 5);
 
 		// Operator-facing parts.
-		add_action('wu_runcloud_certificate_redeployed', [$this->redeploys, 'remember'], 10, 2);
 		$notices = new Admin_Notices($this->gateway, $this->retries, $this->failures);
 		add_action('network_admin_notices', [$notices, 'render'], 10, 0);
 		$this->wire_settings_page();
@@ -395,6 +435,13 @@ final class Plugin {
 	}
 
 	/**
+	 * Every web app the names go to, each with its sync machinery.
+	 */
+	public function fleet(): Fleet {
+		return $this->fleet;
+	}
+
+	/**
 	 * Every name's state, as the operator sees it.
 	 */
 	public function domain_status(): Domain_Status {
@@ -405,8 +452,7 @@ final class Plugin {
 	 * Schedules the runs of the queues that hold names and have none.
 	 */
 	public function keep_queues_scheduled(): void {
-		$this->retries->keep_scheduled();
-		$this->ssl->keep_scheduled();
+		$this->fleet->keep_queues_scheduled();
 	}
 
 	/**
@@ -417,12 +463,24 @@ final class Plugin {
 	}
 
 	/**
-	 * Every table of the plugin's, as its schema declares it.
+	 * Every table of the plugin's, as its schema declares it: the ledger of
+	 * certificate orders (the account's) and each web app's own tables.
 	 *
+	 * @param list<Target> $targets The web apps besides the primary one.
 	 * @return list<Table>
 	 */
-	public static function tables(): array {
-		return [App_Domains::table(), Managed_Domains::table(), Name_Queue::table(), Certificate_Queue::table(), Order_Ledger::table(), Blocking_Names::table(), Refused_Names::table()];
+	public static function tables(array $targets = []): array {
+		$tables = [Order_Ledger::table()];
+		$others = array_filter(
+			$targets,
+			static function (Target $target): bool {
+				return ! $target->is_primary();
+			}
+		);
+		foreach (array_merge([Target::primary()], $others) as $target) {
+			array_push($tables, App_Domains::table($target), Managed_Domains::table($target), Name_Queue::table($target), Certificate_Queue::table($target), Blocking_Names::table($target), Refused_Names::table($target));
+		}
+		return $tables;
 	}
 
 	/**
@@ -431,11 +489,11 @@ final class Plugin {
 	 * run comes with the next admin page load.
 	 */
 	public function activate(): void {
-		foreach (self::tables() as $table) {
+		foreach (self::tables($this->targets->all()) as $table) {
 			$table->install();
 		}
 		$this->keep_queues_scheduled();
-		$this->daily->fill_view();
+		$this->fleet->fill_views();
 	}
 
 	/**

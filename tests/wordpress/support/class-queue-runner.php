@@ -56,16 +56,29 @@ final class Queue_Runner {
 		}
 		ksort($moved);
 		_set_cron_array($moved);
-		\WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue::table()->query('UPDATE {table} SET lease_until = IF(lease_until = 0, 0, lease_until - %d), held_until = IF(held_until = 0, 0, held_until - %d) WHERE network_id = {network}', [$seconds, $seconds]);
-		\WuRunCloud\Plugin\Sync\Certificates\Blocking_Names::table()->query('UPDATE {table} SET since = since - %d WHERE network_id = {network}', [$seconds]);
-		\WuRunCloud\Plugin\Sync\Certificates\Refused_Names::table()->query('UPDATE {table} SET refused_at = refused_at - %d WHERE network_id = {network}', [$seconds]);
-		\WuRunCloud\Plugin\Sync\Name_Queue::table()->query('UPDATE {table} SET next_at = next_at - %d, leased_until = IF(leased_until = 0, 0, leased_until - %d) WHERE network_id = {network}', [$seconds, $seconds]);
-		$batch = get_network_option(null, 'wu_runcloud_ssl_pending', []);
+		foreach (\WuRunCloud\Plugin\Plugin::instance()->fleet()->all() as $sync) {
+			self::fast_forward_app($sync->target, $seconds);
+		}
+	}
+
+	/**
+	 * Moves the times one web app's queues stored $seconds earlier.
+	 *
+	 * @param \WuRunCloud\Plugin\Extension\Target $target  The app.
+	 * @param int                                 $seconds Seconds.
+	 */
+	private static function fast_forward_app(\WuRunCloud\Plugin\Extension\Target $target, int $seconds): void {
+		\WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue::table($target)->query('UPDATE {table} SET lease_until = IF(lease_until = 0, 0, lease_until - %d), held_until = IF(held_until = 0, 0, held_until - %d) WHERE network_id = {network}', [$seconds, $seconds]);
+		\WuRunCloud\Plugin\Sync\Certificates\Blocking_Names::table($target)->query('UPDATE {table} SET since = since - %d WHERE network_id = {network}', [$seconds]);
+		\WuRunCloud\Plugin\Sync\Certificates\Refused_Names::table($target)->query('UPDATE {table} SET refused_at = refused_at - %d WHERE network_id = {network}', [$seconds]);
+		\WuRunCloud\Plugin\Sync\Name_Queue::table($target)->query('UPDATE {table} SET next_at = next_at - %d, leased_until = IF(leased_until = 0, 0, leased_until - %d) WHERE network_id = {network}', [$seconds, $seconds]);
+		$option = \WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue::OPTION . $target->suffix();
+		$batch  = get_network_option(null, $option, []);
 		if (is_array($batch) && [] !== $batch) {
 			foreach (['since', 'due', 'next_at'] as $key) {
 				$batch[ $key ] = empty($batch[ $key ]) ? 0 : (int) $batch[ $key ] - $seconds;
 			}
-			update_network_option(null, 'wu_runcloud_ssl_pending', $batch);
+			update_network_option(null, $option, $batch);
 		}
 	}
 

@@ -42,14 +42,41 @@ final class Simulator_Client {
 	}
 
 	/**
-	 * The names of the web app's domains, sorted.
+	 * The names of the web app's domains, sorted: the primary app's, or
+	 * another app's of the account ("SERVER:APP").
 	 *
+	 * @param string $app '' for the primary app.
 	 * @return list<string>
 	 */
-	public function domain_names(): array {
-		$names = array_column($this->state()['domains'], 'name');
+	public function domain_names(string $app = ''): array {
+		$state = '' === $app ? $this->state() : $this->call('GET', 'state?app=' . rawurlencode($app));
+		$names = array_column($state['domains'], 'name');
 		sort($names);
 		return $names;
+	}
+
+	/**
+	 * "METHOD path" of each logged API request to one web app, oldest first.
+	 *
+	 * @param string $app "SERVER:APP".
+	 * @return list<string>
+	 */
+	public function request_lines_of(string $app): array {
+		return array_map(
+			static function ($request) {
+				return $request['method'] . ' ' . $request['path'];
+			},
+			$this->call('GET', 'requests?app=' . rawurlencode($app))
+		);
+	}
+
+	/**
+	 * Moves the simulator's clock forward (Let's Encrypt's windows, timed faults).
+	 *
+	 * @param int $seconds Seconds.
+	 */
+	public function advance_clock(int $seconds): void {
+		$this->call('POST', 'clock', ['advance_secs' => $seconds]);
 	}
 
 	/**
@@ -122,6 +149,22 @@ final class Simulator_Client {
 	 */
 	public function seed(array $domains): void {
 		$this->call('POST', 'domains', ['domains' => $domains]);
+	}
+
+	/**
+	 * Adds domains to another web app of the account, as seed() does.
+	 *
+	 * @param string       $app   "SERVER:APP".
+	 * @param list<string> $names The names.
+	 */
+	public function seed_on(string $app, array $names): void {
+		$domains = array_map(
+			static function (string $name): array {
+				return ['name' => $name];
+			},
+			$names
+		);
+		$this->call('POST', 'domains', ['domains' => $domains, 'app' => $app]);
 	}
 
 	/**

@@ -28,7 +28,7 @@ if (getenv('WU_TEST_WIZARD_CONFIG')) {
 }
 
 // The RunCloud constants, only those the environment sets (tests leave some out on purpose).
-foreach (['WU_RUNCLOUD_API_TOKEN', 'WU_RUNCLOUD_API_KEY', 'WU_RUNCLOUD_API_SECRET', 'WU_RUNCLOUD_SERVER_ID', 'WU_RUNCLOUD_APP_ID', 'WU_RUNCLOUD_API_URL'] as $wu_test_constant) {
+foreach (['WU_RUNCLOUD_API_TOKEN', 'WU_RUNCLOUD_API_KEY', 'WU_RUNCLOUD_API_SECRET', 'WU_RUNCLOUD_SERVER_ID', 'WU_RUNCLOUD_APP_ID', 'WU_RUNCLOUD_API_URL', 'WU_RUNCLOUD_APPS'] as $wu_test_constant) {
 	$wu_test_value = getenv($wu_test_constant);
 	if (false !== $wu_test_value && '' !== $wu_test_value && ! defined($wu_test_constant)) {
 		define($wu_test_constant, $wu_test_value);

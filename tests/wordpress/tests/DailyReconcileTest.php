@@ -24,7 +24,7 @@ final class DailyReconcileTest extends Integration_Test_Case {
 
 	public function test_it_is_scheduled_once_through_the_architectures_scheduler(): void {
 		$daily = Plugin::instance()->daily_reconcile();
-		$this->assertSame(10, has_action('admin_init', [$daily, 'keep_scheduled']));
+		$this->assertSame(10, has_action('admin_init', [Plugin::instance()->fleet(), 'keep_scheduled']), 'every web app\'s daily run');
 		$this->assertSame(10, has_action('deactivate_wu-runcloud/wu-runcloud.php', [Plugin::instance(), 'deactivate']));
 		$this->assertNull(Queue_Runner::next(self::HOOK));
 		if ('b' === self::architecture()) {

@@ -206,6 +206,15 @@ class Domains_List_Table extends \WP_List_Table {
 	 * @param array<string, mixed> $item The row.
 	 */
 	protected function column_runcloud($item) {
+		return $this->on_primary_app($item) . self::on_each_app((array) $item['apps']);
+	}
+
+	/**
+	 * Whether the primary web app has it.
+	 *
+	 * @param array<string, mixed> $item The row.
+	 */
+	private function on_primary_app(array $item): string {
 		if ($item['on_app'] && ! $item['wanted'] && 'covered' !== $item['state']) {
 			/* translators: %d: RunCloud's domain id */
 			return esc_html(sprintf(__('extra (id %d)', 'wu-runcloud'), $item['id']));
@@ -215,6 +224,40 @@ class Domains_List_Table extends \WP_List_Table {
 			return esc_html(sprintf(__('yes (id %d)', 'wu-runcloud'), $item['id']));
 		}
 		return 'covered' === $item['state'] ? esc_html__('through the wildcard', 'wu-runcloud') : '<strong>' . esc_html__('missing', 'wu-runcloud') . '</strong>';
+	}
+
+	/**
+	 * With several web apps: on how many the name is, and each app's word a
+	 * click away.
+	 *
+	 * @param list<array{app: string, label: string, state: string}> $apps Where it stands on each app.
+	 */
+	private static function on_each_app(array $apps): string {
+		if ([] === $apps) {
+			return '';
+		}
+		$words = [
+			'live'    => __('live', 'wu-runcloud'),
+			'waiting' => __('waiting for a retry', 'wu-runcloud'),
+			'missing' => __('missing', 'wu-runcloud'),
+			'extra'   => __('extra', 'wu-runcloud'),
+			'absent'  => __('not there', 'wu-runcloud'),
+		];
+		$on    = count(
+			array_filter(
+				$apps,
+				static function (array $app): bool {
+					return in_array($app['state'], ['live', 'extra'], true);
+				}
+			)
+		);
+		$items = '';
+		foreach ($apps as $app) {
+			$items .= sprintf('<li data-app="%s">%s: %s</li>', esc_attr($app['app']), esc_html($app['label']), esc_html($words[ $app['state'] ] ?? $app['state']));
+		}
+		/* translators: 1: number of web apps that have the name, 2: number of web apps */
+		$summary = sprintf(__('on %1$d of %2$d apps', 'wu-runcloud'), $on, count($apps));
+		return sprintf('<details class="wu-runcloud-apps"><summary>%s</summary><ul>%s</ul></details>', esc_html($summary), $items);
 	}
 
 	/**

@@ -45,6 +45,14 @@ final class Target {
 	}
 
 	/**
+	 * The primary app, whatever its ids: what the plugin keeps for it does not
+	 * depend on them, and the extension addresses it by the constants.
+	 */
+	public static function primary(): self {
+		return new self(0, 0, true);
+	}
+
+	/**
 	 * A target from its key, or null when the key is not "SERVER:APP".
 	 *
 	 * @param string $key     "SERVER:APP", two positive integers.
@@ -85,6 +93,25 @@ final class Target {
 	 */
 	public function storage_key(): string {
 		return $this->primary ? '' : $this->key();
+	}
+
+	/**
+	 * What the names of this app's tables and options end with: nothing for
+	 * the primary app, a short hash of the key for any other (a table's name
+	 * stays within MariaDB's 64 characters whatever the ids).
+	 */
+	public function suffix(): string {
+		return $this->primary ? '' : '_' . substr(md5($this->key()), 0, 10);
+	}
+
+	/**
+	 * The arguments of this app's scheduled runs: none for the primary app,
+	 * its key for any other, so each app's retries run on their own schedule.
+	 *
+	 * @return list<string>
+	 */
+	public function hook_args(): array {
+		return $this->primary ? [] : [$this->key()];
 	}
 
 	/**

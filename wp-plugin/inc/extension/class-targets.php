@@ -35,11 +35,6 @@ class Targets {
 	private $gateway;
 
 	/**
-	 * @var list<Target>|null This request's list.
-	 */
-	private $targets;
-
-	/**
 	 * @param Extension_Gateway $gateway Reads the apps the extension serves.
 	 */
 	public function __construct(Extension_Gateway $gateway) {
@@ -52,10 +47,7 @@ class Targets {
 	 * @return list<Target>
 	 */
 	public function all(): array {
-		if (null === $this->targets) {
-			$this->targets = $this->read();
-		}
-		return $this->targets;
+		return $this->read();
 	}
 
 	/**
@@ -87,14 +79,8 @@ class Targets {
 	}
 
 	/**
-	 * Reads the list again (the filter or the credentials changed).
-	 */
-	public function forget(): void {
-		$this->targets = null;
-	}
-
-	/**
-	 * The list as the extension and the filter make it. Without the extension,
+	 * The list as the extension and the filter make it, read at each use (a
+	 * native call and a filter: no request). Without the extension,
 	 * or before the primary app is configured, the primary alone (whose calls
 	 * then fail with the reason).
 	 *

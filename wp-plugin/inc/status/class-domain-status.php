@@ -12,6 +12,7 @@ use WuRunCloud\Plugin\Sync\App_Domains;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
 use WuRunCloud\Plugin\Sync\Certificates\Last_Redeploy;
 use WuRunCloud\Plugin\Sync\Desired_State;
+use WuRunCloud\Plugin\Sync\Fleet;
 use WuRunCloud\Plugin\Sync\Name_Queue;
 use WuRunCloud\Plugin\Sync\Wildcards;
 use WuRunCloud\Plugin\Ultimate_Multisite\Network;
@@ -65,6 +66,18 @@ class Domain_Status {
 	private $network;
 
 	/**
+	 * @var Fleet
+	 */
+	private $fleet;
+
+	/**
+	 * Each web app's names and queued names, once a build (several apps only).
+	 *
+	 * @var list<array{label: string, held: array<string, mixed>, queued: array<string, mixed>}>|null
+	 */
+	private $apps;
+
+	/**
 	 * @var array<string, mixed>|null What certificate_state() reads, once a build.
 	 */
 	private $certificate_facts;
@@ -76,8 +89,10 @@ class Domain_Status {
 	 * @param Certificate_Queue $certificates Names waiting for a redeploy.
 	 * @param Last_Redeploy   $redeploys    The last redeploy that went through.
 	 * @param Network           $network      The network.
+	 * @param Fleet             $fleet        Every web app the names go to.
 	 */
-	public function __construct(Desired_State $desired, App_Domains $app, Name_Queue $names, Certificate_Queue $certificates, Last_Redeploy $redeploys, Network $network) {
+	public function __construct(Desired_State $desired, App_Domains $app, Name_Queue $names, Certificate_Queue $certificates, Last_Redeploy $redeploys, Network $network, Fleet $fleet) {
+		$this->fleet        = $fleet;
 		$this->desired      = $desired;
 		$this->app          = $app;
 		$this->names        = $names;
@@ -152,6 +167,7 @@ class Domain_Status {
 	 */
 	private function classify(): array {
 		$this->certificate_facts = null;
+		$this->apps              = null;
 		$held                    = $this->app->all();
 		try {
 			$wanted = $this->desired->all();
@@ -209,7 +225,7 @@ class Domain_Status {
 		} elseif ('waiting' === $this->certificate_kind($name, true)) {
 			$state = 'waiting';
 		} else {
-			$state = 'live';
+			$state = $this->elsewhere($name) ?? 'live';
 		}
 		return ['name' => $name, 'want' => $want, 'domain' => $domain, 'queued' => $queued, 'state' => $state];
 	}
@@ -392,6 +408,7 @@ class Domain_Status {
 			'certificate' => $this->certificate($name, $on_app),
 			'pending'     => $pending,
 			'state'       => $entry['state'],
+			'apps'        => $this->apps_of($name, null !== $want),
 		];
 	}
 
@@ -416,5 +433,67 @@ class Domain_Status {
 			}
 		}
 		return $covered;
+	}
+
+	/**
+	 * Where a name stands on each web app, when the names go to more than
+	 * one: 'live' (the app has it), 'waiting' (queued for another try there),
+	 * 'missing' (wanted, not there) or 'extra' (there, not wanted). Empty with
+	 * one app: the row says it all.
+	 *
+	 * @param string $name   Normalised name.
+	 * @param bool   $wanted Whether the network wants it.
+	 * @return list<array{app: string, label: string, state: string}>
+	 */
+	private function apps_of(string $name, bool $wanted): array {
+		$states = [];
+		foreach ($this->apps() as $key => $app) {
+			if (isset($app['queued'][ $name ])) {
+				$state = 'waiting';
+			} elseif (isset($app['held'][ $name ])) {
+				$state = $wanted ? 'live' : 'extra';
+			} else {
+				$state = $wanted ? 'missing' : 'absent';
+			}
+			$states[] = ['app' => (string) $key, 'label' => $app['label'], 'state' => $state];
+		}
+		return $states;
+	}
+
+	/**
+	 * Each web app's names and queued names, read once a build.
+	 *
+	 * @return array<string, array{label: string, held: array<string, mixed>, queued: array<string, mixed>}> By app key.
+	 */
+	private function apps(): array {
+		if (null === $this->apps) {
+			$this->apps = [];
+			if ($this->fleet->several()) {
+				foreach ($this->fleet->all() as $sync) {
+					$this->apps[ $sync->target->key() ] = ['label' => $sync->target->label(), 'held' => $sync->app->all(), 'queued' => $sync->names->all()];
+				}
+			}
+		}
+		return $this->apps;
+	}
+
+	/**
+	 * How a name live on the primary app stands on the others: 'waiting'
+	 * when another app has it queued, 'missing' when another app lacks it,
+	 * null when every app has it (or there is one app).
+	 *
+	 * @param string $name Normalised name.
+	 */
+	private function elsewhere(string $name): ?string {
+		$state = null;
+		foreach ($this->apps() as $app) {
+			if (isset($app['queued'][ $name ])) {
+				return 'waiting';
+			}
+			if (! isset($app['held'][ $name ])) {
+				$state = 'missing';
+			}
+		}
+		return $state;
 	}
 }

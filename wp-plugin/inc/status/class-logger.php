@@ -7,6 +7,7 @@
 
 namespace WuRunCloud\Plugin\Status;
 
+use WuRunCloud\Plugin\Extension\Target;
 use WuRunCloud\Plugin\Extension\Credentials;
 
 defined('ABSPATH') || exit;
@@ -42,8 +43,28 @@ class Logger {
 	/**
 	 * @param Credentials $credentials Used to know which values to redact.
 	 */
+	/**
+	 * What every line of this logger starts with: the web app, when it is
+	 * not the primary one.
+	 *
+	 * @var string
+	 */
+	private $prefix = '';
+
 	public function __construct(Credentials $credentials) {
 		$this->credentials = $credentials;
+	}
+
+	/**
+	 * The same logger, its lines saying which web app they are about (none
+	 * for the primary app, whose lines read as they always did).
+	 *
+	 * @param Target $target The app.
+	 */
+	public function on(Target $target): self {
+		$logger         = clone $this;
+		$logger->prefix = $target->is_primary() ? '' : '[' . $target->key() . '] ';
+		return $logger;
 	}
 
 	/**
@@ -74,7 +95,7 @@ class Logger {
 	 * @param string $message Message.
 	 */
 	public function log(string $level, string $message): void {
-		$message = $this->redact($message);
+		$message = $this->redact($this->prefix . $message);
 
 		/**
 		 * Fires for every line this plugin logs (already redacted).

@@ -7,6 +7,7 @@
 
 namespace WuRunCloud\Plugin\Sync;
 
+use WuRunCloud\Plugin\Extension\Target;
 use WuRunCloud\Plugin\Storage\Name_Table;
 use WuRunCloud\Plugin\Storage\Shared_Option;
 
@@ -72,9 +73,12 @@ class App_Domains {
 	 */
 	private $table;
 
-	public function __construct() {
-		$this->meta  = new Shared_Option(self::META_OPTION);
-		$this->table = self::table();
+	/**
+	 * @param Target|null $target The web app; null for the primary one.
+	 */
+	public function __construct(?Target $target = null) {
+		$this->meta  = new Shared_Option(self::META_OPTION . ($target ?? Target::primary())->suffix());
+		$this->table = self::table($target);
 	}
 
 	/**
@@ -366,11 +370,14 @@ class App_Domains {
 	}
 
 	/**
-	 * The table of names, as its schema declares it.
+	 * The table, as its schema declares it: one a web app, the primary one's
+	 * under the table's own name.
+	 *
+	 * @param Target|null $target The app; null for the primary one.
 	 */
-	public static function table(): Name_Table {
+	public static function table(?Target $target = null): Name_Table {
 		return new Name_Table(
-			self::TABLE,
+			self::TABLE . ($target ?? Target::primary())->suffix(),
 			self::SCHEMA_VERSION,
 			'domain_id bigint(20) unsigned NOT NULL DEFAULT 0,
 			www tinyint(1) unsigned NOT NULL DEFAULT 0,

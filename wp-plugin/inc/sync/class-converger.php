@@ -7,6 +7,7 @@
 
 namespace WuRunCloud\Plugin\Sync;
 
+use WuRunCloud\Plugin\Extension\Target;
 use WuRunCloud\ConfigurationException;
 use WuRunCloud\InvalidDomainException;
 use WuRunCloud\Plugin\Extension\Extension_Gateway;
@@ -122,6 +123,14 @@ class Converger {
 	private $action = 'converge';
 
 	/**
+	 * What a name's lock is scoped by: the app ('' for the primary one), so
+	 * a name is converged on two apps at once, never twice on one.
+	 *
+	 * @var string
+	 */
+	private $lock_scope;
+
+	/**
 	 * @param Extension_Gateway $gateway      The extension.
 	 * @param Logger            $logger       Logger.
 	 * @param Network           $network      Network facts.
@@ -131,9 +140,10 @@ class Converger {
 	 * @param App_Domains       $app          The network's view of the app's domains.
 	 * @param Name_Queue        $queue        Names due for another convergence.
 	 * @param Certificate_Queue $certificates Names waiting for a certificate.
-	 * @param Lock              $lock         One process a name.
+	 * @param Lock              $lock         One process a name and app.
+	 * @param Target|null       $target       The web app converged; null for the primary one.
 	 */
-	public function __construct(Extension_Gateway $gateway, Logger $logger, Network $network, Desired_State $desired, Wildcards $wildcards, Managed_Domains $managed, App_Domains $app, Name_Queue $queue, Certificate_Queue $certificates, Lock $lock) {
+	public function __construct(Extension_Gateway $gateway, Logger $logger, Network $network, Desired_State $desired, Wildcards $wildcards, Managed_Domains $managed, App_Domains $app, Name_Queue $queue, Certificate_Queue $certificates, Lock $lock, ?Target $target = null) {
 		$this->gateway      = $gateway;
 		$this->logger       = $logger;
 		$this->network      = $network;
@@ -144,6 +154,17 @@ class Converger {
 		$this->queue        = $queue;
 		$this->certificates = $certificates;
 		$this->lock         = $lock;
+		$this->lock_scope   = ($target ?? Target::primary())->storage_key();
+	}
+
+	/**
+	 * The id of a name's lock: the name, with the app in front for any app
+	 * but the primary one.
+	 *
+	 * @param string $name Normalised name.
+	 */
+	private function lock_id(string $name): string {
+		return '' === $this->lock_scope ? $name : $this->lock_scope . ' ' . $name;
 	}
 
 	/**
@@ -183,7 +204,7 @@ class Converger {
 		if ('' === $lease && $this->settled_in_this_burst($name, $site_id, $trigger, $released)) {
 			return true;
 		}
-		if (! $this->lock->acquire(Lock::NAME, $name)) {
+		if (! $this->lock->acquire(Lock::NAME, $this->lock_id($name))) {
 			$this->queue->request($name, $site_id, $released);
 			$this->logger->info(sprintf('%s %s (site %d): another process is converging it; converged again once that is done', $trigger, $name, $site_id));
 			return false;
@@ -197,7 +218,7 @@ class Converger {
 			}
 			return $this->converge_locked($name, $site_id, $trigger, $released, $lease);
 		} finally {
-			$this->lock->release(Lock::NAME, $name);
+			$this->lock->release(Lock::NAME, $this->lock_id($name));
 		}
 	}
 

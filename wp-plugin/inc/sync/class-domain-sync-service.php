@@ -8,10 +8,8 @@
 namespace WuRunCloud\Plugin\Sync;
 
 use WuRunCloud\Plugin\Extension\Connection_Report;
-use WuRunCloud\Plugin\Extension\Connection_Tester;
 use WuRunCloud\Plugin\Extension\Extension_Gateway;
 use WuRunCloud\Plugin\Extension\Extension_Missing_Exception;
-use WuRunCloud\Plugin\Sync\Certificates\Certificate_Step;
 use WuRunCloud\Plugin\Sync\Reconcile\Reconcile_Walk;
 use WuRunCloud\RunCloudException;
 
@@ -20,14 +18,17 @@ defined('ABSPATH') || exit;
 /**
  * What the adapters for both Ultimate Multisite architectures, the CLI, the
  * page and Site Health call. Each of the four domain events only names a
- * domain for Sync\Converger to converge now: what to do with it is read from
- * the network at that moment, so an event that comes late, twice, or for a
- * name another event already settled changes nothing it should not. The work
- * itself lives in inc/sync/: converging a name (Converger, Desired_State,
- * Wildcards), the queue of names (Name_Queue), certificates (Certificates,
- * Certificate_Queue), the reconcile of every name in paced runs
- * (Reconcile\Reconcile_Walk) and the view of the app's domains that the
- * wildcard checks, removals and the reconcile read (App_Domains).
+ * domain for each web app's Converger to converge now: what to do with it is
+ * read from the network at that moment, so an event that comes late, twice,
+ * or for a name another event already settled changes nothing it should not.
+ * Every event goes to every web app the names go to (Fleet), each converging
+ * on its own: one app failing leaves the others' work done and queues its own
+ * retry. The work itself lives in inc/sync/: converging a name (Converger,
+ * Desired_State, Wildcards), the queue of names (Name_Queue), certificates
+ * (certificates/), the reconcile of every name in paced runs (reconcile/) and
+ * the view of the app's domains (App_Domains). What concerns one app only
+ * (the certificate commands, the connection test, the listing) is the
+ * primary app's here; the CLI's --app reaches the others through the fleet.
  */
 class Domain_Sync_Service {
 
@@ -37,19 +38,9 @@ class Domain_Sync_Service {
 	private $gateway;
 
 	/**
-	 * @var Connection_Tester
+	 * @var Fleet
 	 */
-	private $tester;
-
-	/**
-	 * @var Sync\Converger
-	 */
-	private $converger;
-
-	/**
-	 * @var Certificate_Step
-	 */
-	private $certificates;
+	private $fleet;
 
 	/**
 	 * @var Background_Work
@@ -57,39 +48,14 @@ class Domain_Sync_Service {
 	private $background;
 
 	/**
-	 * @var Sync\Desired_State
+	 * @param Extension_Gateway $gateway    The extension.
+	 * @param Fleet             $fleet      Every web app's machinery.
+	 * @param Background_Work   $background Long work from a request.
 	 */
-	private $desired;
-
-	/**
-	 * @var Sync\App_Domains
-	 */
-	private $app;
-
-	/**
-	 * @var Sync\Reconcile_Walk
-	 */
-	private $walk;
-
-	/**
-	 * @param Extension_Gateway  $gateway      The extension.
-	 * @param Connection_Tester  $tester       The connection test.
-	 * @param Sync\Converger     $converger    Converges a name.
-	 * @param Certificate_Step $certificates The certificate step.
-	 * @param Background_Work    $background   Background work's room to wait.
-	 * @param Sync\Desired_State $desired      What the network wants.
-	 * @param Sync\App_Domains   $app          The network's view of the app's domains.
-	 * @param Sync\Reconcile_Walk $walk        The reconcile in short runs.
-	 */
-	public function __construct(Extension_Gateway $gateway, Connection_Tester $tester, Converger $converger, Certificate_Step $certificates, Background_Work $background, Desired_State $desired, App_Domains $app, Reconcile_Walk $walk) {
-		$this->gateway      = $gateway;
-		$this->tester       = $tester;
-		$this->converger    = $converger;
-		$this->certificates = $certificates;
-		$this->background   = $background;
-		$this->desired      = $desired;
-		$this->app          = $app;
-		$this->walk         = $walk;
+	public function __construct(Extension_Gateway $gateway, Fleet $fleet, Background_Work $background) {
+		$this->gateway    = $gateway;
+		$this->fleet      = $fleet;
+		$this->background = $background;
 	}
 
 	/**
@@ -106,7 +72,7 @@ class Domain_Sync_Service {
 	 * @param int    $site_id Site id.
 	 */
 	public function add_domain(string $domain, int $site_id): void {
-		$this->converger->converge($domain, $site_id, 'add_domain');
+		$this->converge_everywhere($domain, $site_id, 'add_domain');
 	}
 
 	/**
@@ -118,7 +84,7 @@ class Domain_Sync_Service {
 	 * @return bool Whether the name is settled.
 	 */
 	public function converge_now(string $name, int $site_id): bool {
-		return $this->converger->converge($name, $site_id, 'sync_now');
+		return $this->converge_everywhere($name, $site_id, 'sync_now');
 	}
 
 	/**
@@ -130,7 +96,7 @@ class Domain_Sync_Service {
 	 * @param int    $site_id Site id.
 	 */
 	public function remove_domain(string $domain, int $site_id): void {
-		$this->converger->converge($domain, $site_id, 'remove_domain', true);
+		$this->converge_everywhere($domain, $site_id, 'remove_domain', true);
 	}
 
 	/**
@@ -140,7 +106,7 @@ class Domain_Sync_Service {
 	 * @param int    $site_id   Site id.
 	 */
 	public function add_subdomain(string $subdomain, int $site_id): void {
-		$this->converger->converge($subdomain, $site_id, 'add_subdomain');
+		$this->converge_everywhere($subdomain, $site_id, 'add_subdomain');
 	}
 
 	/**
@@ -150,7 +116,7 @@ class Domain_Sync_Service {
 	 * @param int    $site_id   Site id.
 	 */
 	public function remove_subdomain(string $subdomain, int $site_id): void {
-		$this->converger->converge($subdomain, $site_id, 'remove_subdomain', true);
+		$this->converge_everywhere($subdomain, $site_id, 'remove_subdomain', true);
 	}
 
 	/**
@@ -160,7 +126,9 @@ class Domain_Sync_Service {
 	 * @param string $domain Domain name.
 	 */
 	public function dns_ready(string $domain): void {
-		$this->certificates->dns_ready($domain);
+		foreach ($this->fleet->all() as $sync) {
+			$sync->certificates->dns_ready($domain);
+		}
 	}
 
 	/**
@@ -170,7 +138,7 @@ class Domain_Sync_Service {
 	 * @return array{names: int, limit: int, status: string, message: string}|null
 	 */
 	public function basic_ceiling(): ?array {
-		return $this->certificates->basic_ceiling();
+		return $this->primary()->certificates->basic_ceiling();
 	}
 
 	/**
@@ -180,7 +148,7 @@ class Domain_Sync_Service {
 	 * @return array<string, mixed>
 	 */
 	public function plan_ssl_mode(string $mode): array {
-		return $this->certificates->plan_switch($mode);
+		return $this->primary()->certificates->plan_switch($mode);
 	}
 
 	/**
@@ -192,7 +160,7 @@ class Domain_Sync_Service {
 	 * @throws Extension_Missing_Exception Without the extension.
 	 */
 	public function switch_ssl_mode(string $mode): string {
-		return $this->certificates->switch_mode($mode);
+		return $this->primary()->certificates->switch_mode($mode);
 	}
 
 	/**
@@ -202,7 +170,7 @@ class Domain_Sync_Service {
 	 * @return array{waiting: array<string, int>, site_hosts: array{domain: string, issued: int, limit: int}|null}
 	 */
 	public function certificate_budgets(): array {
-		return $this->certificates->budgets();
+		return $this->primary()->certificates->budgets();
 	}
 
 	/**
@@ -211,7 +179,7 @@ class Domain_Sync_Service {
 	 */
 	public function ssl_mode(): ?string {
 		try {
-			return $this->certificates->mode();
+			return $this->primary()->certificates->mode();
 		} catch (RunCloudException | Extension_Missing_Exception $e) {
 			return null;
 		}
@@ -221,14 +189,14 @@ class Domain_Sync_Service {
 	 * The scheduled retry run: converges the names that are due.
 	 */
 	public function process_retries(): void {
-		$this->converger->converge_due();
+		$this->fleet->process_retries();
 	}
 
 	/**
 	 * The scheduled certificate run: redeploys for the waiting names.
 	 */
 	public function redeploy_pending_ssl(): void {
-		$this->certificates->redeploy_waiting();
+		$this->fleet->redeploy_pending_ssl();
 	}
 
 	/**
@@ -239,7 +207,7 @@ class Domain_Sync_Service {
 	 * @return list<array<string, mixed>> The extension's answers.
 	 */
 	public function redeploy_batch(bool $force = false): array {
-		return $this->certificates->redeploy_waiting($force);
+		return $this->primary()->certificates->redeploy_waiting($force);
 	}
 
 	/**
@@ -252,7 +220,7 @@ class Domain_Sync_Service {
 	 * @return array<string, string> Failing name => reason.
 	 */
 	public function redeploy_blockers(array $domains = []): array {
-		return $this->certificates->order_blockers($domains);
+		return $this->primary()->certificates->order_blockers($domains);
 	}
 
 	/**
@@ -262,14 +230,14 @@ class Domain_Sync_Service {
 	 * @return list<array<string, mixed>> The extension's answers.
 	 */
 	public function redeploy(array $domains = []): array {
-		return $this->certificates->redeploy($domains);
+		return $this->primary()->certificates->redeploy($domains);
 	}
 
 	/**
 	 * Asks RunCloud whether the credentials and ids are right.
 	 */
 	public function test_connection(): Connection_Report {
-		return $this->tester->test();
+		return $this->primary()->tester->test();
 	}
 
 	/**
@@ -280,7 +248,7 @@ class Domain_Sync_Service {
 	 */
 	public function list_domains(): array {
 		$domains = $this->gateway->list_domains();
-		$this->app->replace($domains);
+		$this->primary()->app->replace($domains);
 		return $domains;
 	}
 
@@ -288,14 +256,14 @@ class Domain_Sync_Service {
 	 * The network's view of the app's domains (no request).
 	 */
 	public function app_domains(): App_Domains {
-		return $this->app;
+		return $this->primary()->app;
 	}
 
 	/**
 	 * The reconcile in short runs (the daily one, and WP-CLI in one go).
 	 */
 	public function reconcile_walk(): Reconcile_Walk {
-		return $this->walk;
+		return $this->primary()->walk;
 	}
 
 	/**
@@ -316,7 +284,7 @@ class Domain_Sync_Service {
 	 * @return array<string, array{site_id: int, source: string, www: bool}>
 	 */
 	public function wanted_domains(): array {
-		return $this->desired->all();
+		return $this->primary()->desired->all();
 	}
 
 	/**
@@ -324,6 +292,32 @@ class Domain_Sync_Service {
 	 * convergence looks afresh.
 	 */
 	public function forget_cached_domains(): void {
-		$this->converger->forget_cached();
+		foreach ($this->fleet->all() as $sync) {
+			$sync->converger->forget_cached();
+		}
+	}
+
+	/**
+	 * Converges a name on every web app, each on its own.
+	 *
+	 * @param string $name     The name as it came.
+	 * @param int    $site_id  Its site.
+	 * @param string $trigger  What asked.
+	 * @param bool   $released The network let go of the name.
+	 * @return bool Whether the name is settled on every app.
+	 */
+	private function converge_everywhere(string $name, int $site_id, string $trigger, bool $released = false): bool {
+		$settled = true;
+		foreach ($this->fleet->all() as $sync) {
+			$settled = $sync->converger->converge($name, $site_id, $trigger, $released) && $settled;
+		}
+		return $settled;
+	}
+
+	/**
+	 * The primary web app's machinery.
+	 */
+	private function primary(): App_Sync {
+		return $this->fleet->primary();
 	}
 }

@@ -7,6 +7,7 @@
 
 namespace WuRunCloud\Plugin\Sync;
 
+use WuRunCloud\Plugin\Extension\Target;
 use WuRunCloud\Plugin\Status\Logger;
 use WuRunCloud\Plugin\Storage\Name_Table;
 
@@ -77,21 +78,33 @@ class Name_Queue {
 	private $table;
 
 	/**
-	 * @param Scheduler $scheduler Scheduler.
-	 * @param Logger    $logger    Redacts the errors kept.
+	 * The arguments of this app's runs.
+	 *
+	 * @var list<string>
 	 */
-	public function __construct(Scheduler $scheduler, Logger $logger) {
+	private $hook_args;
+
+	/**
+	 * @param Scheduler   $scheduler Scheduler.
+	 * @param Logger      $logger    Redacts the errors kept.
+	 * @param Target|null $target    The web app; null for the primary one.
+	 */
+	public function __construct(Scheduler $scheduler, Logger $logger, ?Target $target = null) {
 		$this->scheduler = $scheduler;
 		$this->logger    = $logger;
-		$this->table     = self::table();
+		$this->table     = self::table($target);
+		$this->hook_args = ($target ?? Target::primary())->hook_args();
 	}
 
 	/**
-	 * The table of names, as its schema declares it.
+	 * The table, as its schema declares it: one a web app, the primary one's
+	 * under the table's own name.
+	 *
+	 * @param Target|null $target The app; null for the primary one.
 	 */
-	public static function table(): Name_Table {
+	public static function table(?Target $target = null): Name_Table {
 		return new Name_Table(
-			self::TABLE,
+			self::TABLE . ($target ?? Target::primary())->suffix(),
 			self::SCHEMA_VERSION,
 			"site_id bigint(20) unsigned NOT NULL DEFAULT 0,
 			attempts int(10) unsigned NOT NULL DEFAULT 0,
@@ -350,7 +363,7 @@ class Name_Queue {
 	 * When the next run is due, or null.
 	 */
 	public function next_run(): ?int {
-		return $this->scheduler->next(self::HOOK);
+		return $this->scheduler->next(self::HOOK, $this->hook_args);
 	}
 
 	/**
@@ -358,7 +371,7 @@ class Name_Queue {
 	 * a reactivation, or when runs were lost).
 	 */
 	public function keep_scheduled(): void {
-		if (null !== $this->earliest() && null === $this->scheduler->next(self::HOOK)) {
+		if (null !== $this->earliest() && null === $this->scheduler->next(self::HOOK, $this->hook_args)) {
 			$this->reschedule();
 		}
 	}
@@ -372,17 +385,17 @@ class Name_Queue {
 	public function reschedule(int $not_before = 0): void {
 		$next = $this->earliest();
 		if (null === $next) {
-			$this->scheduler->cancel(self::HOOK);
+			$this->scheduler->cancel(self::HOOK, $this->hook_args);
 			return;
 		}
-		$this->scheduler->replace(self::HOOK, max($next, $not_before));
+		$this->scheduler->replace(self::HOOK, max($next, $not_before), $this->hook_args);
 	}
 
 	/**
 	 * Cancels the scheduled run (deactivation); the entries stay.
 	 */
 	public function unschedule(): void {
-		$this->scheduler->cancel(self::HOOK);
+		$this->scheduler->cancel(self::HOOK, $this->hook_args);
 	}
 
 	/**

@@ -35,18 +35,19 @@ class Scheduler {
 	/**
 	 * Schedules $hook to run once at $timestamp, replacing a pending run.
 	 *
-	 * @param string $hook      Action name (no arguments).
-	 * @param int    $timestamp Unix time.
+	 * @param string       $hook      Action name.
+	 * @param int          $timestamp Unix time.
+	 * @param list<string> $args      Its arguments: a run with other arguments is another run.
 	 */
-	public function replace(string $hook, int $timestamp): void {
+	public function replace(string $hook, int $timestamp, array $args = []): void {
 		$this->on_main_site(
-			function () use ($hook, $timestamp) {
-				$this->cancel_here($hook);
+			function () use ($hook, $timestamp, $args) {
+				$this->cancel_here($hook, $args);
 				if ($this->uses_action_scheduler()) {
-					as_schedule_single_action($timestamp, $hook, [], self::GROUP);
+					as_schedule_single_action($timestamp, $hook, $args, self::GROUP);
 					return;
 				}
-				wp_schedule_single_event($timestamp, $hook);
+				wp_schedule_single_event($timestamp, $hook, $args);
 			}
 		);
 	}
@@ -55,24 +56,25 @@ class Scheduler {
 	 * Makes sure $hook runs once a day, the first run at $first, unless it
 	 * is scheduled already (a daily run keeps its time of day).
 	 *
-	 * @param string $hook  Action name (no arguments).
-	 * @param int    $first Unix time of the first run.
+	 * @param string       $hook  Action name.
+	 * @param int          $first Unix time of the first run.
+	 * @param list<string> $args  Its arguments.
 	 */
-	public function ensure_daily(string $hook, int $first): void {
+	public function ensure_daily(string $hook, int $first, array $args = []): void {
 		$this->on_main_site(
-			function () use ($hook, $first) {
+			function () use ($hook, $first, $args) {
 				$recurring = $this->uses_action_scheduler() && function_exists('as_schedule_recurring_action');
 				// Action Scheduler answers true while the run is in progress: scheduled all the same.
-				if ($recurring ? false !== as_next_scheduled_action($hook, [], self::GROUP) : false !== wp_next_scheduled($hook)) {
+				if ($recurring ? false !== as_next_scheduled_action($hook, $args, self::GROUP) : false !== wp_next_scheduled($hook, $args)) {
 					return;
 				}
 				if ($recurring) {
 					// A run WP-Cron kept from before Action Scheduler was there would make two a day.
-					wp_clear_scheduled_hook($hook);
-					as_schedule_recurring_action($first, DAY_IN_SECONDS, $hook, [], self::GROUP);
+					wp_clear_scheduled_hook($hook, $args);
+					as_schedule_recurring_action($first, DAY_IN_SECONDS, $hook, $args, self::GROUP);
 					return;
 				}
-				wp_schedule_event($first, 'daily', $hook);
+				wp_schedule_event($first, 'daily', $hook, $args);
 			}
 		);
 	}
@@ -80,12 +82,13 @@ class Scheduler {
 	/**
 	 * Cancels a pending run.
 	 *
-	 * @param string $hook Action name.
+	 * @param string       $hook Action name.
+	 * @param list<string> $args Its arguments.
 	 */
-	public function cancel(string $hook): void {
+	public function cancel(string $hook, array $args = []): void {
 		$this->on_main_site(
-			function () use ($hook) {
-				$this->cancel_here($hook);
+			function () use ($hook, $args) {
+				$this->cancel_here($hook, $args);
 			}
 		);
 	}
@@ -93,19 +96,20 @@ class Scheduler {
 	/**
 	 * When the next run is due, or null.
 	 *
-	 * @param string $hook Action name.
+	 * @param string       $hook Action name.
+	 * @param list<string> $args Its arguments.
 	 */
-	public function next(string $hook): ?int {
+	public function next(string $hook, array $args = []): ?int {
 		return $this->on_main_site(
-			function () use ($hook) {
+			function () use ($hook, $args) {
 				if ($this->uses_action_scheduler()) {
-					$next = as_next_scheduled_action($hook, [], self::GROUP);
+					$next = as_next_scheduled_action($hook, $args, self::GROUP);
 					// true means "running now": no run is pending after this one.
 					if (is_int($next) && $next > 0) {
 						return $next;
 					}
 				}
-				$next = wp_next_scheduled($hook);
+				$next = wp_next_scheduled($hook, $args);
 				return false === $next ? null : (int) $next;
 			}
 		);
@@ -137,15 +141,17 @@ class Scheduler {
 	}
 
 	/**
-	 * Cancels a pending run on the current site.
+	 * Cancels a pending run on the current site: the one with these arguments
+	 * only (Action Scheduler matches them exactly once a group is given).
 	 *
-	 * @param string $hook Action name.
+	 * @param string       $hook Action name.
+	 * @param list<string> $args Its arguments.
 	 */
-	private function cancel_here(string $hook): void {
+	private function cancel_here(string $hook, array $args): void {
 		if ($this->uses_action_scheduler()) {
-			as_unschedule_all_actions($hook, [], self::GROUP);
+			as_unschedule_all_actions($hook, $args, self::GROUP);
 		}
-		wp_clear_scheduled_hook($hook);
+		wp_clear_scheduled_hook($hook, $args);
 	}
 
 	/**

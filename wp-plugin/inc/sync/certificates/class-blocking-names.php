@@ -7,6 +7,7 @@
 
 namespace WuRunCloud\Plugin\Sync\Certificates;
 
+use WuRunCloud\Plugin\Extension\Target;
 use WuRunCloud\Plugin\Storage\Name_Table;
 
 defined('ABSPATH') || exit;
@@ -35,16 +36,22 @@ class Blocking_Names {
 	 */
 	private $table;
 
-	public function __construct() {
-		$this->table = self::table();
+	/**
+	 * @param Target|null $target The web app; null for the primary one.
+	 */
+	public function __construct(?Target $target = null) {
+		$this->table = self::table($target);
 	}
 
 	/**
-	 * The table of names, as its schema declares it.
+	 * The table, as its schema declares it: one a web app, the primary one's
+	 * under the table's own name.
+	 *
+	 * @param Target|null $target The app; null for the primary one.
 	 */
-	public static function table(): Name_Table {
+	public static function table(?Target $target = null): Name_Table {
 		return new Name_Table(
-			self::TABLE,
+			self::TABLE . ($target ?? Target::primary())->suffix(),
 			self::SCHEMA_VERSION,
 			'since bigint(20) NOT NULL DEFAULT 0,
 			reason text NOT NULL,

@@ -7,6 +7,7 @@
 
 namespace WuRunCloud\Plugin\Sync\Certificates;
 
+use WuRunCloud\Plugin\Extension\Target;
 use WuRunCloud\Plugin\Status\Logger;
 use WuRunCloud\Plugin\Storage\Name_Table;
 use WuRunCloud\Plugin\Storage\Shared_Option;
@@ -103,26 +104,39 @@ class Certificate_Queue {
 	private $refused;
 
 	/**
+	 * The arguments of this app's runs.
+	 *
+	 * @var list<string>
+	 */
+	private $hook_args;
+
+	/**
 	 * @param Scheduler      $scheduler Scheduler.
 	 * @param Logger         $logger    Redacts the errors kept.
 	 * @param Blocking_Names $blocking  The names whose DNS holds a certificate back.
 	 * @param Refused_Names  $refused   The names Let's Encrypt refused this hour.
+	 * @param Target|null    $target    The web app; null for the primary one.
 	 */
-	public function __construct(Scheduler $scheduler, Logger $logger, Blocking_Names $blocking, Refused_Names $refused) {
+	public function __construct(Scheduler $scheduler, Logger $logger, Blocking_Names $blocking, Refused_Names $refused, ?Target $target = null) {
+		$target          = $target ?? Target::primary();
 		$this->scheduler = $scheduler;
 		$this->logger    = $logger;
-		$this->table     = self::table();
-		$this->batch     = new Shared_Option(self::OPTION);
+		$this->table     = self::table($target);
+		$this->batch     = new Shared_Option(self::OPTION . $target->suffix());
 		$this->blocking  = $blocking;
 		$this->refused   = $refused;
+		$this->hook_args = $target->hook_args();
 	}
 
 	/**
-	 * The table of names, as its schema declares it.
+	 * The table, as its schema declares it: one a web app, the primary one's
+	 * under the table's own name.
+	 *
+	 * @param Target|null $target The app; null for the primary one.
 	 */
-	public static function table(): Name_Table {
+	public static function table(?Target $target = null): Name_Table {
 		return new Name_Table(
-			self::TABLE,
+			self::TABLE . ($target ?? Target::primary())->suffix(),
 			self::SCHEMA_VERSION,
 			"position bigint(20) unsigned NOT NULL AUTO_INCREMENT,
 			waiting tinyint(1) unsigned NOT NULL DEFAULT 0,
@@ -394,14 +408,14 @@ class Certificate_Queue {
 	 * When the next redeploy runs, or null.
 	 */
 	public function next_run(): ?int {
-		return $this->scheduler->next(self::HOOK);
+		return $this->scheduler->next(self::HOOK, $this->hook_args);
 	}
 
 	/**
 	 * Schedules the run unless one is pending (after a reactivation).
 	 */
 	public function keep_scheduled(): void {
-		if ([] !== $this->pending() && null === $this->scheduler->next(self::HOOK)) {
+		if ([] !== $this->pending() && null === $this->scheduler->next(self::HOOK, $this->hook_args)) {
 			$this->reschedule();
 		}
 	}
@@ -420,7 +434,7 @@ class Certificate_Queue {
 	 * Cancels the scheduled run (deactivation); the names stay.
 	 */
 	public function unschedule(): void {
-		$this->scheduler->cancel(self::HOOK);
+		$this->scheduler->cancel(self::HOOK, $this->hook_args);
 	}
 
 	/**
@@ -499,10 +513,10 @@ class Certificate_Queue {
 			$times[] = max($batch['due'], $batch['next_at']);
 		}
 		if ([] === $times) {
-			$this->scheduler->cancel(self::HOOK);
+			$this->scheduler->cancel(self::HOOK, $this->hook_args);
 			return;
 		}
-		$this->scheduler->replace(self::HOOK, max(min($times), $not_before));
+		$this->scheduler->replace(self::HOOK, max(min($times), $not_before), $this->hook_args);
 	}
 
 	/**

@@ -7,6 +7,7 @@
 
 namespace WuRunCloud\Plugin\Sync\Certificates;
 
+use WuRunCloud\Plugin\Extension\Target;
 use WuRunCloud\ApiException;
 use WuRunCloud\Plugin\Extension\Extension_Gateway;
 use WuRunCloud\Plugin\Extension\Extension_Missing_Exception;
@@ -159,6 +160,23 @@ class Certificate_Step {
 	private $refused;
 
 	/**
+	 * @var Last_Redeploy
+	 */
+	private $last;
+
+	/**
+	 * @var Target
+	 */
+	private $target;
+
+	/**
+	 * The network option holding the app's SSL mode as last seen.
+	 *
+	 * @var string
+	 */
+	private $mode_option;
+
+	/**
 	 * @param Extension_Gateway       $gateway  The extension.
 	 * @param Logger                  $logger   Logger.
 	 * @param Certificate_Queue       $queue    The waiting names.
@@ -168,10 +186,12 @@ class Certificate_Step {
 	 * @param Order_Ledger            $ledger   The orders sent, for Let's Encrypt's budgets.
 	 * @param Blocking_Names          $blocking The names whose DNS holds a certificate back.
 	 * @param Refused_Names           $refused  The names Let's Encrypt refused this hour.
+	 * @param Last_Redeploy           $last     The last redeploy that went through.
+	 * @param Target|null             $target   The web app; null for the primary one.
 	 * @param Dns_Check|null          $dns      Whether names point at the server.
 	 * @param Served_Certificate|null $served   What the server presents for a name.
 	 */
-	public function __construct(Extension_Gateway $gateway, Logger $logger, Certificate_Queue $queue, Name_Queue $names, App_Domains $app, Network $network, Order_Ledger $ledger, Blocking_Names $blocking, Refused_Names $refused, ?Dns_Check $dns = null, ?Served_Certificate $served = null) {
+	public function __construct(Extension_Gateway $gateway, Logger $logger, Certificate_Queue $queue, Name_Queue $names, App_Domains $app, Network $network, Order_Ledger $ledger, Blocking_Names $blocking, Refused_Names $refused, Last_Redeploy $last, ?Target $target = null, ?Dns_Check $dns = null, ?Served_Certificate $served = null) {
 		$this->gateway  = $gateway;
 		$this->logger   = $logger;
 		$this->queue    = $queue;
@@ -181,6 +201,9 @@ class Certificate_Step {
 		$this->ledger   = $ledger;
 		$this->blocking = $blocking;
 		$this->refused  = $refused;
+		$this->last     = $last;
+		$this->target   = $target ?? Target::primary();
+		$this->mode_option = self::MODE_OPTION . $this->target->suffix();
 		$this->dns      = $dns ?? new Dns_Check(new Dns_Resolver());
 		$this->served   = $served ?? new Served_Certificate($this->dns);
 	}
@@ -338,8 +361,7 @@ class Certificate_Step {
 	 *         status: good, recommended (from 80 names) or critical (over 100).
 	 */
 	public function basic_ceiling(): ?array {
-		$known = get_network_option(null, self::MODE_OPTION, []);
-		if (! is_array($known) || 'basic' !== ($known['mode'] ?? '')) {
+		if ('basic' !== $this->known_mode()) {
 			return null;
 		}
 		$count = $this->app->certificate_names();
@@ -686,9 +708,7 @@ class Certificate_Step {
 			}
 		}
 		asort($waiting);
-		$known = get_network_option(null, self::MODE_OPTION, []);
-		$mode  = is_array($known) ? (string) ($known['mode'] ?? '') : '';
-		return ['waiting' => $waiting, 'site_hosts' => 'advanced' === $mode ? $this->site_hosts_budget() : null];
+		return ['waiting' => $waiting, 'site_hosts' => 'advanced' === $this->known_mode() ? $this->site_hosts_budget() : null];
 	}
 
 	/**
@@ -828,7 +848,7 @@ class Certificate_Step {
 	 * @throws RunCloudException|Extension_Missing_Exception When RunCloud cannot be read.
 	 */
 	public function mode(): string {
-		$known = get_network_option(null, self::MODE_OPTION, []);
+		$known = get_network_option(null, $this->mode_option, []);
 		if (is_array($known) && isset($known['mode'], $known['at']) && time() - (int) $known['at'] < self::MODE_TTL) {
 			return (string) $known['mode'];
 		}
@@ -840,8 +860,17 @@ class Certificate_Step {
 	 * @param string $mode basic, advanced or auto.
 	 */
 	private function remember_mode(string $mode): string {
-		update_network_option(null, self::MODE_OPTION, ['mode' => $mode, 'at' => time()]);
+		update_network_option(null, $this->mode_option, ['mode' => $mode, 'at' => time()]);
 		return $mode;
+	}
+
+	/**
+	 * The app's SSL mode as last seen (basic, advanced or auto), however
+	 * long ago; '' when never seen. No request.
+	 */
+	public function known_mode(): string {
+		$known = get_network_option(null, $this->mode_option, []);
+		return is_array($known) ? (string) ($known['mode'] ?? '') : '';
 	}
 
 	/**
@@ -887,13 +916,15 @@ class Certificate_Step {
 			try {
 				$result    = $this->gateway->redeploy_ssl('' === $name ? null : $this->gateway->normalize($name));
 				$results[] = $result;
+				$this->last->remember($result, $name);
 				/**
-				 * A certificate redeploy went through (for the Domains view).
+				 * A certificate redeploy went through.
 				 *
 				 * @param array<string, mixed> $result The extension's answer.
 				 * @param string               $name   The name asked for ('' for the app).
+				 * @param string               $app    The web app ("SERVER:APP"; '' for the primary one).
 				 */
-				do_action('wu_runcloud_certificate_redeployed', $result, $name);
+				do_action('wu_runcloud_certificate_redeployed', $result, $name, $this->target->storage_key());
 				$per_name  = 'advanced' === $result['mode'] && 'auto' !== $result['action'];
 				$this->ledger_record($result, $per_name ? [$name] : $certificate_names, true);
 				$this->remember_mode('basic' === $result['mode'] ? 'basic' : ('auto' === $result['action'] ? 'auto' : 'advanced'));
@@ -986,8 +1017,7 @@ class Certificate_Step {
 	 * @param string       $reason Why, redacted.
 	 */
 	private function refused(string $name, array $rest, string $lease, string $reason): bool {
-		$known    = get_network_option(null, self::MODE_OPTION, []);
-		$per_name = '' !== $name && is_array($known) && 'advanced' === ($known['mode'] ?? '');
+		$per_name = '' !== $name && 'advanced' === $this->known_mode();
 		$names    = $per_name ? [$name] : array_values(array_filter(array_merge([$name], $rest)));
 		$why      = sprintf('the certificate order was refused; not retried before an hour has passed or its DNS changed: %s', $reason);
 		$this->logger->error(sprintf('redeploy_ssl %s: %s', $this->label($name), $why));

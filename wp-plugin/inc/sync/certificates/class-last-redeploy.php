@@ -7,6 +7,7 @@
 
 namespace WuRunCloud\Plugin\Sync\Certificates;
 
+use WuRunCloud\Plugin\Extension\Target;
 use WuRunCloud\Plugin\Storage\Shared_Option;
 
 defined('ABSPATH') || exit;
@@ -33,8 +34,11 @@ class Last_Redeploy {
 	 */
 	private $option;
 
-	public function __construct() {
-		$this->option = new Shared_Option(self::OPTION);
+	/**
+	 * @param Target|null $target The web app; null for the primary one.
+	 */
+	public function __construct(?Target $target = null) {
+		$this->option = new Shared_Option(self::OPTION . ($target ?? Target::primary())->suffix());
 	}
 
 	/**

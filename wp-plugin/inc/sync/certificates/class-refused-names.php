@@ -7,6 +7,7 @@
 
 namespace WuRunCloud\Plugin\Sync\Certificates;
 
+use WuRunCloud\Plugin\Extension\Target;
 use WuRunCloud\Plugin\Storage\Name_Table;
 use WuRunCloud\Plugin\Storage\Table;
 
@@ -34,16 +35,22 @@ class Refused_Names {
 	 */
 	private $table;
 
-	public function __construct() {
-		$this->table = self::table();
+	/**
+	 * @param Target|null $target The web app; null for the primary one.
+	 */
+	public function __construct(?Target $target = null) {
+		$this->table = self::table($target);
 	}
 
 	/**
-	 * The table of refusals, as its schema declares it.
+	 * The table, as its schema declares it: one a web app, the primary one's
+	 * under the table's own name.
+	 *
+	 * @param Target|null $target The app; null for the primary one.
 	 */
-	public static function table(): Table {
+	public static function table(?Target $target = null): Table {
 		return new Table(
-			self::TABLE,
+			self::TABLE . ($target ?? Target::primary())->suffix(),
 			self::SCHEMA_VERSION,
 			'id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
 			network_id bigint(20) unsigned NOT NULL,

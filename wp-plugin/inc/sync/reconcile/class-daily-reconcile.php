@@ -7,6 +7,7 @@
 
 namespace WuRunCloud\Plugin\Sync\Reconcile;
 
+use WuRunCloud\Plugin\Extension\Target;
 use WuRunCloud\Plugin\Sync\App_Domains;
 use WuRunCloud\Plugin\Sync\Scheduler;
 
@@ -57,12 +58,22 @@ class Daily_Reconcile {
 	private $in_charge;
 
 	/**
+	 * The arguments of this app's runs: each app has its own daily run and
+	 * its own steps, so one app's walk never waits for another's.
+	 *
+	 * @var list<string>
+	 */
+	private $hook_args;
+
+	/**
 	 * @param Scheduler      $scheduler Scheduler.
 	 * @param Reconcile_Walk $walk      The reconcile in short runs.
 	 * @param App_Domains    $app       The network's view of the app's domains.
 	 * @param callable       $in_charge Whether our integration handles the network's domains now.
+	 * @param Target|null    $target    The web app walked; null for the primary one.
 	 */
-	public function __construct(Scheduler $scheduler, Reconcile_Walk $walk, App_Domains $app, callable $in_charge) {
+	public function __construct(Scheduler $scheduler, Reconcile_Walk $walk, App_Domains $app, callable $in_charge, ?Target $target = null) {
+		$this->hook_args = ($target ?? Target::primary())->hook_args();
 		$this->scheduler = $scheduler;
 		$this->walk      = $walk;
 		$this->app       = $app;
@@ -79,7 +90,7 @@ class Daily_Reconcile {
 			$this->unschedule();
 			return;
 		}
-		$this->scheduler->ensure_daily(self::HOOK, time() + DAY_IN_SECONDS);
+		$this->scheduler->ensure_daily(self::HOOK, time() + DAY_IN_SECONDS, $this->hook_args);
 		$this->fill_view();
 	}
 
@@ -99,7 +110,7 @@ class Daily_Reconcile {
 		}
 		$this->walk->start('first', false, false);
 		if (null === $this->next_step()) {
-			$this->scheduler->replace(self::STEP_HOOK, time());
+			$this->scheduler->replace(self::STEP_HOOK, time(), $this->hook_args);
 		}
 	}
 
@@ -108,8 +119,8 @@ class Daily_Reconcile {
 	 */
 	public function unschedule(): void {
 		foreach ([self::HOOK, self::STEP_HOOK] as $hook) {
-			if (null !== $this->scheduler->next($hook)) {
-				$this->scheduler->cancel($hook);
+			if (null !== $this->scheduler->next($hook, $this->hook_args)) {
+				$this->scheduler->cancel($hook, $this->hook_args);
 			}
 		}
 	}
@@ -118,7 +129,7 @@ class Daily_Reconcile {
 	 * When the next daily run is due, or null.
 	 */
 	public function next_run(): ?int {
-		return $this->scheduler->next(self::HOOK);
+		return $this->scheduler->next(self::HOOK, $this->hook_args);
 	}
 
 	/**
@@ -145,7 +156,7 @@ class Daily_Reconcile {
 		$this->walk->start($trigger, $dry_run, $prune);
 		$next = $this->walk->step($this->budget());
 		if (null !== $next) {
-			$this->scheduler->replace(self::STEP_HOOK, (int) ceil($next));
+			$this->scheduler->replace(self::STEP_HOOK, (int) ceil($next), $this->hook_args);
 			return 'under_way';
 		}
 		return null === $this->walk->last ? 'failed' : 'done';
@@ -161,7 +172,7 @@ class Daily_Reconcile {
 		}
 		$next = $this->walk->step($this->budget());
 		if (null !== $next) {
-			$this->scheduler->replace(self::STEP_HOOK, (int) ceil($next));
+			$this->scheduler->replace(self::STEP_HOOK, (int) ceil($next), $this->hook_args);
 		}
 	}
 
@@ -169,7 +180,7 @@ class Daily_Reconcile {
 	 * When the next run of the reconcile under way is due, or null.
 	 */
 	public function next_step(): ?int {
-		return $this->scheduler->next(self::STEP_HOOK);
+		return $this->scheduler->next(self::STEP_HOOK, $this->hook_args);
 	}
 
 	/**

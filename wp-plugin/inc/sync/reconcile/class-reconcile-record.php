@@ -7,6 +7,7 @@
 
 namespace WuRunCloud\Plugin\Sync\Reconcile;
 
+use WuRunCloud\Plugin\Extension\Target;
 use WuRunCloud\Plugin\Storage\Shared_Option;
 
 defined('ABSPATH') || exit;
@@ -25,8 +26,11 @@ class Reconcile_Record {
 	 */
 	private $option;
 
-	public function __construct() {
-		$this->option = new Shared_Option(self::OPTION);
+	/**
+	 * @param Target|null $target The web app; null for the primary one.
+	 */
+	public function __construct(?Target $target = null) {
+		$this->option = new Shared_Option(self::OPTION . ($target ?? Target::primary())->suffix());
 	}
 
 	/**

@@ -8,6 +8,7 @@
 
 namespace WuRunCloud\Plugin\Sync\Reconcile;
 
+use WuRunCloud\Plugin\Extension\Target;
 use WuRunCloud\ApiException;
 use WuRunCloud\Plugin\Extension\Extension_Gateway;
 use WuRunCloud\Plugin\Extension\Extension_Missing_Exception;
@@ -120,6 +121,13 @@ class Reconcile_Walk {
 	public $last_failure;
 
 	/**
+	 * Which app's walk the lock is for ('' for the primary one).
+	 *
+	 * @var string
+	 */
+	private $lock_id;
+
+	/**
 	 * @param Extension_Gateway $gateway   The extension.
 	 * @param Logger            $logger    Logger.
 	 * @param Network           $network   Network facts.
@@ -129,8 +137,10 @@ class Reconcile_Walk {
 	 * @param Name_Queue        $queue     Names due for another convergence.
 	 * @param Converger         $converger Converges a name.
 	 * @param Reconcile_Record  $record    The last reconcile's outcome.
+	 * @param Target|null       $target    The web app walked; null for the primary one.
 	 */
-	public function __construct(Extension_Gateway $gateway, Logger $logger, Network $network, Desired_State $desired, Managed_Domains $managed, App_Domains $app, Name_Queue $queue, Converger $converger, Reconcile_Record $record) {
+	public function __construct(Extension_Gateway $gateway, Logger $logger, Network $network, Desired_State $desired, Managed_Domains $managed, App_Domains $app, Name_Queue $queue, Converger $converger, Reconcile_Record $record, ?Target $target = null) {
+		$target          = $target ?? Target::primary();
 		$this->gateway   = $gateway;
 		$this->logger    = $logger;
 		$this->network   = $network;
@@ -140,8 +150,9 @@ class Reconcile_Walk {
 		$this->queue     = $queue;
 		$this->converger = $converger;
 		$this->record    = $record;
-		$this->option    = new Shared_Option(self::OPTION);
+		$this->option    = new Shared_Option(self::OPTION . $target->suffix());
 		$this->lock      = new Lock();
+		$this->lock_id   = $target->storage_key();
 	}
 
 	/**
@@ -193,14 +204,14 @@ class Reconcile_Walk {
 	 * @return float|null When the next step should run (Unix time), or null when the walk is over.
 	 */
 	public function step(float $budget): ?float {
-		if (! $this->lock->acquire(Lock::RECONCILE_WALK)) {
+		if (! $this->lock->acquire(Lock::RECONCILE_WALK, $this->lock_id)) {
 			// Another process moves the walk now; look again in a while.
 			return null === $this->progress() ? null : microtime(true) + $this->window() / 2;
 		}
 		try {
 			return $this->step_locked($budget);
 		} finally {
-			$this->lock->release(Lock::RECONCILE_WALK);
+			$this->lock->release(Lock::RECONCILE_WALK, $this->lock_id);
 		}
 	}
 
