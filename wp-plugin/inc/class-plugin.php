@@ -9,6 +9,8 @@ namespace WuRunCloud\Plugin;
 
 use WuRunCloud\Plugin\Admin\Admin_Notices;
 use WuRunCloud\Plugin\Admin\Adoption_Section;
+use WuRunCloud\Plugin\Admin\App_Health;
+use WuRunCloud\Plugin\Admin\Apps_Section;
 use WuRunCloud\Plugin\Admin\Certificate_Health;
 use WuRunCloud\Plugin\Admin\Domains_View;
 use WuRunCloud\Plugin\Admin\Given_Up_Section;
@@ -25,6 +27,7 @@ use WuRunCloud\Plugin\Extension\Credentials;
 use WuRunCloud\Plugin\Extension\Extension_Gateway;
 use WuRunCloud\Plugin\Extension\Target;
 use WuRunCloud\Plugin\Extension\Targets;
+use WuRunCloud\Plugin\Status\App_Status;
 use WuRunCloud\Plugin\Status\Domain_Status;
 use WuRunCloud\Plugin\Status\Failure_Log;
 use WuRunCloud\Plugin\Status\Logger;
@@ -169,6 +172,11 @@ final class Plugin {
 	private $network;
 
 	/**
+	 * @var App_Status
+	 */
+	private $app_status;
+
+	/**
 	 * @var Order_Ledger
 	 */
 	private $ledger;
@@ -262,6 +270,7 @@ final class Plugin {
 		$this->desired     = $primary->desired;
 		$this->redeploys   = $primary->last_redeploy;
 		$this->service     = new Domain_Sync_Service($this->gateway, $this->fleet, new Background_Work());
+		$this->app_status  = new App_Status($this->fleet);
 		$this->status      = new Domain_Status($this->desired, $this->app, $this->retries, $this->ssl, $this->redeploys, $this->network, $this->fleet);
 	}
 
@@ -377,14 +386,15 @@ final class Plugin {
 				return ['installed' => self::architecture(), 'took_over' => $this->took_over];
 			};
 			$this->cli_commands = [
-				'status'       => new CLI\Status_Command($this->logger, $this->gateway, $this->credentials, $this->service, $this->managed, $this->ssl, $this->retries, $integration),
+				'status'       => new CLI\Status_Command($this->logger, $this->gateway, $this->credentials, $this->service, $this->managed, $this->ssl, $this->retries, $integration, $this->app_status),
 				'test'         => new CLI\Test_Command($this->logger, $this->service),
 				'domains'      => new CLI\Domains_Command($this->logger, $this->service, $this->managed),
 				'names'        => new CLI\Names_Command($this->logger, $this->status),
 				'redeploy-ssl' => new CLI\Redeploy_SSL_Command($this->logger, $this->gateway, $this->service, $this->ssl),
 				'adopt'        => new CLI\Adopt_Command($this->logger, $this->adoption),
-				'sync'         => new CLI\Sync_Command($this->logger, $this->service),
+				'sync'         => new CLI\Sync_Command($this->logger, $this->service, $this->fleet),
 				'ssl-mode'     => new CLI\SSL_Mode_Command($this->logger, $this->service),
+				'apps'         => new CLI\Apps_Command($this->logger, $this->app_status),
 			];
 		}
 		return $this->cli_commands;
@@ -401,6 +411,7 @@ final class Plugin {
 		$domains   = new Domains_View($this->status, $this->app, $this->service, $this->gateway);
 		$status    = new Status_Tab(
 			new Setup_Section($this->gateway, $this->credentials),
+			new Apps_Section($this->app_status, $this->logger),
 			new Waiting_Section($this->retries, $this->ssl, $this->logger),
 			$given_up,
 			$reconcile,
@@ -420,8 +431,10 @@ final class Plugin {
 	private function wire_site_health(): void {
 		$certificates = new Certificate_Health($this->ssl, $this->service, $this->network);
 		$health       = new Site_Health($this->gateway, $this->credentials, $this->service, $this->retries, $this->ssl, $this->failures, $certificates);
-		$info         = new Site_Health_Info($this->gateway, $this->credentials, $this->status, $this->app, $this->retries, $this->ssl, $this->redeploys, $this->failures);
+		$info         = new Site_Health_Info($this->gateway, $this->credentials, $this->status, $this->app, $this->retries, $this->ssl, $this->redeploys, $this->failures, $this->app_status);
+		$apps         = new App_Health($this->app_status, $this->logger);
 		add_filter('site_status_tests', [$health, 'register_tests'], 10, 1);
+		add_filter('site_status_tests', [$apps, 'register_tests'], 10, 1);
 		add_filter('site_status_tests', [$health, 'register_given_up_test'], 11, 1);
 		add_filter('debug_information', [$info, 'debug_information'], 10, 1);
 		add_action('rest_api_init', [$health, 'register_routes'], 10, 0);

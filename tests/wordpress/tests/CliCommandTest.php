@@ -35,6 +35,7 @@ final class CliCommandTest extends Integration_Test_Case {
 		'adopt'        => 'WuRunCloud\Plugin\CLI\Adopt_Command',
 		'sync'         => 'WuRunCloud\Plugin\CLI\Sync_Command',
 		'ssl-mode'     => 'WuRunCloud\Plugin\CLI\SSL_Mode_Command',
+		'apps'         => 'WuRunCloud\Plugin\CLI\Apps_Command',
 	];
 
 	protected function setUp(): void {

@@ -41,7 +41,7 @@ final class DomainMappingTest extends Integration_Test_Case {
 		$this->assertSame(1, $this->run_scheduled_after(31));
 		$this->assertSame(1, $this->sim->counters()['redeploys']);
 		$this->assertSame([], $this->builtin_calls(), 'the built-in integration was not called');
-		$this->assertContains('add_domain shop.example.com (site 1): added to RunCloud as alias (domain id 2, www yes)', $this->log_lines('info'));
+		$this->assertContains(sprintf('add_domain shop.example.com (site 1): added to RunCloud as alias (domain id %d, www yes)', $this->sim->domain('shop.example.com')['id']), $this->log_lines('info'));
 	}
 
 	public function test_an_unmapped_domain_is_removed(): void {
@@ -109,7 +109,7 @@ final class DomainMappingTest extends Integration_Test_Case {
 		$this->sim->reset_requests();
 		do_action('wu_add_domain', 'twice.example.com', 4);
 		$this->assertSame([], $this->sim->request_lines());
-		$this->assertContains('add_domain twice.example.com (site 4): already on RunCloud (domain id 2, added by this integration), nothing to add', $this->log_lines('info'));
+		$this->assertContains(sprintf('add_domain twice.example.com (site 4): already on RunCloud (domain id %d, added by this integration), nothing to add', $this->sim->domain('twice.example.com')['id']), $this->log_lines('info'));
 	}
 
 	public function test_an_invalid_name_is_refused_without_a_request(): void {

@@ -169,10 +169,11 @@ PHP
 			}
 		);
 		$this->assertCount(1, $posts, 'the add was sent once, never again blind');
-		$this->assertContains('add_domain slow.example.com (site 9): added to RunCloud (domain id 2, www yes); the answer was lost, the name was found afterwards', $this->log_lines('info'), implode("\n", $this->log_lines()));
+		$id = (int) $this->sim->domain('slow.example.com')['id'];
+		$this->assertContains("add_domain slow.example.com (site 9): added to RunCloud (domain id {$id}, www yes); the answer was lost, the name was found afterwards", $this->log_lines('info'), implode("\n", $this->log_lines()));
 		$this->assertSame([], $this->log_lines('error'));
 		$managed = $this->managed();
-		$this->assertSame(2, $managed['slow.example.com']['id'], 'recorded as added by this integration (outcome found_after_lost_answer), with its id');
+		$this->assertSame($id, $managed['slow.example.com']['id'], 'recorded as added by this integration (outcome found_after_lost_answer), with its id');
 		$this->assertArrayNotHasKey('adding', $managed['slow.example.com']);
 
 		// So a reconcile with pruning may remove it once nothing wants it.
@@ -194,14 +195,14 @@ PHP
 
 		$this->assertSame([], $this->queued());
 		$this->assertArrayNotHasKey('theirs.example.com', $this->managed(), 'never this integration\'s to prune');
-		$this->assertContains('add_domain theirs.example.com (site 9): already on RunCloud (domain id 2), nothing to add', $this->log_lines('info'));
+		$this->assertContains(sprintf('add_domain theirs.example.com (site 9): already on RunCloud (domain id %d), nothing to add', $this->sim->domain('theirs.example.com')['id']), $this->log_lines('info'));
 		$this->assertSame(0, $this->sim->counters()['domains_added']);
 	}
 
 	public function test_a_name_the_view_held_before_is_not_claimed_when_found_after_a_lost_answer(): void {
 		$this->sim->seed([['name' => 'theirs.example.com']]);
 		Plugin::instance()->service()->list_domains();
-		$this->assertSame(2, Plugin::instance()->service()->app_domains()->id_of('theirs.example.com'), 'the network\'s view holds it');
+		$this->assertSame((int) $this->sim->domain('theirs.example.com')['id'], Plugin::instance()->service()->app_domains()->id_of('theirs.example.com'), 'the network\'s view holds it');
 		// A 503 without Retry-After: RunCloud may have acted, so the extension looks and finds the name.
 		$this->sim->fault(['kind' => 'status', 'status' => 503, 'count' => 1] + self::ADD_FAULT);
 		$this->map_domain('theirs.example.com', 9);
@@ -209,7 +210,7 @@ PHP
 
 		$this->assertSame([], $this->queued(), 'settled in the same call');
 		$this->assertArrayNotHasKey('theirs.example.com', $this->managed(), 'the same id as before the add: not this integration\'s');
-		$this->assertContains('add_domain theirs.example.com (site 9): already on RunCloud (domain id 2), nothing to add', $this->log_lines('info'));
+		$this->assertContains(sprintf('add_domain theirs.example.com (site 9): already on RunCloud (domain id %d), nothing to add', $this->sim->domain('theirs.example.com')['id']), $this->log_lines('info'));
 		$this->assertSame(0, $this->sim->counters()['domains_added']);
 	}
 

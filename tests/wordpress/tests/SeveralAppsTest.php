@@ -191,6 +191,59 @@ final class SeveralAppsTest extends Integration_Test_Case {
 		$this->assertStringContainsString('server 3, app 30: waiting for a retry', $html);
 	}
 
+	public function test_the_operator_sees_each_app_on_the_page_in_site_health_and_the_cli(): void {
+		$this->sim->fault(['kind' => 'status', 'status' => 503, 'app' => '2:20', 'for_secs' => 600]);
+		$this->map_domain('seen.example.com', 2);
+		$this->run_domain_events();
+
+		wp_set_current_user(1);
+		ob_start();
+		Plugin::instance()->settings_page()->render();
+		$html = (string) ob_get_clean();
+		$this->assertStringContainsString('id="wu-runcloud-apps"', $html);
+		$this->assertStringContainsString('server 1, app 1 (primary)', $html);
+		$this->assertMatchesRegularExpression('#server 2, app 20</td><td>no: RunCloud answered HTTP 503#', $html);
+		$this->assertStringContainsString('server 3, app 30</td><td>yes</td>', $html);
+
+		$health = (new \WuRunCloud\Plugin\Admin\App_Health(new \WuRunCloud\Plugin\Status\App_Status(Plugin::instance()->fleet()), Plugin::instance()->logger()))->test_apps();
+		$this->assertSame('recommended', $health['status']);
+		$this->assertStringContainsString('server 2, app 20: no: RunCloud answered HTTP 503', $health['description']);
+		$info = apply_filters('debug_information', [])['wu-runcloud']['fields'];
+		$this->assertStringStartsWith('answers: no', $info['app_2_20']['value']);
+		$this->assertStringStartsWith('answers: yes', $info['app_3_30']['value']);
+
+		\WP_CLI::$output = [];
+		Plugin::instance()->cli_command('apps')([], ['format' => 'json']);
+		$apps = json_decode((string) end(\WP_CLI::$output)[1], true);
+		$this->assertSame(['1:1', '2:20', '3:30'], array_column($apps, 'app'));
+		$this->assertSame(['yes', 'no', 'yes'], array_column($apps, 'reachable'));
+		$this->assertSame([0, 1, 0], array_column($apps, 'waiting'));
+		\WP_CLI::$output = [];
+		Plugin::instance()->cli_command('status')([], []);
+		$lines = array_column(\WP_CLI::$output, 1);
+		$this->assertNotEmpty(preg_grep('#^Web app server 2, app 20:\s+answers: no: RunCloud answered HTTP 503#', $lines), implode("\n", $lines));
+	}
+
+	public function test_wp_runcloud_sync_works_on_one_app(): void {
+		$this->map_domain('synced.example.com', 2);
+		$this->run_domain_events();
+		// Removed by hand on the third app only (its view still holds it).
+		\wu_runcloud_remove_domain('synced.example.com', null, '3:30');
+		$this->sim->reset_requests();
+
+		\WP_CLI::$output = [];
+		Plugin::instance()->cli_command('sync')([], ['app' => '3:30']);
+		$this->assertContains('synced.example.com', $this->sim->domain_names('3:30'), 'brought back on that app: ' . wp_json_encode(\WP_CLI::$output) . implode("\n", $this->log_lines()));
+		$this->assertSame([], preg_grep('#/webapps/(1|20)/#', $this->sim->request_lines()), 'the other apps are not asked');
+
+		try {
+			Plugin::instance()->cli_command('sync')([], ['app' => '9:99']);
+			$this->fail('an app not in the list is refused');
+		} catch (\WP_CLI\ExitException $e) {
+			$this->assertStringStartsWith('"9:99" is not one of the web apps: 1:1, 2:20, 3:30', $e->getMessage());
+		}
+	}
+
 	public function test_the_constant_lists_the_apps(): void {
 		$run = WordPress_Process::run(
 			<<<'PHP'

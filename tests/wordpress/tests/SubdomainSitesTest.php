@@ -27,7 +27,7 @@ final class SubdomainSitesTest extends Integration_Test_Case {
 		$this->assertNotNull($record, 'the new site\'s host is on the web app');
 		$this->assertFalse((bool) $record['www'], 'a site\'s host gets no www variant, whichever event brought it');
 		$this->assertSame(1, $this->sim->counters()['domains_added']);
-		$this->assertSame("add_subdomain shop.network.test (site $site_id): added to RunCloud as alias (domain id 2, www no)", $this->log_lines('info')[0]);
+		$this->assertSame("add_subdomain shop.network.test (site $site_id): added to RunCloud as alias (domain id {$record['id']}, www no)", $this->log_lines('info')[0]);
 
 		wp_delete_site($site_id);
 		// The site's domain record goes first (wu_remove_domain), then wu_remove_subdomain.

@@ -10,8 +10,10 @@ namespace WuRunCloud\Plugin\Admin;
 use WuRunCloud\Plugin\Extension\Credentials;
 use WuRunCloud\Plugin\Extension\Extension_Gateway;
 use WuRunCloud\Plugin\Extension\Failure;
+use WuRunCloud\Plugin\Status\App_Status;
 use WuRunCloud\Plugin\Status\Domain_Status;
 use WuRunCloud\Plugin\Status\Failure_Log;
+use WuRunCloud\Plugin\Status\Labels;
 use WuRunCloud\Plugin\Sync\App_Domains;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
 use WuRunCloud\Plugin\Sync\Certificates\Last_Redeploy;
@@ -65,6 +67,11 @@ class Site_Health_Info {
 	private $failures;
 
 	/**
+	 * @var App_Status
+	 */
+	private $apps;
+
+	/**
 	 * @param Extension_Gateway $gateway     The extension.
 	 * @param Credentials       $credentials Which constants are set.
 	 * @param Domain_Status     $status      Every name's state.
@@ -73,8 +80,10 @@ class Site_Health_Info {
 	 * @param Certificate_Queue $ssl         Names waiting for a certificate.
 	 * @param Last_Redeploy   $redeploys   The last redeploy.
 	 * @param Failure_Log       $failures    Operations given up on.
+	 * @param App_Status        $apps        Each web app's state.
 	 */
-	public function __construct(Extension_Gateway $gateway, Credentials $credentials, Domain_Status $status, App_Domains $app, Name_Queue $retries, Certificate_Queue $ssl, Last_Redeploy $redeploys, Failure_Log $failures) {
+	public function __construct(Extension_Gateway $gateway, Credentials $credentials, Domain_Status $status, App_Domains $app, Name_Queue $retries, Certificate_Queue $ssl, Last_Redeploy $redeploys, Failure_Log $failures, App_Status $apps) {
+		$this->apps        = $apps;
 		$this->gateway     = $gateway;
 		$this->credentials = $credentials;
 		$this->status      = $status;
@@ -140,6 +149,14 @@ class Site_Health_Info {
 		$fields['overdue']     = ['label' => __('Overdue', 'wu-runcloud'), 'value' => (string) $overdue, 'debug' => $overdue];
 		$fields['certificate'] = ['label' => __('Waiting for a certificate redeploy', 'wu-runcloud'), 'value' => (string) count($this->ssl->pending()), 'debug' => count($this->ssl->pending())];
 		$fields['given_up']    = ['label' => __('Given up', 'wu-runcloud'), 'value' => (string) $given_up, 'debug' => $given_up];
+		foreach ($this->apps->several() ? $this->apps->all() : [] as $app) {
+			$fields[ 'app_' . str_replace(':', '_', $app['app']) ] = [
+				/* translators: %s: the web app */
+				'label' => sprintf(__('Web app %s', 'wu-runcloud'), $app['label']),
+				/* translators: 1: whether it answers, 2: SSL mode, 3: number of names */
+				'value' => sprintf(__('answers: %1$s; %2$s; %3$d names', 'wu-runcloud'), Labels::answers(['reachable' => $app['reachable'], 'problem' => '' === $app['problem'] ? '' : __('see the Status tab', 'wu-runcloud')]), Labels::ssl_mode($app['ssl_mode']), $app['names']),
+			];
+		}
 		$info['wu-runcloud'] = [
 			'label'       => __('RunCloud for Ultimate Multisite', 'wu-runcloud'),
 			'description' => __('The RunCloud integration\'s state. Constant names only, never their values.', 'wu-runcloud'),

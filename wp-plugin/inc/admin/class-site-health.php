@@ -124,7 +124,7 @@ class Site_Health {
 	 * subsite the connection test alone would cost RunCloud requests a week,
 	 * drawn from the account's shared rate limit and monthly quota.
 	 */
-	private static function applies_here(): bool {
+	public static function applies_here(): bool {
 		return is_main_site();
 	}
 

@@ -7,6 +7,7 @@
 
 namespace WuRunCloud\Plugin\CLI;
 
+use WuRunCloud\Plugin\Status\App_Status;
 use WuRunCloud\Plugin\Status\Labels;
 use WuRunCloud\Plugin\Extension\Credentials;
 use WuRunCloud\Plugin\Extension\Extension_Gateway;
@@ -61,6 +62,11 @@ final class Status_Command extends Command {
 	private $retries;
 
 	/**
+	 * @var App_Status
+	 */
+	private $apps;
+
+	/**
 	 * @var callable(): array{installed: string|null, took_over: string|null}
 	 */
 	private $integration;
@@ -76,8 +82,10 @@ final class Status_Command extends Command {
 	 * @param callable            $integration  Which Ultimate Multisite architecture is installed and which took our
 	 *                                          integration over ('registry', 'host-providers' or null each), asked
 	 *                                          when the command runs: Ultimate Multisite may load after this plugin.
+	 * @param App_Status          $apps         Each web app's state.
 	 */
-	public function __construct(Logger $logger, Extension_Gateway $gateway, Credentials $credentials, Domain_Sync_Service $service, Managed_Domains $managed, Certificate_Queue $certificates, Name_Queue $retries, callable $integration) {
+	public function __construct(Logger $logger, Extension_Gateway $gateway, Credentials $credentials, Domain_Sync_Service $service, Managed_Domains $managed, Certificate_Queue $certificates, Name_Queue $retries, callable $integration, App_Status $apps) {
+		$this->apps         = $apps;
 		parent::__construct($logger);
 		$this->gateway      = $gateway;
 		$this->credentials  = $credentials;
@@ -122,7 +130,7 @@ final class Status_Command extends Command {
 	 * @param array<string, mixed> $assoc_args Options.
 	 */
 	public function __invoke(array $args = [], array $assoc_args = []): void {
-		$rows = array_merge($this->setup(), $this->waiting(), $this->app());
+		$rows = array_merge($this->setup(), $this->waiting(), $this->app(), $this->apps());
 		if ('table' === ($assoc_args['format'] ?? 'table') && ! isset($assoc_args['fields']) && ! isset($assoc_args['field'])) {
 			foreach ($rows as $row) {
 				\WP_CLI::line(sprintf('%-36s %s', $row['label'] . ':', Printable::text((string) $row['value'])));
@@ -179,6 +187,35 @@ final class Status_Command extends Command {
 			self::row('certificate_budgets', __('Waiting for Let\'s Encrypt\'s budgets', 'wu-runcloud'), $this->budget_waits()),
 			self::row('reconcile', __('Reconcile under way', 'wu-runcloud'), $this->reconcile_progress()),
 		];
+	}
+
+	/**
+	 * With several web apps, a line each: whether it answers, its SSL mode,
+	 * its names and what waits for it (`wp runcloud apps` has the columns).
+	 *
+	 * @return list<array{field: string, label: string, value: string}>
+	 */
+	private function apps(): array {
+		if (! $this->apps->several()) {
+			return [];
+		}
+		$rows = [];
+		foreach ($this->apps->all() as $app) {
+			$rows[] = self::row(
+				'app_' . str_replace(':', '_', $app['app']),
+				/* translators: %s: the web app */
+				sprintf(__('Web app %s', 'wu-runcloud'), $app['label']),
+				sprintf(
+					/* translators: 1: whether it answers, 2: SSL mode, 3: number of names, 4: names waiting for a retry */
+					__('answers: %1$s; %2$s; %3$d names; %4$d waiting for a retry', 'wu-runcloud'),
+					$this->logger->redact(Labels::answers($app)),
+					Labels::ssl_mode($app['ssl_mode']),
+					$app['names'],
+					$app['waiting']
+				)
+			);
+		}
+		return $rows;
 	}
 
 	/**

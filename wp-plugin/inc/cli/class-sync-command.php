@@ -9,7 +9,10 @@ namespace WuRunCloud\Plugin\CLI;
 
 use WuRunCloud\Plugin\Extension\Failure;
 use WuRunCloud\Plugin\Status\Logger;
+use WuRunCloud\Plugin\Status\Printable;
+use WuRunCloud\Plugin\Sync\App_Sync;
 use WuRunCloud\Plugin\Sync\Domain_Sync_Service;
+use WuRunCloud\Plugin\Sync\Fleet;
 use WuRunCloud\Plugin\Sync\Reconcile\Reconcile_Walk;
 
 defined('ABSPATH') || exit;
@@ -26,20 +29,28 @@ final class Sync_Command extends Command {
 	private $service;
 
 	/**
-	 * @param Logger              $logger  Logger.
-	 * @param Domain_Sync_Service $service The service.
+	 * @var Fleet
 	 */
-	public function __construct(Logger $logger, Domain_Sync_Service $service) {
+	private $fleet;
+
+	/**
+	 * @param Logger              $logger  Logger.
+	 * @param Domain_Sync_Service $service Runs long work patiently.
+	 * @param Fleet               $fleet   Every web app's machinery.
+	 */
+	public function __construct(Logger $logger, Domain_Sync_Service $service, Fleet $fleet) {
 		parent::__construct($logger);
 		$this->service = $service;
+		$this->fleet   = $fleet;
 	}
 
 	/**
-	 * Brings the web app in line with the network.
+	 * Brings the web apps in line with the network.
 	 *
 	 * Adds every mapped domain and every site host (subdomain networks) that
 	 * is missing, with a progress bar over the pages read and the names
-	 * converged.
+	 * converged: on every web app the names go to, one after the other, or
+	 * on the one --app names.
 	 *
 	 * ## OPTIONS
 	 *
@@ -51,17 +62,87 @@ final class Sync_Command extends Command {
 	 * more. Other names, the network's main domain and the web app's primary
 	 * domain are never removed.
 	 *
+	 * [--app=<app>]
+	 * : Only this web app, as SERVER:APP (one of WU_RUNCLOUD_SERVER_ID:WU_RUNCLOUD_APP_ID and
+	 * WU_RUNCLOUD_APPS).
+	 *
 	 * ## EXAMPLES
 	 *
 	 *     wp runcloud sync --dry-run
 	 *     wp runcloud sync --prune
+	 *     wp runcloud sync --app=12346:67891
 	 *
 	 * @param list<string>         $args       Positional arguments.
 	 * @param array<string, mixed> $assoc_args Options.
 	 */
 	public function __invoke(array $args = [], array $assoc_args = []): void {
-		$walk = $this->service->reconcile_walk();
-		if (! $walk->start('cli', ! empty($assoc_args['dry-run']), ! empty($assoc_args['prune']))) {
+		$apps     = $this->apps($assoc_args);
+		$dry_run  = ! empty($assoc_args['dry-run']);
+		$failures = [];
+		$totals   = ['added' => 0, 'removed' => 0];
+		foreach ($apps as $sync) {
+			if (count($apps) > 1) {
+				/* translators: %s: the web app */
+				\WP_CLI::line(sprintf(__('Web app %s:', 'wu-runcloud'), $sync->target->label()));
+			}
+			$report = $this->walk($sync->walk, $dry_run, ! empty($assoc_args['prune']));
+			if (null === $report) {
+				$failure = null === $sync->walk->last_failure ? __('The reconcile did not finish; see the integration-runcloud log.', 'wu-runcloud') : Failure::explain((string) $sync->walk->last_failure);
+				if (1 === count($apps)) {
+					\WP_CLI::error($this->logger->redact($failure));
+				}
+				$failures[] = sprintf('%s: %s', $sync->target->label(), $failure);
+				continue;
+			}
+			$failures = array_merge($failures, $this->print_report($report));
+			$totals['added']   += count($report['added']);
+			$totals['removed'] += count($report['removed']);
+		}
+		$this->report_batch(
+			$failures,
+			/* translators: %d: number of failed names */
+			sprintf(_n('%d name failed; the reason is above.', '%d names failed; the reasons are above.', count($failures), 'wu-runcloud'), count($failures)),
+			$dry_run
+				? __('Dry run: nothing was changed.', 'wu-runcloud')
+				/* translators: 1: names added, 2: names removed */
+				: sprintf(__('Added %1$d, removed %2$d.', 'wu-runcloud'), $totals['added'], $totals['removed'])
+		);
+	}
+
+	/**
+	 * The web apps to work on: the one --app names, or all of them.
+	 *
+	 * @param array<string, mixed> $assoc_args Options.
+	 * @return list<App_Sync>
+	 */
+	private function apps(array $assoc_args): array {
+		if (! isset($assoc_args['app'])) {
+			return $this->fleet->all();
+		}
+		$sync = $this->fleet->find((string) $assoc_args['app']);
+		if (null === $sync) {
+			$keys = array_map(
+				static function (App_Sync $sync): string {
+					return $sync->target->key();
+				},
+				$this->fleet->all()
+			);
+			/* translators: 1: what was asked for, 2: the web apps */
+			\WP_CLI::error(sprintf(__('"%1$s" is not one of the web apps: %2$s.', 'wu-runcloud'), Printable::text((string) $assoc_args['app']), implode(', ', $keys)));
+		}
+		return [$sync];
+	}
+
+	/**
+	 * Walks one app to the end; its report, or null when it could not run.
+	 *
+	 * @param Reconcile_Walk $walk    The app's walk.
+	 * @param bool           $dry_run Only plan.
+	 * @param bool           $prune   Also remove unwanted names this integration added.
+	 * @return array<string, mixed>|null
+	 */
+	private function walk(Reconcile_Walk $walk, bool $dry_run, bool $prune): ?array {
+		if (! $walk->start('cli', $dry_run, $prune)) {
 			$under_way = (array) $walk->progress();
 			/* translators: %s: what started the reconcile (daily, admin, cli) */
 			\WP_CLI::warning(sprintf(__('A reconcile started by "%s" is under way: going on with it to its end.', 'wu-runcloud'), $under_way['trigger'] ?? '-'));
@@ -73,11 +154,7 @@ final class Sync_Command extends Command {
 			}
 		);
 		$progress->finish();
-		if (null === $walk->last) {
-			\WP_CLI::error($this->logger->redact(null === $walk->last_failure ? __('The reconcile did not finish; see the integration-runcloud log.', 'wu-runcloud') : Failure::explain((string) $walk->last_failure)));
-			return;
-		}
-		$this->report($walk->last);
+		return $walk->last;
 	}
 
 	/**
@@ -98,11 +175,12 @@ final class Sync_Command extends Command {
 	}
 
 	/**
-	 * What the run did, or would do (a dry run), and how it ended.
+	 * What one app's run did, or would do (a dry run); its failed names.
 	 *
 	 * @param array<string, mixed> $report The walk's report.
+	 * @return list<string>
 	 */
-	private function report(array $report): void {
+	private function print_report(array $report): array {
 		$lists = $report['dry_run']
 			? [__('To add', 'wu-runcloud') => $report['to_add'], __('To remove', 'wu-runcloud') => $report['to_remove']]
 			: [__('Added', 'wu-runcloud') => $report['added'], __('Removed', 'wu-runcloud') => $report['removed']];
@@ -114,14 +192,6 @@ final class Sync_Command extends Command {
 		foreach ($report['errors'] as $name => $message) {
 			$failures[] = sprintf('%s: %s', $name, Failure::explain((string) $message));
 		}
-		$this->report_batch(
-			$failures,
-			/* translators: %d: number of failed names */
-			sprintf(_n('%d name failed; the reason is above.', '%d names failed; the reasons are above.', count($failures), 'wu-runcloud'), count($failures)),
-			$report['dry_run']
-				? __('Dry run: nothing was changed.', 'wu-runcloud')
-				/* translators: 1: names added, 2: names removed */
-				: sprintf(__('Added %1$d, removed %2$d.', 'wu-runcloud'), count($report['added']), count($report['removed']))
-		);
+		return $failures;
 	}
 }

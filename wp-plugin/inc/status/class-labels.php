@@ -66,4 +66,31 @@ final class Labels {
 		/* translators: 1: what started it, 2: date and time, 3: names done, 4: names left */
 		return sprintf(__('A reconcile (%1$s) is under way since %2$s: every page read; %3$d names converged, %4$d left.', 'wu-runcloud'), $progress['trigger'], $since, $progress['converged'], $progress['pending']);
 	}
+
+	/**
+	 * Whether an app answers, in words.
+	 *
+	 * @param array{reachable: string, problem: string} $app The app.
+	 */
+	public static function answers(array $app): string {
+		if ('no' === $app['reachable']) {
+			/* translators: %s: the last failure */
+			return sprintf(__('no: %s', 'wu-runcloud'), $app['problem']);
+		}
+		return 'yes' === $app['reachable'] ? __('yes', 'wu-runcloud') : __('not known yet', 'wu-runcloud');
+	}
+
+	/**
+	 * An SSL mode as last seen, in words.
+	 *
+	 * @param string $mode basic, advanced, auto or ''.
+	 */
+	public static function ssl_mode(string $mode): string {
+		$modes = [
+			'basic'    => __('basic SSL', 'wu-runcloud'),
+			'advanced' => __('advanced SSL', 'wu-runcloud'),
+			'auto'     => __('advanced SSL with AutoSSL', 'wu-runcloud'),
+		];
+		return $modes[ $mode ] ?? __('not seen yet', 'wu-runcloud');
+	}
 }

@@ -371,6 +371,18 @@ class Converger {
 	}
 
 	/**
+	 * Whether a name this integration added is gone from the app: its view,
+	 * read whole since, lacks it (someone removed it in RunCloud). The record
+	 * alone would call it there; the add that follows is idempotent, so a
+	 * view that is wrong costs one request, never a duplicate.
+	 *
+	 * @param string $name Normalised name.
+	 */
+	private function removed_by_hand(string $name): bool {
+		return $this->app->is_whole() && ! $this->app->has($name);
+	}
+
+	/**
 	 * The network wants the name: adds it unless this integration added it
 	 * already, then asks for a certificate.
 	 *
@@ -393,7 +405,7 @@ class Converger {
 	private function make_present(string $name, int $site_id, string $trigger, array $desired): void {
 		// One read of the record: confirmed, or an add whose answer was lost.
 		$record = $this->managed->get($name);
-		if (null !== $record && empty($record['adding'])) {
+		if (null !== $record && empty($record['adding']) && ! $this->removed_by_hand($name)) {
 			$this->logger->info(sprintf('%s %s (site %d): already on RunCloud (domain id %d, added by this integration), nothing to add', $trigger, $name, $site_id, (int) $record['id']));
 			return;
 		}
