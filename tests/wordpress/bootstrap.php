@@ -6,6 +6,10 @@
  * @package WuRunCloud\Tests
  */
 
+// The suite's folder: tests sit in subfolders mirroring the plugin's, at
+// different depths, and reach the suite's stand-ins and bin/ through it.
+define('WU_TEST_SUITE_DIR', __DIR__);
+
 require __DIR__ . '/support/load-wordpress.php';
 require_once ABSPATH . 'wp-admin/includes/admin.php';
 require __DIR__ . '/support/class-simulator-client.php';

@@ -32,7 +32,7 @@ final class Page_Redirected extends \RuntimeException {
  * @group um
  */
 #[\PHPUnit\Framework\Attributes\Group('um')]
-final class ReconcilePageTest extends Integration_Test_Case {
+final class SettingsPageTest extends Integration_Test_Case {
 
 	/**
 	 * @var int
