@@ -15,3 +15,5 @@ require_once ABSPATH . 'wp-admin/includes/admin.php';
 require __DIR__ . '/support/class-simulator-client.php';
 require __DIR__ . '/support/class-wordpress-process.php';
 require __DIR__ . '/support/class-integration-test-case.php';
+require __DIR__ . '/support/class-page-died.php';
+require __DIR__ . '/support/class-page-redirected.php';
