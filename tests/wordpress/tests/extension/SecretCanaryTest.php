@@ -10,7 +10,7 @@ namespace WuRunCloud\Tests;
 use WuRunCloud\Plugin\Plugin;
 
 
-require_once dirname(__DIR__) . '/stand-ins/wp-cli.php';
+require_once WU_TEST_SUITE_DIR . '/stand-ins/wp-cli.php';
 
 /**
  * The suite's credentials serve as canaries: every domain event, every

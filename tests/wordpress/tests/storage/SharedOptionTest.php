@@ -73,7 +73,7 @@ PHP;
 	 */
 	private function start_process(string $code): array {
 		$process = proc_open(
-			[PHP_BINARY, dirname(__DIR__) . '/bin/wp-run.php'],
+			[PHP_BINARY, WU_TEST_SUITE_DIR . '/bin/wp-run.php'],
 			[0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']],
 			$pipes
 		);

@@ -12,7 +12,7 @@ use WuRunCloud\Plugin\Status\Domain_Status;
 use WuRunCloud\Plugin\Status\Printable;
 
 
-require_once dirname(__DIR__) . '/stand-ins/wp-cli.php';
+require_once WU_TEST_SUITE_DIR . '/stand-ins/wp-cli.php';
 
 /**
  * A name whose punycode overflows a decoder, and text with terminal escape

@@ -10,19 +10,6 @@ namespace WuRunCloud\Tests;
 use WuRunCloud\Plugin\Plugin;
 
 /**
- * Thrown by the wp_die handler, so a test gets control back after a refusal.
- */
-final class Page_Died extends \RuntimeException {
-}
-
-/**
- * Thrown from the wp_redirect filter, before any header is sent: the handler
- * finished and sends the admin back to the page.
- */
-final class Page_Redirected extends \RuntimeException {
-}
-
-/**
  * The handlers refuse without the capability or without a valid nonce (and
  * then nothing reaches RunCloud); with both, a preview changes nothing and a
  * reconcile adds what is missing (and, asked to, removes only an unwanted
@@ -32,7 +19,7 @@ final class Page_Redirected extends \RuntimeException {
  * @group um
  */
 #[\PHPUnit\Framework\Attributes\Group('um')]
-final class ReconcilePageTest extends Integration_Test_Case {
+final class SettingsPageTest extends Integration_Test_Case {
 
 	/**
 	 * @var int

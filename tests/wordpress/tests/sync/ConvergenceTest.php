@@ -96,7 +96,7 @@ PHP
 		$processes = [];
 		for ($p = 0; $p < 2; $p++) {
 			$processes[] = proc_open(
-				[PHP_BINARY, dirname(__DIR__) . '/bin/wp-run.php'],
+				[PHP_BINARY, WU_TEST_SUITE_DIR . '/bin/wp-run.php'],
 				[0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']],
 				$pipes
 			);
