@@ -386,7 +386,7 @@ final class Plugin {
 				return ['installed' => self::architecture(), 'took_over' => $this->took_over];
 			};
 			$this->cli_commands = [
-				'status'       => new CLI\Status_Command($this->logger, $this->gateway, $this->credentials, $this->service, $this->managed, $this->ssl, $this->retries, $integration, $this->app_status),
+				'status'       => new CLI\Status_Command($this->logger, $this->gateway, $this->credentials, $this->service, $this->fleet->primary(), $integration, $this->app_status),
 				'test'         => new CLI\Test_Command($this->logger, $this->service),
 				'domains'      => new CLI\Domains_Command($this->logger, $this->service, $this->managed),
 				'names'        => new CLI\Names_Command($this->logger, $this->status),

@@ -62,7 +62,7 @@ abstract class Integration_Test_Case extends TestCase {
 			$table->install();
 			$table->query('DELETE FROM {table}');
 		}
-		Plugin::instance()->service()->app_domains()->clear();
+		Plugin::instance()->fleet()->primary()->app->clear();
 		Queue_Runner::clear();
 		if (class_exists('\WP_Ultimo\Test\Async_Queue')) {
 			\WP_Ultimo\Test\Async_Queue::clear();
@@ -86,7 +86,7 @@ abstract class Integration_Test_Case extends TestCase {
 	 * walk through it; the request log is cleared.
 	 */
 	protected function read_the_app(): void {
-		Plugin::instance()->service()->app_domains()->replace(\wu_runcloud_list_domains());
+		Plugin::instance()->fleet()->primary()->app->replace(\wu_runcloud_list_domains());
 		Plugin::instance()->service()->forget_cached_domains();
 		$this->sim->reset_requests();
 	}
@@ -95,7 +95,7 @@ abstract class Integration_Test_Case extends TestCase {
 	 * As on a fresh install: the view of the app has never held the whole app.
 	 */
 	protected function forget_the_view(): void {
-		Plugin::instance()->service()->app_domains()->clear();
+		Plugin::instance()->fleet()->primary()->app->clear();
 		Plugin::instance()->service()->forget_cached_domains();
 	}
 
@@ -212,7 +212,7 @@ abstract class Integration_Test_Case extends TestCase {
 	protected function reconcile_now(bool $dry_run = false, bool $prune = false): ?array {
 		Plugin::instance()->daily_reconcile()->start_now('admin', $dry_run, $prune);
 		$this->run_steps_until_done();
-		return Plugin::instance()->service()->reconcile_walk()->last;
+		return Plugin::instance()->fleet()->primary()->walk->last;
 	}
 
 	/**

@@ -14,10 +14,8 @@ use WuRunCloud\Plugin\Extension\Extension_Gateway;
 use WuRunCloud\Plugin\Extension\Failure;
 use WuRunCloud\Plugin\Status\Logger;
 use WuRunCloud\Plugin\Status\Printable;
-use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
 use WuRunCloud\Plugin\Sync\Domain_Sync_Service;
-use WuRunCloud\Plugin\Sync\Managed_Domains;
-use WuRunCloud\Plugin\Sync\Name_Queue;
+use WuRunCloud\Plugin\Sync\App_Sync;
 
 defined('ABSPATH') || exit;
 
@@ -47,24 +45,14 @@ final class Status_Command extends Command {
 	private $service;
 
 	/**
-	 * @var Managed_Domains
-	 */
-	private $managed;
-
-	/**
-	 * @var Certificate_Queue
-	 */
-	private $certificates;
-
-	/**
-	 * @var Name_Queue
-	 */
-	private $retries;
-
-	/**
 	 * @var App_Status
 	 */
 	private $apps;
+
+	/**
+	 * @var App_Sync
+	 */
+	private $primary;
 
 	/**
 	 * @var callable(): array{installed: string|null, took_over: string|null}
@@ -72,28 +60,24 @@ final class Status_Command extends Command {
 	private $integration;
 
 	/**
-	 * @param Logger              $logger       Logger.
-	 * @param Extension_Gateway   $gateway      The extension.
-	 * @param Credentials         $credentials  Credentials.
-	 * @param Domain_Sync_Service $service      The service.
-	 * @param Managed_Domains     $managed      Names this integration added.
-	 * @param Certificate_Queue   $certificates Names waiting for a certificate.
-	 * @param Name_Queue          $retries      Names waiting for a retry.
-	 * @param callable            $integration  Which Ultimate Multisite architecture is installed and which took our
-	 *                                          integration over ('registry', 'host-providers' or null each), asked
-	 *                                          when the command runs: Ultimate Multisite may load after this plugin.
-	 * @param App_Status          $apps         Each web app's state.
+	 * @param Logger              $logger      Logger.
+	 * @param Extension_Gateway   $gateway     The extension.
+	 * @param Credentials         $credentials Credentials.
+	 * @param Domain_Sync_Service $service     The certificate step's figures.
+	 * @param App_Sync            $primary     The primary web app's record, queues, view and walk.
+	 * @param callable            $integration Which Ultimate Multisite architecture is installed and which took our
+	 *                                         integration over ('registry', 'host-providers' or null each), asked
+	 *                                         when the command runs: Ultimate Multisite may load after this plugin.
+	 * @param App_Status          $apps        Each web app's state.
 	 */
-	public function __construct(Logger $logger, Extension_Gateway $gateway, Credentials $credentials, Domain_Sync_Service $service, Managed_Domains $managed, Certificate_Queue $certificates, Name_Queue $retries, callable $integration, App_Status $apps) {
-		$this->apps         = $apps;
+	public function __construct(Logger $logger, Extension_Gateway $gateway, Credentials $credentials, Domain_Sync_Service $service, App_Sync $primary, callable $integration, App_Status $apps) {
 		parent::__construct($logger);
-		$this->gateway      = $gateway;
-		$this->credentials  = $credentials;
-		$this->service      = $service;
-		$this->managed      = $managed;
-		$this->certificates = $certificates;
-		$this->retries      = $retries;
-		$this->integration  = $integration;
+		$this->gateway     = $gateway;
+		$this->credentials = $credentials;
+		$this->service     = $service;
+		$this->primary     = $primary;
+		$this->integration = $integration;
+		$this->apps        = $apps;
 	}
 
 	/**
@@ -167,11 +151,11 @@ final class Status_Command extends Command {
 	 */
 	private function waiting(): array {
 		return [
-			self::row('managed', __('Domains added by this integration', 'wu-runcloud'), (string) count($this->managed->all())),
-			self::row('certificate_waiting', __('Waiting for a certificate redeploy', 'wu-runcloud'), implode(', ', $this->certificates->pending()) ?: '-'),
-			self::row('next_redeploy', __('Next redeploy', 'wu-runcloud'), self::when($this->certificates->next_run())),
-			self::row('retry_waiting', __('Waiting for a retry', 'wu-runcloud'), (string) count($this->retries->all())),
-			self::row('next_retry', __('Next retry', 'wu-runcloud'), self::when($this->retries->next_run())),
+			self::row('managed', __('Domains added by this integration', 'wu-runcloud'), (string) count($this->primary->managed->all())),
+			self::row('certificate_waiting', __('Waiting for a certificate redeploy', 'wu-runcloud'), implode(', ', $this->primary->certificate_queue->pending()) ?: '-'),
+			self::row('next_redeploy', __('Next redeploy', 'wu-runcloud'), self::when($this->primary->certificate_queue->next_run())),
+			self::row('retry_waiting', __('Waiting for a retry', 'wu-runcloud'), (string) count($this->primary->names->all())),
+			self::row('next_retry', __('Next retry', 'wu-runcloud'), self::when($this->primary->names->next_run())),
 		];
 	}
 
@@ -234,7 +218,7 @@ final class Status_Command extends Command {
 	 * The network's view of the app.
 	 */
 	private function app_view(): string {
-		$app       = $this->service->app_domains();
+		$app       = $this->primary->app;
 		$refreshed = $app->refreshed_at();
 		/* translators: 1: number of domains, 2: when the whole list was last read */
 		return sprintf(__('%1$d, whole list last read %2$s', 'wu-runcloud'), $app->count(), null === $refreshed ? __('never', 'wu-runcloud') : gmdate('Y-m-d H:i:s', $refreshed) . ' UTC');
@@ -256,7 +240,7 @@ final class Status_Command extends Command {
 	 * The reconcile under way, as the settings page words it.
 	 */
 	private function reconcile_progress(): string {
-		$progress = $this->service->reconcile_walk()->progress();
+		$progress = $this->primary->walk->progress();
 		return null === $progress ? '-' : Labels::progress($progress);
 	}
 

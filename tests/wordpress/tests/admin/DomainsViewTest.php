@@ -163,7 +163,7 @@ final class DomainsViewTest extends Integration_Test_Case {
 	}
 
 	public function test_ten_thousand_names_page_without_a_listing(): void {
-		$app     = Plugin::instance()->service()->app_domains();
+		$app     = Plugin::instance()->fleet()->primary()->app;
 		$domains = [];
 		for ($i = 0; $i < 10000; $i++) {
 			$domains[] = ['id' => $i + 1, 'name' => sprintf('n%05d.example.com', $i), 'www' => false, 'wildcard' => false];

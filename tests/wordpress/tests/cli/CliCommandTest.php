@@ -387,7 +387,7 @@ PHP;
 			// Retry-After ends the call, and the page is left to a later run.
 			$this->sim->fault($rate_limited);
 			$this->assertSame('under_way', Plugin::instance()->daily_reconcile()->start_now('admin', false, false));
-			$this->assertSame(0, Plugin::instance()->service()->reconcile_walk()->progress()['pages_read']);
+			$this->assertSame(0, Plugin::instance()->fleet()->primary()->walk->progress()['pages_read']);
 			$this->assertNull($this->sim->domain('patient.example.com'));
 
 			// The command goes on with that walk, and waits.

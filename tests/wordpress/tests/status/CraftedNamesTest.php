@@ -69,7 +69,7 @@ final class CraftedNamesTest extends Integration_Test_Case {
 		// (the table holds ASCII only, so C1 controls cannot be stored).
 		$escape = "\e]0;owned\x07\e[2J";
 		Plugin::instance()->service()->list_domains();
-		Plugin::instance()->service()->app_domains()->record(['name' => "evil{$escape}.example", 'id' => 77, 'www' => false, 'wildcard' => false]);
+		Plugin::instance()->fleet()->primary()->app->record(['name' => "evil{$escape}.example", 'id' => 77, 'www' => false, 'wildcard' => false]);
 
 		Plugin::instance()->cli_command('names')([], ['format' => 'csv']);
 		Plugin::instance()->cli_command('names')([], ['format' => 'json']);

@@ -26,7 +26,7 @@ final class TableTest extends Integration_Test_Case {
 	 * A new process records a domain in the view and reads it back.
 	 */
 	private const USE_THE_VIEW = <<<'PHP'
-		$app = \WuRunCloud\Plugin\Plugin::instance()->service()->app_domains();
+		$app = \WuRunCloud\Plugin\Plugin::instance()->fleet()->primary()->app;
 		$app->record(['id' => 8, 'name' => 'new.example.com', 'www' => false, 'wildcard' => true]);
 		echo json_encode([$app->get('kept.example.com'), $app->get('new.example.com')]), "\n";
 PHP;
@@ -37,7 +37,7 @@ PHP;
 	}
 
 	public function test_a_table_whose_stored_version_is_older_is_upgraded_on_first_use(): void {
-		Plugin::instance()->service()->app_domains()->record(['id' => 7, 'name' => 'kept.example.com', 'www' => true, 'wildcard' => false]);
+		Plugin::instance()->fleet()->primary()->app->record(['id' => 7, 'name' => 'kept.example.com', 'www' => true, 'wildcard' => false]);
 		// As after an update of the plugin whose schema added a column.
 		$this->drop_column('wildcard');
 		$this->store_version(App_Domains::TABLE, App_Domains::SCHEMA_VERSION - 1);
@@ -57,7 +57,7 @@ PHP;
 	public function test_a_table_whose_stored_version_is_current_is_left_alone(): void {
 		$this->drop_column('generation');
 
-		$run = WordPress_Process::run('echo json_encode(\WuRunCloud\Plugin\Plugin::instance()->service()->app_domains()->page(0, 10)), "\n";');
+		$run = WordPress_Process::run('echo json_encode(\WuRunCloud\Plugin\Plugin::instance()->fleet()->primary()->app->page(0, 10)), "\n";');
 
 		$this->assertSame(0, $run['status'], $run['output'] . $run['errors']);
 		$this->assertSame(['network.test'], array_column($run['result']['domains'], 'name'), 'the table read');

@@ -37,7 +37,7 @@ final class LargeAppTest extends Integration_Test_Case {
 		$this->sim->seed_numbered(300);
 		$this->sim->rate_limit(60, 60);
 		$this->reconcile_to_the_end();
-		$this->assertSame(301, Plugin::instance()->service()->app_domains()->count(), 'the reconcile filled the view');
+		$this->assertSame(301, Plugin::instance()->fleet()->primary()->app->count(), 'the reconcile filled the view');
 
 		$this->sim->reset_requests();
 		$site_id = $this->create_site('shop');
@@ -61,7 +61,7 @@ final class LargeAppTest extends Integration_Test_Case {
 		$this->run_domain_events();
 		$this->assertCount(2, $this->api_lines(), 'a site deletion: ' . implode(', ', $this->api_lines()));
 		$this->assertNull($this->sim->domain('shop.network.test'));
-		$this->assertFalse(Plugin::instance()->service()->app_domains()->has('shop.network.test'), 'the removal left the view');
+		$this->assertFalse(Plugin::instance()->fleet()->primary()->app->has('shop.network.test'), 'the removal left the view');
 		$this->assertSame([], $this->rate_limited(), 'no 429 at 60 a minute');
 	}
 
@@ -78,9 +78,9 @@ final class LargeAppTest extends Integration_Test_Case {
 		$this->assertSame([], preg_grep('/^GET .*\/domains\?page=\d+&perPage=40$/', $lines), 'no page of the whole list');
 		$this->assertNotNull($this->sim->domain('first.network.test'));
 		$this->assertArrayHasKey('first.network.test', $this->managed(), 'a search showed it absent: this integration\'s add made it');
-		$this->assertNull(Plugin::instance()->service()->app_domains()->refreshed_at(), 'the view decides nothing yet');
+		$this->assertNull(Plugin::instance()->fleet()->primary()->app->refreshed_at(), 'the view decides nothing yet');
 		$this->assertNotNull(Queue_Runner::next(Daily_Reconcile::STEP_HOOK), 'the walk that fills the view runs in the queue');
-		$this->assertSame('first', Plugin::instance()->service()->reconcile_walk()->progress()['trigger']);
+		$this->assertSame('first', Plugin::instance()->fleet()->primary()->walk->progress()['trigger']);
 
 		$this->sim->reset_requests();
 		$this->map_domain('mapped.example.com', $site_id);
@@ -125,7 +125,7 @@ final class LargeAppTest extends Integration_Test_Case {
 		$this->run_domain_events();
 		$this->run_steps_until_done();
 
-		$app = Plugin::instance()->service()->app_domains();
+		$app = Plugin::instance()->fleet()->primary()->app;
 		$this->assertNotNull($app->refreshed_at(), 'the view is whole');
 		$this->assertSame(302, $app->count());
 		$this->sim->reset_requests();
@@ -155,7 +155,7 @@ final class LargeAppTest extends Integration_Test_Case {
 		$this->sim->seed([['name' => '*.network.test', 'wildcard' => true]]);
 		$this->sim->seed_numbered(100);
 		$this->reconcile_to_the_end();
-		$this->assertSame(['network.test'], Plugin::instance()->service()->app_domains()->wildcards());
+		$this->assertSame(['network.test'], Plugin::instance()->fleet()->primary()->app->wildcards());
 
 		$this->sim->reset_requests();
 		$site_id = $this->create_site('blog');
@@ -172,7 +172,7 @@ final class LargeAppTest extends Integration_Test_Case {
 		$this->sim->seed_numbered(300);
 		$this->map_domain('missing.example.com', 4);
 		\WP_Ultimo\Test\Async_Queue::clear();
-		$app = Plugin::instance()->service()->app_domains();
+		$app = Plugin::instance()->fleet()->primary()->app;
 		$app->record(['name' => 'gone.example.com', 'id' => 999, 'www' => false, 'wildcard' => false]);
 		$this->sim->reset_requests();
 		$this->sim->rate_limit(5, self::WINDOW);
@@ -181,7 +181,7 @@ final class LargeAppTest extends Integration_Test_Case {
 
 		$began = microtime(true);
 		Plugin::instance()->daily_reconcile()->run();
-		$first = Plugin::instance()->service()->reconcile_walk()->progress();
+		$first = Plugin::instance()->fleet()->primary()->walk->progress();
 		$this->assertSame(['listing', 4, 8], [$first['phase'], $first['pages_read'], $first['total_pages']], 'the first run stopped at the window\'s reserve');
 		$this->assertNotNull(Queue_Runner::next(Daily_Reconcile::STEP_HOOK), 'the next run is scheduled');
 		$this->assertStringContainsString('4 of 8 pages of the web app\'s domains read, in 1 runs', Labels::progress($first));
@@ -196,7 +196,7 @@ final class LargeAppTest extends Integration_Test_Case {
 			$this->assertLessThan(1.5, $seconds, 'no run overran its budget by more than a request');
 		}
 		$this->assertLessThan(3 * self::WINDOW + 2, $took, 'two windows of pages, then the add');
-		$this->assertNull(Plugin::instance()->service()->reconcile_walk()->progress(), 'the walk is over');
+		$this->assertNull(Plugin::instance()->fleet()->primary()->walk->progress(), 'the walk is over');
 		$this->assertSame([], $this->rate_limited(), 'paced by the reported limit: no 429');
 		$pages = preg_grep('/^GET .*\/domains\?page=/', $this->api_lines());
 		$this->assertCount(8, $pages, 'each page read once');
@@ -213,14 +213,14 @@ final class LargeAppTest extends Integration_Test_Case {
 		$this->sim->fault(['kind' => 'status', 'status' => 503, 'path_contains' => '/domains?page=2']);
 
 		Plugin::instance()->daily_reconcile()->run();
-		$this->assertSame(1, Plugin::instance()->service()->reconcile_walk()->progress()['pages_read'], 'the cursor stays on page 2');
+		$this->assertSame(1, Plugin::instance()->fleet()->primary()->walk->progress()['pages_read'], 'the cursor stays on page 2');
 		$this->run_steps_until_done();
 		$this->assertNull(get_network_option(null, 'wu_runcloud_last_reconcile')['failure']);
-		$this->assertSame(101, Plugin::instance()->service()->app_domains()->count());
+		$this->assertSame(101, Plugin::instance()->fleet()->primary()->app->count());
 
 		$this->sim->fault(['kind' => 'status', 'status' => 401, 'message' => 'Unauthenticated.', 'count' => 5]);
 		Plugin::instance()->daily_reconcile()->run();
-		$this->assertNull(Plugin::instance()->service()->reconcile_walk()->progress(), 'not retried: it cannot pass');
+		$this->assertNull(Plugin::instance()->fleet()->primary()->walk->progress(), 'not retried: it cannot pass');
 		$this->assertSame('RunCloud answered HTTP 401, "Unauthenticated.": RunCloud did not accept the API credentials; check WU_RUNCLOUD_API_TOKEN (or WU_RUNCLOUD_API_KEY and WU_RUNCLOUD_API_SECRET) in wp-config.php, then Tools > Site Health.', get_network_option(null, 'wu_runcloud_last_reconcile')['failure']);
 	}
 
@@ -235,7 +235,7 @@ final class LargeAppTest extends Integration_Test_Case {
 		Plugin::instance()->daily_reconcile()->run();
 		\WP_CLI::$output = [];
 		Plugin::instance()->cli_command('status')();
-		$this->assertContains('Reconcile under way:                 ' . Labels::progress(Plugin::instance()->service()->reconcile_walk()->progress()), $this->printed_lines());
+		$this->assertContains('Reconcile under way:                 ' . Labels::progress(Plugin::instance()->fleet()->primary()->walk->progress()), $this->printed_lines());
 
 		// The CLI goes on with the walk under way, to its end.
 		\WP_CLI::$output                         = [];
@@ -257,7 +257,7 @@ final class LargeAppTest extends Integration_Test_Case {
 
 	public function test_the_view_answers_in_pages_by_name_with_a_search(): void {
 		$this->forget_the_view();
-		$app = Plugin::instance()->service()->app_domains();
+		$app = Plugin::instance()->fleet()->primary()->app;
 		$this->assertSame([null, 0, []], [$app->refreshed_at(), $app->count(), $app->wildcards()]);
 		$app->replace(
 			[
@@ -282,7 +282,7 @@ final class LargeAppTest extends Integration_Test_Case {
 	}
 
 	public function test_a_walk_step_waits_while_another_process_moves_the_walk(): void {
-		$walk = Plugin::instance()->service()->reconcile_walk();
+		$walk = Plugin::instance()->fleet()->primary()->walk;
 		$this->assertTrue($walk->start('admin', true, false));
 		$this->sim->reset_requests();
 		// Another process moving the walk: its lock taken on a second connection
@@ -313,7 +313,7 @@ final class LargeAppTest extends Integration_Test_Case {
 		$table = $wpdb->base_prefix . \WuRunCloud\Plugin\Sync\App_Domains::TABLE;
 		// As after an update from a version that kept no table: no activation runs.
 		\WuRunCloud\Plugin\Sync\App_Domains::table()->drop();
-		$app = Plugin::instance()->service()->app_domains();
+		$app = Plugin::instance()->fleet()->primary()->app;
 
 		$this->assertNull($app->get('a.example.com'));
 		$app->record(['id' => 7, 'name' => 'a.example.com', 'www' => true, 'wildcard' => false]);

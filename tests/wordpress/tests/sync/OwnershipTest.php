@@ -136,7 +136,7 @@ final class OwnershipTest extends Integration_Test_Case {
 		$this->unmap_domain(self::FOREIGN, 2);
 		\WP_Ultimo\Test\Async_Queue::clear();
 		// As a removal event left in the queue by a process that died.
-		Plugin::instance()->service()->app_domains();
+		Plugin::instance()->fleet()->primary()->app;
 		$queue = new \WuRunCloud\Plugin\Sync\Name_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), Plugin::instance()->logger());
 		$queue->request(self::FOREIGN, 2, true);
 
@@ -213,7 +213,7 @@ final class OwnershipTest extends Integration_Test_Case {
 
 		// A name mapped after the page was shown: the press adopts nothing.
 		$this->sim->seed([['name' => 'second.operator.example']]);
-		Plugin::instance()->service()->app_domains()->record(['name' => 'second.operator.example', 'id' => 900, 'www' => false, 'wildcard' => false]);
+		Plugin::instance()->fleet()->primary()->app->record(['name' => 'second.operator.example', 'id' => 900, 'www' => false, 'wildcard' => false]);
 		$this->map_domain('second.operator.example', 3);
 		\WP_Ultimo\Test\Async_Queue::clear();
 		$this->assertSame('adopt_changed', $this->press_adopt($listed[1]));

@@ -202,7 +202,7 @@ PHP
 	public function test_a_name_the_view_held_before_is_not_claimed_when_found_after_a_lost_answer(): void {
 		$this->sim->seed([['name' => 'theirs.example.com']]);
 		Plugin::instance()->service()->list_domains();
-		$this->assertSame((int) $this->sim->domain('theirs.example.com')['id'], Plugin::instance()->service()->app_domains()->id_of('theirs.example.com'), 'the network\'s view holds it');
+		$this->assertSame((int) $this->sim->domain('theirs.example.com')['id'], Plugin::instance()->fleet()->primary()->app->id_of('theirs.example.com'), 'the network\'s view holds it');
 		// A 503 without Retry-After: RunCloud may have acted, so the extension looks and finds the name.
 		$this->sim->fault(['kind' => 'status', 'status' => 503, 'count' => 1] + self::ADD_FAULT);
 		$this->map_domain('theirs.example.com', 9);
