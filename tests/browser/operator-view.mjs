@@ -68,7 +68,9 @@ async function shot(page, name) {
 async function row(page, name) {
   return page.$eval(`tr[data-name="${name}"]`, (tr) => ({
     state: tr.className.replace('wu-runcloud-state-', ''),
-    cells: Object.fromEntries([...tr.querySelectorAll('td')].map((td) => [td.dataset.colname, td.innerText.trim()])),
+    // A cell's first line: the web apps' details below it are a click away.
+    cells: Object.fromEntries([...tr.querySelectorAll('td')].map((td) => [td.dataset.colname, td.innerText.trim().split('\n')[0]])),
+    apps: tr.querySelector('details.wu-runcloud-apps summary')?.innerText.trim(),
     title: tr.querySelector('strong')?.title,
   }));
 }
@@ -98,7 +100,8 @@ try {
     assert.match(waiting.cells.Pending, /^next attempt .* \(1 attempt so far\)$/);
     assert.match(waiting.cells['Last error'], /^RunCloud answered HTTP 503, "Service Unavailable": RunCloud had trouble on its side; it usually passes by itself\. Nothing to do: it is retried at /);
     const idn = await row(page, 'xn--bcher-kva.example');
-    assert.ok(idn.cells.Name.startsWith('bücher.example\nxn--bcher-kva.example'), `Unicode first, punycode below: ${idn.cells.Name}`);
+    assert.equal(idn.cells.Name, 'bücher.example', `Unicode first: ${idn.cells.Name}`);
+    assert.equal(await page.$eval('tr[data-name="xn--bcher-kva.example"] code.wu-runcloud-punycode', (el) => el.innerText), 'xn--bcher-kva.example', 'punycode below');
     assert.equal(idn.title, 'xn--bcher-kva.example', 'punycode on hover');
     assert.match(idn.cells.Certificate, /^waiting for a redeploy/);
     const body = await page.$eval('#wpbody-content', (el) => el.innerText);
@@ -107,7 +110,28 @@ try {
     await shot(page, '1-domains');
   });
 
+  await check('each name says on how many web apps it is, each app a click away', async () => {
+    await page.goto(`${page_url}&tab=domains`);
+    assert.equal((await row(page, 'added.example.com')).apps, 'on 2 of 2 apps');
+    const waiting = await row(page, 'waiting.example.com');
+    assert.equal(waiting.apps, 'on 1 of 2 apps');
+    const details = 'tr[data-name="waiting.example.com"] details.wu-runcloud-apps';
+    assert.equal(await page.$eval(`${details} li[data-app="2:20"]`, (li) => li.checkVisibility()), false, 'folded');
+    await page.click(`${details} summary`);
+    assert.equal(await page.$eval(`${details} li[data-app="2:20"]`, (li) => li.innerText), 'server 2, app 20: live');
+    assert.equal(await page.$eval(`${details} li[data-app="1:1"]`, (li) => li.innerText), 'server 1, app 1: waiting for a retry');
+    await shot(page, '1b-domains-apps');
+    await page.goto(page_url);
+    const apps = await page.$$eval('table.wu-runcloud-apps tbody tr', (rows) => rows.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.innerText.trim())));
+    assert.equal(apps.length, 2, 'both web apps on the Status tab');
+    assert.equal(apps[0][0], 'server 1, app 1 (primary)');
+    assert.match(apps[0][1], /^no: RunCloud answered HTTP 503/);
+    assert.deepEqual(apps[1].slice(0, 2), ['server 2, app 20', 'yes']);
+    await shot(page, '1c-status-apps');
+  });
+
   await check('filters and search narrow the Domains view', async () => {
+    await page.goto(`${page_url}&tab=domains`);
     await page.click('.subsubsub a[href*="state=missing"]');
     await page.waitForSelector('tr[data-name="missing.example.com"]');
     assert.equal(await page.$('tr[data-name="added.example.com"]'), null);

@@ -26,7 +26,7 @@ trap stop_all EXIT
 trap 'exit 130' INT TERM
 
 wp_start_mariadb
-wp_start_simulator
+wp_start_simulator --app 2:20
 wp_copy_wordpress
 wp_install_network wp_browser >/dev/null
 export WU_TEST_DB_NAME=wp_browser WU_TEST_UM=b

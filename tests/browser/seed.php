@@ -35,6 +35,10 @@ $wu_browser_owner = wpmu_create_user('shopowner', $wu_browser_pw, 'owner@network
 add_user_to_blog($wu_browser_shop, $wu_browser_owner, 'administrator');
 \WP_Ultimo\Test\Async_Queue::run();
 
+// A second web app of the account (the simulator serves it), read whole: every name goes to both.
+update_network_option(null, 'wu_test_apps', ['2:20']);
+\WuRunCloud\Plugin\Plugin::instance()->fleet()->find('2:20')->app->replace(\wu_runcloud_list_domains('2:20'));
+
 // A name added, with its certificate redeployed.
 \WP_Ultimo\Managers\Domain_Manager::get_instance()->map_domain('added.example.com', $wu_browser_shop);
 \WP_Ultimo\Test\Async_Queue::run();
@@ -43,7 +47,8 @@ Queue_Runner::run_due();
 // An IDN, just added: its certificate waits.
 \WP_Ultimo\Managers\Domain_Manager::get_instance()->map_domain('bücher.example', $wu_browser_shop);
 \WP_Ultimo\Test\Async_Queue::run();
-// A name RunCloud refused for now: it waits for a retry.
+// A name RunCloud refused for now: it waits for a retry (on the primary app, asked first; the
+// second app took it).
 $wu_browser_sim->fault(['kind' => 'status', 'status' => 503, 'method' => 'POST', 'message' => 'Service Unavailable']);
 \WP_Ultimo\Managers\Domain_Manager::get_instance()->map_domain('waiting.example.com', $wu_browser_shop);
 \WP_Ultimo\Test\Async_Queue::run();

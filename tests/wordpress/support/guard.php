@@ -42,3 +42,13 @@ add_filter(
 	10,
 	2
 );
+
+// wu_test_apps (a network option a test sets): the web apps besides the primary one, as
+// WU_RUNCLOUD_APPS would list them, for a process that cannot add the filter itself.
+add_filter(
+	'wu_runcloud_apps',
+	static function ($apps) {
+		$listed = get_network_option(null, 'wu_test_apps', []);
+		return is_array($listed) && [] !== $listed ? array_merge((array) $apps, $listed) : $apps;
+	}
+);
