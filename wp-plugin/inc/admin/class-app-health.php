@@ -46,7 +46,7 @@ class App_Health {
 	 */
 	public function register_tests($tests): array {
 		$tests = is_array($tests) ? $tests : [];
-		if (Site_Health::applies_here() && $this->apps->several()) {
+		if (Site_Health::applies_here() && ($this->apps->several() || '' !== $this->apps->problem())) {
 			$tests['direct']['wu_runcloud_apps'] = [
 				'label' => __('RunCloud web apps', 'wu-runcloud'),
 				'test'  => [$this, 'test_apps'],
@@ -61,6 +61,10 @@ class App_Health {
 	 * @return array
 	 */
 	public function test_apps(): array {
+		$problem = $this->apps->problem();
+		if ('' !== $problem) {
+			return Health_Result::make('wu_runcloud_apps', 'critical', __('WU_RUNCLOUD_APPS cannot be read: only the primary web app gets the names', 'wu-runcloud'), '<p>' . esc_html($this->logger->redact($problem)) . '</p>');
+		}
 		$items   = '';
 		$failing = 0;
 		foreach ($this->apps->all() as $app) {

@@ -54,6 +54,10 @@ class Apps_Section implements Section {
 	public function render(): void {
 		echo '<h2 id="wu-runcloud-apps">' . esc_html__('Web apps', 'wu-runcloud') . '</h2>';
 		echo '<p>' . esc_html__('Every mapped name goes to each of these RunCloud web apps. More can be listed in WU_RUNCLOUD_APPS ("SERVER:APP, SERVER:APP"); an app taken out of the list is left as it is.', 'wu-runcloud') . '</p>';
+		$problem = $this->apps->problem();
+		if ('' !== $problem) {
+			echo '<p class="wu-runcloud-failure">' . esc_html($this->logger->redact($problem)) . '</p>';
+		}
 		echo '<table class="widefat striped wu-runcloud-apps"><thead><tr><th>' . esc_html__('Web app', 'wu-runcloud') . '</th><th>' . esc_html__('Answers', 'wu-runcloud') . '</th><th>' . esc_html__('SSL mode', 'wu-runcloud') . '</th><th>' . esc_html__('Names', 'wu-runcloud') . '</th><th>' . esc_html__('Waiting for a retry', 'wu-runcloud') . '</th></tr></thead><tbody>';
 		foreach ($this->apps->all() as $app) {
 			echo Html::row( // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped when built.

@@ -91,6 +91,10 @@ final class Apps_Command extends Command {
 			},
 			$this->apps->all()
 		);
+		$problem = $this->apps->problem();
+		if ('' !== $problem) {
+			$this->warn($problem);
+		}
 		$this->display($assoc_args, $rows, self::FIELDS, 'app');
 	}
 }

@@ -62,13 +62,14 @@ class Extension_Gateway {
 
 	/**
 	 * The web apps the extension serves ("SERVER:APP"): the primary one
-	 * first, then those of WU_RUNCLOUD_APPS.
+	 * first, then those of $list (by default the WU_RUNCLOUD_APPS constant).
 	 *
+	 * @param string|null $list "SERVER:APP, ..."; null for the constant.
 	 * @return list<string>
 	 */
-	public function apps(): array {
+	public function apps(?string $list = null): array {
 		$this->prepare();
-		return array_values(\wu_runcloud_apps());
+		return array_values(null === $list ? \wu_runcloud_apps() : \wu_runcloud_apps($list));
 	}
 
 	/**

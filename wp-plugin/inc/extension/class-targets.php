@@ -7,6 +7,7 @@
 
 namespace WuRunCloud\Plugin\Extension;
 
+use WuRunCloud\ConfigurationException;
 use WuRunCloud\RunCloudException;
 
 defined('ABSPATH') || exit;
@@ -33,6 +34,13 @@ class Targets {
 	 * @var Extension_Gateway
 	 */
 	private $gateway;
+
+	/**
+	 * Why WU_RUNCLOUD_APPS could not be read at the last reading, or null.
+	 *
+	 * @var string|null
+	 */
+	private $problem;
 
 	/**
 	 * @param Extension_Gateway $gateway Reads the apps the extension serves.
@@ -72,6 +80,28 @@ class Targets {
 	}
 
 	/**
+	 * Why the other apps are not served (WU_RUNCLOUD_APPS is not a list of
+	 * SERVER:APP), or null.
+	 */
+	public function problem(): ?string {
+		$this->read();
+		return $this->problem;
+	}
+
+	/**
+	 * The primary app alone, as the extension names it.
+	 *
+	 * @return list<string>
+	 */
+	private function primary_alone(): array {
+		try {
+			return $this->gateway->apps('');
+		} catch (RunCloudException | Extension_Missing_Exception $e) {
+			return [];
+		}
+	}
+
+	/**
 	 * Whether there is more than the primary app.
 	 */
 	public function several(): bool {
@@ -87,12 +117,17 @@ class Targets {
 	 * @return list<Target>
 	 */
 	private function read(): array {
+		$this->problem = null;
 		try {
 			$keys = $this->gateway->apps();
+		} catch (ConfigurationException $e) {
+			// WU_RUNCLOUD_APPS cannot be read: the primary app goes on alone, and the page says why.
+			$this->problem = Failure::describe($e);
+			$keys          = $this->primary_alone();
 		} catch (RunCloudException | Extension_Missing_Exception $e) {
-			return [new Target(0, 0, true)];
+			return [Target::primary()];
 		}
-		$primary = Target::from_key((string) array_shift($keys), true) ?? new Target(0, 0, true);
+		$primary = Target::from_key((string) array_shift($keys), true) ?? Target::primary();
 
 		/**
 		 * The web apps, besides the primary one, that every mapped name goes to.

@@ -43,6 +43,14 @@ class App_Status {
 	}
 
 	/**
+	 * Why the apps of WU_RUNCLOUD_APPS are not served, in words, or ''.
+	 */
+	public function problem(): string {
+		$problem = $this->fleet->problem();
+		return null === $problem ? '' : Failure::explain($problem);
+	}
+
+	/**
 	 * Every app, the primary one first.
 	 *
 	 * @return list<array{app: string, label: string, primary: bool, reachable: string, problem: string, ssl_mode: string, names: int, view_whole: bool, waiting: int, progress: string}>

@@ -78,6 +78,14 @@ class Fleet {
 	}
 
 	/**
+	 * Why the apps of WU_RUNCLOUD_APPS are not served (the constant is not a
+	 * list of SERVER:APP), or null.
+	 */
+	public function problem(): ?string {
+		return $this->targets->problem();
+	}
+
+	/**
 	 * Whether the names go to more than the primary app.
 	 */
 	public function several(): bool {

@@ -254,6 +254,22 @@ PHP,
 		$this->assertSame(['1:1', '2:20', '3:30'], $run['result'], $run['errors']);
 	}
 
+	public function test_an_unreadable_list_leaves_the_primary_app_working_and_says_why(): void {
+		$run = WordPress_Process::run(
+			<<<'PHP'
+			$plugin = \WuRunCloud\Plugin\Plugin::instance();
+			$keys   = array_map(static function ($sync) { return $sync->target->key(); }, $plugin->fleet()->all());
+			$health = (new \WuRunCloud\Plugin\Admin\App_Health(new \WuRunCloud\Plugin\Status\App_Status($plugin->fleet()), $plugin->logger()))->test_apps();
+			echo json_encode(['apps' => $keys, 'status' => $health['status'], 'label' => $health['label'], 'why' => $health['description']]), "\n";
+PHP,
+			['WU_RUNCLOUD_APPS' => '2:20, twenty']
+		);
+		$this->assertSame(['1:1'], $run['result']['apps'], $run['errors']);
+		$this->assertSame('critical', $run['result']['status']);
+		$this->assertStringContainsString('WU_RUNCLOUD_APPS', $run['result']['why']);
+		$this->assertStringContainsString('twenty', $run['result']['why']);
+	}
+
 	/**
 	 * One app's machinery.
 	 *
