@@ -189,13 +189,15 @@ final class Status_Command extends Command {
 				'app_' . str_replace(':', '_', $app['app']),
 				/* translators: %s: the web app */
 				sprintf(__('Web app %s', 'wu-runcloud'), $app['label']),
-				sprintf(
-					/* translators: 1: whether it answers, 2: SSL mode, 3: number of names, 4: names waiting for a retry */
-					__('answers: %1$s; %2$s; %3$d names; %4$d waiting for a retry', 'wu-runcloud'),
-					$this->logger->redact(Labels::answers($app)),
-					Labels::ssl_mode($app['ssl_mode']),
-					$app['names'],
-					$app['waiting']
+				trim(
+					sprintf(
+						/* translators: 1: whether it answers, 2: SSL mode, 3: number of names, 4: names waiting for a retry */
+						__('answers: %1$s; %2$s; %3$d names; %4$d waiting for a retry', 'wu-runcloud'),
+						$this->logger->redact(Labels::answers($app)),
+						Labels::ssl_mode($app['ssl_mode']),
+						$app['names'],
+						$app['waiting']
+					) . ' ' . $app['progress']
 				)
 			);
 		}

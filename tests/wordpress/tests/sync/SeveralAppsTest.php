@@ -165,6 +165,13 @@ final class SeveralAppsTest extends Integration_Test_Case {
 		$this->apps = ['3:30'];
 		Plugin::instance()->fleet()->keep_scheduled();
 		$this->assertNotNull($new->walk->progress(), 'its walk started');
+		\WP_CLI::$output = [];
+		Plugin::instance()->cli_command('status')([], []);
+		$this->assertNotEmpty(preg_grep('#^Web app server 3, app 30:\s+answers: not known yet; .* A reconcile \(first\) is under way#', array_column(\WP_CLI::$output, 1)), 'its progress in wp runcloud status');
+		wp_set_current_user(1);
+		ob_start();
+		Plugin::instance()->settings_page()->render();
+		$this->assertStringContainsString('<td colspan="5" class="wu-runcloud-app-progress">A reconcile (first) is under way', (string) ob_get_clean(), 'and on the Status tab');
 		$this->run_steps_until_done();
 		$this->run_scheduled_after(31);
 
