@@ -21,6 +21,6 @@ export RUNCLOUD_SIM_BIN="$simulator"
 status=0
 for auth in v3 v2; do
   echo "--- PHP extension suite with API $auth credentials (PHP $(php -r 'echo PHP_VERSION;'))"
-  WU_TEST_AUTH=$auth phpunit --configuration tests/php/phpunit.xml || status=1
+  WU_TEST_AUTH=$auth phpunit --configuration tests/php/phpunit.xml --do-not-cache-result || status=1
 done
 exit $status

@@ -53,7 +53,7 @@ for um in "${architectures[@]}"; do
   echo "--- WordPress suite, $label"
   wp_install_network "wp_$um" >/dev/null
   WU_TEST_UM=$um WU_TEST_DB_NAME="wp_$um" \
-    phpunit --configuration tests/wordpress/phpunit.xml "${groups[@]}" "$@" || status=1
+    phpunit --configuration tests/wordpress/phpunit.xml --do-not-cache-result "${groups[@]}" "$@" || status=1
 done
 if [ -s "$WP_RUN_DIR/debug.log" ] && grep -E "PHP (Fatal|Parse|Warning|Notice|Deprecated)" "$WP_RUN_DIR/debug.log" | grep -q "plugins/wu-runcloud"; then
   echo "the plugin caused PHP errors:" >&2
