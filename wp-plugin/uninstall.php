@@ -4,7 +4,8 @@
  * (network-wide and any a site holds), their transients, each user's screen
  * option (names per page on the Domains tab), its tables (Plugin::tables():
  * the view of the web app's domains, the record of the names it added, the
- * queues, the ledger of certificate orders...) and every
+ * queues, the ledger of certificate orders..., and the same tables of every
+ * other web app it served) and every
  * scheduled run of its hooks in Action Scheduler and WP-Cron. Credentials live in
  * wp-config.php (or Ultimate Multisite's own store) and are left alone; the
  * domains on RunCloud are left as they are.
@@ -63,6 +64,8 @@ foreach (['', $GLOBALS['wpdb']->base_prefix] as $wu_runcloud_prefix) {
 	delete_metadata('user', 0, $wu_runcloud_prefix . 'wu_runcloud_domains_per_page', '', true);
 }
 
-foreach (\WuRunCloud\Plugin\Plugin::tables() as $wu_runcloud_table) {
+// The tables of the primary web app and the ledger, then those of every other web app the
+// network had (their keys may be gone from the configuration): all of them start with the stem.
+foreach (array_merge(\WuRunCloud\Plugin\Plugin::tables(), \WuRunCloud\Plugin\Storage\Table::existing('wu_runcloud_')) as $wu_runcloud_table) {
 	$wu_runcloud_table->drop();
 }

@@ -79,6 +79,25 @@ class Table {
 	}
 
 	/**
+	 * Every table in the database whose name begins with the base prefix and
+	 * $stem, as a table that can be dropped: on uninstall, those of web apps
+	 * no longer configured, whose names cannot be worked out any more.
+	 *
+	 * @param string $stem The start of the names after the base prefix.
+	 * @return list<self>
+	 */
+	public static function existing(string $stem): array {
+		global $wpdb;
+		$names = (array) $wpdb->get_col($wpdb->prepare('SHOW TABLES LIKE %s', $wpdb->esc_like($wpdb->base_prefix . $stem) . '%')); // phpcs:ignore WordPress.DB.DirectDatabaseQuery
+		return array_map(
+			static function ($name) use ($wpdb): self {
+				return new self(substr((string) $name, strlen($wpdb->base_prefix)), 0, '');
+			},
+			$names
+		);
+	}
+
+	/**
 	 * The table's full name.
 	 */
 	public function name(): string {

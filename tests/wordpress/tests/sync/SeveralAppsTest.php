@@ -277,6 +277,38 @@ PHP,
 		$this->assertStringContainsString('twenty', $run['result']['why']);
 	}
 
+	public function test_uninstall_drops_every_apps_tables_and_options(): void {
+		$this->map_domain('gone.example.com', 2);
+		$this->run_domain_events();
+		$suffix = $this->app('2:20')->target->suffix();
+		$this->assertNotEmpty($this->plugin_tables($suffix), 'the second app has tables of its own');
+
+		$run = $this->run_uninstall();
+
+		$this->assertSame(0, $run['status'], $run['errors']);
+		$this->assertSame([], $this->plugin_tables(''), 'every table of every app is dropped');
+		$this->assertFalse(get_network_option(null, 'wu_runcloud_app_domains_meta' . $suffix), 'and its options');
+	}
+
+	/**
+	 * The plugin's tables in the database whose names contain $part.
+	 *
+	 * @param string $part Part of the name ('' for all).
+	 * @return list<string>
+	 */
+	private function plugin_tables(string $part): array {
+		global $wpdb;
+		$tables = (array) $wpdb->get_col($wpdb->prepare('SHOW TABLES LIKE %s', $wpdb->esc_like($wpdb->base_prefix . 'wu_runcloud_') . '%')); // phpcs:ignore WordPress.DB.DirectDatabaseQuery
+		return array_values(
+			array_filter(
+				$tables,
+				static function ($table) use ($part): bool {
+					return '' === $part || false !== strpos((string) $table, $part);
+				}
+			)
+		);
+	}
+
 	/**
 	 * One app's machinery.
 	 *
