@@ -7,6 +7,9 @@
 
 namespace WuRunCloud\Plugin\Ultimate_Multisite;
 
+use WuRunCloud\Plugin\Extension\Extension_Gateway;
+use WuRunCloud\RunCloudException;
+
 defined('ABSPATH') || exit;
 
 /**
@@ -15,6 +18,20 @@ defined('ABSPATH') || exit;
  * variant (Ultimate Multisite's auto_create_www_subdomain setting).
  */
 class Network {
+
+	/**
+	 * Knows the Public Suffix List.
+	 *
+	 * @var Extension_Gateway
+	 */
+	private $gateway;
+
+	/**
+	 * @param Extension_Gateway $gateway The extension.
+	 */
+	public function __construct(Extension_Gateway $gateway) {
+		$this->gateway = $gateway;
+	}
 
 	/**
 	 * The network's main domain(s), lowercase.
@@ -196,10 +213,10 @@ class Network {
 	public function is_registrable_domain(string $domain): bool {
 		// The Public Suffix List, through the extension (the same list
 		// Let's Encrypt's budgets are counted by).
-		if (function_exists('wu_runcloud_registered_domain')) {
+		if ($this->gateway->is_available()) {
 			try {
-				return \wu_runcloud_registered_domain($domain) === $domain;
-			} catch (\WuRunCloud\RunCloudException $e) {
+				return $this->gateway->registered_domain($domain) === $domain;
+			} catch (RunCloudException $e) {
 				return false;
 			}
 		}
