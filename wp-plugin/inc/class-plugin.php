@@ -253,7 +253,7 @@ final class Plugin {
 		$this->gateway     = new Extension_Gateway($this->credentials);
 		$this->logger      = new Logger($this->credentials);
 		$this->scheduler   = new Scheduler();
-		$this->network     = new Network();
+		$this->network     = new Network($this->gateway);
 		$this->ledger      = new Order_Ledger();
 		$this->failures    = new Failure_Log($this->logger);
 		$this->targets     = new Targets($this->gateway);

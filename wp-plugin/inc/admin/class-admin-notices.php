@@ -52,7 +52,7 @@ class Admin_Notices {
 	 * Prints the notices that apply.
 	 */
 	public function render(): void {
-		if (! current_user_can('manage_network_options')) {
+		if (! current_user_can(Routes::CAPABILITY)) {
 			return;
 		}
 		// The page itself says all this in place: no second copy above it.

@@ -45,14 +45,18 @@ class App_Health {
 	 * @return array
 	 */
 	public function register_tests($tests): array {
-		$tests = is_array($tests) ? $tests : [];
-		if (Site_Health::applies_here() && ($this->apps->several() || '' !== $this->apps->problem())) {
-			$tests['direct']['wu_runcloud_apps'] = [
-				'label' => __('RunCloud web apps', 'wu-runcloud'),
-				'test'  => [$this, 'test_apps'],
-			];
-		}
-		return $tests;
+		return Site_Health::add_where_they_apply(
+			$tests,
+			function (array $tests): array {
+				if ($this->apps->several() || '' !== $this->apps->problem()) {
+					$tests['direct']['wu_runcloud_apps'] = [
+						'label' => __('RunCloud web apps', 'wu-runcloud'),
+						'test'  => [$this, 'test_apps'],
+					];
+				}
+				return $tests;
+			}
+		);
 	}
 
 	/**

@@ -91,30 +91,44 @@ class Site_Health {
 	 * @return array
 	 */
 	public function register_tests($tests): array {
+		return self::add_where_they_apply(
+			$tests,
+			function (array $tests): array {
+				$tests['direct']['wu_runcloud_extension'] = [
+					'label' => __('RunCloud extension', 'wu-runcloud'),
+					'test'  => [$this, 'test_extension'],
+				];
+				$tests['direct']['wu_runcloud_constants'] = [
+					'label' => __('RunCloud configuration', 'wu-runcloud'),
+					'test'  => [$this, 'test_constants'],
+				];
+				$tests['direct'] = array_merge($tests['direct'] ?? [], $this->certificates->tests());
+				$tests['direct']['wu_runcloud_retries']   = [
+					'label' => __('RunCloud pending retries', 'wu-runcloud'),
+					'test'  => [$this, 'test_retries'],
+				];
+				$tests['async']['wu_runcloud_connection'] = [
+					'label'             => __('RunCloud connection', 'wu-runcloud'),
+					'test'              => rest_url(self::REST_NAMESPACE . self::REST_ROUTE),
+					'has_rest'          => true,
+					'async_direct_test' => [$this, 'test_connection'],
+				];
+				return $tests;
+			}
+		);
+	}
+
+	/**
+	 * The filter's tests with ours added by $add, where they apply
+	 * (applies_here()): every RunCloud test registers through this.
+	 *
+	 * @param mixed                  $tests Site Health tests, as the filter passes them.
+	 * @param callable(array): array $add   Adds ours.
+	 * @return array
+	 */
+	public static function add_where_they_apply($tests, callable $add): array {
 		$tests = is_array($tests) ? $tests : [];
-		if (! self::applies_here()) {
-			return $tests;
-		}
-		$tests['direct']['wu_runcloud_extension'] = [
-			'label' => __('RunCloud extension', 'wu-runcloud'),
-			'test'  => [$this, 'test_extension'],
-		];
-		$tests['direct']['wu_runcloud_constants'] = [
-			'label' => __('RunCloud configuration', 'wu-runcloud'),
-			'test'  => [$this, 'test_constants'],
-		];
-		$tests['direct'] = array_merge($tests['direct'] ?? [], $this->certificates->tests());
-		$tests['direct']['wu_runcloud_retries']   = [
-			'label' => __('RunCloud pending retries', 'wu-runcloud'),
-			'test'  => [$this, 'test_retries'],
-		];
-		$tests['async']['wu_runcloud_connection'] = [
-			'label'             => __('RunCloud connection', 'wu-runcloud'),
-			'test'              => rest_url(self::REST_NAMESPACE . self::REST_ROUTE),
-			'has_rest'          => true,
-			'async_direct_test' => [$this, 'test_connection'],
-		];
-		return $tests;
+		return self::applies_here() ? $add($tests) : $tests;
 	}
 
 	/**
@@ -124,7 +138,7 @@ class Site_Health {
 	 * subsite the connection test alone would cost RunCloud requests a week,
 	 * drawn from the account's shared rate limit and monthly quota.
 	 */
-	public static function applies_here(): bool {
+	private static function applies_here(): bool {
 		return is_main_site();
 	}
 
@@ -286,15 +300,16 @@ class Site_Health {
 	 * @return array
 	 */
 	public function register_given_up_test($tests): array {
-		$tests = is_array($tests) ? $tests : [];
-		if (! self::applies_here()) {
-			return $tests;
-		}
-		$tests['direct']['wu_runcloud_given_up'] = [
-			'label' => __('RunCloud given-up operations', 'wu-runcloud'),
-			'test'  => [$this, 'test_given_up'],
-		];
-		return $tests;
+		return self::add_where_they_apply(
+			$tests,
+			function (array $tests): array {
+				$tests['direct']['wu_runcloud_given_up'] = [
+					'label' => __('RunCloud given-up operations', 'wu-runcloud'),
+					'test'  => [$this, 'test_given_up'],
+				];
+				return $tests;
+			}
+		);
 	}
 
 }

@@ -143,12 +143,15 @@ class Extension_Gateway {
 	}
 
 	/**
-	 * A name's Unicode form, for display and for finding it where it is kept
-	 * as entered; the name itself without the extension.
+	 * A name's Unicode form ("bücher.example" for "xn--bcher-kva.example"),
+	 * for display and for finding it where it is kept as entered: a look-alike
+	 * or undecodable label stays in punycode, a control or invisible character
+	 * shows as U+FFFD. Without the extension, the name itself. Static: it
+	 * needs neither credentials nor a web app.
 	 *
 	 * @param string $domain Domain name (punycode).
 	 */
-	public function to_unicode(string $domain): string {
+	public static function to_unicode(string $domain): string {
 		return function_exists('wu_runcloud_domain_to_unicode') ? \wu_runcloud_domain_to_unicode($domain) : $domain;
 	}
 

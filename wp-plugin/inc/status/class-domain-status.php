@@ -7,6 +7,7 @@
 
 namespace WuRunCloud\Plugin\Status;
 
+use WuRunCloud\Plugin\Extension\Extension_Gateway;
 use WuRunCloud\Plugin\Extension\Failure;
 use WuRunCloud\Plugin\Sync\App_Domains;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
@@ -364,14 +365,15 @@ class Domain_Status {
 	}
 
 	/**
-	 * A name in Unicode ("bücher.example" for "xn--bcher-kva.example"), as the
-	 * extension decodes it (a look-alike or undecodable label stays in
-	 * punycode); without the extension, the ASCII name as it is.
+	 * A name in Unicode, for display (Extension_Gateway::to_unicode()). The
+	 * extension's answer holds no control or invisible character; without the
+	 * extension the name comes back as stored, and a name stored by an older
+	 * version may hold some: they are removed.
 	 *
 	 * @param string $name ASCII name.
 	 */
 	public static function unicode(string $name): string {
-		return function_exists('wu_runcloud_domain_to_unicode') ? wu_runcloud_domain_to_unicode($name) : Printable::text($name);
+		return Printable::text(Extension_Gateway::to_unicode($name));
 	}
 
 	/**

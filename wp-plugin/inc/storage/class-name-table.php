@@ -38,6 +38,21 @@ class Name_Table extends Table {
 	}
 
 	/**
+	 * One name's row of the current network, $columns as a list of values, or
+	 * null. A name that is not punycode is never stored: it is not looked for.
+	 *
+	 * @param string $columns The columns, as after SELECT.
+	 * @param string $name    Normalised name.
+	 * @return list<mixed>|null
+	 */
+	public function row_of(string $columns, string $name): ?array {
+		if (! self::is_ascii($name)) {
+			return null;
+		}
+		return $this->rows("SELECT $columns FROM {table} WHERE network_id = {network} AND name = %s", [$name])[0] ?? null;
+	}
+
+	/**
 	 * Writes rows of the current network, each name's columns by name (the
 	 * same columns in every row); a name held already is overwritten only
 	 * with $replace. Names that are not punycode are left out.

@@ -110,11 +110,8 @@ class App_Domains {
 	 * @return array{name: string, id: int, www: bool, wildcard: bool}|null
 	 */
 	public function get(string $name): ?array {
-		if (! Name_Table::is_ascii($name)) {
-			return null; // Names are kept in punycode.
-		}
-		$rows = $this->table->rows('SELECT ' . self::COLUMNS . ' FROM {table} WHERE network_id = {network} AND name = %s', [$name]);
-		return [] === $rows ? null : self::describe($rows[0]);
+		$row = $this->table->row_of(self::COLUMNS, $name);
+		return null === $row ? null : self::describe($row);
 	}
 
 	/**

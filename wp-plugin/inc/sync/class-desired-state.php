@@ -139,7 +139,7 @@ class Desired_State {
 		// holds the name as it was entered: an internationalised name may be
 		// there in Unicode, so both forms are asked for. The names are compared
 		// here as well, normalised.
-		foreach (array_unique([$name, $this->gateway->to_unicode($name)]) as $stored) {
+		foreach (array_unique([$name, Extension_Gateway::to_unicode($name)]) as $stored) {
 			foreach ((array) wu_get_domains(['domain' => $stored, 'active' => true, 'number' => 100]) as $domain) {
 				if (is_object($domain) && method_exists($domain, 'get_domain') && method_exists($domain, 'get_site_id')
 					&& $this->same((string) $domain->get_domain(), $name)) {

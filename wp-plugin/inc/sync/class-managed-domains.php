@@ -162,11 +162,8 @@ class Managed_Domains {
 	 * @return array{site_id: int, www: bool, source: string, added: int, id: int|null, adding?: bool}|null
 	 */
 	public function get(string $name): ?array {
-		if (! Name_Table::is_ascii($name)) {
-			return null; // Names are kept in punycode.
-		}
-		$rows = $this->table->rows('SELECT ' . self::COLUMNS . ' FROM {table} WHERE network_id = {network} AND name = %s', [$name]);
-		return [] === $rows ? null : self::entry($rows[0]);
+		$row = $this->table->row_of(self::COLUMNS, $name);
+		return null === $row ? null : self::entry($row);
 	}
 
 	/**

@@ -478,10 +478,8 @@ class Name_Queue {
 	 * @return array{domain: string, site_id: int, attempts: int, next_at: int, error: string, operation: string, released: bool, dirty: bool, lease: string, leased_until: int}|null
 	 */
 	private function get(string $name): ?array {
-		if (! Name_Table::is_ascii($name)) {
-			return null; // Names are kept in punycode.
-		}
-		return $this->entries('WHERE network_id = {network} AND name = %s', [$name])[0] ?? null;
+		$row = $this->table->row_of(self::COLUMNS, $name);
+		return null === $row ? null : $this->entry($row);
 	}
 
 	/**
@@ -492,22 +490,28 @@ class Name_Queue {
 	 * @return list<array{domain: string, site_id: int, attempts: int, next_at: int, error: string, operation: string, released: bool, dirty: bool, lease: string, leased_until: int}>
 	 */
 	private function entries(string $where, array $args = []): array {
-		$entries = [];
-		foreach ($this->table->rows('SELECT ' . self::COLUMNS . ' FROM {table} ' . $where, $args) as $row) {
-			$entries[] = [
-				'domain'       => (string) $row[0],
-				'site_id'      => (int) $row[1],
-				'attempts'     => (int) $row[2],
-				'next_at'      => (int) $row[3],
-				'error'        => $this->logger->redact((string) $row[4]),
-				'operation'    => (string) $row[5],
-				'released'     => (bool) $row[6],
-				'dirty'        => (bool) $row[7],
-				'lease'        => (string) $row[8],
-				'leased_until' => (int) $row[9],
-			];
-		}
-		return $entries;
+		return array_map([$this, 'entry'], $this->table->rows('SELECT ' . self::COLUMNS . ' FROM {table} ' . $where, $args));
+	}
+
+	/**
+	 * An entry out of its row (the values of COLUMNS), its error redacted.
+	 *
+	 * @param list<mixed> $row The row.
+	 * @return array{domain: string, site_id: int, attempts: int, next_at: int, error: string, operation: string, released: bool, dirty: bool, lease: string, leased_until: int}
+	 */
+	private function entry(array $row): array {
+		return [
+			'domain'       => (string) $row[0],
+			'site_id'      => (int) $row[1],
+			'attempts'     => (int) $row[2],
+			'next_at'      => (int) $row[3],
+			'error'        => $this->logger->redact((string) $row[4]),
+			'operation'    => (string) $row[5],
+			'released'     => (bool) $row[6],
+			'dirty'        => (bool) $row[7],
+			'lease'        => (string) $row[8],
+			'leased_until' => (int) $row[9],
+		];
 	}
 
 	/**

@@ -184,8 +184,9 @@ class Host_Provider extends \WP_Ultimo\Integrations\Host_Providers\Base_Host_Pro
 	 * Multisite leaves open to any logged-in user: network admins only.
 	 */
 	public function test_connection(): void {
-		if (! current_user_can('manage_network')) {
-			wp_send_json_error(['message' => __('Only network administrators may test the RunCloud connection.', 'wu-runcloud'), 'reason' => 'forbidden'], 403);
+		$refusal = Wizard_Connection_Test::refusal();
+		if (null !== $refusal) {
+			wp_send_json_error(['message' => $refusal, 'reason' => 'forbidden'], 403);
 			return;
 		}
 		$report = Plugin::instance()->service()->test_connection();

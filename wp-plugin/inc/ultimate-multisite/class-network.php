@@ -7,6 +7,9 @@
 
 namespace WuRunCloud\Plugin\Ultimate_Multisite;
 
+use WuRunCloud\Plugin\Extension\Extension_Gateway;
+use WuRunCloud\RunCloudException;
+
 defined('ABSPATH') || exit;
 
 /**
@@ -15,6 +18,20 @@ defined('ABSPATH') || exit;
  * variant (Ultimate Multisite's auto_create_www_subdomain setting).
  */
 class Network {
+
+	/**
+	 * Knows the Public Suffix List.
+	 *
+	 * @var Extension_Gateway
+	 */
+	private $gateway;
+
+	/**
+	 * @param Extension_Gateway $gateway The extension.
+	 */
+	public function __construct(Extension_Gateway $gateway) {
+		$this->gateway = $gateway;
+	}
 
 	/**
 	 * The network's main domain(s), lowercase.
@@ -47,22 +64,13 @@ class Network {
 	 * @return array<string, int>
 	 */
 	public function mapped_domains(): array {
-		if (! function_exists('wu_get_domains')) {
-			return [];
-		}
 		$domains = [];
-		$page    = 100;
-		for ($offset = 0; ; $offset += $page) {
-			$batch = (array) wu_get_domains(['active' => true, 'number' => $page, 'offset' => $offset]);
-			foreach ($batch as $domain) {
-				if (is_object($domain) && method_exists($domain, 'get_domain') && method_exists($domain, 'get_site_id')) {
-					$domains[ (string) $domain->get_domain() ] = (int) $domain->get_site_id();
-				}
-			}
-			if (count($batch) < $page) {
-				return $domains;
+		foreach ($this->active_domains([]) as $domain) {
+			if (method_exists($domain, 'get_domain') && method_exists($domain, 'get_site_id')) {
+				$domains[ (string) $domain->get_domain() ] = (int) $domain->get_site_id();
 			}
 		}
+		return $domains;
 	}
 
 	/**
@@ -75,27 +83,43 @@ class Network {
 	 * @return list<string>
 	 */
 	public function domains_checking_dns(): array {
-		if (! function_exists('wu_get_domains')) {
-			return [];
-		}
 		$names = [];
-		$page  = 100;
+		foreach ($this->active_domains(['stage' => 'checking-dns']) as $domain) {
+			// The stage is checked here too: a query that ignores it still gives the right answer.
+			if (method_exists($domain, 'get_stage') && 'checking-dns' === $domain->get_stage()) {
+				$name = strtolower((string) $domain->get_domain());
+				// A site's host under the network's own domain is served by the
+				// network's DNS: it goes at once (Ultimate Multisite 2.5 keeps a
+				// record for it too).
+				if (! $this->is_below_main_domain($name)) {
+					$names[] = $name;
+				}
+			}
+		}
+		return $names;
+	}
+
+	/**
+	 * Ultimate Multisite's active domain records that match $query, read a
+	 * page of 100 at a time; none without Ultimate Multisite.
+	 *
+	 * @param array<string, mixed> $query More of wu_get_domains()'s arguments.
+	 * @return \Generator<int, object>
+	 */
+	private function active_domains(array $query): \Generator {
+		if (! function_exists('wu_get_domains')) {
+			return;
+		}
+		$page = 100;
 		for ($offset = 0; ; $offset += $page) {
-			$batch = (array) wu_get_domains(['active' => true, 'stage' => 'checking-dns', 'number' => $page, 'offset' => $offset]);
+			$batch = (array) wu_get_domains(array_merge(['active' => true], $query, ['number' => $page, 'offset' => $offset]));
 			foreach ($batch as $domain) {
-				// The stage is checked here too: a query that ignores it still gives the right answer.
-				if (is_object($domain) && method_exists($domain, 'get_stage') && 'checking-dns' === $domain->get_stage()) {
-					$name = strtolower((string) $domain->get_domain());
-					// A site's host under the network's own domain is served by the
-					// network's DNS: it goes at once (Ultimate Multisite 2.5 keeps a
-					// record for it too).
-					if (! $this->is_below_main_domain($name)) {
-						$names[] = $name;
-					}
+				if (is_object($domain)) {
+					yield $domain;
 				}
 			}
 			if (count($batch) < $page) {
-				return $names;
+				return;
 			}
 		}
 	}
@@ -196,10 +220,10 @@ class Network {
 	public function is_registrable_domain(string $domain): bool {
 		// The Public Suffix List, through the extension (the same list
 		// Let's Encrypt's budgets are counted by).
-		if (function_exists('wu_runcloud_registered_domain')) {
+		if ($this->gateway->is_available()) {
 			try {
-				return \wu_runcloud_registered_domain($domain) === $domain;
-			} catch (\WuRunCloud\RunCloudException $e) {
+				return $this->gateway->registered_domain($domain) === $domain;
+			} catch (RunCloudException $e) {
 				return false;
 			}
 		}

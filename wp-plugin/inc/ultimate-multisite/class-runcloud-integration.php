@@ -105,10 +105,7 @@ class RunCloud_Integration extends \WP_Ultimo\Integrations\Integration {
 	 * @return true|\WP_Error
 	 */
 	public function test_connection() {
-		if (! current_user_can('manage_network')) {
-			return new \WP_Error('forbidden', __('Only network administrators may test the RunCloud connection.', 'wu-runcloud'), ['status' => 403]);
-		}
-		return $this->service->test_connection()->to_wp_result();
+		return Wizard_Connection_Test::result($this->service);
 	}
 
 	/**

@@ -29,8 +29,8 @@ defined('ABSPATH') || exit;
  * the next batch. A redeploy that failed for a reason that may pass puts its
  * names back and the run waits 1, 2, 4, 8 minutes.
  *
- * Names whose certificate cannot be ordered yet (Certificates checks DNS and
- * Let's Encrypt's limits first) are held: no run is due for them before a
+ * Names whose certificate cannot be ordered yet (Certificate_Step checks DNS
+ * and Let's Encrypt's limits first) are held: no run is due for them before a
  * recheck, or before a name is asked for again (Ultimate Multisite saw its
  * DNS arrive). Every run takes the held names along. A name that is gone, or
  * whose certificate was ordered, leaves the names that hold a certificate

@@ -286,10 +286,7 @@ class Certificate_Step {
 		if ([] === $names) {
 			return [];
 		}
-		if ('basic' !== $mode) {
-			$served = $this->own_names($served, $names);
-		}
-		$checked = array_values(array_unique(array_merge([], ...array_values($served))));
+		list($served, $checked) = $this->covered($served, $names, $mode);
 		if ('basic' === $mode && ! $this->fits_one_certificate(count($checked), $names, $lease)) {
 			return [];
 		}
@@ -414,15 +411,29 @@ class Certificate_Step {
 		} catch (RunCloudException | Extension_Missing_Exception $e) {
 			return [];
 		}
-		if ('basic' !== $mode) {
-			$served = $this->own_names($served, $names);
-		}
-		$checked = array_values(array_unique(array_merge([], ...array_values($served))));
-		$reasons = [];
+		list(, $checked) = $this->covered($served, $names, $mode);
+		$reasons         = [];
 		foreach ($this->failing($checked) as $name => $why) {
 			$reasons[ $name ] = $why['reason'];
 		}
 		return $reasons;
+	}
+
+	/**
+	 * What the order's certificates cover: in basic SSL the app's one
+	 * certificate, every name the app serves; in advanced SSL each name of
+	 * $names with its own names. Then every name to check, once.
+	 *
+	 * @param array<string, list<string>> $served Domain => names it serves (served_names()).
+	 * @param list<string>                $names  The names ordered for.
+	 * @param string                      $mode   The app's SSL mode.
+	 * @return array{0: array<string, list<string>>, 1: list<string>} Domain => names its certificate covers; every name covered.
+	 */
+	private function covered(array $served, array $names, string $mode): array {
+		if ('basic' !== $mode) {
+			$served = $this->own_names($served, $names);
+		}
+		return [$served, array_values(array_unique(array_merge([], ...array_values($served))))];
 	}
 
 	/**

@@ -7,6 +7,8 @@
 
 namespace WuRunCloud\Plugin\Sync\Certificates;
 
+use WuRunCloud\Plugin\Sync\Wildcards;
+
 defined('ABSPATH') || exit;
 
 /**
@@ -130,8 +132,7 @@ class Served_Certificate {
 			if ($covered === $name) {
 				return true;
 			}
-			$dot = strpos($name, '.');
-			if (0 === strpos($covered, '*.') && false !== $dot && substr($covered, 1) === substr($name, $dot)) {
+			if (0 === strpos($covered, '*.') && substr($covered, 2) === Wildcards::parent_of($name)) {
 				return true;
 			}
 		}

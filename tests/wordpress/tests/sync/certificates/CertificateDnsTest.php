@@ -186,7 +186,7 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$blocking = $this->queue()->blocking();
 		$this->assertSame(['shop.example.com'], array_keys($blocking));
 		$this->assertTrue($blocking['shop.example.com']['moved']);
-		$site_health = new \WuRunCloud\Plugin\Admin\Certificate_Health($this->queue(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Ultimate_Multisite\Network());
+		$site_health = new \WuRunCloud\Plugin\Admin\Certificate_Health($this->queue(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Ultimate_Multisite\Network(Plugin::instance()->gateway()));
 		$result      = $site_health->test_certificate_dns();
 		$this->assertSame('recommended', $result['status']);
 		$this->assertStringContainsString('shop.example.com: resolves to 192.0.2.1', $result['description']);
@@ -212,7 +212,7 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->map_domain('never.example.com', 2);
 		$this->run_domain_events();
 		$this->run_scheduled_after(31);
-		$site_health = new \WuRunCloud\Plugin\Admin\Certificate_Health($this->queue(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Ultimate_Multisite\Network());
+		$site_health = new \WuRunCloud\Plugin\Admin\Certificate_Health($this->queue(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Ultimate_Multisite\Network(Plugin::instance()->gateway()));
 		$result      = $site_health->test_certificate_dns();
 		$this->assertSame('recommended', $result['status']);
 		$this->assertStringContainsString('new, its DNS may still be propagating', $result['description']);
@@ -330,7 +330,7 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->map_domain('two.example.com', 2);
 		$this->run_domain_events();
 		$this->run_scheduled_after(31);
-		$health = new \WuRunCloud\Plugin\Admin\Certificate_Health($this->queue(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Ultimate_Multisite\Network());
+		$health = new \WuRunCloud\Plugin\Admin\Certificate_Health($this->queue(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Ultimate_Multisite\Network(Plugin::instance()->gateway()));
 		$this->assertSame('good', $health->test_certificate_dns()['status']);
 
 		$threshold = static function () {
