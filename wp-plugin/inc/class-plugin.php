@@ -271,7 +271,7 @@ final class Plugin {
 		$this->redeploys   = $primary->last_redeploy;
 		$this->service     = new Domain_Sync_Service($this->gateway, $this->fleet, new Background_Work());
 		$this->app_status  = new App_Status($this->fleet);
-		$this->status      = new Domain_Status($this->desired, $this->app, $this->retries, $this->ssl, $this->redeploys, $this->network, $this->fleet);
+		$this->status      = new Domain_Status($this->desired, $this->app, $this->retries, $this->ssl, $primary->blocking, $this->redeploys, $this->network, $this->fleet);
 	}
 
 	/**
@@ -305,6 +305,7 @@ final class Plugin {
 				'desired'           => $desired,
 				'converger'         => $converger,
 				'certificate_queue' => $queue,
+				'blocking'          => $blocking,
 				'certificates'      => new Certificate_Step($gateway, $logger, $queue, $names, $app, $this->network, $this->ledger, $blocking, $refused, $last, $target),
 				'last_redeploy'     => $last,
 				'walk'              => $walk,
@@ -429,7 +430,7 @@ final class Plugin {
 	 * Tools > Site Health: the tests and the Info section.
 	 */
 	private function wire_site_health(): void {
-		$certificates = new Certificate_Health($this->ssl, $this->service, $this->network);
+		$certificates = new Certificate_Health($this->fleet->primary()->blocking, $this->service, $this->network);
 		$health       = new Site_Health($this->gateway, $this->credentials, $this->service, $this->retries, $this->ssl, $this->failures, $certificates);
 		$info         = new Site_Health_Info($this->gateway, $this->credentials, $this->status, $this->app, $this->retries, $this->ssl, $this->redeploys, $this->failures, $this->app_status);
 		$apps         = new App_Health($this->app_status, $this->logger);

@@ -7,8 +7,7 @@
 
 namespace WuRunCloud\Plugin\Admin;
 
-use WuRunCloud\Plugin\Status\Labels;
-use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
+use WuRunCloud\Plugin\Sync\Certificates\Blocking_Names;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Step;
 use WuRunCloud\Plugin\Sync\Domain_Sync_Service;
 use WuRunCloud\Plugin\Ultimate_Multisite\Network;
@@ -23,9 +22,9 @@ defined('ABSPATH') || exit;
 class Certificate_Health {
 
 	/**
-	 * @var Certificate_Queue
+	 * @var Blocking_Names
 	 */
-	private $ssl;
+	private $blocking;
 
 	/**
 	 * @var Domain_Sync_Service
@@ -38,12 +37,12 @@ class Certificate_Health {
 	private $network;
 
 	/**
-	 * @param Certificate_Queue   $ssl     Names waiting for a certificate.
+	 * @param Blocking_Names      $blocking The names whose DNS holds a certificate back.
 	 * @param Domain_Sync_Service $service The certificate step's figures.
 	 * @param Network             $network The network's mapped domains.
 	 */
-	public function __construct(Certificate_Queue $ssl, Domain_Sync_Service $service, Network $network) {
-		$this->ssl     = $ssl;
+	public function __construct(Blocking_Names $blocking, Domain_Sync_Service $service, Network $network) {
+		$this->blocking = $blocking;
 		$this->service = $service;
 		$this->network = $network;
 	}
@@ -79,8 +78,8 @@ class Certificate_Health {
 	 * @return array
 	 */
 	public function test_certificate_dns(): array {
-		$blocking = $this->ssl->blocking();
-		$overdue  = $this->ssl->overdue();
+		$blocking = $this->blocking->all();
+		$overdue  = $this->blocking->overdue();
 		$known    = get_network_option(null, Certificate_Step::MODE_OPTION, []);
 		$basic    = ! is_array($known) || 'basic' === ($known['mode'] ?? 'basic');
 		$mapped   = count($this->network->mapped_domains());

@@ -7,15 +7,15 @@
 
 namespace WuRunCloud\Plugin\CLI;
 
-use WuRunCloud\Plugin\Status\App_Status;
-use WuRunCloud\Plugin\Status\Labels;
 use WuRunCloud\Plugin\Extension\Credentials;
 use WuRunCloud\Plugin\Extension\Extension_Gateway;
 use WuRunCloud\Plugin\Extension\Failure;
+use WuRunCloud\Plugin\Status\App_Status;
+use WuRunCloud\Plugin\Status\Labels;
 use WuRunCloud\Plugin\Status\Logger;
 use WuRunCloud\Plugin\Status\Printable;
-use WuRunCloud\Plugin\Sync\Domain_Sync_Service;
 use WuRunCloud\Plugin\Sync\App_Sync;
+use WuRunCloud\Plugin\Sync\Domain_Sync_Service;
 
 defined('ABSPATH') || exit;
 

@@ -10,6 +10,7 @@ namespace WuRunCloud\Plugin\Status;
 use WuRunCloud\Plugin\Extension\Extension_Gateway;
 use WuRunCloud\Plugin\Extension\Failure;
 use WuRunCloud\Plugin\Sync\App_Domains;
+use WuRunCloud\Plugin\Sync\Certificates\Blocking_Names;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
 use WuRunCloud\Plugin\Sync\Certificates\Last_Redeploy;
 use WuRunCloud\Plugin\Sync\Desired_State;
@@ -57,6 +58,11 @@ class Domain_Status {
 	private $certificates;
 
 	/**
+	 * @var Blocking_Names
+	 */
+	private $blocking;
+
+	/**
 	 * @var Last_Redeploy
 	 */
 	private $redeploys;
@@ -88,16 +94,18 @@ class Domain_Status {
 	 * @param App_Domains       $app          The network's view of the web app's domains.
 	 * @param Name_Queue        $names        Names waiting for a retry.
 	 * @param Certificate_Queue $certificates Names waiting for a redeploy.
-	 * @param Last_Redeploy   $redeploys    The last redeploy that went through.
+	 * @param Blocking_Names    $blocking     The names whose DNS holds a certificate back.
+	 * @param Last_Redeploy     $redeploys    The last redeploy that went through.
 	 * @param Network           $network      The network.
 	 * @param Fleet             $fleet        Every web app the names go to.
 	 */
-	public function __construct(Desired_State $desired, App_Domains $app, Name_Queue $names, Certificate_Queue $certificates, Last_Redeploy $redeploys, Network $network, Fleet $fleet) {
+	public function __construct(Desired_State $desired, App_Domains $app, Name_Queue $names, Certificate_Queue $certificates, Blocking_Names $blocking, Last_Redeploy $redeploys, Network $network, Fleet $fleet) {
 		$this->fleet        = $fleet;
 		$this->desired      = $desired;
 		$this->app          = $app;
 		$this->names        = $names;
 		$this->certificates = $certificates;
+		$this->blocking     = $blocking;
 		$this->redeploys    = $redeploys;
 		$this->network      = $network;
 	}
@@ -329,7 +337,7 @@ class Domain_Status {
 			$last                    = $this->redeploys->last();
 			$this->certificate_facts = [
 				'pending'    => array_flip($this->certificates->pending()),
-				'blocking'   => $this->certificates->blocking(),
+				'blocking'   => $this->blocking->all(),
 				'held'       => $this->certificates->held(),
 				'failure'    => $this->certificates->failure(),
 				'next'       => $this->certificates->next_run(),
@@ -352,7 +360,7 @@ class Domain_Status {
 			/* translators: 1: date and time, 2: the reason found */
 			return sprintf(__('held back: its DNS no longer points at the server (since %1$s: %2$s). Unmap the domain, or switch the web app to advanced SSL.', 'wu-runcloud'), Labels::when($blocking['since']), $blocking['reason']);
 		}
-		if (null !== $blocking && time() - $blocking['since'] >= Certificate_Queue::overdue_after()) {
+		if (null !== $blocking && time() - $blocking['since'] >= Blocking_Names::overdue_after()) {
 			/* translators: 1: date and time, 2: the reason found */
 			return sprintf(__('held back: its DNS has never pointed at the server (since %1$s: %2$s). Ask the customer to point it here, unmap the domain, or switch the web app to advanced SSL.', 'wu-runcloud'), Labels::when($blocking['since']), $blocking['reason']);
 		}

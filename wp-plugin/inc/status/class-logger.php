@@ -7,8 +7,8 @@
 
 namespace WuRunCloud\Plugin\Status;
 
-use WuRunCloud\Plugin\Extension\Target;
 use WuRunCloud\Plugin\Extension\Credentials;
+use WuRunCloud\Plugin\Extension\Target;
 
 defined('ABSPATH') || exit;
 

@@ -9,6 +9,7 @@ namespace WuRunCloud\Plugin\Sync;
 
 use WuRunCloud\Plugin\Extension\Connection_Tester;
 use WuRunCloud\Plugin\Extension\Target;
+use WuRunCloud\Plugin\Sync\Certificates\Blocking_Names;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Step;
 use WuRunCloud\Plugin\Sync\Certificates\Last_Redeploy;
@@ -68,6 +69,11 @@ final class App_Sync {
 	 * @var Certificate_Step
 	 */
 	public $certificates;
+
+	/**
+	 * @var Blocking_Names
+	 */
+	public $blocking;
 
 	/**
 	 * @var Last_Redeploy

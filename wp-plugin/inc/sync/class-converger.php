@@ -7,12 +7,12 @@
 
 namespace WuRunCloud\Plugin\Sync;
 
-use WuRunCloud\Plugin\Extension\Target;
 use WuRunCloud\ConfigurationException;
 use WuRunCloud\InvalidDomainException;
 use WuRunCloud\Plugin\Extension\Extension_Gateway;
 use WuRunCloud\Plugin\Extension\Extension_Missing_Exception;
 use WuRunCloud\Plugin\Extension\Failure;
+use WuRunCloud\Plugin\Extension\Target;
 use WuRunCloud\Plugin\Status\Logger;
 use WuRunCloud\Plugin\Storage\Lock;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;

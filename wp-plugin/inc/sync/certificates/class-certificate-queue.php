@@ -365,32 +365,6 @@ class Certificate_Queue {
 	}
 
 	/**
-	 * The names that hold a certificate back, for the operator's page and
-	 * Site Health (Blocking_Names::all()).
-	 *
-	 * @return array<string, array{since: int, reason: string, moved: bool}>
-	 */
-	public function blocking(): array {
-		return $this->blocking->all();
-	}
-
-	/**
-	 * The blocking names overdue for the operator (Blocking_Names::overdue()).
-	 *
-	 * @return array<string, array{since: int, reason: string, moved: bool}>
-	 */
-	public function overdue(): array {
-		return $this->blocking->overdue();
-	}
-
-	/**
-	 * Seconds a blocking name may go on before it is overdue (Blocking_Names::overdue_after()).
-	 */
-	public static function overdue_after(): int {
-		return Blocking_Names::overdue_after();
-	}
-
-	/**
 	 * The names waiting because of them (or of Let's Encrypt's limits), with
 	 * why and when they are checked again.
 	 *

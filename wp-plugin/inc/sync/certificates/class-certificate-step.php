@@ -7,11 +7,11 @@
 
 namespace WuRunCloud\Plugin\Sync\Certificates;
 
-use WuRunCloud\Plugin\Extension\Target;
 use WuRunCloud\ApiException;
 use WuRunCloud\Plugin\Extension\Extension_Gateway;
 use WuRunCloud\Plugin\Extension\Extension_Missing_Exception;
 use WuRunCloud\Plugin\Extension\Failure;
+use WuRunCloud\Plugin\Extension\Target;
 use WuRunCloud\Plugin\Status\Logger;
 use WuRunCloud\Plugin\Sync\App_Domains;
 use WuRunCloud\Plugin\Sync\Name_Queue;

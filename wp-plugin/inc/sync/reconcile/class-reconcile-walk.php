@@ -8,11 +8,11 @@
 
 namespace WuRunCloud\Plugin\Sync\Reconcile;
 
-use WuRunCloud\Plugin\Extension\Target;
 use WuRunCloud\ApiException;
 use WuRunCloud\Plugin\Extension\Extension_Gateway;
 use WuRunCloud\Plugin\Extension\Extension_Missing_Exception;
 use WuRunCloud\Plugin\Extension\Failure;
+use WuRunCloud\Plugin\Extension\Target;
 use WuRunCloud\Plugin\Status\Logger;
 use WuRunCloud\Plugin\Storage\Lock;
 use WuRunCloud\Plugin\Storage\Shared_Option;

@@ -76,6 +76,13 @@ final class CertificateDnsTest extends Integration_Test_Case {
 	}
 
 	/**
+	 * The names whose DNS holds a certificate back, as the certificate step records them.
+	 */
+	private function blocking(): \WuRunCloud\Plugin\Sync\Certificates\Blocking_Names {
+		return Plugin::instance()->fleet()->primary()->blocking;
+	}
+
+	/**
 	 * The names the basic certificate covers.
 	 *
 	 * @return list<string>
@@ -112,7 +119,7 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->assertSame([], $this->certificate_orders(), 'no order Let\'s Encrypt would refuse');
 		$this->assertSame(0, $this->sim->dns_state()['refused_orders']);
 		$this->assertNotContains('late.example.com', $this->basic_covers());
-		$blocking = $this->queue()->blocking();
+		$blocking = $this->blocking()->all();
 		$this->assertSame(['late.example.com'], array_keys($blocking));
 		$this->assertFalse($blocking['late.example.com']['moved'], 'a new name');
 		$this->assertSame('does not resolve', $blocking['late.example.com']['reason']);
@@ -136,7 +143,7 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->assertSame('done', $record->get_stage(), 'Ultimate Multisite\'s record is told, not left to its five tries');
 		$this->assertTrue($record->is_secure());
 		$this->assertCount(1, $this->certificate_orders());
-		$this->assertSame([], $this->queue()->blocking());
+		$this->assertSame([], $this->blocking()->all());
 		$this->assertSame([], $this->queue()->pending());
 		$this->assertSame([], $this->sim->dns_state()['failed_validations_last_hour']);
 	}
@@ -151,8 +158,8 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->run_scheduled_after(31);
 
 		$this->assertSame([], $this->certificate_orders());
-		$this->assertSame(['bad.example.com'], array_keys($this->queue()->blocking()));
-		$this->assertStringContainsString('resolves to 192.0.2.1, not to this server (127.0.0.1)', $this->queue()->blocking()['bad.example.com']['reason']);
+		$this->assertSame(['bad.example.com'], array_keys($this->blocking()->all()));
+		$this->assertStringContainsString('resolves to 192.0.2.1, not to this server (127.0.0.1)', $this->blocking()->all()['bad.example.com']['reason']);
 		$this->assertEqualsCanonicalizing(['one.example.com', 'two.example.com', 'bad.example.com'], $this->queue()->pending());
 
 		// The operator unmaps the name whose DNS is elsewhere.
@@ -166,7 +173,7 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->assertNotContains('bad.example.com', $covers);
 		$this->assertCount(1, $this->certificate_orders());
 		$this->assertSame(0, $this->sim->dns_state()['refused_orders']);
-		$this->assertSame([], $this->queue()->blocking());
+		$this->assertSame([], $this->blocking()->all());
 	}
 
 	public function test_a_name_whose_dns_moves_away_is_reported_with_the_fix(): void {
@@ -183,10 +190,10 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->run_scheduled_after(31);
 
 		$this->assertSame([], $this->certificate_orders());
-		$blocking = $this->queue()->blocking();
+		$blocking = $this->blocking()->all();
 		$this->assertSame(['shop.example.com'], array_keys($blocking));
 		$this->assertTrue($blocking['shop.example.com']['moved']);
-		$site_health = new \WuRunCloud\Plugin\Admin\Certificate_Health($this->queue(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Ultimate_Multisite\Network(Plugin::instance()->gateway()));
+		$site_health = new \WuRunCloud\Plugin\Admin\Certificate_Health($this->blocking(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Ultimate_Multisite\Network(Plugin::instance()->gateway()));
 		$result      = $site_health->test_certificate_dns();
 		$this->assertSame('recommended', $result['status']);
 		$this->assertStringContainsString('shop.example.com: resolves to 192.0.2.1', $result['description']);
@@ -195,7 +202,7 @@ final class CertificateDnsTest extends Integration_Test_Case {
 
 		// A day later it is reported as moved away for good.
 		\WuRunCloud\Tests\Queue_Runner::fast_forward(DAY_IN_SECONDS + 1);
-		$this->assertSame(['shop.example.com'], array_keys((new \WuRunCloud\Plugin\Sync\Certificates\Blocking_Names())->moved_away()));
+		$this->assertSame(['shop.example.com'], array_keys($this->blocking()->moved_away()));
 		$this->assertSame('critical', $site_health->test_certificate_dns()['status']);
 
 		// The Domains view says which name holds the certificate back, why, and what to do.
@@ -212,15 +219,15 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->map_domain('never.example.com', 2);
 		$this->run_domain_events();
 		$this->run_scheduled_after(31);
-		$site_health = new \WuRunCloud\Plugin\Admin\Certificate_Health($this->queue(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Ultimate_Multisite\Network(Plugin::instance()->gateway()));
+		$site_health = new \WuRunCloud\Plugin\Admin\Certificate_Health($this->blocking(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Ultimate_Multisite\Network(Plugin::instance()->gateway()));
 		$result      = $site_health->test_certificate_dns();
 		$this->assertSame('recommended', $result['status']);
 		$this->assertStringContainsString('new, its DNS may still be propagating', $result['description']);
 
 		// A day on it is no longer "propagating": in basic SSL it holds every new name back.
 		\WuRunCloud\Tests\Queue_Runner::fast_forward(DAY_IN_SECONDS + 1);
-		$this->assertSame(['never.example.com'], array_keys($this->queue()->overdue()));
-		$this->assertSame([], (new \WuRunCloud\Plugin\Sync\Certificates\Blocking_Names())->moved_away(), 'it never pointed here');
+		$this->assertSame(['never.example.com'], array_keys($this->blocking()->overdue()));
+		$this->assertSame([], $this->blocking()->moved_away(), 'it never pointed here');
 		$result = $site_health->test_certificate_dns();
 		$this->assertSame('critical', $result['status']);
 		$this->assertStringContainsString('never.example.com: does not resolve', $result['description']);
@@ -245,7 +252,7 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->assertNotContains('late.example.com', $covered);
 		$this->assertSame(0, $this->sim->dns_state()['refused_orders']);
 		$this->assertSame(['late.example.com'], array_keys($this->queue()->held()));
-		$this->assertSame(['late.example.com'], array_keys($this->queue()->blocking()));
+		$this->assertSame(['late.example.com'], array_keys($this->blocking()->all()));
 
 		$this->sim->dns(['late.example.com' => 'server']);
 		\WP_Ultimo\Test\Async_Queue::run_scheduled(time() + 300);
@@ -282,7 +289,7 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		Plugin::instance()->service()->dns_ready('walled.example.com');
 		$this->run_scheduled_after(31);
 		$this->assertCount(2, $this->certificate_orders(), 'the budget of refused orders an hour is spent');
-		$this->assertStringContainsString('Let\'s Encrypt refused 2 order(s) with it within the hour', $this->queue()->blocking()['walled.example.com']['reason']);
+		$this->assertStringContainsString('Let\'s Encrypt refused 2 order(s) with it within the hour', $this->blocking()->all()['walled.example.com']['reason']);
 
 		// An hour later it is tried again (the fault is still there: refused again).
 		$this->run_scheduled_after(HOUR_IN_SECONDS);
@@ -304,7 +311,7 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->run_scheduled_after(31);
 		$this->assertSame([], $this->certificate_orders());
 		$this->assertSame(0, $this->sim->dns_state()['refused_orders']);
-		$this->assertSame(['quiet.example.com'], array_keys($this->queue()->blocking()));
+		$this->assertSame(['quiet.example.com'], array_keys($this->blocking()->all()));
 
 		// Its DNS arrives; Ultimate Multisite's own check and the recheck find it.
 		$this->sim->dns(['quiet.example.com' => 'server']);
@@ -330,7 +337,7 @@ final class CertificateDnsTest extends Integration_Test_Case {
 		$this->map_domain('two.example.com', 2);
 		$this->run_domain_events();
 		$this->run_scheduled_after(31);
-		$health = new \WuRunCloud\Plugin\Admin\Certificate_Health($this->queue(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Ultimate_Multisite\Network(Plugin::instance()->gateway()));
+		$health = new \WuRunCloud\Plugin\Admin\Certificate_Health($this->blocking(), Plugin::instance()->service(), new \WuRunCloud\Plugin\Ultimate_Multisite\Network(Plugin::instance()->gateway()));
 		$this->assertSame('good', $health->test_certificate_dns()['status']);
 
 		$threshold = static function () {
