@@ -50,7 +50,7 @@ use WuRunCloud\Plugin\Sync\Fleet;
 use WuRunCloud\Plugin\Sync\Managed_Domains;
 use WuRunCloud\Plugin\Sync\Name_Queue;
 use WuRunCloud\Plugin\Sync\Reconcile\Daily_Reconcile;
-use WuRunCloud\Plugin\Sync\Reconcile\Reconcile_Record;
+use WuRunCloud\Plugin\Sync\Reconcile\Last_Reconcile;
 use WuRunCloud\Plugin\Sync\Reconcile\Reconcile_Walk;
 use WuRunCloud\Plugin\Sync\Scheduler;
 use WuRunCloud\Plugin\Sync\Wildcards;
@@ -142,7 +142,7 @@ final class Plugin {
 	private $failures;
 
 	/**
-	 * @var Reconcile_Record
+	 * @var Last_Reconcile
 	 */
 	private $record;
 
@@ -265,7 +265,7 @@ final class Plugin {
 		$this->ssl         = $primary->certificate_queue;
 		$this->walk        = $primary->walk;
 		$this->daily       = $primary->daily;
-		$this->record      = $primary->record;
+		$this->record      = $primary->last_reconcile;
 		$this->adoption    = $primary->adoption;
 		$this->desired     = $primary->desired;
 		$this->redeploys   = $primary->last_redeploy;
@@ -291,7 +291,7 @@ final class Plugin {
 		$refused   = new Refused_Names($target);
 		$queue     = new Certificate_Queue($this->scheduler, $logger, $blocking, $refused, $target);
 		$last      = new Last_Redeploy($target);
-		$record    = new Reconcile_Record($target);
+		$record    = new Last_Reconcile($target);
 		$wildcards = new Wildcards($gateway, $app);
 		$desired   = new Desired_State($this->network, $gateway, $wildcards, $logger);
 		$converger = new Converger($gateway, $logger, $this->network, $desired, $wildcards, $managed, $app, $names, $queue, new Lock(), $target);
@@ -309,7 +309,7 @@ final class Plugin {
 				'certificates'      => new Certificate_Step($gateway, $logger, $queue, $names, $app, $this->network, $this->ledger, $blocking, $refused, $last, $target),
 				'last_redeploy'     => $last,
 				'walk'              => $walk,
-				'record'            => $record,
+				'last_reconcile'    => $record,
 				// Whether Ultimate Multisite took our integration is known only once it registered it.
 				'daily'             => new Daily_Reconcile($this->scheduler, $walk, $app, fn (): bool => null !== $this->took_over, $target),
 				'adoption'          => new Adoption($desired, $app, $managed, $this->network, $logger),

@@ -12,7 +12,7 @@ use WuRunCloud\Plugin\Extension\Failure;
 use WuRunCloud\Plugin\Status\Labels;
 use WuRunCloud\Plugin\Status\Logger;
 use WuRunCloud\Plugin\Sync\Reconcile\Daily_Reconcile;
-use WuRunCloud\Plugin\Sync\Reconcile\Reconcile_Record;
+use WuRunCloud\Plugin\Sync\Reconcile\Last_Reconcile;
 use WuRunCloud\Plugin\Sync\Reconcile\Reconcile_Walk;
 
 defined('ABSPATH') || exit;
@@ -41,7 +41,7 @@ class Reconcile_Section implements Section {
 	private $walk;
 
 	/**
-	 * @var Reconcile_Record
+	 * @var Last_Reconcile
 	 */
 	private $record;
 
@@ -54,10 +54,10 @@ class Reconcile_Section implements Section {
 	 * @param Extension_Gateway $gateway The extension.
 	 * @param Daily_Reconcile   $daily   The daily run.
 	 * @param Reconcile_Walk    $walk    The reconcile under way.
-	 * @param Reconcile_Record  $record  The last reconcile.
+	 * @param Last_Reconcile  $record  The last reconcile.
 	 * @param Logger            $logger  Redacts what RunCloud said.
 	 */
-	public function __construct(Extension_Gateway $gateway, Daily_Reconcile $daily, Reconcile_Walk $walk, Reconcile_Record $record, Logger $logger) {
+	public function __construct(Extension_Gateway $gateway, Daily_Reconcile $daily, Reconcile_Walk $walk, Last_Reconcile $record, Logger $logger) {
 		$this->gateway = $gateway;
 		$this->daily   = $daily;
 		$this->walk    = $walk;

@@ -14,7 +14,7 @@ use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Step;
 use WuRunCloud\Plugin\Sync\Certificates\Last_Redeploy;
 use WuRunCloud\Plugin\Sync\Reconcile\Daily_Reconcile;
-use WuRunCloud\Plugin\Sync\Reconcile\Reconcile_Record;
+use WuRunCloud\Plugin\Sync\Reconcile\Last_Reconcile;
 use WuRunCloud\Plugin\Sync\Reconcile\Reconcile_Walk;
 
 defined('ABSPATH') || exit;
@@ -86,9 +86,9 @@ final class App_Sync {
 	public $walk;
 
 	/**
-	 * @var Reconcile_Record
+	 * @var Last_Reconcile
 	 */
-	public $record;
+	public $last_reconcile;
 
 	/**
 	 * @var Daily_Reconcile

@@ -91,7 +91,7 @@ class Reconcile_Walk {
 	private $converger;
 
 	/**
-	 * @var Reconcile_Record
+	 * @var Last_Reconcile
 	 */
 	private $record;
 
@@ -136,10 +136,10 @@ class Reconcile_Walk {
 	 * @param App_Domains       $app       The network's view of the app.
 	 * @param Name_Queue        $queue     Names due for another convergence.
 	 * @param Converger         $converger Converges a name.
-	 * @param Reconcile_Record  $record    The last reconcile's outcome.
+	 * @param Last_Reconcile  $record    The last reconcile's outcome.
 	 * @param Target|null       $target    The web app walked; null for the primary one.
 	 */
-	public function __construct(Extension_Gateway $gateway, Logger $logger, Network $network, Desired_State $desired, Managed_Domains $managed, App_Domains $app, Name_Queue $queue, Converger $converger, Reconcile_Record $record, ?Target $target = null) {
+	public function __construct(Extension_Gateway $gateway, Logger $logger, Network $network, Desired_State $desired, Managed_Domains $managed, App_Domains $app, Name_Queue $queue, Converger $converger, Last_Reconcile $record, ?Target $target = null) {
 		$target          = $target ?? Target::primary();
 		$this->gateway   = $gateway;
 		$this->logger    = $logger;

@@ -17,7 +17,7 @@ defined('ABSPATH') || exit;
  * the network-admin page or from WP-CLI), so the page can show it: when, how it was
  * started, what it found and changed, or why it could not run.
  */
-class Reconcile_Record {
+class Last_Reconcile {
 
 	const OPTION = 'wu_runcloud_last_reconcile';
 
