@@ -167,6 +167,33 @@ final class LargeAppTest extends Integration_Test_Case {
 		$this->assertNull($this->sim->domain('blog.network.test'));
 	}
 
+	public function test_the_walks_adds_are_paced_by_the_rate_limit_as_its_pages_are(): void {
+		// 12 names to add, 5 requests a 2 s window, one kept for events: the adds
+		// go 4 (then 4, 4) a window, none answered 429, none left to the retry queue.
+		$rows = [];
+		for ($i = 1; $i <= 12; $i++) {
+			$rows[ $i ] = ['id' => $i, 'blog_id' => 2, 'domain' => sprintf('paced-%02d.example.com', $i), 'active' => true, 'primary_domain' => false, 'secure' => false, 'stage' => 'done'];
+		}
+		update_network_option(null, 'wu_test_domains', $rows);
+		$this->sim->reset_requests();
+		$this->sim->rate_limit(5, self::WINDOW);
+		add_filter('wu_runcloud_rate_window', [$this, 'window']);
+		add_filter('wu_runcloud_reconcile_run_budget', [$this, 'budget']);
+
+		Plugin::instance()->daily_reconcile()->run();
+		$first = Plugin::instance()->fleet()->primary()->walk->progress();
+		$this->assertNotNull($first, 'the first run stopped at the window\'s reserve, the rest waits');
+		$this->assertSame('converging', $first['phase']);
+		$this->assertLessThanOrEqual(4, $first['converged'], 'the first run stopped at the window\'s reserve');
+		$runs = $this->run_steps_until_done();
+
+		$this->assertGreaterThanOrEqual(2, count($runs), 'the adds took more than one window');
+		$this->assertNull(Plugin::instance()->fleet()->primary()->walk->progress(), 'the walk is over');
+		$this->assertSame([], $this->rate_limited(), 'paced: no 429');
+		$this->assertSame([], $this->queued(), 'nothing left to the retry queue');
+		$this->assertCount(12, preg_grep('/^paced-/', $this->sim->domain_names()));
+	}
+
 	public function test_the_daily_reconcile_walks_the_app_in_runs_within_their_budget(): void {
 		// 301 domains: 8 pages of 40. 5 requests a 2 s window, one kept for events.
 		$this->sim->seed_numbered(300);

@@ -313,6 +313,7 @@ class Reconcile_Walk {
 		if ($remaining >= $limit - 1) {
 			$walk->window_opened($sent);
 		}
+		$walk->window_seen($limit, $remaining - $this->reserve($limit));
 		if ($remaining > $this->reserve($limit)) {
 			return null;
 		}
@@ -390,11 +391,43 @@ class Reconcile_Walk {
 			if (microtime(true) + $slowest > $deadline) {
 				return microtime(true);
 			}
+			$wait_until = $this->window_spent($walk, (string) $name);
+			if (null !== $wait_until) {
+				return $wait_until;
+			}
 			$began = microtime(true);
 			$this->converge((string) $name, $site_id, $walk);
+			$walk->spent($walk->cost_of((string) $name));
 			$slowest = max($slowest, microtime(true) - $began);
 		}
 		return null;
+	}
+
+	/**
+	 * Paces the converge phase as the listing is: the walk sends what is
+	 * left of the window (less the reserve) and then waits for the next one,
+	 * instead of sending adds RunCloud would answer 429 and leaving them to
+	 * the retry queue. A window that has ended gives the walk a whole new
+	 * one. Null to go on now (or when RunCloud reports no rate limit).
+	 *
+	 * @param Walk_State $walk The walk.
+	 * @param string     $name The next name.
+	 * @return float|null When to go on.
+	 */
+	private function window_spent(Walk_State $walk, string $name): ?float {
+		if ($walk->window_left() < 0 || $walk->limit() <= 0) {
+			return null;
+		}
+		$now    = microtime(true);
+		$opened = $walk->window_opened_at();
+		if (null === $opened || $now >= $opened + $this->window()) {
+			$walk->new_window($now, $walk->limit() - $this->reserve($walk->limit()));
+			return null;
+		}
+		if ($walk->window_left() >= $walk->cost_of($name)) {
+			return null;
+		}
+		return $opened + $this->window() + 0.5;
 	}
 
 	/**

@@ -70,6 +70,16 @@ final class Walk_State {
 	 */
 	private ?float $window_at;
 
+	/**
+	 * Requests a window allows, as RunCloud last reported it (0: not known).
+	 */
+	private int $limit;
+
+	/**
+	 * Requests the walk may still send in the current window (-1: not counted).
+	 */
+	private int $window_left;
+
 	private int $runs;
 
 	private int $requests;
@@ -138,6 +148,8 @@ final class Walk_State {
 		$this->total_pages = null === $stored['total_pages'] ? null : (int) $stored['total_pages'];
 		$this->total       = null === $stored['total'] ? null : (int) $stored['total'];
 		$this->window_at   = null === $stored['window_at'] ? null : (float) $stored['window_at'];
+		$this->limit       = (int) ($stored['limit'] ?? 0);
+		$this->window_left = (int) ($stored['window_left'] ?? -1);
 		$this->runs        = (int) $stored['runs'];
 		$this->requests    = (int) $stored['requests'];
 		$this->failures    = (int) $stored['failures'];
@@ -172,6 +184,8 @@ final class Walk_State {
 				'total_pages' => null,
 				'total'       => null,
 				'window_at'   => null,
+				'limit'       => 0,
+				'window_left' => -1,
 				'runs'        => 0,
 				'requests'    => 0,
 				'failures'    => 0,
@@ -213,6 +227,8 @@ final class Walk_State {
 			'total_pages' => $this->total_pages,
 			'total'       => $this->total,
 			'window_at'   => $this->window_at,
+			'limit'       => $this->limit,
+			'window_left' => $this->window_left,
 			'runs'        => $this->runs,
 			'requests'    => $this->requests,
 			'failures'    => $this->failures,
@@ -288,6 +304,66 @@ final class Walk_State {
 	 */
 	public function window_opened(float $at): void {
 		$this->window_at = $at;
+	}
+
+	/**
+	 * What a page's answer said of the window: the requests it allows, and
+	 * how many of those the walk may still send (those left less the
+	 * reserve kept for domain events).
+	 *
+	 * @param int $limit Requests a window allows.
+	 * @param int $left  Requests the walk may still send in it.
+	 */
+	public function window_seen(int $limit, int $left): void {
+		$this->limit       = $limit;
+		$this->window_left = max(0, $left);
+	}
+
+	/**
+	 * Requests a window allows, as last reported (0: not known).
+	 */
+	public function limit(): int {
+		return $this->limit;
+	}
+
+	/**
+	 * Requests the walk may still send in the current window; -1 when not
+	 * counted (RunCloud reported no rate limit).
+	 */
+	public function window_left(): int {
+		return $this->window_left;
+	}
+
+	/**
+	 * A new window, opened now by the walk's next request.
+	 *
+	 * @param float $at   When.
+	 * @param int   $left Requests the walk may send in it.
+	 */
+	public function new_window(float $at, int $left): void {
+		$this->window_at   = $at;
+		$this->window_left = max(0, $left);
+	}
+
+	/**
+	 * Converging a name cost $requests of the window's.
+	 *
+	 * @param int $requests Requests sent.
+	 */
+	public function spent(int $requests): void {
+		if ($this->window_left >= 0) {
+			$this->window_left = max(0, $this->window_left - $requests);
+		}
+	}
+
+	/**
+	 * What converging a name costs: a removal reads the id kept from the add
+	 * and deletes (two requests), an add is one.
+	 *
+	 * @param string $name Domain name.
+	 */
+	public function cost_of(string $name): int {
+		return in_array($name, $this->to_remove, true) ? 2 : 1;
 	}
 
 	/**
