@@ -44,9 +44,23 @@ final class Simulator {
 		$this->control('POST', 'rate-limit', ['per_minute' => $per_minute, 'window_secs' => $window_secs]);
 	}
 
-	/** @param array{advancedSSL?: bool, autoSSL?: bool, certificate?: bool} $ssl */
-	public function ssl(array $ssl): void {
-		$this->control('POST', 'ssl', $ssl);
+	/**
+	 * @param array{advancedSSL?: bool, autoSSL?: bool, certificate?: bool} $ssl
+	 * @param string $app Another web app of the account ("SERVER:APP"); '' for the primary one.
+	 */
+	public function ssl(array $ssl, string $app = ''): void {
+		$this->control('POST', 'ssl', $ssl + self::aimed($app));
+	}
+
+	/**
+	 * Puts domains on a web app, as if added in RunCloud's panel.
+	 *
+	 * @param list<string> $names
+	 * @param string       $app   "SERVER:APP"; '' for the primary one.
+	 */
+	public function seed_domains(array $names, string $app = ''): void {
+		$domains = array_map(static fn (string $name): array => ['name' => $name], $names);
+		$this->control('POST', 'domains', ['domains' => $domains] + self::aimed($app));
 	}
 
 	/** Moves the clock Let's Encrypt's windows read forward; returns its offset in seconds. */
@@ -58,14 +72,30 @@ final class Simulator {
 		$this->control('DELETE', 'requests');
 	}
 
-	/** @return list<array<string, mixed>> the API requests since the last clear */
-	public function requests(): array {
-		return $this->control('GET', 'requests');
+	/**
+	 * @param string $app Only those to one web app ("SERVER:APP"); '' for every one.
+	 * @return list<array<string, mixed>> the API requests since the last clear
+	 */
+	public function requests(string $app = ''): array {
+		return $this->control('GET', 'requests' . self::query($app));
 	}
 
-	/** @return array<string, mixed> */
-	public function state(): array {
-		return $this->control('GET', 'state');
+	/**
+	 * @param string $app Another web app of the account ("SERVER:APP"); '' for the primary one.
+	 * @return array<string, mixed>
+	 */
+	public function state(string $app = ''): array {
+		return $this->control('GET', 'state' . self::query($app));
+	}
+
+	/** The body field aiming a control request at one web app (none for the primary one). */
+	private static function aimed(string $app): array {
+		return '' === $app ? [] : ['app' => $app];
+	}
+
+	/** The query aiming a control request at one web app (none for the primary one). */
+	private static function query(string $app): string {
+		return '' === $app ? '' : '?app=' . rawurlencode($app);
 	}
 
 	/** @return array<mixed> */

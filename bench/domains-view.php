@@ -11,7 +11,6 @@
 declare(strict_types=1);
 
 use WuRunCloud\Plugin\Plugin;
-use WuRunCloud\Plugin\Status\Domain_Status;
 
 require dirname(__DIR__) . '/tests/wordpress/support/load-wordpress.php';
 require __DIR__ . '/common.php';
@@ -24,7 +23,7 @@ $domains = [];
 for ($i = 0; $i < NAMES; $i++) {
 	$domains[] = ['id' => $i + 1, 'name' => sprintf('n%05d.example.com', $i), 'www' => false, 'wildcard' => false];
 }
-Plugin::instance()->service()->app_domains()->replace($domains);
+Plugin::instance()->fleet()->primary()->app->replace($domains);
 unset($domains);
 wp_set_current_user(1);
 set_current_screen('settings_page_wu-runcloud-network');

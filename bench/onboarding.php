@@ -18,9 +18,7 @@
 
 declare(strict_types=1);
 
-require dirname(__DIR__) . '/tests/wordpress/support/load-wordpress.php';
-require_once dirname(__DIR__) . '/tests/wordpress/support/class-queue-runner.php';
-require __DIR__ . '/common.php';
+require __DIR__ . '/network.php';
 
 use WuRunCloud\Plugin\Plugin;
 use WuRunCloud\Plugin\Sync\Certificates\Certificate_Queue;
@@ -35,11 +33,7 @@ const RATE_PER_MINUTE = 60;
 const CLOCK_SPEED = 60;
 
 $sim    = new Simulator((string) getenv('WU_TEST_SIM_URL'));
-$plugin = Plugin::instance();
-if (null === $plugin->took_over()) {
-	fwrite(STDERR, "the plugin did not take Ultimate Multisite's RunCloud integration over\n");
-	exit(1);
-}
+$plugin = bench_plugin();
 
 // What the plugin logged at warning and error level, for a run that did not finish.
 $GLOBALS['bench_log'] = [];
@@ -66,10 +60,10 @@ bench_emit(['names' => NAMES, 'rate_per_minute' => RATE_PER_MINUTE, 'clock_speed
  */
 function onboard(Simulator $sim, Plugin $plugin): array {
 	$sim->ssl(['advancedSSL' => true]);
-	map_existing_names();
+	map_existing_names(NAMES);
 	// Half the names with their www variant (the operator's choice in Ultimate Multisite).
 	add_filter('wu_runcloud_add_www', static fn (bool $www, string $name): bool => 0 === crc32($name) % 2, 10, 2);
-	$plugin->service()->app_domains()->clear();
+	$plugin->fleet()->primary()->app->clear();
 	$plugin->service()->forget_cached_domains();
 	$sim->rate_limit(RATE_PER_MINUTE, 60 / CLOCK_SPEED);
 	$sim->clear_log();
@@ -79,7 +73,7 @@ function onboard(Simulator $sim, Plugin $plugin): array {
 	$plugin->daily_reconcile()->fill_view();
 	$done_at = null;
 	for ($rounds = 0; $rounds < 100000; $rounds++) {
-		keep_simulator_clock($sim, $began, $wall);
+		keep_simulator_clock($sim, $began, $wall, CLOCK_SPEED);
 		Queue_Runner::run_due();
 		$state = $sim->state();
 		if (count($state['ssl']['domains']) >= NAMES + 1 && count((new \WuRunCloud\Plugin\Sync\Managed_Domains())->all()) >= NAMES) {
@@ -120,47 +114,8 @@ function onboard(Simulator $sim, Plugin $plugin): array {
 		'most_orders_in_3_hours' => most_in_window(Certificate_Step::ORDERS_WINDOW),
 		'floor_seconds'         => floor_seconds($needed, $per_order),
 		'last_warnings'         => array_slice($GLOBALS['bench_log'], -8),
-		'left'                  => null === $done_at ? ['retries' => count((new Name_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), $plugin->logger()))->all()), 'certificates' => count((new Certificate_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), $plugin->logger(), new \WuRunCloud\Plugin\Sync\Certificates\Blocking_Names(), new \WuRunCloud\Plugin\Sync\Certificates\Refused_Names()))->pending()), 'missing' => array_values(array_diff(array_map(static fn (int $n): string => sprintf('customer-%04d.example', $n), range(1, NAMES)), array_column($state['domains'], 'name'))), 'add_statuses' => array_count_values(array_map(static fn (array $r): string => (string) ($r['status'] ?? 'none'), array_filter($requests, static fn (array $r): bool => 'POST' === $r['method'] && str_ends_with((string) $r['path'], '/domains')))), 'managed' => count((new \WuRunCloud\Plugin\Sync\Managed_Domains())->all()), 'on_app' => count($state['domains']), 'held' => count((new Certificate_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), $plugin->logger(), new \WuRunCloud\Plugin\Sync\Certificates\Blocking_Names(), new \WuRunCloud\Plugin\Sync\Certificates\Refused_Names()))->held()), 'last' => get_network_option(null, 'wu_runcloud_last_reconcile'), 'next' => array_map(static fn (string $hook): ?int => Queue_Runner::next($hook), [Daily_Reconcile::STEP_HOOK, Certificate_Queue::HOOK, Name_Queue::HOOK]), 'now' => time()] : [],
+		'left'                  => null === $done_at ? ['retries' => count((new Name_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), $plugin->logger()))->all()), 'certificates' => count((new Certificate_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), $plugin->logger(), new \WuRunCloud\Plugin\Sync\Certificates\Blocking_Names(), new \WuRunCloud\Plugin\Sync\Certificates\Refused_Names()))->pending()), 'missing' => array_values(array_diff(array_map('bench_customer_name', range(1, NAMES)), array_column($state['domains'], 'name'))), 'add_statuses' => array_count_values(array_map(static fn (array $r): string => (string) ($r['status'] ?? 'none'), array_filter($requests, static fn (array $r): bool => 'POST' === $r['method'] && str_ends_with((string) $r['path'], '/domains')))), 'managed' => count((new \WuRunCloud\Plugin\Sync\Managed_Domains())->all()), 'on_app' => count($state['domains']), 'held' => count((new Certificate_Queue(new \WuRunCloud\Plugin\Sync\Scheduler(), $plugin->logger(), new \WuRunCloud\Plugin\Sync\Certificates\Blocking_Names(), new \WuRunCloud\Plugin\Sync\Certificates\Refused_Names()))->held()), 'last' => get_network_option(null, 'wu_runcloud_last_reconcile'), 'next' => array_map(static fn (string $hook): ?int => Queue_Runner::next($hook), [Daily_Reconcile::STEP_HOOK, Certificate_Queue::HOOK, Name_Queue::HOOK]), 'now' => time()] : [],
 	];
-}
-
-/**
- * Ultimate Multisite's records of NAMES mapped domains on the main site,
- * written as they stand after their DNS check (no events: they were mapped
- * before).
- */
-function map_existing_names(): void {
-	$table = [];
-	for ($n = 1; $n <= NAMES; $n++) {
-		$table[ $n ] = ['id' => $n, 'blog_id' => 1, 'domain' => sprintf('customer-%04d.example', $n), 'active' => true, 'primary_domain' => false, 'secure' => false, 'stage' => 'checking-ssl-cert'];
-	}
-	update_network_option(null, \WP_Ultimo\Models\Domain::TABLE, $table);
-}
-
-/**
- * When the next queue run the plugin scheduled is due.
- */
-function next_run(): ?int {
-	$next = null;
-	foreach ([Daily_Reconcile::STEP_HOOK, Certificate_Queue::HOOK, Name_Queue::HOOK] as $hook) {
-		$at = Queue_Runner::next($hook);
-		if (null !== $at) {
-			$next = null === $next ? $at : min($next, $at);
-		}
-	}
-	return $next;
-}
-
-/**
- * Moves the simulator's clock for Let's Encrypt's windows to this process's
- * (which runs CLOCK_SPEED times faster than the wall's, and the simulator's).
- */
-function keep_simulator_clock(Simulator $sim, int $began, float $wall): void {
-	static $offset = 0;
-	$ahead = (time() - $began) - (int) ((microtime(true) - $wall) / CLOCK_SPEED);
-	if ($ahead > $offset) {
-		$offset = $sim->advance_clock($ahead - $offset);
-	}
 }
 
 /**
@@ -213,8 +168,8 @@ function grow_past_100(Simulator $sim, Plugin $plugin): array {
 	(new \WuRunCloud\Plugin\Sync\Certificates\Order_Ledger())->clear();
 	update_network_option(null, \WP_Ultimo\Models\Domain::TABLE, []);
 	delete_network_option(null, Certificate_Step::MODE_OPTION);
-	$plugin->service()->app_domains()->clear();
-	$plugin->service()->app_domains()->replace(\wu_runcloud_list_domains());
+	$plugin->fleet()->primary()->app->clear();
+	$plugin->fleet()->primary()->app->replace(\wu_runcloud_list_domains());
 	$plugin->service()->forget_cached_domains();
 	remove_all_filters('wu_runcloud_add_www');
 	add_filter('wu_runcloud_add_www', '__return_true');
@@ -231,7 +186,7 @@ function grow_past_100(Simulator $sim, Plugin $plugin): array {
 		$before = count(array_filter($sim->requests(), static fn (array $r): bool => 'PUT' === $r['method']));
 		Queue_Runner::run_due();
 		$after = count(array_filter($sim->requests(), static fn (array $r): bool => 'PUT' === $r['method']));
-		$names = $plugin->service()->app_domains()->certificate_names();
+		$names = $plugin->fleet()->primary()->app->certificate_names();
 		if ($names > Certificate_Step::NAMES_PER_CERTIFICATE) {
 			$over += $after - $before;
 		}

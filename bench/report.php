@@ -48,6 +48,7 @@ echo "\n", rtrim(implode("\n", $sections)), "\n\n";
 echo kept_block(dirname(__DIR__) . '/BENCHMARKS.md', 'large-network');
 echo kept_block(dirname(__DIR__) . '/BENCHMARKS.md', 'domains-view');
 echo kept_block(dirname(__DIR__) . '/BENCHMARKS.md', 'certificates-at-scale');
+echo kept_block(dirname(__DIR__) . '/BENCHMARKS.md', 'several-apps');
 echo "## Notes\n\n";
 echo static_notes($rate);
 foreach ($notes as $note) {
@@ -58,7 +59,9 @@ foreach ($notes as $note) {
  * A block that another script wrote into BENCHMARKS.md between its markers,
  * kept as it is: the 10,000-domain table (`make bench-large`,
  * bench/large-report.php) takes minutes to measure; the Domains tab's figures
- * (bench/domains-view.sh) compare two versions of the plugin.
+ * (bench/domains-view.sh) compare two versions of the plugin; certificates at
+ * scale (`make bench-onboarding`) and several web apps (`make bench-apps`)
+ * need a WordPress network.
  *
  * @param string $file BENCHMARKS.md.
  * @param string $name The marker's name ("large-network").

@@ -10,7 +10,6 @@ namespace WuRunCloud\Plugin\Sync;
 use WuRunCloud\Plugin\Extension\Connection_Report;
 use WuRunCloud\Plugin\Extension\Extension_Gateway;
 use WuRunCloud\Plugin\Extension\Extension_Missing_Exception;
-use WuRunCloud\Plugin\Sync\Reconcile\Reconcile_Walk;
 use WuRunCloud\RunCloudException;
 
 defined('ABSPATH') || exit;
@@ -250,20 +249,6 @@ class Domain_Sync_Service {
 		$domains = $this->gateway->list_domains();
 		$this->primary()->app->replace($domains);
 		return $domains;
-	}
-
-	/**
-	 * The network's view of the app's domains (no request).
-	 */
-	public function app_domains(): App_Domains {
-		return $this->primary()->app;
-	}
-
-	/**
-	 * The reconcile in short runs (the daily one, and WP-CLI in one go).
-	 */
-	public function reconcile_walk(): Reconcile_Walk {
-		return $this->primary()->walk;
 	}
 
 	/**

@@ -533,11 +533,12 @@ class Reconcile_Walk {
 	private function reserve(int $limit): int {
 		/**
 		 * Requests of each rate-limit window the reconcile leaves to domain
-		 * events (default 5, at most a third of the window).
+		 * events (default 3, at most a third of the window): 3 of RunCloud's
+		 * 60 keep a walk within 5% of the rate limit's pace.
 		 *
 		 * @param int $reserve The reserve.
 		 */
-		return max(0, min(intdiv($limit, 3), (int) apply_filters('wu_runcloud_reconcile_rate_reserve', 5)));
+		return max(0, min(intdiv($limit, 3), (int) apply_filters('wu_runcloud_reconcile_rate_reserve', 3)));
 	}
 
 	/**
